@@ -1,0 +1,78 @@
+"""Field names and codes shared by every stage: the candidate record and the JSON documents.
+
+Intake produces these fields, scoring and pairing read them, export writes them. Option texts from
+the form become the short codes below through the mapping in `criteria/form-mapping.toml`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+INTAKE_SCHEMA: Final = "matchmaker.intake/1"
+SCORES_SCHEMA: Final = "matchmaker.scores/1"
+RESULT_SCHEMA: Final = "matchmaker.result/1"
+
+# --- the candidate record (one per submission) -------------------------------------------------
+CANDIDATE_ID: Final = "candidate_id"  # REFNIS of the submission that counts, else "row-<Id>"
+SUBMISSION_ID: Final = "submission_id"  # the export's Id (int)
+STARTED: Final = "started"  # datetime (ISO 8601 string in JSON)
+COMPLETED: Final = "completed"  # datetime; the latest completed submission of a municipality counts
+RESPONDENT_EMAIL: Final = "respondent_email"
+RESPONDENT: Final = "respondent"
+NAME_AS_WRITTEN: Final = "name_as_written"
+CONTACT_NAME: Final = "contact_name"
+CONTACT_FUNCTION: Final = "contact_function"
+CONTACT_EMAIL: Final = "contact_email"
+COUNTRY_PREFERENCE: Final = "country_preference"  # "Rwanda" | "Benin" | "any" | None
+MOTIVATION: Final = "motivation"  # free text
+PROJECTS: Final = "projects"  # free text
+INVOLVED: Final = "involved"  # list of INVOLVED_CODES
+OTHER_ACTORS: Final = "other_actors"  # list of OTHER_ACTOR_CODES
+OTHER_ACTORS_OTHER: Final = "other_actors_other"  # list of free-text "other" answers
+THEMES: Final = "themes"  # list of THEME_CODES
+CITY_LINK: Final = "city_link"  # bool | None
+CITY_LINK_PARTNER: Final = "city_link_partner"  # free text
+COMMIT_SESSIONS: Final = "commit_sessions"  # bool | None
+COMMIT_VISIT: Final = "commit_visit"
+COMMIT_TIME: Final = "commit_time"
+COMMIT_FEEDBACK: Final = "commit_feedback"
+LANGUAGES: Final = "languages"  # list of LANGUAGE_CODES
+BOARD_APPROVAL: Final = "board_approval"  # "yes" | "no" | "pending" | None
+EQUAL_BASIS_RATING: Final = "equal_basis_rating"  # int 1..5 | None (self-assessment)
+# resolution of the municipality name
+MUNICIPALITY: Final = "municipality"  # official Dutch name, or None
+REFNIS: Final = "refnis"  # 5-digit REFNIS code as a string, or None
+PROVINCE: Final = "province"  # e.g. "Oost-Vlaanderen", or None
+RESOLUTION: Final = "resolution"  # one of RESOLUTIONS
+RESOLUTION_NOTE: Final = "resolution_note"  # e.g. "merged into Merelbeke-Melle on 2025-01-01"
+SUPERSEDED_BY: Final = "superseded_by"  # submission_id of the later submission, or None
+ELIGIBLE: Final = "eligible"  # bool
+REASONS: Final = "reasons"  # list of readable reasons it is not eligible (or superseded)
+# added by scoring, for eligible candidates (None otherwise)
+SCORE: Final = "score"  # float
+BREAKDOWN: Final = "breakdown"  # {criterion: contribution}
+RANK: Final = "rank"  # int, 1 = best
+
+RESOLUTIONS: Final = ("exact", "alias", "merged", "postal", "fuzzy", "not-flemish", "unresolved")
+PREFERENCE_CODES: Final = ("Rwanda", "Benin", "any")
+INVOLVED_CODES: Final = ("mayor_aldermen", "council", "general_director", "civil_servants")
+OTHER_ACTOR_CODES: Final = ("civil_society", "schools", "companies", "advisory_council")
+THEME_CODES: Final = ("innovation", "decent_work", "inequality", "renewable_energy")
+LANGUAGE_CODES: Final = ("nl", "fr", "en")
+APPROVAL_CODES: Final = ("yes", "no", "pending")
+COMMITMENTS: Final = (COMMIT_SESSIONS, COMMIT_VISIT, COMMIT_TIME, COMMIT_FEEDBACK)
+
+# Personal data: left out of the workbook unless --include-contacts.
+PERSONAL_FIELDS: Final = (RESPONDENT, RESPONDENT_EMAIL, CONTACT_NAME, CONTACT_EMAIL)
+
+# --- the intake issue record ---------------------------------------------------------------------
+ISSUE_FIELDS: Final = ("submission_id", "column", "value", "problem")
+
+# --- partners --------------------------------------------------------------------------------------
+PARTNER: Final = "partner"
+COUNTRY: Final = "country"
+REGION: Final = "region"
+PARTNER_THEMES: Final = "themes"  # list of THEME_CODES
+PARTNER_LANGUAGES: Final = "languages"  # list of LANGUAGE_CODES
+HAS_FLEMISH_LINK: Final = "has_flemish_link"  # bool
+COUNTRIES: Final = ("Rwanda", "Benin")
