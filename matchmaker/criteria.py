@@ -69,6 +69,15 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class RubricItem:
+    """One item reviewers rate on the rubric scale (whole numbers)."""
+
+    key: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Criteria:
     """Everything a criteria file configures, validated."""
 
@@ -76,6 +85,8 @@ class Criteria:
     name: str
     eligibility: Eligibility = field(default_factory=Eligibility)
     criteria: tuple[Criterion, ...] = ()
+    rubric: tuple[RubricItem, ...] = ()
+    rubric_scale: tuple[int, int] = (1, 5)
     pairing: PairingSettings = field(default_factory=PairingSettings)
     tie_break: tuple[str, ...] = ("completed", "refnis")
     path: Path | None = None
