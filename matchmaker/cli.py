@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -43,8 +44,305 @@ def main() -> None:
 
 # --- intake ------------------------------------------------------------------------------------
 
+INTAKE_TABLE_ROWS = 100
+
+
+@main.command(
+    "intake",
+    epilog="Example:\n\n  matchmaker intake sample_data/candidacies.xlsx --json out/intake.json",
+)
+@click.argument("forms", type=click.Path(path_type=Path))
+@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
+@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path), help="Write the candidates and issues as JSON."
+)
+@handle_errors
+def intake_command(
+    forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None
+) -> None:
+    """Read a candidacy form export: resolve each municipality, keep the latest submission per
+    municipality, check the hard rules, and list what needs a person's attention.
+    """
+    from .criteria import load_criteria
+    from .export import check_output, write_json
+    from .intake import read_form
+
+    criteria = load_criteria(criteria_path)
+    inputs = [forms, *([mapping] if mapping else []), *([criteria.path] if criteria.path else [])]
+    if json_path is not None:
+        check_output(json_path, inputs)
+    result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
+    summary = result.summary()
+    click.echo(
+        f"{forms}: {summary['submissions']} submissions, {summary['candidates']} candidate municipalities, "
+        f"{summary['eligible']} eligible, {summary['superseded']} superseded, "
+        f"{summary['blank_rows_dropped']} blank rows dropped"
+    )
+    resolution = ", ".join(f"{k} {v}" for k, v in summary["resolution"].items())
+    click.echo(f"names: {resolution}")
+    issues = ", ".join(f"{k} {v}" for k, v in summary["issues"].items()) or "none"
+    click.echo(f"issues: {issues}")
+    rows = result.overview()
+    click.echo(f"{'id':>5}  {'name as written':<28} {'municipality':<22} {'how':<11} {'pref':<6} status")
+    for row in rows[:INTAKE_TABLE_ROWS]:
+        status = "eligible" if row["eligible"] else f"- {row['reason']}"
+        name, municipality = row["name_as_written"] or "", row["municipality"] or ""
+        click.echo(
+            f"{row['submission_id']:>5}  {name:<28.28} {municipality:<22.22} "
+            f"{row['resolution']:<11} {row['country_preference'] or '':<6} {status}"
+        )
+    if len(rows) > INTAKE_TABLE_ROWS:
+        click.echo(f"... {len(rows) - INTAKE_TABLE_ROWS} more submissions (all of them are in --json)")
+    if json_path is not None:
+        write_json(result.to_json(), json_path, inputs=inputs)
+        click.echo(f"wrote {json_path}")
+
+
 # --- score / review-sheet ----------------------------------------------------------------------
 
+AGGREGATIONS = ("mean", "median", "leniency")
+
+
+@main.command(
+    "score",
+    epilog="Example:\n\n  matchmaker score candidacies.xlsx --reviews reviews/ --json scores.json",
+)
+@click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
+@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
+@click.option(
+    "--reviews",
+    "review_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Filled reviewer sheet, or a folder of them; repeat for more.",
+)
+@click.option(
+    "--aggregate",
+    type=click.Choice(AGGREGATIONS),
+    default="mean",
+    show_default=True,
+    help="How the reviewers' ratings of one item are combined.",
+)
+@click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path), help="Write the scored candidates as JSON."
+)
+@handle_errors
+def score_command(
+    forms: Path,
+    criteria_path: Path | None,
+    mapping: Path | None,
+    review_paths: tuple[Path, ...],
+    aggregate: str,
+    top: int,
+    json_path: Path | None,
+) -> None:
+    """Score the eligible candidates of a form export and print them ranked.
+
+    Motivation comes from the reviewers' sheets (--reviews); a candidate nobody reviewed is scored on
+    its self-assessment, marked "self" in the table.
+    """
+    from .criteria import load_criteria
+    from .export import check_output, write_json
+    from .intake import read_form
+    from .reviews import read_reviews
+    from .scoring import ranking, score
+
+    criteria = load_criteria(criteria_path)
+    inputs = [forms, *review_paths, *([criteria.path] if criteria.path else [])]
+    if json_path is not None:
+        check_output(json_path, inputs)  # refuse a bad output path before the work, not after
+    intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
+    reviews = None
+    if review_paths:
+        reviews = read_reviews(list(review_paths), criteria, intake.candidates).aggregate(aggregate)  # type: ignore[arg-type]
+    scores = score(intake.candidates, criteria, reviews)
+    rows = ranking(intake.candidates, scores, top=top)
+    click.echo(
+        f"{len(rows)} eligible candidates of {len(intake.candidates)} submissions; criteria: {criteria.name}"
+    )
+    if rows:
+        header = f"{'rank':>4}  {'municipality':<28} {'province':<16} {'score':>7}  {'motivation':<10}"
+        click.echo(f"{header} top contributions")
+    for row in rows:
+        top_text = ", ".join(f"{key} {value:.2f}" for key, value in row["top"])
+        motivation = {"self-assessment": "self"}.get(row["motivation_source"], row["motivation_source"] or "")
+        name = row["municipality"] or row["candidate_id"]
+        click.echo(
+            f"{row['rank']:>4}  {name:<28.28} {row['province'] or '':<16.16} "
+            f"{row['score']:>7.2f}  {motivation:<10} {top_text}"
+        )
+    for note in scores.notes:
+        click.echo(f"note: {note}")
+    if json_path is not None:
+        intake_doc = intake.to_json()
+        doc = scores.to_json(intake_doc["candidates"], criteria=criteria, issues=intake_doc.get("issues", []))
+        write_json(doc, json_path, inputs=inputs)
+        click.echo(f"wrote {json_path}")
+
+
+@main.command(
+    "review-sheet",
+    epilog=(
+        "Example:\n\n\b\n  matchmaker review-sheet candidacies.xlsx --reviewer 'An Peeters' "
+        "--out reviews/an-peeters.xlsx"
+    ),
+)
+@click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--reviewer", required=True, help="The reviewer's name, stored in the sheet.")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="The reviewer sheet to write (.xlsx)."
+)
+@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
+@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
+@handle_errors
+def review_sheet_command(
+    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None
+) -> None:
+    """Write a sheet on which one reviewer rates the eligible candidates on the rubric.
+
+    One row per eligible candidate with its motivation and projects; the reviewer fills in a whole
+    number per rubric item and an optional comment. Read the filled sheets back with --reviews.
+    """
+    from .criteria import load_criteria
+    from .export import check_output
+    from .intake import read_form
+    from .reviews import write_review_sheet
+
+    criteria = load_criteria(criteria_path)
+    check_output(out, [forms])  # refuse a bad output path before the work, not after
+    intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
+    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=[forms])
+    click.echo(f"wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
+
+
 # --- pair ----------------------------------------------------------------------------------------
+
+
+def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
+    """Atomic JSON writing for when the export module is not installed."""
+    import json
+    import os
+    import tempfile
+
+    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise MatchmakerError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    return out
+
+
+@main.command(
+    "pair",
+    epilog="Example:\n\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ "
+    "--lock Gent=Karongi --out shortlist.xlsx --json result.json",
+)
+@click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--partners",
+    "partners_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Partners file (.csv or .xlsx).",
+)
+@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
+@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
+@click.option(
+    "--reviews",
+    "review_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Filled reviewer sheet, or a folder of them; repeat for more.",
+)
+@click.option(
+    "--lock", "locks", multiple=True, metavar="CAND=PARTNER", help="Keep this pair (REFNIS or municipality)."
+)
+@click.option("--forbid", "forbids", multiple=True, metavar="CAND=PARTNER", help="Never this pair.")
+@click.option(
+    "--alternatives", default=0, show_default=True, type=click.IntRange(0), help="Next-best pairings to show."
+)
+@click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per solver call.")
+@click.option("--strict", is_flag=True, help="An unfilled slot is an error (exit 3).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("shortlist.xlsx"),
+    show_default=True,
+    help="Shortlist workbook to write.",
+)
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Result JSON to write."
+)
+@handle_errors
+def pair_command(
+    forms: Path,
+    partners_path: Path,
+    criteria_path: Path | None,
+    mapping: Path | None,
+    review_paths: tuple[Path, ...],
+    locks: tuple[str, ...],
+    forbids: tuple[str, ...],
+    alternatives: int,
+    solver: str,
+    time_limit: float | None,
+    strict: bool,
+    out: Path,
+    json_path: Path | None,
+) -> None:
+    """Select candidates and pair them with the partners in Rwanda and Benin.
+
+    Prints the pairs with their values, the unfilled slots with their cause and the reserve lists;
+    writes the shortlist workbook (--out) and the result JSON (--json).
+    """
+    from .criteria import load_criteria
+    from .pairing import format_report
+    from .pipeline import run
+
+    try:
+        from .export import check_output, write_json, write_shortlist
+    except ImportError:  # the workbook writer is optional for the pairing itself
+        check_output = write_shortlist = None  # type: ignore[assignment]
+        write_json = None  # type: ignore[assignment]
+    criteria = load_criteria(criteria_path)
+    inputs = [forms, partners_path, *review_paths, *([criteria.path] if criteria.path else [])]
+    if check_output is not None:
+        for target in (out, json_path):
+            if target is not None:
+                check_output(target, inputs)
+    result = run(
+        forms,
+        partners_path,
+        criteria=criteria,
+        mapping=mapping,
+        reviews=review_paths,
+        locks=locks,
+        forbids=forbids,
+        alternatives=alternatives,
+        solver=solver,
+        time_limit=time_limit,
+        strict=strict,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    click.echo(format_report(result))
+    if write_shortlist is not None:
+        write_shortlist(result, out, criteria=criteria, inputs=inputs)
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(f"Workbook not written: the export module is not available ({out})", err=True)
+    if json_path is not None:
+        if write_json is not None:
+            write_json(result.to_json(), json_path, inputs=inputs)
+        else:
+            _write_json_fallback(result.to_json(), json_path)
+        click.echo(f"Wrote {json_path}", err=True)
+
 
 # --- verify --------------------------------------------------------------------------------------

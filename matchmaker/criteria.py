@@ -5,13 +5,47 @@ The dataclasses below are the contract every stage reads; `load_criteria` valida
 
 from __future__ import annotations
 
+import hashlib
+import math
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
+
+from . import schema
+from .errors import CriteriaError
 
 CRITERIA_DIR = Path(__file__).resolve().parent.parent / "criteria"
 DEFAULT_CRITERIA = CRITERIA_DIR / "sdg-partnerships-2024.toml"
+
+CRITERIA_VERSION: Final = 1
+
+# What a criterion's `source` may be; scoring.py gives each its arithmetic.
+SOURCE_RUBRIC: Final = "rubric"  # reviewers' rubric ratings, a form rating standing in without reviews
+SOURCE_CHOICES: Final = "choices"  # points for the options ticked in multi-select form answers
+SOURCE_ANSWER: Final = "answer"  # one yes/no form answer, with a value for "unknown"
+SOURCES: Final = (SOURCE_RUBRIC, SOURCE_CHOICES, SOURCE_ANSWER)
+
+# Form fields a criterion may read, by the kind of value intake puts in them.
+CHOICE_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    schema.INVOLVED: schema.INVOLVED_CODES,
+    schema.OTHER_ACTORS: schema.OTHER_ACTOR_CODES,
+    schema.THEMES: schema.THEME_CODES,
+    schema.LANGUAGES: schema.LANGUAGE_CODES,
+}
+FREE_TEXT_LIST_FIELDS: Final = (schema.OTHER_ACTORS_OTHER,)
+YES_NO_FIELDS: Final = (schema.CITY_LINK, *schema.COMMITMENTS)
+RATING_FIELDS: Final = (schema.EQUAL_BASIS_RATING,)
+
+# Candidate fields the tie-break chain may use; each sorts ascending (earlier, lower first).
+TIE_BREAK_KEYS: Final = (
+    schema.COMPLETED,
+    schema.STARTED,
+    schema.REFNIS,
+    schema.SUBMISSION_ID,
+    schema.CANDIDATE_ID,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +92,58 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class RubricSource:
+    """Raw value = mean of the aggregated ratings on `items`; without reviews, the form's `fallback`."""
+
+    items: tuple[str, ...]
+    fallback: str | None = None
+    fallback_bounds: tuple[float, float] = (1.0, 5.0)
+    unknown: float = 1.0  # raw value (on the criterion's bounds) with neither reviews nor fallback
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """Points per ticked option of one form field; free-text answers may count too, up to a cap."""
+
+    key: str
+    field: str
+    points: Mapping[str, float]
+    free_field: str | None = None
+    free_points: float = 0.0
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class ChoicesSource:
+    """Raw value = sum of the groups' points, plus `bonus` when every group in `bonus_when` is covered."""
+
+    groups: tuple[ChoiceGroup, ...]
+    bonus: float = 0.0
+    bonus_when: tuple[str, ...] = ()
+
+    def maximum(self) -> float:
+        """The highest raw value any answer can reach."""
+        total = self.bonus
+        for group in self.groups:
+            options = sum(group.points.values())
+            if group.free_field is not None and group.free_points > 0:
+                # free-text answers are unbounded in number: only the cap limits the group
+                options = math.inf
+            total += options if group.cap is None else min(options, group.cap)
+        return total
+
+
+@dataclass(frozen=True)
+class AnswerSource:
+    """Raw value of a yes/no form answer: `yes`, `no`, or `unknown` when the answer is missing."""
+
+    field: str
+    yes: float
+    no: float
+    unknown: float
+
+
+@dataclass(frozen=True)
 class Criterion:
     """One weighed criterion. The scoring stage owns the meaning of `source` and `params`."""
 
@@ -66,6 +152,9 @@ class Criterion:
     weight: float
     source: str
     params: Mapping[str, object] = field(default_factory=dict)
+    # Declared scale of the raw value: `bounds[0]` normalises to 0, `bounds[1]` to 1.
+    bounds: tuple[float, float] = (0.0, 1.0)
+    spec: RubricSource | ChoicesSource | AnswerSource | None = None
 
 
 @dataclass(frozen=True)
@@ -91,3 +180,474 @@ class Criteria:
     tie_break: tuple[str, ...] = ("completed", "refnis")
     path: Path | None = None
     sha256: str | None = None
+
+    def criterion(self, key: str) -> Criterion:
+        """The criterion called `key`; KeyError if there is none."""
+        for criterion in self.criteria:
+            if criterion.key == key:
+                return criterion
+        raise KeyError(key)
+
+    def with_weights(self, weights: Mapping[str, float]) -> Criteria:
+        """A copy with some weights changed (for what-if analysis); unknown keys or bad weights raise."""
+        known = {c.key for c in self.criteria}
+        unknown = sorted(set(weights) - known)
+        if unknown:
+            raise CriteriaError(f"unknown criterion {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
+        for key, weight in weights.items():
+            if not _is_number(weight) or not math.isfinite(weight) or weight < 0:
+                raise CriteriaError(f"criteria.{key}.weight: {weight!r} is not a number >= 0")
+        changed = tuple(
+            Criterion(
+                key=c.key,
+                label=c.label,
+                weight=float(weights.get(c.key, c.weight)),
+                source=c.source,
+                params=c.params,
+                bounds=c.bounds,
+                spec=c.spec,
+            )
+            for c in self.criteria
+        )
+        return Criteria(
+            version=self.version,
+            name=self.name,
+            eligibility=self.eligibility,
+            criteria=changed,
+            rubric=self.rubric,
+            rubric_scale=self.rubric_scale,
+            pairing=self.pairing,
+            tie_break=self.tie_break,
+            path=self.path,
+            sha256=None,  # no longer the file's content
+        )
+
+
+# --- loading and validation ------------------------------------------------------------------------
+
+
+def load_criteria(path: Path | None = None) -> Criteria:
+    """Read and validate a criteria file (default: the 2024 call's); CriteriaError names file and key."""
+    path = DEFAULT_CRITERIA if path is None else Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CriteriaError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise CriteriaError(f"{path}: is a folder; expected a criteria .toml file") from None
+    except OSError as exc:
+        raise CriteriaError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CriteriaError(f"{path}: not a TOML file (not UTF-8 text)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CriteriaError(f"{path}: not a valid TOML file ({exc})") from None
+    criteria = _Reader(path).criteria(doc)
+    return Criteria(
+        version=criteria.version,
+        name=criteria.name,
+        eligibility=criteria.eligibility,
+        criteria=criteria.criteria,
+        rubric=criteria.rubric,
+        rubric_scale=criteria.rubric_scale,
+        pairing=criteria.pairing,
+        tie_break=criteria.tie_break,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_MISSING: Final = object()
+
+
+class _Reader:
+    """Walks the parsed TOML; every problem becomes a CriteriaError with the file and dotted key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str, valid: str | None = None) -> CriteriaError:
+        message = f"{self.path}: {key}: {problem}"
+        if valid:
+            message += f"; valid: {valid}"
+        return CriteriaError(message)
+
+    # --- typed getters -------------------------------------------------------------------------
+
+    def table(
+        self, parent: Mapping[str, object], name: str, key: str, allowed: tuple[str, ...] | None
+    ) -> dict[str, object]:
+        value = parent.get(name, _MISSING)
+        if value is _MISSING:
+            raise self.fail(key, "missing table")
+        return self.check_table(value, key, allowed)
+
+    def check_table(
+        self, value: object, key: str, allowed: tuple[str, ...] | None, what: str = "key"
+    ) -> dict[str, object]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table, got {value!r}")
+        if allowed is not None:
+            for name in value:
+                if name not in allowed:
+                    raise self.fail(f"{key}.{name}" if key else name, f"unknown {what}", ", ".join(allowed))
+        return value
+
+    def required(self, table: Mapping[str, object], name: str, key: str) -> object:
+        if name not in table:
+            raise self.fail(f"{key}.{name}" if key else name, "missing")
+        return table[name]
+
+    def string(self, table: Mapping[str, object], name: str, key: str, *, optional: bool = False) -> str:
+        if optional and name not in table:
+            return ""
+        value = self.required(table, name, key)
+        if not isinstance(value, str) or not (value.strip() or optional):
+            raise self.fail(f"{key}.{name}" if key else name, f"expected a non-empty text, got {value!r}")
+        return value.strip()
+
+    def number(
+        self,
+        table: Mapping[str, object],
+        name: str,
+        key: str,
+        *,
+        minimum: float | None = None,
+        default: float | None = None,
+    ) -> float:
+        value = table.get(name, default) if default is not None else self.required(table, name, key)
+        if not _is_number(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
+            raise self.fail(f"{key}.{name}", f"expected a number, got {value!r}")
+        number = float(value)  # type: ignore[arg-type]
+        if minimum is not None and number < minimum:
+            raise self.fail(f"{key}.{name}", f"{value!r} is below {minimum:g}", f"a number >= {minimum:g}")
+        return number
+
+    def integer(self, value: object, key: str, minimum: int) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self.fail(key, f"expected a whole number >= {minimum}, got {value!r}")
+        return value
+
+    def boolean(self, table: Mapping[str, object], name: str, key: str) -> bool:
+        value = self.required(table, name, key)
+        if not isinstance(value, bool):
+            raise self.fail(f"{key}.{name}", f"expected true or false, got {value!r}")
+        return value
+
+    def names(
+        self, value: object, key: str, valid: tuple[str, ...], *, allow_empty: bool = False
+    ) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"expected a list of names, got {value!r}", ", ".join(valid))
+        if not value and not allow_empty:
+            raise self.fail(key, "empty list", ", ".join(valid))
+        for name in value:
+            if name not in valid:
+                raise self.fail(key, f"unknown {name!r}", ", ".join(valid))
+        if len(set(value)) != len(value):
+            raise self.fail(key, f"a name is listed twice in {value!r}")
+        return tuple(value)
+
+    def bounds(self, value: object, key: str, *, whole: bool = False) -> tuple[float, float]:
+        kind = "whole numbers" if whole else "numbers"
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(_is_number(v) and math.isfinite(v) for v in value)
+            or (whole and not all(isinstance(v, int) for v in value))
+        ):
+            raise self.fail(key, f"expected two {kind} [lowest, highest], got {value!r}")
+        low, high = float(value[0]), float(value[1])
+        if low >= high:
+            raise self.fail(
+                key, f"bounds reversed or equal: {value!r}", "[lowest, highest] with lowest < highest"
+            )
+        return low, high
+
+    # --- sections ------------------------------------------------------------------------------
+
+    def criteria(self, doc: dict[str, object]) -> Criteria:
+        top = ("version", "name", "eligibility", "rubric", "criteria", "pairing", "tie_break")
+        self.check_table(doc, "", top)
+        if next(iter(doc), None) != "version":
+            raise self.fail("version", "must be the first key of the file", f"version = {CRITERIA_VERSION}")
+        version = doc["version"]
+        if version != CRITERIA_VERSION or isinstance(version, bool):
+            raise self.fail("version", f"unsupported version {version!r}", str(CRITERIA_VERSION))
+        name = self.string(doc, "name", "")
+        eligibility = self.eligibility(
+            self.table(doc, "eligibility", "eligibility", ("require", "require_flemish"))
+        )
+        scale, rubric = self.rubric(self.table(doc, "rubric", "rubric", ("scale", "items")))
+        criteria_table = self.table(doc, "criteria", "criteria", None)
+        if not criteria_table:
+            raise self.fail("criteria", "no criteria", "at least one [criteria.<name>] table")
+        criteria = tuple(self.criterion(key, value, rubric, scale) for key, value in criteria_table.items())
+        pairing = self.pairing(
+            self.table(
+                doc,
+                "pairing",
+                "pairing",
+                ("quotas", "max_per_province", "min_value", "budget_per_partnership", "fit", "languages"),
+            )
+        )
+        tie_table = self.table(doc, "tie_break", "tie_break", ("order",))
+        tie_break = self.names(
+            self.required(tie_table, "order", "tie_break"), "tie_break.order", TIE_BREAK_KEYS
+        )
+        return Criteria(
+            version=CRITERIA_VERSION,
+            name=name,
+            eligibility=eligibility,
+            criteria=criteria,
+            rubric=rubric,
+            rubric_scale=(int(scale[0]), int(scale[1])),
+            pairing=pairing,
+            tie_break=tie_break,
+        )
+
+    def eligibility(self, table: dict[str, object]) -> Eligibility:
+        require = self.names(
+            self.required(table, "require", "eligibility"),
+            "eligibility.require",
+            schema.COMMITMENTS,
+            allow_empty=True,
+        )
+        return Eligibility(
+            require=require, require_flemish=self.boolean(table, "require_flemish", "eligibility")
+        )
+
+    def rubric(self, table: dict[str, object]) -> tuple[tuple[float, float], tuple[RubricItem, ...]]:
+        scale = self.bounds(self.required(table, "scale", "rubric"), "rubric.scale", whole=True)
+        items_table = self.check_table(self.required(table, "items", "rubric"), "rubric.items", None)
+        if not items_table:
+            raise self.fail("rubric.items", "no rubric items", "at least one [rubric.items.<name>] table")
+        items = []
+        for key, value in items_table.items():
+            item = self.check_table(value, f"rubric.items.{key}", ("label", "description"))
+            items.append(
+                RubricItem(
+                    key=key,
+                    label=self.string(item, "label", f"rubric.items.{key}"),
+                    description=self.string(item, "description", f"rubric.items.{key}", optional=True),
+                )
+            )
+        return scale, tuple(items)
+
+    def criterion(
+        self, key: str, value: object, rubric: tuple[RubricItem, ...], scale: tuple[float, float]
+    ) -> Criterion:
+        where = f"criteria.{key}"
+        common = ("label", "weight", "source", "bounds")
+        table = self.check_table(value, where, None)
+        source = table.get("source", _MISSING)
+        if source not in SOURCES:
+            problem = "missing" if source is _MISSING else f"unknown source {source!r}"
+            raise self.fail(f"{where}.source", problem, ", ".join(SOURCES))
+        own = {
+            SOURCE_RUBRIC: ("items", "fallback", "fallback_bounds", "unknown"),
+            SOURCE_CHOICES: ("groups", "bonus"),
+            SOURCE_ANSWER: ("field", "yes", "no", "unknown"),
+        }[str(source)]
+        self.check_table(table, where, (*common, *own))
+        label = self.string(table, "label", where)
+        weight = self.number(table, "weight", where, minimum=0)
+        bounds = self.bounds(self.required(table, "bounds", where), f"{where}.bounds")
+        spec: RubricSource | ChoicesSource | AnswerSource
+        if source == SOURCE_RUBRIC:
+            spec = self.rubric_source(table, where, rubric, bounds)
+        elif source == SOURCE_CHOICES:
+            spec = self.choices_source(table, where, bounds)
+        else:
+            spec = self.answer_source(table, where, bounds)
+        params = {k: v for k, v in table.items() if k not in common}
+        return Criterion(
+            key=key, label=label, weight=weight, source=str(source), params=params, bounds=bounds, spec=spec
+        )
+
+    def within(self, value: float, bounds: tuple[float, float], key: str) -> None:
+        if not bounds[0] <= value <= bounds[1]:
+            raise self.fail(key, f"{value:g} is outside the bounds", f"{bounds[0]:g}..{bounds[1]:g}")
+
+    def rubric_source(
+        self,
+        table: dict[str, object],
+        where: str,
+        rubric: tuple[RubricItem, ...],
+        bounds: tuple[float, float],
+    ) -> RubricSource:
+        items = self.names(
+            self.required(table, "items", where), f"{where}.items", tuple(i.key for i in rubric)
+        )
+        fallback: str | None = None
+        fallback_bounds = bounds
+        if "fallback" in table:
+            fallback = table["fallback"]  # type: ignore[assignment]
+            if fallback not in RATING_FIELDS:
+                raise self.fail(
+                    f"{where}.fallback",
+                    f"not a rating field of the form: {fallback!r}",
+                    ", ".join(RATING_FIELDS),
+                )
+            fallback_bounds = self.bounds(
+                self.required(table, "fallback_bounds", where), f"{where}.fallback_bounds"
+            )
+        elif "fallback_bounds" in table:
+            raise self.fail(
+                f"{where}.fallback_bounds", "given without a fallback field", "add fallback = <field>"
+            )
+        unknown = self.number(table, "unknown", where)
+        self.within(unknown, bounds, f"{where}.unknown")
+        return RubricSource(items=items, fallback=fallback, fallback_bounds=fallback_bounds, unknown=unknown)
+
+    def choices_source(
+        self, table: dict[str, object], where: str, bounds: tuple[float, float]
+    ) -> ChoicesSource:
+        groups_table = self.check_table(self.required(table, "groups", where), f"{where}.groups", None)
+        if not groups_table:
+            raise self.fail(f"{where}.groups", "no groups", f"at least one [{where}.groups.<name>] table")
+        groups = []
+        for name, value in groups_table.items():
+            gkey = f"{where}.groups.{name}"
+            group = self.check_table(value, gkey, ("field", "points", "free_field", "free_points", "cap"))
+            fld = self.required(group, "field", gkey)
+            if fld not in CHOICE_FIELDS:
+                raise self.fail(
+                    f"{gkey}.field",
+                    f"not a multi-select field of the form: {fld!r}",
+                    ", ".join(CHOICE_FIELDS),
+                )
+            codes = CHOICE_FIELDS[str(fld)]
+            points_table = self.check_table(
+                self.required(group, "points", gkey), f"{gkey}.points", codes, "code"
+            )
+            points = {
+                code: self.number(points_table, code, f"{gkey}.points", minimum=0) for code in points_table
+            }
+            free_field: str | None = None
+            free_points = 0.0
+            if "free_field" in group:
+                free_field = group["free_field"]  # type: ignore[assignment]
+                if free_field not in FREE_TEXT_LIST_FIELDS:
+                    raise self.fail(
+                        f"{gkey}.free_field",
+                        f"not a free-text list field: {free_field!r}",
+                        ", ".join(FREE_TEXT_LIST_FIELDS),
+                    )
+                free_points = self.number(group, "free_points", gkey, minimum=0)
+                if "cap" not in group:
+                    raise self.fail(f"{gkey}.cap", "missing: free-text answers need a cap", "a number >= 0")
+            elif "free_points" in group:
+                raise self.fail(
+                    f"{gkey}.free_points", "given without a free_field", "add free_field = <field>"
+                )
+            cap = self.number(group, "cap", gkey, minimum=0) if "cap" in group else None
+            groups.append(
+                ChoiceGroup(
+                    key=name,
+                    field=str(fld),
+                    points=points,
+                    free_field=free_field,
+                    free_points=free_points,
+                    cap=cap,
+                )
+            )
+        # a code in two groups would be counted twice for one tick
+        seen: dict[tuple[str, str], str] = {}
+        for choice in groups:
+            for code in choice.points:
+                other = seen.setdefault((choice.field, code), choice.key)
+                if other != choice.key:
+                    raise self.fail(
+                        f"{where}.groups.{choice.key}.points.{code}", f"already counted in group {other!r}"
+                    )
+        bonus, bonus_when = 0.0, tuple[str, ...]()
+        if "bonus" in table:
+            bkey = f"{where}.bonus"
+            bonus_table = self.check_table(table["bonus"], bkey, ("points", "when_all"))
+            bonus = self.number(bonus_table, "points", bkey, minimum=0)
+            group_names = tuple(g.key for g in groups)
+            bonus_when = self.names(
+                self.required(bonus_table, "when_all", bkey), f"{bkey}.when_all", group_names
+            )
+        spec = ChoicesSource(groups=tuple(groups), bonus=bonus, bonus_when=bonus_when)
+        highest = spec.maximum()
+        if bounds[0] > 0 or bounds[1] < highest:
+            raise self.fail(
+                f"{where}.bounds",
+                f"{list(bounds)} does not cover the reachable raw values 0..{highest:g}",
+                f"[0, {highest:g}] or wider",
+            )
+        return spec
+
+    def answer_source(
+        self, table: dict[str, object], where: str, bounds: tuple[float, float]
+    ) -> AnswerSource:
+        fld = self.required(table, "field", where)
+        if fld not in YES_NO_FIELDS:
+            raise self.fail(
+                f"{where}.field", f"not a yes/no field of the form: {fld!r}", ", ".join(YES_NO_FIELDS)
+            )
+        values = {}
+        for name in ("yes", "no", "unknown"):
+            values[name] = self.number(table, name, where)
+            self.within(values[name], bounds, f"{where}.{name}")
+        return AnswerSource(field=str(fld), yes=values["yes"], no=values["no"], unknown=values["unknown"])
+
+    def pairing(self, table: dict[str, object]) -> PairingSettings:
+        defaults = PairingSettings()
+        quotas: Mapping[str, int] = defaults.quotas
+        if "quotas" in table:
+            quota_table = self.check_table(table["quotas"], "pairing.quotas", schema.COUNTRIES, "country")
+            quotas = {c: self.integer(v, f"pairing.quotas.{c}", 0) for c, v in quota_table.items()}
+        max_per_province = (
+            self.integer(table["max_per_province"], "pairing.max_per_province", 1)
+            if "max_per_province" in table
+            else None
+        )
+        min_value = self.number(table, "min_value", "pairing") if "min_value" in table else None
+        budget = (
+            self.integer(table["budget_per_partnership"], "pairing.budget_per_partnership", 0)
+            if "budget_per_partnership" in table
+            else defaults.budget_per_partnership
+        )
+        fit = defaults.fit
+        if "fit" in table:
+            names = ("preference_match", "no_preference", "theme_overlap", "language_match")
+            fit_table = self.check_table(table["fit"], "pairing.fit", names)
+            fit = FitSettings(
+                **{
+                    n: self.number(fit_table, n, "pairing.fit", minimum=0, default=getattr(fit, n))
+                    for n in names
+                }
+            )
+        languages = defaults.languages
+        if "languages" in table:
+            lang_table = self.check_table(
+                table["languages"], "pairing.languages", schema.COUNTRIES, "country"
+            )
+            rules = {}
+            for country, value in lang_table.items():
+                key = f"pairing.languages.{country}"
+                rule = self.check_table(value, key, ("any_of", "mode"))
+                any_of = self.names(
+                    self.required(rule, "any_of", key), f"{key}.any_of", schema.LANGUAGE_CODES
+                )
+                mode = rule.get("mode", "soft")
+                if mode not in ("hard", "soft"):
+                    raise self.fail(f"{key}.mode", f"unknown mode {mode!r}", "hard, soft")
+                rules[country] = LanguageRule(any_of, "hard" if mode == "hard" else "soft")
+            languages = rules
+        return PairingSettings(
+            quotas=quotas,
+            max_per_province=max_per_province,
+            min_value=min_value,
+            budget_per_partnership=budget,
+            fit=fit,
+            languages=languages,
+        )

@@ -5,10 +5,36 @@ Build, solve, explain (reserve list, alternatives, the score each unselected can
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
+from . import schema as s
+from .criteria import Criteria, PairingSettings
+from .errors import DecisionError, InfeasibleError, MatchmakerError
 from .schema import RESULT_SCHEMA
+
+if TYPE_CHECKING:
+    import pulp
+
+# Pair values are kept as whole numbers of 10**-6 points inside the model: every objective is then
+# integral, so an absolute gap of 0.5 proves exact optimality and "value >= best" needs no tolerance.
+VALUE_DECIMALS = 6
+UNIT = 10**VALUE_DECIMALS
+EDGE_TERMS = ("score", "preference", "themes", "language")
+SOLVERS = ("cbc", "highs")
+LANGUAGE_NAMES = {"nl": "Dutch", "fr": "French", "en": "English"}
+# Forced re-solves for the explanations are batched into one model up to this many variables.
+BATCH_VARIABLES = 20_000
 
 
 @dataclass(frozen=True)
@@ -53,3 +79,1310 @@ class PairingResult:
             "issues": self.issues,
             "changes": self.changes,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs as a table: country, partner, municipality, province, value and its terms."""
+        columns = ["country", "partner", "candidate_id", "municipality", "province", "value", *EDGE_TERMS]
+        rows = [
+            {**{k: p.get(k) for k in columns if k not in EDGE_TERMS}, **p["breakdown"]} for p in self.pairs
+        ]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+    def explanations_frame(self) -> pd.DataFrame:
+        """One row per eligible candidate: selected or not, why, and the score it would need."""
+        columns = ["candidate_id", "municipality", "selected", "partner", "cause", "score_needed", "why"]
+        return pd.DataFrame.from_records(
+            [{k: e.get(k) for k in columns} for e in self.explanations], columns=columns
+        )
+
+
+# --- the pure core ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The core's whole input: who may pair with whom, at what value, under which limits.
+
+    Candidates come in tie-break order (earlier wins a tie), partners in file order (earlier goes
+    to the earlier candidate when nothing else decides). Values are integers in units of 1/UNIT.
+    """
+
+    candidates: tuple[str, ...]
+    provinces: tuple[str | None, ...]
+    partners: tuple[str, ...]
+    countries: tuple[str, ...]  # per partner
+    edge_cand: np.ndarray[Any, np.dtype[np.int64]]
+    edge_partner: np.ndarray[Any, np.dtype[np.int64]]
+    edge_value: np.ndarray[Any, np.dtype[np.int64]]
+    quotas: Mapping[str, int]
+    max_per_province: int | None = None
+    locks: tuple[int, ...] = ()  # edge indices
+    keep: tuple[int, ...] = ()  # edge indices
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edge_cand)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One pairing: the chosen edge indices and its lexicographic objective."""
+
+    edges: tuple[int, ...]
+    count: int
+    kept: int
+    value: int  # units of 1/UNIT
+    optimal: bool
+
+
+def _name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "_", text)
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence fd 1 around a solve: highspy prints a banner from C, past sys.stdout."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).fflush(None)  # C stdio buffers would otherwise leak out after the restore
+        except (OSError, AttributeError):
+            pass
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _solver(name: str, time_limit: float | None) -> Any:
+    import pulp
+    from pulp.apis.coin_api import PULP_CBC_CMD
+
+    if name == "cbc":
+        # COIN_CMD on the CBC binary bundled with pulp: PULP_CBC_CMD itself warns of its removal in 4.0.
+        return pulp.COIN_CMD(
+            path=PULP_CBC_CMD.pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5
+        )
+    return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5)
+
+
+def _run(
+    base: Any, x: Sequence[Any], objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None
+) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
+    import pulp
+
+    prob = base.copy()
+    for k, constraint in enumerate(extra):
+        prob.addConstraint(constraint, f"extra_{k}")
+    prob.setObjective(objective)
+    if solver == "highs":
+        with _quiet_stdout():
+            prob.solve(_solver(solver, time_limit))
+    else:
+        prob.solve(_solver(solver, time_limit))
+    if prob.status == pulp.LpStatusInfeasible:
+        return None
+    if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        raise MatchmakerError(
+            f"the {solver} solver found no pairing"
+            + (f" within the time limit of {time_limit:g} s" if time_limit else "")
+        )
+    chosen = np.fromiter(((v.varValue or 0.0) > 0.5 for v in x), dtype=bool, count=len(x))
+    return chosen, prob.sol_status == pulp.LpSolutionOptimal
+
+
+class PairingModel:
+    """The integer program of one instance, built once and solved under changing objectives.
+
+    Variables `x_{cand}_{partner}` (binary) exist only for allowed pairs; every constraint is a
+    grouped LpAffineExpression built in one pass over the edges.
+    """
+
+    def __init__(self, instance: Instance, *, suffix: str = "") -> None:
+        import pulp
+
+        self.instance = inst = instance
+        self.base = pulp.LpProblem("pairing" + suffix, pulp.LpMaximize)
+        names: set[str] = set()
+        self.x: list[pulp.LpVariable] = []
+        for c, p in zip(inst.edge_cand.tolist(), inst.edge_partner.tolist(), strict=True):
+            name = f"x_{_name(inst.candidates[c])}_{_name(inst.partners[p])}{suffix}"
+            while name in names:  # two ids may sanitise alike
+                name += "_"
+            names.add(name)
+            self.x.append(self.base.add_variable(name, 0, 1, pulp.LpBinary))
+        by_cand: dict[int, dict[Any, float]] = {}
+        by_partner: dict[int, dict[Any, float]] = {}
+        by_country: dict[str, dict[Any, float]] = {}
+        by_province: dict[str, dict[Any, float]] = {}
+        for e, var in enumerate(self.x):
+            c = int(inst.edge_cand[e])
+            p = int(inst.edge_partner[e])
+            by_cand.setdefault(c, {})[var] = 1
+            by_partner.setdefault(p, {})[var] = 1
+            by_country.setdefault(inst.countries[p], {})[var] = 1
+            province = inst.provinces[c]
+            if province is not None:
+                by_province.setdefault(province, {})[var] = 1
+        self.cand_expr = {c: pulp.LpAffineExpression(d) for c, d in by_cand.items()}
+        le, eq = pulp.LpConstraintLE, pulp.LpConstraintEQ
+        for c, expr in self.cand_expr.items():
+            self.base.addConstraint(pulp.LpConstraint(expr, le, rhs=1), f"cand_{c}{suffix}")
+        for p, d in by_partner.items():
+            self.base.addConstraint(
+                pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=1), f"partner_{p}{suffix}"
+            )
+        for k, (country, d) in enumerate(sorted(by_country.items())):
+            quota = int(inst.quotas.get(country, 0))
+            self.base.addConstraint(
+                pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=quota), f"quota_{k}{suffix}"
+            )
+        if inst.max_per_province is not None:
+            for k, (_, d) in enumerate(sorted(by_province.items())):
+                self.base.addConstraint(
+                    pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=inst.max_per_province),
+                    f"province_{k}{suffix}",
+                )
+        for e in inst.locks:
+            self.base.addConstraint(pulp.LpConstraint(self.x[e], eq, rhs=1), f"lock_{e}{suffix}")
+        self.count_expr = pulp.LpAffineExpression({v: 1 for v in self.x})
+        self.value_expr = pulp.LpAffineExpression(
+            {v: int(w) for v, w in zip(self.x, inst.edge_value, strict=True)}
+        )
+        self.kept_expr = pulp.LpAffineExpression({self.x[e]: 1 for e in inst.keep})
+        self.solves = 0
+
+    # -- helpers to state constraints
+    def at_least(self, expr: Any, rhs: float) -> Any:
+        import pulp
+
+        return pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=rhs)
+
+    def at_most(self, expr: Any, rhs: float) -> Any:
+        import pulp
+
+        return pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=rhs)
+
+    def weighted(self, weights: Mapping[int, int]) -> Any:
+        import pulp
+
+        return pulp.LpAffineExpression({self.x[e]: w for e, w in weights.items()})
+
+    def run(
+        self, objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None
+    ) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
+        """Maximise `objective` under the base constraints plus `extra`: (chosen mask, optimal) or None."""
+        self.solves += 1
+        return _run(self.base, self.x, objective, extra, solver, time_limit)
+
+    def measure(self, chosen: np.ndarray[Any, np.dtype[np.bool_]], optimal: bool) -> Solution:
+        edges = np.flatnonzero(chosen)
+        keep = set(self.instance.keep)
+        return Solution(
+            edges=tuple(int(e) for e in edges),
+            count=len(edges),
+            kept=sum(1 for e in edges if int(e) in keep),
+            value=int(self.instance.edge_value[edges].sum()),
+            optimal=optimal,
+        )
+
+
+def lexsolve(
+    model: PairingModel, extra: Sequence[Any] = (), *, solver: str = "cbc", time_limit: float | None = None
+) -> tuple[Solution, list[Any]] | None:
+    """The lexicographic optimum under `extra`: most slots, then most kept pairs, then most value.
+
+    Returns the solution and the constraints that pin its optimal face (for re-solves), or None
+    when `extra` cannot be met. Each stage is its own solve with the previous optimum fixed as a
+    constraint, so no weighting mixes the goals. Ties are then settled exactly (see `_settle`).
+    """
+    inst = model.instance
+    got = model.run(model.count_expr, extra, solver, time_limit)
+    if got is None:
+        return None
+    sol = model.measure(*got)
+    optimal = sol.optimal
+    face = [*extra, model.at_least(model.count_expr, sol.count), model.at_most(model.count_expr, sol.count)]
+    if inst.keep:
+        got = model.run(model.kept_expr, face, solver, time_limit)
+        if got is None:  # cannot happen: the count stage's solution satisfies the face
+            return None
+        sol = model.measure(*got)
+        optimal = optimal and sol.optimal
+        face.append(model.at_least(model.kept_expr, sol.kept))
+    got = model.run(model.value_expr, face, solver, time_limit)
+    if got is None:
+        return None
+    sol = model.measure(*got)
+    optimal = optimal and sol.optimal
+    face.append(model.at_least(model.value_expr, sol.value))
+    settled = _settle(model, sol, face, solver, time_limit)
+    if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
+        settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
+    return Solution(
+        settled.edges, settled.count, settled.kept, settled.value, optimal and settled.optimal
+    ), face
+
+
+def _settle(
+    model: PairingModel, sol: Solution, face: list[Any], solver: str, time_limit: float | None
+) -> Solution:
+    """Pick one pairing among the equally good ones, the same on every run and every solver.
+
+    Among the optimal pairings: first the lexicographically best selection in tie-break order
+    (the earliest candidate that can be selected is), then for the selected candidates in that
+    order the earliest partner in file order. Each step asks the solver only what the current
+    incumbent cannot answer, so an instance without ties costs two extra solves.
+    """
+    inst = model.instance
+    optimal = sol.optimal
+    cand_of = inst.edge_cand
+    with_edges = sorted(set(cand_of.tolist()))
+
+    def selected(s_: Solution) -> set[int]:
+        return {int(cand_of[e]) for e in s_.edges}
+
+    inc = sol
+    fixes: list[Any] = []
+    outside = [c for c in with_edges if c not in selected(inc)]
+    ties = False
+    if outside and inc.count:
+        got = model.run(sum_expr(model, outside), face, solver, time_limit)
+        if got is not None:
+            other = model.measure(*got)
+            optimal = optimal and other.optimal
+            ties = bool(selected(other) - selected(inc))
+    if ties:
+        fixed_in = 0
+        for pos, c in enumerate(with_edges):
+            if fixed_in == inc.count:
+                break
+            if c in selected(inc):
+                fixes.append(model.at_least(model.cand_expr[c], 1))
+                fixed_in += 1
+                continue
+            rest = [d for d in with_edges[pos:] if d not in selected(inc)]
+            # weights favour the earlier candidates, so one solve often settles c and finds a better incumbent
+            weights = {d: len(rest) - k for k, d in enumerate(rest)}
+            got = model.run(sum_expr(model, rest, weights), face + fixes, solver, time_limit)
+            if got is None:
+                break
+            trial = model.measure(*got)
+            optimal = optimal and trial.optimal
+            if not selected(trial) & set(rest):
+                break  # no later candidate can enter: the incumbent's selection is the answer
+            if c not in selected(trial):
+                got = model.run(model.cand_expr[c], face + fixes, solver, time_limit)
+                if got is None:
+                    break
+                trial = model.measure(*got)
+                optimal = optimal and trial.optimal
+            if c in selected(trial):
+                inc = trial
+                fixes.append(model.at_least(model.cand_expr[c], 1))
+                fixed_in += 1
+            else:
+                fixes.append(model.at_most(model.cand_expr[c], 0))
+    chosen = selected(inc)
+    fixes = [model.at_least(model.cand_expr[c], 1) for c in sorted(chosen)]
+    # the partners: unique unless a solution exists that moves some selected candidate elsewhere
+    got = model.run(model.weighted({e: -1 for e in inc.edges}), face + fixes, solver, time_limit)
+    if got is not None:
+        other = model.measure(*got)
+        optimal = optimal and other.optimal
+        if set(other.edges) != set(inc.edges):
+            taken: set[int] = set()
+            edges_of: dict[int, list[int]] = {}
+            for e, c in enumerate(cand_of.tolist()):
+                edges_of.setdefault(c, []).append(e)
+            n_partners = len(inst.partners)
+            for c in sorted(chosen):
+                mine = next(e for e in inc.edges if cand_of[e] == c)
+                free = [
+                    int(inst.edge_partner[e]) for e in edges_of[c] if int(inst.edge_partner[e]) not in taken
+                ]
+                if int(inst.edge_partner[mine]) != min(free):
+                    weights = {e: n_partners - int(inst.edge_partner[e]) for e in edges_of[c]}
+                    got = model.run(model.weighted(weights), face + fixes, solver, time_limit)
+                    if got is not None:
+                        trial = model.measure(*got)
+                        optimal = optimal and trial.optimal
+                        inc = trial
+                        mine = next(e for e in inc.edges if cand_of[e] == c)
+                fixes.append(model.at_least(model.weighted({mine: 1}), 1))
+                taken.add(int(inst.edge_partner[mine]))
+    return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
+
+
+def sum_expr(model: PairingModel, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Any:
+    import pulp
+
+    terms: dict[Any, float] = {}
+    for c in cands:
+        w = 1 if weights is None else weights[c]
+        for var in model.cand_expr[c]:
+            terms[var] = w
+    return pulp.LpAffineExpression(terms)
+
+
+def no_good(model: PairingModel, sol: Solution) -> Any:
+    """A cut that excludes exactly this set of pairs (and nothing that contains it)."""
+    return model.at_most(model.weighted(dict.fromkeys(sol.edges, 1)), len(sol.edges) - 1)
+
+
+@dataclass(frozen=True)
+class Forced:
+    """The best pairing that includes one candidate, or why there is none."""
+
+    candidate: int
+    includable: bool
+    count: int
+    kept: int
+    value: int | None
+    edges: tuple[int, ...]
+
+
+def forced_solutions(
+    instance: Instance,
+    best: Solution,
+    candidates: Sequence[int],
+    *,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+) -> dict[int, Forced]:
+    """For each candidate, re-solve with it forced in: the lexicographic optimum of that model.
+
+    The models are independent copies; several are stacked into one solver call (block diagonal,
+    no shared variable or constraint), which gives each block its own optimum because the sum of
+    independent maxima is maximised only by maximising each.
+    """
+    out: dict[int, Forced] = {}
+    per_block = max(1, instance.n_edges)
+    size = max(1, BATCH_VARIABLES // per_block)
+    for start in range(0, len(candidates), size):
+        out.update(_forced_batch(instance, best, candidates[start : start + size], solver, time_limit))
+    return out
+
+
+def _forced_batch(
+    instance: Instance, best: Solution, cands: Sequence[int], solver: str, time_limit: float | None
+) -> dict[int, Forced]:
+    import pulp
+
+    blocks = [PairingModel(instance, suffix=f"_b{k}") for k in range(len(cands))]
+    merged = pulp.LpProblem("forced", pulp.LpMaximize)
+    for block in blocks:
+        for name, constraint in block.base._constraints.items():
+            merged.addConstraint(constraint, name)
+    stacked = [v for block in blocks for v in block.x]
+
+    def run(objective: Any, extra: Sequence[Any]) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
+        return _run(merged, stacked, objective, extra, solver, time_limit)
+
+    n = instance.n_edges
+
+    def part(chosen: np.ndarray[Any, np.dtype[np.bool_]], k: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        return chosen[k * n : (k + 1) * n]
+
+    # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
+    # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
+    objective = pulp.LpAffineExpression()
+    for block, c in zip(blocks, cands, strict=True):
+        objective += block.count_expr + (best.count + 1) * block.cand_expr[c]
+    got = run(objective, [])
+    if got is None:
+        return {}
+    first = [blocks[k].measure(part(got[0], k), got[1]) for k in range(len(blocks))]
+    result: dict[int, Forced] = {}
+    live: list[int] = []
+    for k, c in enumerate(cands):
+        inside = any(int(instance.edge_cand[e]) == c for e in first[k].edges)
+        result[c] = Forced(c, inside, first[k].count, first[k].kept, None, first[k].edges)
+        if inside and first[k].count == best.count:
+            live.append(k)
+    extra: list[Any] = []
+    for k in live:
+        b = blocks[k]
+        extra += [
+            b.at_least(b.count_expr, best.count),
+            b.at_least(b.cand_expr[cands[k]], 1),
+        ]
+    if instance.keep and live:
+        got = run(sum((blocks[k].kept_expr for k in live), pulp.LpAffineExpression()), extra)
+        if got is None:
+            return result
+        still: list[int] = []
+        for k in live:
+            m = blocks[k].measure(part(got[0], k), got[1])
+            result[cands[k]] = Forced(cands[k], True, m.count, m.kept, None, m.edges)
+            if m.kept >= best.kept:
+                still.append(k)
+                extra.append(blocks[k].at_least(blocks[k].kept_expr, best.kept))
+        live = still
+    if live:
+        objective = sum((blocks[k].value_expr for k in live), pulp.LpAffineExpression())
+        got = run(objective, extra)
+        if got is not None:
+            for k in live:
+                m = blocks[k].measure(part(got[0], k), got[1])
+                result[cands[k]] = Forced(cands[k], True, m.count, m.kept, m.value, m.edges)
+    return result
+
+
+# --- from the tables to the instance --------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value is pd.NA:
+        return []
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(";") if v.strip()]
+    return [str(v) for v in value]
+
+
+def _text_or_none(value: Any) -> str | None:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
+        return None if value is pd.NaT else value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_jsonable(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return _jsonable(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+REQUIRED_CANDIDATE_COLUMNS = (
+    s.CANDIDATE_ID,
+    s.ELIGIBLE,
+    s.SCORE,
+    s.COUNTRY_PREFERENCE,
+    s.LANGUAGES,
+    s.THEMES,
+    s.PROVINCE,
+    s.MUNICIPALITY,
+)
+REQUIRED_PARTNER_COLUMNS = (s.PARTNER, s.COUNTRY, s.PARTNER_THEMES, s.PARTNER_LANGUAGES)
+
+
+def _check_frames(candidates: pd.DataFrame, partners: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED_CANDIDATE_COLUMNS if c not in candidates.columns]
+    if missing:
+        raise MatchmakerError(f"the candidates table lacks column(s) {', '.join(missing)} (score it first)")
+    missing = [c for c in REQUIRED_PARTNER_COLUMNS if c not in partners.columns]
+    if missing:
+        raise MatchmakerError(f"the partners table lacks column(s) {', '.join(missing)}")
+    ids = candidates[s.CANDIDATE_ID].astype(str)
+    doubled = sorted(set(ids[ids.duplicated()]))
+    if doubled:
+        raise MatchmakerError(f"candidate id(s) {', '.join(doubled)} appear more than once")
+    names = partners[s.PARTNER].astype(str)
+    doubled = sorted(set(names[names.duplicated()]))
+    if doubled:
+        raise MatchmakerError(f"partner(s) {', '.join(doubled)} appear more than once")
+
+
+def _chain_order(pool: pd.DataFrame, tie_break: Sequence[str]) -> pd.DataFrame:
+    """Sort the pool by the tie-break chain (ascending, missing last), then by candidate id."""
+    keys = [k for k in tie_break if k in pool.columns and k != s.CANDIDATE_ID]
+    unknown = [k for k in tie_break if k not in pool.columns]
+    if unknown:
+        raise MatchmakerError(f"tie-break key(s) {', '.join(unknown)} are not candidate fields")
+    frame = pool.assign(_id=pool[s.CANDIDATE_ID].astype(str))
+    return frame.sort_values([*keys, "_id"], na_position="last", kind="mergesort").drop(columns="_id")
+
+
+@dataclass
+class _Table:
+    """The vectorised pair table: masks and value terms for every pool candidate x partner."""
+
+    pool: pd.DataFrame  # eligible scored candidates in tie-break order
+    partners: pd.DataFrame
+    ids: list[str]
+    names: list[str]
+    countries: list[str]
+    partner_ok: np.ndarray[Any, Any]
+    pref_ok: np.ndarray[Any, Any]
+    lang_ok: np.ndarray[Any, Any]
+    forbidden: np.ndarray[Any, Any]
+    above_min: np.ndarray[Any, Any]
+    terms: dict[str, np.ndarray[Any, Any]]  # units, per term
+    value: np.ndarray[Any, Any]  # units
+
+    @property
+    def allowed(self) -> np.ndarray[Any, Any]:
+        allowed: np.ndarray[Any, Any] = (
+            self.partner_ok[None, :] & self.pref_ok & self.lang_ok & ~self.forbidden & self.above_min
+        )
+        return allowed
+
+
+def _bits(lists: Sequence[list[str]], codes: dict[str, int]) -> np.ndarray[Any, Any]:
+    out = np.zeros(len(lists), dtype=np.int64)
+    for k, items in enumerate(lists):
+        mask = 0
+        for item in items:
+            mask |= 1 << codes.setdefault(item, len(codes))
+        out[k] = mask
+    return out
+
+
+def _table(
+    pool: pd.DataFrame, partners: pd.DataFrame, settings: PairingSettings, forbids: Iterable[tuple[str, str]]
+) -> _Table:
+    ids = pool[s.CANDIDATE_ID].astype(str).tolist()
+    names = partners[s.PARTNER].astype(str).tolist()
+    countries = partners[s.COUNTRY].astype(str).tolist()
+    n, m = len(ids), len(names)
+    eligible = (
+        partners["eligible"].astype(bool).to_numpy() if "eligible" in partners.columns else np.ones(m, bool)
+    )
+    in_quota = np.array([settings.quotas.get(c, 0) > 0 for c in countries], dtype=bool)
+    partner_ok = eligible & in_quota
+    country_codes = {c: k for k, c in enumerate(sorted(set(countries)))}
+    pcountry = np.array([country_codes[c] for c in countries], dtype=np.int64)
+    prefs = [_text_or_none(v) for v in pool[s.COUNTRY_PREFERENCE]]
+    # -1: no answer (both countries, no bonus); -2: "any"; else the country's code
+    pref = np.array([-1 if p is None else -2 if p == "any" else country_codes.get(p, -3) for p in prefs])
+    match = pref[:, None] == pcountry[None, :]
+    open_ = (pref < -0.5) & (pref > -2.5)
+    pref_ok = match | open_[:, None]
+    fit = settings.fit
+    pref_term = np.where(match, fit.preference_match, np.where((pref == -2)[:, None], fit.no_preference, 0.0))
+
+    lang_codes: dict[str, int] = {}
+    cand_lang = _bits([_as_list(v) for v in pool[s.LANGUAGES]], lang_codes)
+    part_lang = _bits([_as_list(v) for v in partners[s.PARTNER_LANGUAGES]], lang_codes)
+    need = np.zeros(m, dtype=np.int64)
+    hard = np.zeros(m, dtype=bool)
+    for j, country in enumerate(countries):
+        rule = settings.languages.get(country)
+        if rule is None:  # no rule for the country: the partner's own languages give the bonus
+            need[j] = part_lang[j]
+        else:
+            need[j] = _bits([list(rule.any_of)], lang_codes)[0]
+            hard[j] = rule.mode == "hard"
+    speaks = (cand_lang[:, None] & need[None, :]) != 0
+    lang_ok = speaks | ~hard[None, :]
+    lang_term = np.where(speaks, fit.language_match, 0.0)
+
+    theme_codes: dict[str, int] = {}
+    cand_theme = _bits([_as_list(v) for v in pool[s.THEMES]], theme_codes)
+    part_theme = _bits([_as_list(v) for v in partners[s.PARTNER_THEMES]], theme_codes)
+    shared = np.bitwise_count((cand_theme[:, None] & part_theme[None, :]).astype(np.uint64)).astype(float)
+    offered = np.bitwise_count(part_theme.astype(np.uint64)).astype(float)
+    share = np.divide(shared, offered[None, :], out=np.zeros((n, m)), where=offered[None, :] > 0)
+    theme_term = fit.theme_overlap * share
+
+    score = pool[s.SCORE].astype(float).to_numpy()
+    terms = {
+        "score": np.rint(np.repeat(score[:, None], m, axis=1) * UNIT).astype(np.int64),
+        "preference": np.rint(pref_term * UNIT).astype(np.int64),
+        "themes": np.rint(theme_term * UNIT).astype(np.int64),
+        "language": np.rint(lang_term * UNIT).astype(np.int64),
+    }
+    value = terms["score"] + terms["preference"] + terms["themes"] + terms["language"]
+    above_min = (
+        np.ones((n, m), dtype=bool)
+        if settings.min_value is None
+        else value >= round(settings.min_value * UNIT)
+    )
+    forbidden = np.zeros((n, m), dtype=bool)
+    row = {c: i for i, c in enumerate(ids)}
+    col = {p: j for j, p in enumerate(names)}
+    for c, p in forbids:
+        if c in row and p in col:
+            forbidden[row[c], col[p]] = True
+    return _Table(
+        pool,
+        partners,
+        ids,
+        names,
+        countries,
+        partner_ok,
+        pref_ok,
+        lang_ok,
+        forbidden,
+        above_min,
+        terms,
+        value,
+    )
+
+
+def _languages(codes: Iterable[str]) -> str:
+    names = [LANGUAGE_NAMES.get(c, c) for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _obstacle(table: _Table, i: int, j: int, settings: PairingSettings) -> str | None:
+    """Why candidate i may not pair with partner j, in plain words; None when it may."""
+    partner = table.names[j]
+    country = table.countries[j]
+    row = table.partners.iloc[j]
+    if not table.partner_ok[j]:
+        if country not in settings.quotas or settings.quotas.get(country, 0) <= 0:
+            return f"{partner}: no slots for {country}"
+        reasons = _as_list(row.get("reasons")) if "reasons" in row else []
+        return f"{partner} is not eligible" + (f" ({'; '.join(reasons)})" if reasons else "")
+    if not table.pref_ok[i, j]:
+        return f"it asked for {table.pool.iloc[i][s.COUNTRY_PREFERENCE]}, not {country}"
+    if not table.lang_ok[i, j]:
+        rule = settings.languages[country]
+        return f"{country} needs a delegation working in {_languages(rule.any_of)}"
+    if table.forbidden[i, j]:
+        return f"the pair with {partner} is forbidden"
+    if not table.above_min[i, j]:
+        worth = table.value[i, j] / UNIT
+        return f"the pair with {partner} is worth {worth:.2f}, below the minimum {settings.min_value:g}"
+    return None
+
+
+def _no_pair_reason(table: _Table, i: int, settings: PairingSettings) -> str:
+    """Why a candidate has no allowed pair at all, per country, leaving out partners nobody may have."""
+    by_country: dict[str, list[str]] = {}
+    for country in sorted(set(table.countries)):
+        cols = [j for j, c in enumerate(table.countries) if c == country]
+        usable = [j for j in cols if table.partner_ok[j]]
+        if not usable:
+            by_country[country] = [
+                _obstacle(table, i, cols[0], settings) or f"no eligible partner in {country}"
+            ]
+            continue
+        whys = [_obstacle(table, i, j, settings) for j in usable]
+        by_country[country] = list(dict.fromkeys(w for w in whys if w is not None))
+    if not by_country:
+        return "there are no partners"
+    return "; ".join(f"{c}: {', '.join(w[:3])}" for c, w in by_country.items() if w)
+
+
+# --- the public function ---------------------------------------------------------------------------------
+
+
+def solve_pairing(
+    candidates: pd.DataFrame,
+    partners: pd.DataFrame,
+    criteria: Criteria,
+    *,
+    locks: Iterable[tuple[str, str]] = (),
+    forbids: Iterable[tuple[str, str]] = (),
+    keep: Iterable[tuple[str, str]] = (),
+    alternatives: int = 0,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+    explain: bool = True,
+) -> PairingResult:
+    """Pair the eligible scored candidates with the eligible partners, exactly and explained.
+
+    Fills as many slots as the constraints allow, then (with `keep`) changes as few kept pairs as
+    possible, then maximises the total pair value; ties go by the criteria's tie-break chain.
+    Raises DecisionError for locks or forbids naming unknown candidates or partners, or that
+    contradict each other; InfeasibleError for locks no pairing can honour.
+    """
+    if solver not in SOLVERS:
+        raise MatchmakerError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    if alternatives < 0:
+        raise MatchmakerError(f"alternatives must be 0 or more, not {alternatives}")
+    if time_limit is not None and not time_limit > 0:
+        raise MatchmakerError(f"the time limit must be a positive number of seconds, not {time_limit}")
+    _check_frames(candidates, partners)
+    candidates = candidates.copy()
+    partners = partners.reset_index(drop=True).copy()
+    settings = criteria.pairing
+    locks = [(str(c), str(p)) for c, p in locks]
+    forbids = [(str(c), str(p)) for c, p in forbids]
+    keep = [(str(c), str(p)) for c, p in keep]
+    all_ids = set(candidates[s.CANDIDATE_ID].astype(str))
+    all_partners = set(partners[s.PARTNER].astype(str))
+    for kind, pairs in (("lock", locks), ("forbid", forbids)):
+        for c, p in pairs:
+            if c not in all_ids:
+                raise DecisionError(f"{kind} {c}={p}: there is no candidate {c!r}")
+            if p not in all_partners:
+                raise DecisionError(f"{kind} {c}={p}: there is no partner {p!r}")
+    both = sorted(set(locks) & set(forbids))
+    if both:
+        raise DecisionError(f"{both[0][0]}={both[0][1]} is both locked and forbidden")
+    for side, label in ((0, "candidate"), (1, "partner")):
+        seen: dict[str, tuple[str, str]] = {}
+        for pair in locks:
+            if pair[side] in seen and seen[pair[side]] != pair:
+                other = seen[pair[side]]
+                raise DecisionError(
+                    f"locks {other[0]}={other[1]} and {pair[0]}={pair[1]} give {label} {pair[side]} two pairs"
+                )
+            seen[pair[side]] = pair
+    locks = list(dict.fromkeys(locks))
+
+    scored = candidates[s.SCORE].notna() & candidates[s.ELIGIBLE].fillna(False).astype(bool)
+    pool = _chain_order(candidates[scored], criteria.tie_break).reset_index(drop=True)
+    table = _table(pool, partners, settings, forbids)
+    allowed = table.allowed
+    ei, ej = np.nonzero(allowed)
+    index = {(int(i), int(j)): e for e, (i, j) in enumerate(zip(ei, ej, strict=True))}
+    row_of = {c: i for i, c in enumerate(table.ids)}
+    col_of = {p: j for j, p in enumerate(table.names)}
+    by_id = candidates.assign(_id=candidates[s.CANDIDATE_ID].astype(str)).set_index("_id")
+
+    lock_edges: list[int] = []
+    for c, p in locks:
+        if c not in row_of:
+            row = by_id.loc[c]
+            reasons = _as_list(row.get(s.REASONS)) if s.REASONS in row else []
+            why = "has no score" if bool(row[s.ELIGIBLE]) else "is not eligible"
+            detail = f" ({'; '.join(reasons)})" if reasons and why == "is not eligible" else ""
+            raise InfeasibleError(f"lock {c}={p}: candidate {c} {why}{detail}")
+        i, j = row_of[c], col_of[p]
+        if (i, j) not in index:
+            raise InfeasibleError(
+                f"lock {c}={p}: the pair is not allowed: {_obstacle(table, i, j, settings)}"
+            )
+        lock_edges.append(index[(i, j)])
+    _check_locks(table, lock_edges, ei, ej, settings)
+    keep_edges = sorted(
+        {
+            index[(row_of[c], col_of[p])]
+            for c, p in keep
+            if c in row_of and p in col_of and (row_of[c], col_of[p]) in index
+        }
+    )
+
+    provinces = tuple(_text_or_none(v) for v in pool[s.PROVINCE])
+    instance = Instance(
+        candidates=tuple(table.ids),
+        provinces=provinces,
+        partners=tuple(table.names),
+        countries=tuple(table.countries),
+        edge_cand=ei.astype(np.int64),
+        edge_partner=ej.astype(np.int64),
+        edge_value=table.value[ei, ej].astype(np.int64),
+        quotas={str(k): int(v) for k, v in settings.quotas.items()},
+        max_per_province=settings.max_per_province,
+        locks=tuple(lock_edges),
+        keep=tuple(keep_edges),
+    )
+    model = PairingModel(instance)
+    found = lexsolve(model, solver=solver, time_limit=time_limit)
+    if found is None:
+        raise InfeasibleError("the locked pairs cannot all be honoured together")
+    best, _ = found
+    alts: list[Solution] = []
+    cuts: list[Any] = []
+    previous = best
+    for _k in range(alternatives):
+        if not previous.edges:
+            break
+        cuts.append(no_good(model, previous))
+        got = lexsolve(model, cuts, solver=solver, time_limit=time_limit)
+        if got is None:
+            break
+        previous = got[0]
+        alts.append(previous)
+    forced: dict[int, Forced] = {}
+    chosen_cands = {int(ei[e]) for e in best.edges}
+    if explain and best.optimal:
+        unselected = sorted(set(ei.tolist()) - chosen_cands)
+        forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
+    return _assemble(
+        candidates,
+        partners,
+        criteria,
+        table,
+        instance,
+        best,
+        alts,
+        forced,
+        locks,
+        forbids,
+        keep,
+        solver,
+        explain,
+    )
+
+
+def _check_locks(
+    table: _Table,
+    lock_edges: list[int],
+    ei: np.ndarray[Any, Any],
+    ej: np.ndarray[Any, Any],
+    settings: PairingSettings,
+) -> None:
+    """Locks that break a quota or the province cap by themselves: say so before solving."""
+    per_country: dict[str, list[str]] = {}
+    per_province: dict[str, list[str]] = {}
+    for e in lock_edges:
+        i, j = int(ei[e]), int(ej[e])
+        pair = f"{table.ids[i]}={table.names[j]}"
+        per_country.setdefault(table.countries[j], []).append(pair)
+        province = _text_or_none(table.pool.iloc[i][s.PROVINCE])
+        if province is not None:
+            per_province.setdefault(province, []).append(pair)
+    for country, pairs in per_country.items():
+        quota = settings.quotas.get(country, 0)
+        if len(pairs) > quota:
+            raise InfeasibleError(f"locks {', '.join(pairs)} exceed the {country} quota of {quota}")
+    cap = settings.max_per_province
+    if cap is not None:
+        for province, pairs in per_province.items():
+            if len(pairs) > cap:
+                raise InfeasibleError(
+                    f"locks {', '.join(pairs)} exceed the cap of {cap} candidates per province ({province})"
+                )
+
+
+# --- assembling the result ---------------------------------------------------------------------------------
+
+
+def _assemble(
+    candidates: pd.DataFrame,
+    partners: pd.DataFrame,
+    criteria: Criteria,
+    table: _Table,
+    inst: Instance,
+    best: Solution,
+    alts: list[Solution],
+    forced: dict[int, Forced],
+    locks: list[tuple[str, str]],
+    forbids: list[tuple[str, str]],
+    keep: list[tuple[str, str]],
+    solver: str,
+    explain: bool,
+) -> PairingResult:
+    settings = criteria.pairing
+    pool = table.pool
+    ei, ej = inst.edge_cand, inst.edge_partner
+    municipality = [_text_or_none(v) for v in pool[s.MUNICIPALITY]]
+    label = [m or c for m, c in zip(municipality, table.ids, strict=True)]
+    locked_edges = set(inst.locks)
+
+    def edge_record(e: int) -> dict[str, Any]:
+        i, j = int(ei[e]), int(ej[e])
+        return {
+            "candidate_id": table.ids[i],
+            "partner": table.names[j],
+            "country": table.countries[j],
+            "value": int(inst.edge_value[e]) / UNIT,
+            "breakdown": {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS},
+        }
+
+    def pair_record(e: int) -> dict[str, Any]:
+        i, j = int(ei[e]), int(ej[e])
+        region = (
+            _text_or_none(table.partners.iloc[j].get(s.REGION))
+            if s.REGION in table.partners.columns
+            else None
+        )
+        return {
+            **edge_record(e),
+            "municipality": municipality[i],
+            "province": inst.provinces[i],
+            "region": region,
+            "locked": e in locked_edges,
+        }
+
+    def pairs_of(sol: Solution) -> list[dict[str, Any]]:
+        order = {c: k for k, c in enumerate(sorted(settings.quotas))}
+        recs = [pair_record(e) for e in sol.edges]
+        return sorted(recs, key=lambda r: (order.get(r["country"], 99), table.names.index(r["partner"])))
+
+    pairs = pairs_of(best)
+    filled = {c: sum(1 for p in pairs if p["country"] == c) for c in settings.quotas}
+    unfilled = [
+        {
+            "country": c,
+            "slots": int(q) - filled[c],
+            "reason": _diagnose(table, inst, best, c, int(q), settings),
+        }
+        for c, q in settings.quotas.items()
+        if filled[c] < int(q)
+    ]
+    objective = best.value / UNIT
+    alternatives = []
+    for k, alt in enumerate(alts, start=1):
+        gap = 0.0 if best.value == 0 else (best.value - alt.value) / best.value * 100
+        alternatives.append(
+            {
+                "rank": k,
+                "objective": alt.value / UNIT,
+                "gap_pct": round(gap, 4),
+                "filled": {
+                    c: sum(1 for e in alt.edges if inst.countries[int(ej[e])] == c) for c in settings.quotas
+                },
+                "pairs": pairs_of(alt),
+            }
+        )
+
+    # reserves: per country, eligible candidates not selected, by their best pair value there
+    chosen_cands = {int(ei[e]) for e in best.edges}
+    reserves: list[dict[str, Any]] = []
+    for country in settings.quotas:
+        best_there: dict[int, tuple[int, int]] = {}
+        for e in range(inst.n_edges):
+            i = int(ei[e])
+            if i in chosen_cands or inst.countries[int(ej[e])] != country:
+                continue
+            v = int(inst.edge_value[e])
+            if i not in best_there or v > best_there[i][0]:
+                best_there[i] = (v, e)
+        ranked = sorted(best_there.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        for rank, (i, (v, e)) in enumerate(ranked, start=1):
+            reserves.append(
+                {
+                    "candidate_id": table.ids[i],
+                    "country": country,
+                    "rank": rank,
+                    "municipality": municipality[i],
+                    "value": v / UNIT,
+                    "partner": table.names[int(ej[e])],
+                }
+            )
+
+    explanations = _explain(table, inst, best, forced, label, settings, explain, criteria.tie_break)
+
+    changes: list[dict[str, Any]] = []
+    if keep:
+        now = {(p["candidate_id"], p["partner"]) for p in pairs}
+        row_of = {c: i for i, c in enumerate(table.ids)}
+        col_of = {p: j for j, p in enumerate(table.names)}
+        for c, p in keep:
+            if (c, p) in now:
+                continue
+            if c not in row_of:
+                reason = "the candidate is no longer an eligible scored candidate"
+            elif p not in col_of:
+                reason = f"there is no partner {p}"
+            else:
+                reason = (
+                    _obstacle(table, row_of[c], col_of[p], settings) or "another pairing fills more slots"
+                )
+            changes.append({"candidate_id": c, "partner": p, "change": "dropped", "reason": reason})
+        kept_set = set(keep)
+        for pr in pairs:
+            if (pr["candidate_id"], pr["partner"]) not in kept_set:
+                changes.append(
+                    {
+                        "candidate_id": pr["candidate_id"],
+                        "partner": pr["partner"],
+                        "change": "added",
+                        "reason": "new pair",
+                    }
+                )
+
+    partner_records = []
+    for j, (_, row) in enumerate(partners.iterrows()):
+        eligible = bool(table.partner_ok[j])
+        reasons = _as_list(row.get("reasons")) if "reasons" in partners.columns else []
+        if not eligible and not reasons:
+            reasons = [f"no slots for {row[s.COUNTRY]}"]
+        partner_records.append(
+            {
+                "partner": str(row[s.PARTNER]),
+                "country": str(row[s.COUNTRY]),
+                "region": _text_or_none(row.get(s.REGION)),
+                "themes": _as_list(row[s.PARTNER_THEMES]),
+                "languages": _as_list(row[s.PARTNER_LANGUAGES]),
+                "has_flemish_link": bool(row.get(s.HAS_FLEMISH_LINK, False)),
+                "eligible": eligible,
+                "reasons": reasons,
+            }
+        )
+    records = candidates.to_dict(orient="records")
+    cand_records = [{str(k): _jsonable(v) for k, v in r.items()} for r in records]
+    return PairingResult(
+        status="optimal" if best.optimal else "feasible",
+        objective=objective,
+        filled=filled,
+        unfilled=unfilled,
+        constraints={
+            "per_country": {str(k): int(v) for k, v in settings.quotas.items()},
+            "max_per_province": settings.max_per_province,
+            "locked": [[c, p] for c, p in locks],
+            "forbidden": [[c, p] for c, p in forbids],
+            "min_value": settings.min_value,
+            "languages": {
+                c: {"any_of": list(r.any_of), "mode": r.mode} for c, r in settings.languages.items()
+            },
+            "tie_break": list(criteria.tie_break),
+        },
+        candidates=cand_records,
+        partners=partner_records,
+        edges=[edge_record(e) for e in range(inst.n_edges)],
+        pairs=pairs,
+        reserves=reserves,
+        alternatives=alternatives,
+        explanations=explanations,
+        manifest={
+            "solver": solver,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+        changes=changes,
+    )
+
+
+def _diagnose(
+    table: _Table, inst: Instance, best: Solution, country: str, quota: int, settings: PairingSettings
+) -> str:
+    """The plain-words cause of unfilled slots in one country."""
+    ej, ei = inst.edge_partner, inst.edge_cand
+    filled = sum(1 for e in best.edges if inst.countries[int(ej[e])] == country)
+    head = f"{country}: {filled} of {quota} filled: "
+    in_country = [j for j, c in enumerate(table.countries) if c == country]
+    n_partners = int(sum(bool(table.partner_ok[j]) for j in in_country))
+    if n_partners < quota and n_partners == filled:
+        linked = len(in_country) - n_partners
+        extra = f" ({linked} more are not eligible)" if linked else ""
+        return (
+            head + f"only {n_partners} eligible partner{'s' if n_partners != 1 else ''} in {country}{extra}"
+        )
+    cols = np.array(in_country, dtype=np.int64)
+    if len(cols) == 0:
+        return head + f"no partners in {country}"
+    ok = table.partner_ok[cols]
+    accept = table.pref_ok[:, cols][:, ok].any(axis=1) if ok.any() else np.zeros(len(table.ids), bool)
+    speak = (table.pref_ok & table.lang_ok)[:, cols][:, ok].any(axis=1) if ok.any() else accept
+    with_edge = {int(ei[e]) for e in range(inst.n_edges) if inst.countries[int(ej[e])] == country}
+    rule = settings.languages.get(country)
+    phrase = f"accept {country}"
+    if rule is not None and rule.mode == "hard":
+        phrase += f" and work in {_languages(rule.any_of)}"
+    n_accept, n_speak = int(accept.sum()), int(speak.sum())
+    if len(with_edge) <= filled:
+        count = len(with_edge)
+        text = f"only {count} eligible candidate{'s' if count != 1 else ''} {phrase}"
+        if n_speak > count:
+            text += f" ({n_speak - count} more are excluded by forbidden pairs or the minimum value)"
+        elif rule is not None and rule.mode == "hard" and n_accept > n_speak:
+            text += (
+                f"; {n_accept - n_speak} more accept {country} but do not work in {_languages(rule.any_of)}"
+            )
+        return head + text
+    # enough candidates in principle: they are taken elsewhere or blocked by the province cap
+    elsewhere = []
+    capped: dict[str, list[str]] = {}
+    chosen = {int(ei[e]): int(ej[e]) for e in best.edges}
+    per_province: dict[str, int] = {}
+    for i in chosen:
+        prov = inst.provinces[i]
+        if prov is not None:
+            per_province[prov] = per_province.get(prov, 0) + 1
+    for i in sorted(with_edge):
+        if i in chosen:
+            if inst.countries[chosen[i]] != country:
+                elsewhere.append(table.ids[i])
+            continue
+        prov = inst.provinces[i]
+        if (
+            settings.max_per_province is not None
+            and prov is not None
+            and per_province.get(prov, 0) >= settings.max_per_province
+        ):
+            capped.setdefault(prov, []).append(table.ids[i])
+    parts = [f"{len(with_edge)} eligible candidates {phrase}"]
+    if elsewhere:
+        parts.append(f"{len(elsewhere)} of them are paired with another country")
+    if capped:
+        n = sum(len(v) for v in capped.values())
+        parts.append(
+            f"{n} come from provinces already at the cap of {settings.max_per_province}"
+            f" ({', '.join(sorted(capped))})"
+        )
+    if len(parts) == 1:
+        parts.append("the locked pairs and the other constraints leave no more room")
+    return head + "; ".join(parts)
+
+
+def _fmt_breakdown(breakdown: Mapping[str, float]) -> str:
+    rest = " + ".join(f"{k} {v:.2f}" for k, v in breakdown.items() if k != "score" and v)
+    return f"score {breakdown['score']:.2f}" + (f" + {rest}" if rest else "")
+
+
+def _explain(
+    table: _Table,
+    inst: Instance,
+    best: Solution,
+    forced: dict[int, Forced],
+    label: list[str],
+    settings: PairingSettings,
+    explain: bool,
+    tie_break: Sequence[str],
+) -> list[dict[str, Any]]:
+    ei, ej = inst.edge_cand, inst.edge_partner
+    chosen = {int(ei[e]): e for e in best.edges}
+    with_edges = set(ei.tolist())
+    per_province: dict[str, list[int]] = {}
+    for i in chosen:
+        prov = inst.provinces[i]
+        if prov is not None:
+            per_province.setdefault(prov, []).append(i)
+    out: list[dict[str, Any]] = []
+    for i, cid in enumerate(table.ids):
+        rec: dict[str, Any] = {
+            "candidate_id": cid,
+            "municipality": label[i],
+            "selected": i in chosen,
+            "partner": None,
+            "country": None,
+            "cause": None,
+            "why": "",
+            "score_needed": None,
+            "displaces": [],
+        }
+        if i in chosen:
+            e = chosen[i]
+            j = int(ej[e])
+            terms = {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS}
+            locked = e in set(inst.locks)
+            rec.update(
+                partner=table.names[j],
+                country=table.countries[j],
+                cause="locked" if locked else "selected",
+                score_needed=0.0,
+                why=("locked by the committee: " if locked else "selected: ")
+                + f"paired with {table.names[j]} ({table.countries[j]}),"
+                f" value {int(inst.edge_value[e]) / UNIT:.2f} = {_fmt_breakdown(terms)}",
+            )
+        elif i not in with_edges:
+            rec.update(
+                cause="no_pair", why="not selected: no allowed pair: " + _no_pair_reason(table, i, settings)
+            )
+        else:
+            rec.update(
+                _unselected(
+                    table, inst, best, forced.get(i), i, label, settings, per_province, explain, tie_break
+                )
+            )
+        out.append(rec)
+    return out
+
+
+def _unselected(
+    table: _Table,
+    inst: Instance,
+    best: Solution,
+    forced: Forced | None,
+    i: int,
+    label: list[str],
+    settings: PairingSettings,
+    per_province: dict[str, list[int]],
+    explain: bool,
+    tie_break: Sequence[str],
+) -> dict[str, Any]:
+    ei, ej = inst.edge_cand, inst.edge_partner
+    mine = [e for e in range(inst.n_edges) if int(ei[e]) == i]
+    countries = sorted({inst.countries[int(ej[e])] for e in mine})
+    best_mine = max(int(inst.edge_value[e]) for e in mine) / UNIT
+    prov = inst.provinces[i]
+    cap = settings.max_per_province
+    causes: list[str] = []
+    cause = "outranked"
+    if cap is not None and prov is not None and len(per_province.get(prov, [])) >= cap:
+        names = ", ".join(label[k] for k in sorted(per_province[prov]))
+        causes.append(f"its province {prov} already has {cap} selected ({names})")
+        cause = "province_cap"
+    rivals = sorted(
+        (e for e in best.edges if inst.countries[int(ej[e])] in countries),
+        key=lambda e: -int(inst.edge_value[e]),
+    )
+    if rivals:
+        listed = ", ".join(f"{label[int(ei[e])]} {int(inst.edge_value[e]) / UNIT:.2f}" for e in rivals[:4])
+        causes.append(
+            f"outranked in {' and '.join(countries)} by {listed}{', ...' if len(rivals) > 4 else ''}"
+            f" (its best pair: {best_mine:.2f})"
+        )
+    rec: dict[str, Any] = {"cause": cause}
+    # Raising this candidate's score by d adds exactly d to every pairing that includes it (it sits in
+    # at most one pair, and every pair value counts its score once) and changes no other pairing; the
+    # slot count and the kept-pair count do not depend on scores. The best pairing without it is the
+    # chosen one (value V*); the best with it has value V_c. It is selected once V_c + d > V*, and at
+    # V_c + d = V* the tie-break decides: so the exact increase needed is V* - V_c, from one re-solve.
+    if not explain:
+        needed = None
+        tail = "not computed"
+    elif forced is None:
+        needed = None
+        tail = "the re-solve did not finish"
+    elif not forced.includable or forced.count < best.count:
+        needed = None
+        cause = "slots" if cause == "outranked" else cause
+        tail = "no pairing that includes it fills as many slots, so no score increase selects it"
+    elif forced.kept < best.kept or forced.value is None:
+        needed = None
+        tail = "including it would undo a pair the committee kept"
+    else:
+        needed = round((best.value - forced.value) / UNIT, VALUE_DECIMALS)
+        out = sorted({int(ei[e]) for e in best.edges} - {int(ei[e]) for e in forced.edges})
+        rec["displaces"] = [table.ids[k] for k in out]
+        instead = ", ".join(label[k] for k in out)
+        if needed <= 0:
+            cause = "tie" if cause == "outranked" else cause
+            tail = f"it ties with the selected pairing and loses on the tie-break ({', '.join(tie_break)})"
+        else:
+            tail = f"it needs {needed:.2f} more points to be selected" + (
+                f", in place of {instead}" if instead else ""
+            )
+    rec.update(
+        cause=cause,
+        why="not selected: " + "; ".join([*causes, tail]),
+        score_needed=needed,
+    )
+    return rec
+
+
+# --- printing ----------------------------------------------------------------------------------------------
+
+
+def format_report(result: PairingResult) -> str:
+    """The pairing table, the unfilled slots and the reserve lists as plain text for a terminal."""
+    lines = []
+    header = f"{'country':<8} {'partner':<18} {'municipality':<26} {'province':<16} {'value':>7}  breakdown"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for p in result.pairs:
+        lock = " (locked)" if p.get("locked") else ""
+        lines.append(
+            f"{p['country']:<8} {p['partner'][:18]:<18} "
+            f"{(p.get('municipality') or p['candidate_id'])[:26]:<26} "
+            f"{(p.get('province') or '')[:16]:<16} {p['value']:>7.2f}  {_fmt_breakdown(p['breakdown'])}{lock}"
+        )
+    filled = ", ".join(f"{c} {n}" for c, n in result.filled.items())
+    lines.append(f"\nFilled: {filled}; total value {result.objective:.2f} ({result.status})")
+    for u in result.unfilled:
+        lines.append(f"Unfilled: {u['reason']}")
+    by_country: dict[str, list[dict[str, Any]]] = {}
+    for r in result.reserves:
+        by_country.setdefault(r["country"], []).append(r)
+    for country, rows in by_country.items():
+        top = ", ".join(
+            f"{r['rank']}. {r.get('municipality') or r['candidate_id']} ({r['value']:.2f})" for r in rows[:5]
+        )
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        lines.append(f"Reserves {country}: {top}{more}")
+    for a in result.alternatives:
+        lines.append(
+            f"Alternative {a['rank']}: objective {a['objective']:.2f}, {a['gap_pct']:.2f}% below the best"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,1681 @@
+"""Writers for what leaves the engine: the shortlist workbook and the JSON documents.
+
+Every file is written atomically; the committee's decisions come back in through `read_decisions`,
+and `verify` re-runs a recorded result to show it still holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import DataBarRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .criteria import Criteria, PairingSettings
+from .errors import DecisionError, OutputError
+from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
+from .pairing import PairingResult
+from .schema import (
+    BREAKDOWN,
+    CANDIDATE_ID,
+    COMPLETED,
+    CONTACT_EMAIL,
+    CONTACT_FUNCTION,
+    CONTACT_NAME,
+    COUNTRIES,
+    COUNTRY,
+    COUNTRY_PREFERENCE,
+    ELIGIBLE,
+    LANGUAGES,
+    MOTIVATION,
+    MUNICIPALITY,
+    NAME_AS_WRITTEN,
+    PARTNER,
+    PARTNER_LANGUAGES,
+    PARTNER_THEMES,
+    PERSONAL_FIELDS,
+    PROJECTS,
+    PROVINCE,
+    RANK,
+    REASONS,
+    REGION,
+    RESPONDENT,
+    RESPONDENT_EMAIL,
+    SCORE,
+    SUBMISSION_ID,
+    SUPERSEDED_BY,
+    THEMES,
+)
+
+__all__ = [
+    "SHEET_ALTERNATIVES",
+    "SHEET_INTAKE",
+    "SHEET_MOTIVATION",
+    "SHEET_OVERVIEW",
+    "SHEET_PAIRS",
+    "SHEET_PARAMETERS",
+    "SHEET_PARTNERS",
+    "SHEET_RESERVES",
+    "SHEET_SHORTLIST",
+    "Decisions",
+    "atomic_path",
+    "build_workbook",
+    "check_output",
+    "clean_text",
+    "read_decisions",
+    "to_jsonable",
+    "write_json",
+    "write_shortlist",
+]
+
+
+# --- atomic output -------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_output(out: Path, inputs: Iterable[Path | str] = ()) -> Path:
+    """Refuse an output path that is a directory or one of the inputs; return it as a Path."""
+    out = Path(out)
+    if out.is_dir():
+        raise OutputError(f"{out}: is a directory, not an output file")
+    for given in inputs:
+        if _same_file(out, Path(given)):
+            raise OutputError(f"{out}: is also an input file; choose another output path")
+    return out
+
+
+def _default_mode() -> int:
+    # mkstemp creates 0600 files; the result should get the permissions any new file gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside `out`; on success it replaces `out`, on any error it is removed.
+
+    The temporary file keeps the extension of `out`, so writers that choose a format by suffix work.
+    A path that cannot be written, or that is one of `inputs`, raises OutputError naming it.
+    """
+    out = check_output(Path(out), inputs)
+    parent = out.parent
+    if not parent.is_dir():
+        raise OutputError(f"{out}: cannot write: folder {parent} does not exist")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        try:
+            if out.exists():
+                os.chmod(tmp, out.stat().st_mode & 0o7777)
+            else:
+                os.chmod(tmp, _default_mode())
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        # After a successful replace the temporary name is gone; otherwise nothing partial stays.
+        tmp.unlink(missing_ok=True)
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn pandas/numpy scalars, datetimes, paths and sets into plain JSON values; NaN becomes null."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((to_jsonable(v) for v in value), key=str)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        # pandas.Timestamp is a datetime; NaT is not a valid moment.
+        if value != value:  # NaT compares unequal to itself
+            return None
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    # numpy and pandas scalars, without importing them here
+    item = getattr(value, "item", None)
+    if callable(item):
+        try:
+            return to_jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return to_jsonable(tolist())
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    raise TypeError(f"cannot write a {type(value).__name__} to JSON: {value!r}")
+
+
+def write_json(doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
+    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path."""
+    text = json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
+    out = Path(out)
+    with atomic_path(out, inputs=inputs) as tmp:
+        try:
+            tmp.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    return out
+
+
+# --- cell values -----------------------------------------------------------------------------------
+
+# Characters an .xlsx cannot hold (XML 1.0), plus DEL and lone surrogates.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAX_CELL = 32_767  # Excel's limit on the characters of one cell
+_TRUNCATED = " […]"
+
+
+def clean_text(value: object, *, scrub_emails: bool = False) -> str:
+    """A value as text an .xlsx cell can hold: control characters gone, line ends normalised."""
+    text = _ILLEGAL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    if scrub_emails:
+        text = _EMAIL.sub("[e-mail]", text)
+    if len(text) > _MAX_CELL:
+        text = text[: _MAX_CELL - len(_TRUNCATED)] + _TRUNCATED
+    return text
+
+
+# --- the shortlist workbook -----------------------------------------------------------------------
+
+# Sheet names stay Dutch in every language: other tools and `read_decisions` find the sheets by them.
+SHEET_OVERVIEW: Final = "Overzicht"
+SHEET_PAIRS: Final = "Koppelingen"
+SHEET_SHORTLIST: Final = "Shortlist"
+SHEET_RESERVES: Final = "Reservelijst"
+SHEET_ALTERNATIVES: Final = "Alternatieven"
+SHEET_MOTIVATION: Final = "Motivatie"
+SHEET_INTAKE: Final = "Intake"
+SHEET_PARTNERS: Final = "Partners"
+SHEET_PARAMETERS: Final = "Parameters"
+
+_BLUE = "1F4E78"
+_FONT = "Calibri"  # the default font of a new workbook; set on styled cells too
+_HEADER_FILL = PatternFill("solid", fgColor=_BLUE)
+_HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
+_TITLE_FONT = Font(name=_FONT, bold=True, size=15, color=_BLUE)
+_SECTION_FONT = Font(name=_FONT, bold=True, size=12, color=_BLUE)
+_LABEL_FONT = Font(name=_FONT, bold=True)
+_NOTE_FONT = Font(name=_FONT, italic=True, color="595959")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # cells the committee fills in
+_CHANGED_FILL = PatternFill("solid", fgColor="E2EFDA")
+_BAR_COLOR = "5B9BD5"
+_FORMATS: Final = {
+    "int": "0",
+    "num": "0.0",
+    "pct": "0.0%",
+    "money": '#,##0 "EUR"',
+    "date": "yyyy-mm-dd hh:mm",
+    "id": "0",
+}
+_NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
+_PERSONAL_COLUMNS: Final = frozenset(
+    {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
+)
+_WRAP_AT: Final = 45  # wider text wraps instead of widening its column
+
+
+@dataclass(frozen=True)
+class _Col:
+    header: str
+    kind: str = "text"  # text | long | input | int | num | pct | money | date | id
+    width: float | None = None
+
+
+def _parse_datetime(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment != moment:  # NaT
+        return None
+    # Excel has no time zones: show the local wall-clock time that was recorded.
+    return moment.replace(tzinfo=None)
+
+
+class _Book:
+    """Writes typed, safe cells and styled tables into one openpyxl workbook."""
+
+    def __init__(self, lang: str, include_contacts: bool) -> None:
+        self.lang = lang
+        self.scrub = not include_contacts
+        self.wb = Workbook()
+        self._first = True
+
+    def sheet(self, title: str) -> Worksheet:
+        if self._first:
+            ws = self.wb.active
+            ws.title = title
+            self._first = False
+        else:
+            ws = self.wb.create_sheet(title)
+        _page_setup(ws)
+        return ws
+
+    def t(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def value(self, value: object, kind: str = "text") -> object:
+        """The value a cell gets: numbers stay numbers, everything else becomes clean text."""
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return self.t("yes" if value else "no")
+        if kind == "date":
+            moment = _parse_datetime(value)
+            return moment if moment is not None else self.value(value)
+        if kind == "id" and isinstance(value, str) and value.isdigit() and not value.startswith("0"):
+            return int(value)  # a REFNIS code as a number: no "number stored as text" warnings
+        if kind in _NUMERIC:
+            number = _as_number(value)
+            if number is not None:
+                return int(number) if kind in {"int", "id"} and number == int(number) else number
+            if isinstance(value, float | int):
+                return None  # NaN or infinite: an empty cell, not a broken one
+        if isinstance(value, float):
+            return value if math.isfinite(value) else None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list | tuple | set | frozenset):
+            return clean_text(
+                ", ".join(code_label(str(v), self.lang) for v in value), scrub_emails=self.scrub
+            )
+        if isinstance(value, Mapping):
+            return clean_text(_format_breakdown(value, self.lang), scrub_emails=self.scrub)
+        return clean_text(value, scrub_emails=self.scrub)
+
+    def put(self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text") -> Cell:
+        cell = ws.cell(row=row, column=col)
+        written = self.value(value, kind)
+        cell.value = written
+        if isinstance(written, str):
+            # openpyxl makes "=..." a formula and "#N/A" an error; text from the form stays text,
+            # and quotePrefix keeps it text when someone edits the cell in Excel.
+            cell.data_type = "s"
+            if written[:1] in {"=", "+", "-", "@"}:
+                cell.quotePrefix = True
+        elif kind in _FORMATS and written is not None:
+            cell.number_format = _FORMATS[kind]
+        return cell
+
+    def table(
+        self,
+        ws: Worksheet,
+        cols: list[_Col],
+        rows: list[list[object]],
+        *,
+        freeze: str | None = "B",
+    ) -> int:
+        """Write a header row 1 and the rows below it; return the last row written."""
+        for j, col in enumerate(cols, start=1):
+            self._header_cell(ws, 1, j, col.header, col.kind)
+        widths = [_header_width(col.header) for col in cols]
+        for i, values in enumerate(rows, start=2):
+            for j, (col, value) in enumerate(zip(cols, values, strict=True), start=1):
+                cell = self.put(ws, i, j, value, col.kind)
+                widths[j - 1] = max(widths[j - 1], _shown_length(cell.value, col.kind))
+        last = 1 + len(rows)
+        final: list[float] = []
+        wraps: list[bool] = []
+        for j, col in enumerate(cols, start=1):
+            wrap = col.kind == "long" or widths[j - 1] > _WRAP_AT
+            pad = 3 if col.kind in _NUMERIC - {"id"} else 2  # room for the indent of numbers
+            width = col.width if col.width is not None else min(widths[j - 1], _WRAP_AT) + pad
+            final.append(max(width, 6))
+            wraps.append(wrap)
+            ws.column_dimensions[get_column_letter(j)].width = final[-1]
+            alignment = _alignment(col.kind, wrap)
+            fill = _INPUT_FILL if col.kind == "input" else None
+            for i in range(2, last + 1):
+                cell = ws.cell(row=i, column=j)
+                cell.alignment = alignment
+                if fill is not None:
+                    cell.fill = fill
+        _fit_row_heights(ws, 2, last, final, wraps)
+        header_lines = max((_lines(col.header, w) for col, w in zip(cols, final, strict=True)), default=1)
+        ws.row_dimensions[1].height = 15 * min(header_lines, 3) + 3
+        if freeze is not None:
+            ws.freeze_panes = f"{freeze}2"
+        if cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
+        ws.print_title_rows = "1:1"
+        return last
+
+    def _header_cell(self, ws: Worksheet, row: int, col: int, text: str, kind: str = "text") -> None:
+        cell = self.put(ws, row, col, text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        # Numbers sit right in their cells, so their headers do too.
+        cell.alignment = _alignment(kind, wrap=True, vertical="center")
+
+    def title(self, ws: Worksheet, row: int, text: str, font: Font = _SECTION_FONT) -> int:
+        cell = self.put(ws, row, 1, text)
+        cell.font = font
+        return row + 1
+
+    def note(self, ws: Worksheet, row: int, text: str) -> int:
+        cell = self.put(ws, row, 1, text)
+        cell.font = _NOTE_FONT
+        return row + 1
+
+    def pairs_kv(self, ws: Worksheet, row: int, items: list[tuple[str, object, str]]) -> int:
+        """Label in column A, value in column B; returns the next free row."""
+        for key, value, kind in items:
+            self.put(ws, row, 1, key).font = _LABEL_FONT
+            cell = self.put(ws, row, 2, value, kind)
+            cell.alignment = Alignment(horizontal="left", vertical="top")
+            row += 1
+        return row
+
+    def small_table(
+        self,
+        ws: Worksheet,
+        row: int,
+        headers: list[str],
+        rows: list[list[object]],
+        kinds: list[str] | None = None,
+    ) -> int:
+        """A table inside a free-form sheet: styled header, no filter; returns the next free row."""
+        kinds = kinds or ["text"] * len(headers)
+        for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
+            self._header_cell(ws, row, j, header, kind)
+        for values in rows:
+            row += 1
+            lines = 1
+            for j, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+                cell = self.put(ws, row, j, value, kind)
+                cell.alignment = _alignment(kind, wrap=kind == "long")
+                letter = get_column_letter(j)
+                width = ws.column_dimensions[letter].width or 8.43
+                if kind == "long":
+                    lines = max(lines, _lines(cell.value, width))
+                else:
+                    needed = min(_shown_length(cell.value, kind) + 2, _WRAP_AT)
+                    ws.column_dimensions[letter].width = max(width, needed)
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * min(lines, 27)
+        return row + 2
+
+
+def _as_number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        item = getattr(value, "item", None)
+        if not callable(item):
+            return None
+        try:
+            number = float(item())
+        except (TypeError, ValueError):
+            return None
+    return number if math.isfinite(number) else None
+
+
+def _shown_length(shown: object, kind: str) -> int:
+    """About how many characters wide a written cell value shows."""
+    if shown is None:
+        return 0
+    if isinstance(shown, float):
+        return len(f"{shown:,.1f}") + (4 if kind == "money" else 0)
+    if isinstance(shown, int):
+        return len(f"{shown:,}") + (4 if kind == "money" else 0)
+    if isinstance(shown, dt.datetime):
+        return 16
+    return max((len(line) for line in str(shown).split("\n")), default=0)
+
+
+def _lines(value: object, width: float) -> int:
+    """How many lines a wrapped text needs in a column of `width` characters."""
+    if value is None or not isinstance(value, str):
+        return 1
+    per_line = max(width * 1.1 - 1, 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+
+
+def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], wraps: list[bool]) -> None:
+    # Neither openpyxl nor LibreOffice sizes rows with wrapped text on opening; set the height here.
+    wrapped = [j for j, wrap in enumerate(wraps, start=1) if wrap]
+    if not wrapped:
+        return
+    for i in range(first, last + 1):
+        lines = max(_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * min(lines, 27)  # Excel's limit is 409 points
+
+
+def _header_width(header: str) -> int:
+    # Headers wrap onto two lines: a long header needs about half its length, but never less
+    # than its longest word.
+    if len(header) <= 10:
+        return len(header)
+    return max(max(len(word) for word in header.split()), math.ceil(len(header) / 2))
+
+
+def _alignment(kind: str, wrap: bool = False, vertical: str = "top") -> Alignment:
+    if kind in _NUMERIC - {"id"}:
+        # An indent keeps a right-aligned number off the text in the next column.
+        return Alignment(horizontal="right", indent=1, vertical=vertical, wrap_text=wrap)
+    if kind in {"id", "date"}:
+        return Alignment(horizontal="left", vertical=vertical, wrap_text=wrap)
+    return Alignment(vertical=vertical, wrap_text=wrap)
+
+
+def _page_setup(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.oddFooter.center.text = "&A – &P / &N"
+    ws.oddFooter.center.size = 8
+
+
+def _format_breakdown(breakdown: Mapping[str, Any], lang: str) -> str:
+    parts = []
+    for key, value in breakdown.items():
+        number = _as_number(value)
+        shown = f"{number:.1f}" if number is not None else str(value)
+        parts.append(f"{label(key, lang)} {shown}")
+    return "; ".join(parts)
+
+
+def _component_keys(breakdowns: Iterable[object]) -> list[str]:
+    """The numeric components found in a set of breakdowns, in order of first appearance."""
+    keys: dict[str, None] = {}
+    for breakdown in breakdowns:
+        if isinstance(breakdown, Mapping):
+            for key, value in breakdown.items():
+                if _as_number(value) is not None:
+                    keys.setdefault(str(key), None)
+    return list(keys)
+
+
+def _component_label(key: str, lang: str, criteria: Criteria | None) -> str:
+    translated = label(key, lang)
+    if translated != key:
+        return translated
+    if criteria is not None:
+        for criterion in criteria.criteria:
+            if criterion.key == key:
+                return criterion.label
+        for item in criteria.rubric:
+            if item.key == key:
+                return item.label
+    return key.replace("_", " ").capitalize()
+
+
+class _Context:
+    """Lookups over one PairingResult that every sheet needs."""
+
+    def __init__(self, result: PairingResult, criteria: Criteria | None) -> None:
+        self.result = result
+        self.criteria = criteria
+        self.candidates = {str(c.get(CANDIDATE_ID)): c for c in result.candidates}
+        self.partners = {str(p.get(PARTNER)): p for p in result.partners}
+        self.explanations = {str(e.get(CANDIDATE_ID)): e for e in result.explanations}
+        self.pair_of = {str(p.get(CANDIDATE_ID)): p for p in result.pairs}
+        quotas = result.constraints.get("per_country") or (criteria.pairing.quotas if criteria else {})
+        self.quotas: dict[str, int] = {str(k): int(v) for k, v in dict(quotas).items()}
+        self.countries = list(self.quotas) or list(COUNTRIES)
+        for country in [*result.filled, *(p.get(COUNTRY) for p in result.pairs)]:
+            if country and str(country) not in self.countries:
+                self.countries.append(str(country))
+        self.locked = {_pair_key(p) for p in result.constraints.get("locked") or ()}
+        self.forbidden = {_pair_key(p) for p in result.constraints.get("forbidden") or ()}
+        self.changes = {(str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): c for c in result.changes}
+
+    def name(self, candidate_id: object) -> str:
+        cand = self.candidates.get(str(candidate_id), {})
+        return str(cand.get(MUNICIPALITY) or cand.get(NAME_AS_WRITTEN) or candidate_id)
+
+    def country_order(self, country: object) -> int:
+        return self.countries.index(str(country)) if str(country) in self.countries else len(self.countries)
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _pair_key(pair: object) -> tuple[str, str]:
+    if isinstance(pair, Mapping):
+        return str(pair.get(CANDIDATE_ID)), str(pair.get(PARTNER))
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return str(pair[0]), str(pair[1])
+    raise ValueError(f"not a pair: {pair!r}")
+
+
+def _budget(ctx: _Context) -> int:
+    if ctx.criteria is not None:
+        return ctx.criteria.pairing.budget_per_partnership
+    recorded = ctx.result.constraints.get("budget_per_partnership") or ctx.result.manifest.get(
+        "budget_per_partnership"
+    )
+    number = _as_number(recorded)
+    return int(number) if number is not None else PairingSettings().budget_per_partnership
+
+
+def _change_text(change: Mapping[str, Any], ctx: _Context, lang: str) -> str:
+    """One change as a phrase: what happened to the pair, and the decision or pair behind it."""
+    text = label(str(change.get("change", "")), lang)
+    decision = change.get("decision")
+    if decision:
+        word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
+        source = change.get("source")
+        text += f": {label('decision', lang).lower()} '{word}'" + (f" ({source})" if source else "")
+    related = [_pair_key(r) for r in change.get("related") or ()]
+    if related:
+        key = "instead_of" if change.get("change") == "added" else "replaced_by"
+        text += f"{';' if decision else ':'} {label(key, lang)} " + ", ".join(
+            f"{ctx.name(c)} – {p}" for c, p in related
+        )
+    return text
+
+
+_DECISION_KINDS: Final = ("lock", "forbid", "exclude")
+
+
+def _sheet_overview(book: _Book, ctx: _Context) -> None:
+    t, result = book.t, ctx.result
+    ws = book.sheet(SHEET_OVERVIEW)
+    for letter, width in {"A": 30, "B": 16, "C": 14, "D": 12, "E": 70}.items():
+        ws.column_dimensions[letter].width = width
+    name = ctx.criteria.name if ctx.criteria else result.manifest.get("criteria_name")
+    row = book.title(ws, 1, t("title") + (f" – {name}" if name else ""), _TITLE_FONT)
+    created = _parse_datetime(result.manifest.get("created"))
+    stamp = created.strftime("%Y-%m-%d %H:%M") if created else ""
+    row = book.note(ws, row, f"{stamp}  ·  {t('status')}: {t(str(result.status))}".strip(" ·"))
+    row += 1
+
+    row = book.title(ws, row, t("slots"))
+    reasons: dict[str, list[str]] = {}
+    for gap in result.unfilled:
+        reasons.setdefault(str(gap.get(COUNTRY)), []).append(str(gap.get("reason") or ""))
+    slot_rows: list[list[object]] = []
+    for country in ctx.countries:
+        quota = ctx.quotas.get(country)
+        filled = int(result.filled.get(country, 0))
+        open_ = max(quota - filled, 0) if quota is not None else None
+        slot_rows.append(
+            [code_label(country, book.lang), quota, filled, open_, " ".join(reasons.get(country, []))]
+        )
+    total_quota = sum(ctx.quotas.values()) if ctx.quotas else None
+    total_filled = sum(int(v) for v in result.filled.values())
+    slot_rows.append(
+        [
+            t("total"),
+            total_quota,
+            total_filled,
+            max(total_quota - total_filled, 0) if total_quota is not None else None,
+            "",
+        ]
+    )
+    last_slot_row = row + len(slot_rows)
+    row = book.small_table(
+        ws,
+        row,
+        [t("country"), t("quota"), t("filled"), t("open"), t("reason")],
+        slot_rows,
+        ["text", "int", "int", "int", "long"],
+    )
+    for j in range(1, 6):
+        ws.cell(row=last_slot_row, column=j).font = _LABEL_FONT
+
+    row = book.title(ws, row, t("budget"))
+    budget = _budget(ctx)
+    pairs = len(result.pairs)
+    row = book.pairs_kv(
+        ws,
+        row,
+        [
+            (t("per_partnership"), budget, "money"),
+            (f"  {t('flemish_side')}", budget / 2, "money"),
+            (f"  {t('partner_side')}", budget / 2, "money"),
+            (t("partnerships_filled"), pairs, "int"),
+            (t("total"), budget * pairs, "money"),
+            (f"  {t('flemish_side')}", budget * pairs / 2, "money"),
+            (f"  {t('partner_side')}", budget * pairs / 2, "money"),
+        ],
+    )
+    ws.cell(row=row - 3, column=1).font = _LABEL_FONT
+    ws.cell(row=row - 3, column=2).font = _LABEL_FONT
+    row = book.note(ws, row, t("budget_note")) + 1
+
+    if result.changes:
+        row = book.title(ws, row, t("changes"))
+        order = {"removed": 0, "added": 1, "kept": 2}
+        changes = sorted(
+            result.changes, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID)))
+        )
+        row = book.small_table(
+            ws,
+            row,
+            [t("change"), t("municipality"), t("partner"), t("country"), t("reason")],
+            [
+                [
+                    label(str(c.get("change")), book.lang),
+                    ctx.name(c.get(CANDIDATE_ID)),
+                    c.get(PARTNER),
+                    code_label(str(c.get(COUNTRY) or ""), book.lang),
+                    _change_text(c, ctx, book.lang),
+                ]
+                for c in changes
+            ],
+            ["text", "text", "text", "text", "long"],
+        )
+
+    row = book.title(ws, row, t("run"))
+    manifest = result.manifest
+    items: list[tuple[str, object, str]] = [
+        (t("created"), created, "date"),
+        (t("status"), t(str(result.status)), "text"),
+        (t("solver"), manifest.get("solver"), "text"),
+        (t("objective"), result.objective, "num"),
+    ]
+    for entry in manifest.get("inputs") or ():
+        if isinstance(entry, Mapping):
+            items.append((t("file"), Path(str(entry.get("path", ""))).name, "text"))
+    row = book.pairs_kv(ws, row, items) + 1
+
+    row = book.title(ws, row, t("how_to_decide"))
+    for key in ("decide_pairs", "decide_candidates", "decide_rerun"):
+        row = book.note(ws, row, t(key))
+    if book.scrub:
+        row = book.note(ws, row + 1, t("contacts_left_out"))
+
+
+def _sheet_pairs(book: _Book, ctx: _Context) -> None:
+    t, lang, result = book.t, book.lang, ctx.result
+    ws = book.sheet(SHEET_PAIRS)
+    components = _component_keys(p.get(BREAKDOWN) for p in result.pairs)
+    cols = [
+        _Col(t("municipality")),
+        _Col(t("refnis"), "id"),
+        _Col(t("province")),
+        _Col(t("partner")),
+        _Col(t("country")),
+        _Col(t("region")),
+        _Col(t("value"), "num"),
+        *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
+        _Col(t("decision"), "input", 13),
+        _Col(t("note"), "input", 30),
+    ]
+    if result.changes:
+        cols.append(_Col(t("change"), "long", 40))
+    pairs = sorted(
+        result.pairs, key=lambda p: (ctx.country_order(p.get(COUNTRY)), -(_as_number(p.get("value")) or 0))
+    )
+    rows: list[list[object]] = []
+    for pair in pairs:
+        cid = str(pair.get(CANDIDATE_ID))
+        cand = ctx.candidates.get(cid, {})
+        partner = ctx.partners.get(str(pair.get(PARTNER)), {})
+        breakdown = _mapping(pair.get(BREAKDOWN))
+        decision = decision_word("lock", lang) if (cid, str(pair.get(PARTNER))) in ctx.locked else None
+        row: list[object] = [
+            ctx.name(cid),
+            cid,
+            cand.get(PROVINCE),
+            pair.get(PARTNER),
+            code_label(str(pair.get(COUNTRY) or partner.get(COUNTRY) or ""), lang),
+            partner.get(REGION),
+            pair.get("value"),
+            *(breakdown.get(k) for k in components),
+            decision,
+            None,
+        ]
+        if result.changes:
+            change = ctx.changes.get((cid, str(pair.get(PARTNER))))
+            row.append(_change_text(change, ctx, lang) if change else None)
+        rows.append(row)
+    last = book.table(ws, cols, rows)
+    value_col = get_column_letter(7)
+    if rows:
+        _data_bars(ws, f"{value_col}2:{value_col}{last}")
+        decision_col = get_column_letter(8 + len(components))
+        _validation(
+            ws,
+            f"{decision_col}2:{decision_col}{last}",
+            [decision_word("lock", lang), decision_word("forbid", lang)],
+            t("decision"),
+            t("pairs_prompt"),
+        )
+        if result.changes:
+            change_col = 10 + len(components)
+            for i, pair in enumerate(pairs, start=2):
+                change = ctx.changes.get((str(pair.get(CANDIDATE_ID)), str(pair.get(PARTNER))))
+                if change and change.get("change") != "kept":
+                    for j in range(1, change_col + 1):
+                        ws.cell(row=i, column=j).fill = _CHANGED_FILL
+    comment = Comment(t("decide_pairs"), "matchmaker")
+    ws.cell(row=1, column=8 + len(components)).comment = comment
+
+
+def _data_bars(ws: Worksheet, ref: str) -> None:
+    ws.conditional_formatting.add(
+        ref, DataBarRule(start_type="num", start_value=0, end_type="max", color=_BAR_COLOR, showValue=True)
+    )
+
+
+def _validation(ws: Worksheet, ref: str, choices: list[str] | str, title: str, prompt: str) -> None:
+    formula = choices if isinstance(choices, str) else '"' + ",".join(choices) + '"'
+    rule = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        showInputMessage=True,
+        promptTitle=title[:32],
+        prompt=prompt[:255],
+        errorTitle=title[:32],
+        error=prompt[:255],
+    )
+    ws.add_data_validation(rule)
+    rule.add(ref)
+
+
+def _ranked(ctx: _Context) -> list[dict[str, Any]]:
+    eligible = [c for c in ctx.result.candidates if c.get(ELIGIBLE)]
+
+    def key(c: Mapping[str, Any]) -> tuple[float, float, str]:
+        rank = _as_number(c.get(RANK))
+        score = _as_number(c.get(SCORE))
+        return (
+            rank if rank is not None else math.inf,
+            -(score if score is not None else -math.inf),
+            ctx.name(c.get(CANDIDATE_ID)),
+        )
+
+    return sorted(eligible, key=key)
+
+
+def _preference(value: object, lang: str) -> str | None:
+    if value is None:
+        return None
+    return label("any", lang) if value == "any" else code_label(str(value), lang)
+
+
+def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> None:
+    t, lang = book.t, book.lang
+    ws = book.sheet(SHEET_SHORTLIST)
+    ranked = _ranked(ctx)
+    components = _component_keys(c.get(BREAKDOWN) for c in ranked)
+    contacts = (
+        [] if book.scrub else [CONTACT_NAME, CONTACT_FUNCTION, CONTACT_EMAIL, RESPONDENT, RESPONDENT_EMAIL]
+    )
+    cols = [
+        _Col(t("rank"), "int"),
+        _Col(t("municipality")),
+        _Col(t("refnis"), "id"),
+        _Col(t("province")),
+        _Col(t("preference")),
+        _Col(t("languages")),
+        _Col(t("themes")),
+        _Col(t("score"), "num"),
+        *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
+        _Col(t("selected")),
+        _Col(t("partner")),
+        _Col(t("why"), "long", 40),
+        _Col(t("score_needed"), "num"),
+        _Col(t("decision"), "input", 13),
+        _Col(t("pair_with"), "input", 16),
+        *(_Col(t(field)) for field in contacts),
+    ]
+    rows: list[list[object]] = []
+    for cand in ranked:
+        cid = str(cand.get(CANDIDATE_ID))
+        explanation = ctx.explanations.get(cid, {})
+        pair = ctx.pair_of.get(cid)
+        breakdown = _mapping(cand.get(BREAKDOWN))
+        rows.append(
+            [
+                cand.get(RANK),
+                ctx.name(cid),
+                cid,
+                cand.get(PROVINCE),
+                _preference(cand.get(COUNTRY_PREFERENCE), lang),
+                cand.get(LANGUAGES),
+                cand.get(THEMES),
+                cand.get(SCORE),
+                *(breakdown.get(k) for k in components),
+                pair is not None
+                if explanation.get("selected") is None
+                else bool(explanation.get("selected")),
+                pair.get(PARTNER) if pair else None,
+                explanation.get("why"),
+                explanation.get("score_needed"),
+                None,
+                None,
+                *(cand.get(field) for field in contacts),
+            ]
+        )
+    last = book.table(ws, cols, rows, freeze="C")
+    if not rows:
+        return
+    score_col = get_column_letter(8)
+    _data_bars(ws, f"{score_col}2:{score_col}{last}")
+    decision_j = 8 + len(components) + 5
+    decision_col = get_column_letter(decision_j)
+    _validation(
+        ws,
+        f"{decision_col}2:{decision_col}{last}",
+        [decision_word("exclude", lang)],
+        t("decision"),
+        t("candidates_prompt"),
+    )
+    ws.cell(row=1, column=decision_j).comment = Comment(t("decide_candidates"), "matchmaker")
+    if partner_ref is not None:
+        pair_col = get_column_letter(decision_j + 1)
+        _validation(ws, f"{pair_col}2:{pair_col}{last}", partner_ref, t("pair_with"), t("pair_with_prompt"))
+    for i, cand in enumerate(ranked, start=2):
+        if str(cand.get(CANDIDATE_ID)) in ctx.pair_of:
+            ws.cell(row=i, column=2).font = _LABEL_FONT
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = t("chart_title")
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=8, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.y_axis.numFmt = "0"
+    chart.gapWidth = 40
+    chart.width = 18
+    chart.height = max(7.5, 0.55 * len(rows) + 2)
+    ws.add_chart(chart, f"B{last + 3}")
+
+
+def _sheet_motivation(book: _Book, ctx: _Context) -> None:
+    """The candidates' own words, on a sheet of their own so the Shortlist stays one line a row."""
+    t = book.t
+    ws = book.sheet(SHEET_MOTIVATION)
+    cols = [
+        _Col(t("rank"), "int"),
+        _Col(t("municipality")),
+        _Col(t("selected")),
+        _Col(t("motivation_text"), "long", 80),
+        _Col(t("projects"), "long", 55),
+    ]
+    rows: list[list[object]] = [
+        [
+            cand.get(RANK),
+            ctx.name(cand.get(CANDIDATE_ID)),
+            str(cand.get(CANDIDATE_ID)) in ctx.pair_of,
+            cand.get(MOTIVATION),
+            cand.get(PROJECTS),
+        ]
+        for cand in _ranked(ctx)
+    ]
+    book.table(ws, cols, rows, freeze="C")
+
+
+def _sheet_reserves(book: _Book, ctx: _Context) -> None:
+    t, lang = book.t, book.lang
+    ws = book.sheet(SHEET_RESERVES)
+    cols = [
+        _Col(t("country")),
+        _Col(t("rank"), "int"),
+        _Col(t("municipality")),
+        _Col(t("refnis"), "id"),
+        _Col(t("province")),
+        _Col(t("score"), "num"),
+        _Col(t("why"), "long", 60),
+        _Col(t("score_needed"), "num"),
+    ]
+    reserves = sorted(
+        ctx.result.reserves, key=lambda r: (ctx.country_order(r.get(COUNTRY)), _as_number(r.get(RANK)) or 0)
+    )
+    rows = []
+    for reserve in reserves:
+        cid = str(reserve.get(CANDIDATE_ID))
+        cand = ctx.candidates.get(cid, {})
+        explanation = ctx.explanations.get(cid, {})
+        rows.append(
+            [
+                code_label(str(reserve.get(COUNTRY) or ""), lang),
+                reserve.get(RANK),
+                ctx.name(cid),
+                cid,
+                cand.get(PROVINCE),
+                cand.get(SCORE),
+                explanation.get("why"),
+                explanation.get("score_needed"),
+            ]
+        )
+    last = book.table(ws, cols, rows, freeze="D")
+    if rows:
+        _data_bars(ws, f"F2:F{last}")
+
+
+def _sheet_alternatives(book: _Book, ctx: _Context) -> None:
+    t, lang = book.t, book.lang
+    ws = book.sheet(SHEET_ALTERNATIVES)
+    cols = [
+        _Col(t("alternative"), "int"),
+        _Col(t("objective"), "num"),
+        _Col(t("gap"), "pct"),
+        _Col(t("municipality")),
+        _Col(t("refnis"), "id"),
+        _Col(t("partner")),
+        _Col(t("country")),
+        _Col(t("value"), "num"),
+        _Col(t("differs")),
+    ]
+    best = {_pair_key(p) for p in ctx.result.pairs}
+    rows: list[list[object]] = []
+    for alternative in sorted(ctx.result.alternatives, key=lambda a: _as_number(a.get("rank")) or 0):
+        gap = _as_number(alternative.get("gap_pct"))
+        for pair in sorted(
+            alternative.get("pairs") or (),
+            key=lambda p: (ctx.country_order(p.get(COUNTRY)), str(p.get(PARTNER))),
+        ):
+            cid = str(pair.get(CANDIDATE_ID))
+            rows.append(
+                [
+                    alternative.get("rank"),
+                    alternative.get("objective"),
+                    gap / 100 if gap is not None else None,
+                    ctx.name(cid),
+                    cid,
+                    pair.get(PARTNER),
+                    code_label(str(pair.get(COUNTRY) or ""), lang),
+                    pair.get("value"),
+                    _pair_key(pair) not in best,
+                ]
+            )
+    last = book.table(ws, cols, rows, freeze="D")
+    for i in range(2, last + 1):
+        if ws.cell(row=i, column=9).value == t("yes"):
+            for j in range(4, 10):
+                ws.cell(row=i, column=j).fill = _CHANGED_FILL
+
+
+def _sheet_intake(book: _Book, ctx: _Context) -> None:
+    t = book.t
+    ws = book.sheet(SHEET_INTAKE)
+    cols = [
+        _Col(t("submission"), "int"),
+        _Col(t("completed"), "date"),
+        _Col(t("name_as_written")),
+        _Col(t("municipality")),
+        _Col(t("kind")),
+        _Col(t("column")),
+        _Col(t("answer"), "long", 40),
+        _Col(t("problem"), "long", 60),
+    ]
+    entries: list[tuple[float, int, list[object]]] = []
+    by_submission: dict[str, Mapping[str, Any]] = {}
+    cand: Mapping[str, Any]
+    for cand in ctx.result.candidates:
+        by_submission[str(cand.get(SUBMISSION_ID))] = cand
+        if cand.get(ELIGIBLE):
+            continue
+        kind = t("superseded") if cand.get(SUPERSEDED_BY) is not None else t("not_eligible")
+        reasons = cand.get(REASONS) or [None]
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        for reason in reasons:
+            entries.append(
+                (
+                    _as_number(cand.get(SUBMISSION_ID)) or 0,
+                    0,
+                    [
+                        cand.get(SUBMISSION_ID),
+                        cand.get(COMPLETED),
+                        cand.get(NAME_AS_WRITTEN),
+                        cand.get(MUNICIPALITY),
+                        kind,
+                        None,
+                        None,
+                        reason,
+                    ],
+                )
+            )
+    for issue in ctx.result.issues:
+        sid = issue.get("submission_id")
+        cand = by_submission.get(str(sid), {})
+        column = issue.get("column")
+        value = issue.get("value")
+        if book.scrub and str(column) in _PERSONAL_COLUMNS:
+            value = None
+        entries.append(
+            (
+                _as_number(sid) or 0,
+                1,
+                [
+                    sid,
+                    cand.get(COMPLETED),
+                    cand.get(NAME_AS_WRITTEN),
+                    cand.get(MUNICIPALITY),
+                    t("input_problem"),
+                    column,
+                    value,
+                    issue.get("problem"),
+                ],
+            )
+        )
+    entries.sort(key=lambda e: (e[0], e[1]))
+    book.table(ws, cols, [e[2] for e in entries], freeze="B")
+
+
+def _sheet_partners(book: _Book, ctx: _Context) -> str | None:
+    """Write the partners, eligible first; return the range of eligible names for a drop-down list."""
+    t, lang = book.t, book.lang
+    ws = book.sheet(SHEET_PARTNERS)
+    cols = [
+        _Col(t("partner")),
+        _Col(t("country")),
+        _Col(t("region")),
+        _Col(t("themes")),
+        _Col(t("languages")),
+        _Col(t("eligible")),
+        _Col(t("reasons"), "long", 50),
+    ]
+    partners = sorted(
+        ctx.result.partners,
+        key=lambda p: (not p.get(ELIGIBLE, True), ctx.country_order(p.get(COUNTRY)), str(p.get(PARTNER))),
+    )
+    rows = [
+        [
+            p.get(PARTNER),
+            code_label(str(p.get(COUNTRY) or ""), lang),
+            p.get(REGION),
+            p.get(PARTNER_THEMES),
+            p.get(PARTNER_LANGUAGES),
+            p.get(ELIGIBLE, True),
+            p.get(REASONS),
+        ]
+        for p in partners
+    ]
+    book.table(ws, cols, rows)
+    eligible = sum(1 for p in partners if p.get(ELIGIBLE, True))
+    return f"='{SHEET_PARTNERS}'!$A$2:$A${eligible + 1}" if eligible else None
+
+
+def _sheet_parameters(book: _Book, ctx: _Context) -> None:
+    t, lang, result, criteria = book.t, book.lang, ctx.result, ctx.criteria
+    manifest = result.manifest
+    ws = book.sheet(SHEET_PARAMETERS)
+    for letter, width in {"A": 34, "B": 40, "C": 12, "D": 24}.items():
+        ws.column_dimensions[letter].width = width
+    row = book.title(ws, 1, SHEET_PARAMETERS, _TITLE_FONT) + 1
+    if criteria is not None:
+        row = book.title(ws, row, t("criteria"))
+        row = book.pairs_kv(ws, row, [(t("criteria_name"), criteria.name, "text")]) + 1
+        row = book.small_table(
+            ws,
+            row,
+            [t("component"), t("description"), t("weight"), t("source")],
+            [[c.key, c.label, c.weight, c.source] for c in criteria.criteria],
+            ["text", "long", "num", "text"],
+        )
+        if criteria.rubric:
+            row = book.title(
+                ws, row, t("rubric") + f" ({criteria.rubric_scale[0]}–{criteria.rubric_scale[1]})"
+            )
+            row = book.small_table(
+                ws,
+                row,
+                [t("component"), t("description")],
+                [[i.label, i.description] for i in criteria.rubric],
+                ["text", "long"],
+            )
+    row = book.title(ws, row, t("constraints"))
+    constraints = result.constraints
+    items: list[tuple[str, object, str]] = [
+        (f"{t('quota')} {code_label(c, lang)}", q, "int") for c, q in ctx.quotas.items()
+    ]
+    cap = constraints.get("max_per_province", criteria.pairing.max_per_province if criteria else None)
+    items.append((t("max_per_province"), cap if cap is not None else t("no_limit"), "int"))
+    if criteria is not None:
+        minimum = criteria.pairing.min_value
+        items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "num"))
+        items.append((t("tie_break"), ", ".join(criteria.tie_break), "text"))
+    items.append((t("per_partnership"), _budget(ctx), "money"))
+    row = book.pairs_kv(ws, row, items) + 1
+    if criteria is not None:
+        fit = criteria.pairing.fit
+        row = book.title(ws, row, t("fit_settings"))
+        row = (
+            book.pairs_kv(
+                ws,
+                row,
+                [
+                    (t(k), getattr(fit, k), "num")
+                    for k in ("preference_match", "no_preference", "theme_overlap", "language_match")
+                ],
+            )
+            + 1
+        )
+        row = book.title(ws, row, t("language_rules"))
+        row = (
+            book.pairs_kv(
+                ws,
+                row,
+                [
+                    (
+                        code_label(country, lang),
+                        f"{t(rule.mode)}: {t('any_of')} "
+                        + ", ".join(code_label(code, lang) for code in rule.any_of),
+                        "text",
+                    )
+                    for country, rule in criteria.pairing.languages.items()
+                ],
+            )
+            + 1
+        )
+    row = book.title(ws, row, t("decisions"))
+    decided: list[list[object]] = [[t("locked"), ctx.name(c), c, p] for c, p in sorted(ctx.locked)]
+    decided += [[t("forbidden"), ctx.name(c), c, p] for c, p in sorted(ctx.forbidden)]
+    if decided:
+        row = book.small_table(
+            ws,
+            row,
+            [t("kind"), t("municipality"), t("refnis"), t("partner")],
+            decided,
+            ["text", "text", "id", "text"],
+        )
+    else:
+        row = book.note(ws, row, t("none")) + 1
+    row = book.title(ws, row, t("inputs"))
+    files: list[list[object]] = [
+        [e.get("path"), e.get("sha256"), None, None]
+        for e in manifest.get("inputs") or ()
+        if isinstance(e, Mapping)
+    ]
+    if criteria is not None and criteria.path is not None:
+        files.append([str(criteria.path), criteria.sha256 or manifest.get("criteria_sha256"), None, None])
+    elif manifest.get("criteria_sha256"):
+        files.append([t("criteria_file"), manifest.get("criteria_sha256"), None, None])
+    # A digest is longer than its column: it runs on over the empty cells to its right.
+    row = book.small_table(ws, row, [t("file"), t("sha256"), "", ""], files, ["long", "text", "text", "text"])
+    row = book.title(ws, row, t("versions"))
+    versions = manifest.get("versions") or {}
+    items = [(str(k), v, "text") for k, v in versions.items()] if isinstance(versions, Mapping) else []
+    items += [
+        (t("solver"), manifest.get("solver"), "text"),
+        (t("status"), t(str(result.status)), "text"),
+        (t("created"), _parse_datetime(manifest.get("created")), "date"),
+    ]
+    row = book.pairs_kv(ws, row, items) + 1
+    known = {"inputs", "criteria_sha256", "versions", "solver", "created"}
+    extra = {k: v for k, v in manifest.items() if k not in known}
+    if extra:
+        row = book.title(ws, row, t("setting"))
+        book.pairs_kv(
+            ws, row, [(k, json.dumps(to_jsonable(v), ensure_ascii=False), "text") for k, v in extra.items()]
+        )
+
+
+def build_workbook(
+    result: PairingResult,
+    *,
+    lang: str = "nl",
+    include_contacts: bool = False,
+    criteria: Criteria | None = None,
+) -> Workbook:
+    """The shortlist workbook in memory; `write_shortlist` saves it."""
+    if lang not in LANGS:
+        raise OutputError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
+    book = _Book(lang, include_contacts)
+    ctx = _Context(result, criteria)
+    _sheet_overview(book, ctx)
+    _sheet_pairs(book, ctx)
+    shortlist = book.sheet(SHEET_SHORTLIST)  # placeholder keeps the order; filled once partners exist
+    _sheet_reserves(book, ctx)
+    if result.alternatives:
+        _sheet_alternatives(book, ctx)
+    _sheet_motivation(book, ctx)
+    _sheet_intake(book, ctx)
+    partner_ref = _sheet_partners(book, ctx)
+    _sheet_parameters(book, ctx)
+    book.wb.remove(shortlist)
+    _sheet_shortlist(book, ctx, partner_ref)
+    book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
+    book.wb.active = 0
+    return book.wb
+
+
+def write_shortlist(
+    result: PairingResult,
+    out: Path | str,
+    *,
+    lang: str = "nl",
+    include_contacts: bool = False,
+    criteria: Criteria | None = None,
+    inputs: Iterable[Path | str] = (),
+) -> Path:
+    """Write the shortlist workbook to `out` atomically and return the path.
+
+    The input files recorded in the result's manifest (and `inputs`) are never overwritten.
+    """
+    out = Path(out)
+    recorded = [
+        str(e.get("path"))
+        for e in result.manifest.get("inputs") or ()
+        if isinstance(e, Mapping) and e.get("path")
+    ]
+    guarded = [*recorded, *inputs]
+    if criteria is not None and criteria.path is not None:
+        guarded.append(criteria.path)
+    check_output(out, guarded)
+    workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
+    with atomic_path(out, inputs=guarded) as tmp:
+        try:
+            workbook.save(tmp)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    return out
+
+
+# --- the committee's decisions ---------------------------------------------------------------------
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the committee wrote in a shortlist workbook, ready to re-solve with.
+
+    `locks` and `forbids` are (candidate_id, partner) pairs; `excluded` candidates get no partner;
+    `previous` are the pairs the workbook showed, to be kept where the decisions allow it.
+    `sources` says where each decision was written, as (sheet, row).
+    """
+
+    path: Path
+    locks: tuple[Pair, ...] = ()
+    forbids: tuple[Pair, ...] = ()
+    excluded: tuple[str, ...] = ()
+    previous: tuple[Pair, ...] = ()
+    partners: tuple[str, ...] = ()
+    sources: Mapping[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def keep(self) -> tuple[Pair, ...]:
+        """The previous pairs no decision undoes: re-solving preserves as many as it can."""
+        gone = set(self.forbids) | {p for p in self.previous if p[0] in self.excluded}
+        return tuple(p for p in self.previous if p not in gone)
+
+    def all_forbids(self) -> tuple[Pair, ...]:
+        """The forbidden pairs, with an excluded candidate forbidden with every partner."""
+        pairs = dict.fromkeys(self.forbids)
+        for cid in self.excluded:
+            for partner in self.partners:
+                pairs.setdefault((cid, partner))
+        return tuple(pairs)
+
+    def source(self, kind: str, pair: Pair) -> dict[str, Any] | None:
+        found = self.sources.get((kind, pair[0], pair[1] if kind != "exclude" else ""))
+        return {"sheet": found[0], "row": found[1]} if found else None
+
+    def changes(self, result: PairingResult) -> list[dict[str, Any]]:
+        """Each pair of the previous shortlist or the new result: kept, added or removed, and why."""
+        previous = list(dict.fromkeys(self.previous))
+        new = [(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))) for p in result.pairs]
+        country = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p.get(COUNTRY) for p in result.pairs}
+        for partner in result.partners:
+            for pair in previous:
+                if pair[1] == partner.get(PARTNER):
+                    country.setdefault(pair, partner.get(COUNTRY))
+        locks, forbids, excluded = set(self.locks), set(self.forbids), set(self.excluded)
+        out: list[dict[str, Any]] = []
+
+        def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
+            kind_key = decision or ""
+            out.append(
+                {
+                    CANDIDATE_ID: pair[0],
+                    PARTNER: pair[1],
+                    COUNTRY: country.get(pair),
+                    "change": change,
+                    "decision": decision,
+                    "source": self.source(kind_key, pair) if decision else None,
+                    "related": [list(r) for r in related],
+                }
+            )
+
+        for pair in new:
+            if pair in previous:
+                entry(pair, "kept", "lock" if pair in locks else None, [])
+            else:
+                related = [p for p in previous if p not in new and (p[0] == pair[0] or p[1] == pair[1])]
+                entry(pair, "added", "lock" if pair in locks else None, related)
+        for pair in previous:
+            if pair in new:
+                continue
+            decision = "forbid" if pair in forbids else "exclude" if pair[0] in excluded else None
+            related = [p for p in new if p not in previous and (p[0] == pair[0] or p[1] == pair[1])]
+            entry(pair, "removed", decision, related)
+        return out
+
+
+def _all_labels(key: str) -> set[str]:
+    return {label(key, lang).casefold() for lang in LANGS}
+
+
+def _norm(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _find_columns(ws: Worksheet, keys: Iterable[str]) -> dict[str, int]:
+    wanted = {key: _all_labels(key) for key in keys}
+    found: dict[str, int] = {}
+    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        text = _norm(cell.value).casefold()
+        for key, names in wanted.items():
+            if text in names and key not in found:
+                found[key] = cell.column
+    return found
+
+
+def _country_code(text: str) -> str:
+    for code in COUNTRIES:
+        if text.casefold() in {code_label(code, lang).casefold() for lang in LANGS} | {code.casefold()}:
+            return code
+    return text
+
+
+def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Decisions:
+    """Read the committee's decisions from a shortlist workbook written by `write_shortlist`.
+
+    Koppelingen: `vast` keeps a pair, `weiger` never allows it (English and French words too).
+    Shortlist: `uitsluiten` excludes a candidate; a partner in `Koppelen aan` locks that pair.
+    Parameters: pairs refused in earlier rounds stay refused. Contradictions raise DecisionError
+    naming the rows; with `criteria`, so do locks beyond a country's quota or a province's cap.
+    """
+    path = Path(path)
+    workbook = _open_workbook(path)
+    for sheet in (SHEET_PAIRS, SHEET_SHORTLIST):
+        if sheet not in workbook.sheetnames:
+            raise DecisionError(
+                f"{path}: no sheet '{sheet}'; expected a shortlist written by matchmaker pair"
+            )
+    problems: list[str] = []
+    sources: dict[tuple[str, str, str], tuple[str, int]] = {}
+    locks: dict[Pair, list[tuple[str, int]]] = {}
+    forbids: dict[Pair, list[tuple[str, int]]] = {}
+    excluded: dict[str, list[tuple[str, int]]] = {}
+    previous: list[Pair] = []
+    province: dict[str, str] = {}
+    names: dict[str, str] = {}
+
+    def where(sheet: str, row: int) -> str:
+        return f"{sheet} row {row}"
+
+    def record(kind: str, pair: Pair, at: tuple[str, int]) -> None:
+        target = {"lock": locks, "forbid": forbids}[kind]
+        target.setdefault(pair, []).append(at)
+        sources.setdefault((kind, *pair), at)
+
+    # Koppelingen: the pairs shown, with vast / weiger
+    ws = workbook[SHEET_PAIRS]
+    cols = _find_columns(ws, ("refnis", "partner", "decision", "municipality", "province"))
+    for key in ("refnis", "partner", "decision"):
+        if key not in cols:
+            raise DecisionError(f"{path}: sheet '{SHEET_PAIRS}' has no column '{label(key)}'")
+    for row in ws.iter_rows(min_row=2):
+        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+        cid, partner, word = values.get("refnis", ""), values.get("partner", ""), values.get("decision", "")
+        r = row[0].row
+        if not cid and not partner:
+            if word:
+                problems.append(f"{where(SHEET_PAIRS, r)}: decision '{word}' on a row without a pair")
+            continue
+        if not cid or not partner:
+            problems.append(
+                f"{where(SHEET_PAIRS, r)}: the {label('refnis', 'en') if not cid else 'partner'} is empty"
+            )
+            continue
+        pair = (cid, partner)
+        previous.append(pair)
+        names.setdefault(cid, values.get("municipality") or cid)
+        if values.get("province"):
+            province[cid] = values["province"]
+        kind = PAIR_DECISIONS.get(word.casefold()) or CANDIDATE_DECISIONS.get(word.casefold())
+        if not word:
+            continue
+        if kind is None:
+            problems.append(
+                f"{where(SHEET_PAIRS, r)}: unknown decision '{word}'; write "
+                f"'{decision_word('lock')}' or '{decision_word('forbid')}'"
+            )
+        elif kind == "exclude":
+            excluded.setdefault(cid, []).append((SHEET_PAIRS, r))
+            sources.setdefault(("exclude", cid, ""), (SHEET_PAIRS, r))
+        else:
+            record(kind, pair, (SHEET_PAIRS, r))
+
+    # Shortlist: exclusions, and partners chosen in "Koppelen aan"
+    ws = workbook[SHEET_SHORTLIST]
+    cols = _find_columns(ws, ("refnis", "decision", "pair_with", "municipality", "province"))
+    if "refnis" not in cols:
+        raise DecisionError(f"{path}: sheet '{SHEET_SHORTLIST}' has no column '{label('refnis')}'")
+    for row in ws.iter_rows(min_row=2):
+        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+        cid, word, partner = values.get("refnis", ""), values.get("decision", ""), values.get("pair_with", "")
+        r = row[0].row
+        if cid:
+            names.setdefault(cid, values.get("municipality") or cid)
+            if values.get("province"):
+                province.setdefault(cid, values["province"])
+        if not word and not partner:
+            continue
+        if not cid:
+            problems.append(f"{where(SHEET_SHORTLIST, r)}: a decision on a row without a candidate")
+            continue
+        folded = word.casefold()
+        if folded in CANDIDATE_DECISIONS:
+            if partner:
+                problems.append(
+                    f"{where(SHEET_SHORTLIST, r)}: '{word}' excludes {names[cid]}, yet it is also paired "
+                    f"with {partner}"
+                )
+                continue
+            excluded.setdefault(cid, []).append((SHEET_SHORTLIST, r))
+            sources.setdefault(("exclude", cid, ""), (SHEET_SHORTLIST, r))
+        elif not partner:
+            problems.append(
+                f"{where(SHEET_SHORTLIST, r)}: '{word}' needs a partner in column '{label('pair_with')}'"
+                if folded in PAIR_DECISIONS
+                else f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'; write "
+                f"'{decision_word('exclude')}' or choose a partner in '{label('pair_with')}'"
+            )
+        elif not word or PAIR_DECISIONS.get(folded) == "lock":
+            record("lock", (cid, partner), (SHEET_SHORTLIST, r))
+        elif PAIR_DECISIONS.get(folded) == "forbid":
+            record("forbid", (cid, partner), (SHEET_SHORTLIST, r))
+        else:
+            problems.append(f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'")
+
+    partners, countries = _read_partners(workbook)
+    _read_carried_forbids(workbook, record)
+
+    # contradictions
+    for pair, ats in locks.items():
+        if pair in forbids:
+            at = ", ".join(where(*a) for a in [*ats, *forbids[pair]])
+            problems.append(f"{names.get(pair[0], pair[0])} – {pair[1]} is both kept and refused ({at})")
+        if pair[0] in excluded:
+            at = ", ".join(where(*a) for a in [*ats, *excluded[pair[0]]])
+            problems.append(f"{names.get(pair[0], pair[0])} is both excluded and kept with {pair[1]} ({at})")
+        if partners and pair[1] not in partners:
+            problems.append(f"{', '.join(where(*a) for a in ats)}: unknown partner '{pair[1]}'")
+    by_partner: dict[str, list[Pair]] = {}
+    by_candidate: dict[str, list[Pair]] = {}
+    for pair in locks:
+        by_partner.setdefault(pair[1], []).append(pair)
+        by_candidate.setdefault(pair[0], []).append(pair)
+    for partner, pairs in by_partner.items():
+        if len(pairs) > 1:
+            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+            who = ", ".join(names.get(p[0], p[0]) for p in pairs)
+            problems.append(f"{partner} is kept with more than one candidate ({who}: {at})")
+    for cid, pairs in by_candidate.items():
+        if len(pairs) > 1:
+            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+            problems.append(
+                f"{names.get(cid, cid)} is kept with more than one partner "
+                f"({', '.join(p[1] for p in pairs)}: {at})"
+            )
+    if criteria is not None:
+        problems += _check_limits(locks, criteria, countries, province, names)
+    if problems:
+        raise DecisionError(f"{path}: contradictory or unclear decisions:\n  " + "\n  ".join(problems))
+    return Decisions(
+        path=path,
+        locks=tuple(locks),
+        forbids=tuple(forbids),
+        excluded=tuple(excluded),
+        previous=tuple(dict.fromkeys(previous)),
+        partners=tuple(partners),
+        sources=sources,
+    )
+
+
+def _open_workbook(path: Path) -> Workbook:
+    if not path.exists():
+        raise DecisionError(f"{path}: file not found")
+    if path.is_dir():
+        raise DecisionError(f"{path}: is a folder; expected a shortlist .xlsx")
+    try:
+        return load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DecisionError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+
+
+def _read_partners(workbook: Workbook) -> tuple[list[str], dict[str, str]]:
+    if SHEET_PARTNERS not in workbook.sheetnames:
+        return [], {}
+    ws = workbook[SHEET_PARTNERS]
+    cols = _find_columns(ws, ("partner", "country"))
+    if "partner" not in cols:
+        return [], {}
+    names: list[str] = []
+    countries: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=2):
+        name = _norm(row[cols["partner"] - 1].value)
+        if name:
+            names.append(name)
+            if "country" in cols:
+                countries[name] = _country_code(_norm(row[cols["country"] - 1].value))
+    return names, countries
+
+
+def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
+    """Pairs refused in an earlier round, listed on Parameters, stay refused."""
+    if SHEET_PARAMETERS not in workbook.sheetnames:
+        return
+    ws = workbook[SHEET_PARAMETERS]
+    refnis, partner_names, refused = _all_labels("refnis"), _all_labels("partner"), _all_labels("forbidden")
+    in_table = False
+    for row in ws.iter_rows(min_col=1, max_col=4):
+        texts = [_norm(c.value) for c in row]
+        if texts[2].casefold() in refnis and texts[3].casefold() in partner_names:
+            in_table = True
+            continue
+        if in_table:
+            if not texts[0]:
+                break
+            if texts[0].casefold() in refused and texts[2] and texts[3]:
+                record("forbid", (texts[2], texts[3]), (SHEET_PARAMETERS, row[0].row))
+
+
+def _check_limits(
+    locks: Mapping[Pair, list[tuple[str, int]]],
+    criteria: Criteria,
+    countries: Mapping[str, str],
+    province: Mapping[str, str],
+    names: Mapping[str, str],
+) -> list[str]:
+    problems: list[str] = []
+    per_country: dict[str, list[Pair]] = {}
+    per_province: dict[str, list[Pair]] = {}
+    for pair in locks:
+        if pair[1] in countries:
+            per_country.setdefault(countries[pair[1]], []).append(pair)
+        if pair[0] in province:
+            per_province.setdefault(province[pair[0]], []).append(pair)
+
+    def rows(pairs: list[Pair]) -> str:
+        return ", ".join(
+            f"{names.get(p[0], p[0])} – {p[1]} ({s} row {r})" for p in pairs for s, r in locks[p]
+        )
+
+    for country, pairs in per_country.items():
+        quota = criteria.pairing.quotas.get(country)
+        if quota is not None and len(pairs) > quota:
+            problems.append(f"{len(pairs)} pairs kept for {country}, but its quota is {quota}: {rows(pairs)}")
+    cap = criteria.pairing.max_per_province
+    if cap is not None:
+        for name, pairs in per_province.items():
+            if len(pairs) > cap:
+                problems.append(
+                    f"{len(pairs)} pairs kept in province {name}, but at most {cap} are allowed: "
+                    f"{rows(pairs)}"
+                )
+    return problems

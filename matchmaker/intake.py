@@ -1,0 +1,990 @@
+"""Form export -> a clean candidates table (one row per submission) and the intake report.
+
+Reads the .xlsx or .csv export through the column mapping in `criteria/form-mapping.toml`,
+normalises the answers, resolves each municipality, keeps the latest submission per municipality
+and decides eligibility. Every unusable file raises `IntakeError`; every doubtful answer is an issue.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+import tomllib
+import unicodedata
+import xml.parsers.expat
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import defusedxml.ElementTree
+import pandas as pd
+import python_calamine
+
+from . import schema as s
+from .criteria import CRITERIA_DIR, Eligibility
+from .errors import CriteriaError, IntakeError
+from .reference import Resolution, resolve
+
+DEFAULT_MAPPING: Final = CRITERIA_DIR / "form-mapping.toml"
+
+# Field kinds: how an answer is read. The mapping says where a field is; the schema says what it is.
+INT_FIELDS: Final = (s.SUBMISSION_ID,)
+DATETIME_FIELDS: Final = (s.STARTED, s.COMPLETED)
+TEXT_FIELDS: Final = (
+    s.RESPONDENT_EMAIL,
+    s.RESPONDENT,
+    s.NAME_AS_WRITTEN,
+    s.CONTACT_NAME,
+    s.CONTACT_FUNCTION,
+    s.CONTACT_EMAIL,
+    s.MOTIVATION,
+    s.PROJECTS,
+    s.CITY_LINK_PARTNER,
+)
+CHOICE_FIELDS: Final = (s.COUNTRY_PREFERENCE, s.BOARD_APPROVAL)
+MULTI_FIELDS: Final = (s.INVOLVED, s.OTHER_ACTORS, s.THEMES, s.LANGUAGES)
+BOOL_FIELDS: Final = (s.CITY_LINK, *s.COMMITMENTS)
+RATING_FIELDS: Final = (s.EQUAL_BASIS_RATING,)
+FORM_FIELDS: Final = (
+    *INT_FIELDS,
+    *DATETIME_FIELDS,
+    *TEXT_FIELDS,
+    *CHOICE_FIELDS,
+    *MULTI_FIELDS,
+    *BOOL_FIELDS,
+    *RATING_FIELDS,
+)
+CODES: Final[dict[str, tuple[str, ...]]] = {
+    s.COUNTRY_PREFERENCE: s.PREFERENCE_CODES,
+    s.BOARD_APPROVAL: s.APPROVAL_CODES,
+    s.INVOLVED: s.INVOLVED_CODES,
+    s.OTHER_ACTORS: s.OTHER_ACTOR_CODES,
+    s.THEMES: s.THEME_CODES,
+    s.LANGUAGES: s.LANGUAGE_CODES,
+}
+
+# The candidate record, column by column, in this order.
+CANDIDATE_COLUMNS: Final = (
+    s.CANDIDATE_ID,
+    s.SUBMISSION_ID,
+    s.STARTED,
+    s.COMPLETED,
+    s.RESPONDENT_EMAIL,
+    s.RESPONDENT,
+    s.NAME_AS_WRITTEN,
+    s.MUNICIPALITY,
+    s.REFNIS,
+    s.PROVINCE,
+    s.RESOLUTION,
+    s.RESOLUTION_NOTE,
+    s.CONTACT_NAME,
+    s.CONTACT_FUNCTION,
+    s.CONTACT_EMAIL,
+    s.COUNTRY_PREFERENCE,
+    s.MOTIVATION,
+    s.PROJECTS,
+    s.INVOLVED,
+    s.OTHER_ACTORS,
+    s.OTHER_ACTORS_OTHER,
+    s.THEMES,
+    s.CITY_LINK,
+    s.CITY_LINK_PARTNER,
+    *s.COMMITMENTS,
+    s.LANGUAGES,
+    s.BOARD_APPROVAL,
+    s.EQUAL_BASIS_RATING,
+    s.SUPERSEDED_BY,
+    s.ELIGIBLE,
+    s.REASONS,
+)
+
+COMMITMENT_LABELS: Final = {
+    s.COMMIT_SESSIONS: "take part in at least 3 digital sessions a year",
+    s.COMMIT_VISIT: "one work visit and hosting one delegation",
+    s.COMMIT_TIME: "invest the time from January 2024 to December 2025",
+    s.COMMIT_FEEDBACK: "give feedback to VVSG",
+}
+
+# Issue kinds, so a summary can count them.
+ISSUE_KIND: Final = "kind"
+MISSING_COLUMN: Final = "missing-column"
+UNANSWERED: Final = "unanswered"
+UNREADABLE: Final = "unreadable-answer"
+UNKNOWN_OPTION: Final = "unknown-option"
+FORMULA_TEXT: Final = "formula-like-text"
+NAME_UNRESOLVED: Final = "name-unresolved"
+NAME_NOT_FLEMISH: Final = "name-not-flemish"
+NAME_LOW_CONFIDENCE: Final = "name-low-confidence"
+DUPLICATE: Final = "superseded"
+BAD_ID: Final = "bad-id"
+
+# An .xlsx is a zip archive; neither engine limits how far it may expand, so the declared sizes
+# in the central directory are checked before anything is parsed.
+MAX_UNCOMPRESSED: Final = 512 * 1024 * 1024
+MAX_RATIO: Final = 200
+RATIO_CHECK_FROM: Final = 32 * 1024 * 1024
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC: Final = b"PK"
+XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
+CSV_SUFFIXES: Final = (".csv",)
+_FORMULA_START: Final = ("=", "+", "@")
+_RATING_TEXT: Final = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*(?:/\s*\d+)?\s*$")
+
+
+def fold(text: str) -> str:
+    """Compare answers without case, accents or stray spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.split())
+
+
+# --- the mapping -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormMapping:
+    """Where each field is in the export, and which option text means which code."""
+
+    name: str
+    headers: Mapping[str, str]  # field -> question header as in the mapping file
+    required: tuple[str, ...]
+    yes: frozenset[str]  # folded answers
+    no: frozenset[str]
+    options: Mapping[str, Mapping[str, str]]  # field -> option text as written -> code
+    other: Mapping[str, str]  # multi-select field -> field for free "other" text
+    ratings: Mapping[str, tuple[int, int]]
+    multi_separator: str = ";"
+    dayfirst: bool = True
+    path: Path | None = None
+    sha256: str | None = None
+
+    def field_for(self, header: str) -> str | None:
+        return _header_index(self).get(fold(header))
+
+
+def _header_index(mapping: FormMapping) -> dict[str, str]:
+    return {fold(h): f for f, h in mapping.headers.items()}
+
+
+def load_mapping(path: Path | str | None = None) -> FormMapping:
+    """Read and validate a mapping file (default `criteria/form-mapping.toml`); CriteriaError if bad."""
+    path = Path(path) if path is not None else DEFAULT_MAPPING
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CriteriaError(f"{path}: cannot read the mapping file ({exc.strerror or exc})") from None
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CriteriaError(f"{path}: not a valid TOML mapping file ({exc})") from None
+
+    def fail(problem: str) -> CriteriaError:
+        return CriteriaError(f"{path}: {problem}")
+
+    if doc.get("version") != 1:
+        raise fail("needs 'version = 1' as its first key")
+    columns = doc.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise fail("needs a [columns] table: question header = field")
+    headers: dict[str, str] = {}
+    for header, fld in columns.items():
+        if fld not in FORM_FIELDS:
+            raise fail(
+                f"[columns] {header!r} maps to unknown field {fld!r}; fields: {', '.join(FORM_FIELDS)}"
+            )
+        if fld in headers:
+            raise fail(f"[columns] field {fld!r} is mapped twice ({headers[fld]!r} and {header!r})")
+        headers[fld] = header
+    if len({fold(h) for h in headers.values()}) != len(headers):
+        raise fail("[columns] has two headers that differ only in case or spaces")
+    required = tuple(doc.get("required", {}).get("fields", ()))
+    for fld in required:
+        if fld not in headers:
+            raise fail(f"[required] field {fld!r} has no column in [columns]")
+    answers = doc.get("answers", {})
+    yes = frozenset(fold(str(a)) for a in answers.get("yes", ["Ja"]))
+    no = frozenset(fold(str(a)) for a in answers.get("no", ["Nee"]))
+    if yes & no:
+        raise fail("[answers] an answer cannot be both yes and no")
+    options: dict[str, dict[str, str]] = {}
+    for fld, table in doc.get("options", {}).items():
+        if fld not in CODES:
+            raise fail(f"[options.{fld}] is not a choice or multi-select field")
+        if not isinstance(table, dict):
+            raise fail(f"[options.{fld}] must be a table of option text = code")
+        for text, code in table.items():
+            if code not in CODES[fld]:
+                raise fail(
+                    f"[options.{fld}] {text!r} = {code!r}: code must be one of {', '.join(CODES[fld])}"
+                )
+        options[fld] = {str(k): str(v) for k, v in table.items()}
+    for fld in headers:
+        if fld in CODES and fld not in options:
+            raise fail(f"field {fld!r} has a column but no [options.{fld}] table")
+    other = {str(k): str(v) for k, v in doc.get("other", {}).items()}
+    for fld, target in other.items():
+        if fld not in MULTI_FIELDS or target != s.OTHER_ACTORS_OTHER:
+            raise fail(f"[other] {fld} = {target!r} is not supported")
+    ratings: dict[str, tuple[int, int]] = {}
+    for fld, bounds in doc.get("rating", {}).items():
+        if fld not in RATING_FIELDS or not (
+            isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)
+        ):
+            raise fail(f"[rating] {fld} must be a rating field with [low, high]")
+        ratings[fld] = (bounds[0], bounds[1])
+    separator = doc.get("multi_separator", ";")
+    if not isinstance(separator, str) or not separator:
+        raise fail("multi_separator must be a non-empty string")
+    return FormMapping(
+        name=str(doc.get("name", path.stem)),
+        headers=headers,
+        required=required,
+        yes=yes,
+        no=no,
+        options=options,
+        other=other,
+        ratings=ratings,
+        multi_separator=separator,
+        dayfirst=bool(doc.get("dayfirst", True)),
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def option_codes(mapping: FormMapping | Path | str | None, fld: str) -> dict[str, str]:
+    """Option text -> code for a choice or multi-select field (themes, languages...)."""
+    if not isinstance(mapping, FormMapping):
+        mapping = load_mapping(mapping)
+    return dict(mapping.options.get(fld, {}))
+
+
+def parse_multi(
+    value: object, options: Mapping[str, str], separator: str = ";"
+) -> tuple[list[str], list[str]]:
+    """A multi-select answer -> (codes in option order, texts that are none of the options)."""
+    text = _text(value)
+    if text is None:
+        return [], []
+    by_text = {fold(k): v for k, v in options.items()}
+    codes: list[str] = []
+    others: list[str] = []
+    for part in text.split(separator):
+        part = part.strip()
+        if not part:
+            continue
+        code = by_text.get(fold(part))
+        if code is None:
+            others.append(part)
+        elif code not in codes:
+            codes.append(code)
+    order = list(dict.fromkeys(options.values()))
+    return sorted(codes, key=order.index), others
+
+
+# --- reading cells ----------------------------------------------------------------------------------
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT:
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value: object) -> str | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _display(value: object) -> str:
+    text = _text(value)
+    return "" if text is None else text
+
+
+@dataclass
+class _Issues:
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, submission: int | None, column: str | None, value: object, problem: str, kind: str) -> None:
+        self.items.append(
+            {
+                "submission_id": submission,
+                "column": column,
+                "value": _display(value) if value is not None else None,
+                "problem": problem,
+                ISSUE_KIND: kind,
+            }
+        )
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise IntakeError(
+            f"{path}: the workbook is truncated or damaged (not a readable zip archive)"
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED:
+            raise IntakeError(
+                f"{path}: refused: the archive would expand to {total / 2**20:,.0f} MB "
+                f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MB), a possible zip bomb"
+            )
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
+                raise IntakeError(
+                    f"{path}: refused: {info.filename} would expand {ratio:,.0f} times, a possible zip bomb"
+                )
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names:
+            raise IntakeError(f"{path}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
+        try:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_xml_prolog(path, archive, info)
+            types = defusedxml.ElementTree.fromstring(archive.read("[Content_Types].xml"))
+        except zipfile.BadZipFile as exc:
+            raise IntakeError(f"{path}: the workbook is truncated or damaged ({exc})") from None
+        except defusedxml.DefusedXmlException:
+            raise IntakeError(f"{path}: refused: [Content_Types].xml declares XML entities") from None
+        except defusedxml.ElementTree.ParseError as exc:
+            raise IntakeError(f"{path}: the workbook is damaged ([Content_Types].xml: {exc})") from None
+        content_types = " ".join(e.get("ContentType", "") for e in types)
+        if "spreadsheetml" not in content_types and "ms-excel" not in content_types:
+            raise IntakeError(f"{path}: a zip archive (Office document?), but not an Excel workbook")
+
+
+class _Prolog(Exception):
+    pass
+
+
+def _check_xml_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse any document type declaration: that is where entity-expansion attacks live. Only the
+    prolog is parsed, up to the first element, so the check costs nothing on a big sheet."""
+    parser = xml.parsers.expat.ParserCreate()
+    found: list[str] = []
+
+    def doctype(*_: object) -> None:
+        found.append("doctype")
+        raise _Prolog
+
+    def element(*_: object) -> None:
+        raise _Prolog
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = element
+    with archive.open(info) as stream:
+        try:
+            while chunk := stream.read(65536):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except _Prolog:
+            pass
+        except xml.parsers.expat.ExpatError as exc:
+            raise IntakeError(f"{path}: the workbook is damaged ({info.filename}: {exc})") from None
+    if found:
+        raise IntakeError(
+            f"{path}: refused: {info.filename} contains an XML document type declaration "
+            "(a possible entity-expansion attack)"
+        )
+
+
+def _sniff(path: Path, head: bytes) -> str:
+    """What the file is by its content: 'zip', 'ole' or 'text'."""
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    return "text"
+
+
+def _read_xlsx(path: Path, head: bytes) -> list[list[object]]:
+    kind = _sniff(path, head)
+    if kind == "ole":
+        raise IntakeError(
+            f"{path}: the workbook is password-protected (encrypted) or an old .xls file; "
+            "remove the password and save it as .xlsx"
+        )
+    if kind != "zip":
+        hint = " (it looks like CSV text: name it .csv)" if b"," in head or b";" in head else ""
+        raise IntakeError(f"{path}: not an .xlsx workbook{hint}")
+    _check_zip(path)
+    try:
+        frame = pd.read_excel(path, sheet_name=0, header=None, engine="calamine", dtype=object)
+    except python_calamine.PasswordError:
+        raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
+    except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
+    return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+
+
+def _read_csv(path: Path, data: bytes) -> list[list[object]]:
+    kind = _sniff(path, data[:8])
+    if kind == "zip":
+        raise IntakeError(f"{path}: this is an .xlsx workbook (zip archive) with a .csv name: name it .xlsx")
+    if kind == "ole":
+        raise IntakeError(f"{path}: this is an Excel (.xls) or encrypted workbook, not CSV text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        if b"\x00" in data[:8192]:
+            raise IntakeError(f"{path}: binary data, not CSV text")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise IntakeError(
+                f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+                "save it as 'CSV UTF-8'"
+            ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise IntakeError(f"{path}: not valid CSV ({exc})") from None
+
+
+def _read_rows(path: Path) -> tuple[list[list[object]], str]:
+    if not path.exists():
+        raise IntakeError(f"{path}: file not found")
+    if path.is_dir():
+        raise IntakeError(f"{path}: is a directory, not a form export (.xlsx or .csv)")
+    suffix = path.suffix.lower()
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        hint = {
+            ".xls": "the old .xls format: save it as .xlsx",
+            ".ods": "an OpenDocument spreadsheet: save it as .xlsx",
+        }.get(suffix, "expected a .xlsx or .csv form export")
+        raise IntakeError(f"{path}: unsupported file type {suffix or '(no extension)'!r}: {hint}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IntakeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if not data:
+        raise IntakeError(f"{path}: the file is empty (0 bytes)")
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, data[:512]), digest
+    return _read_csv(path, data), digest
+
+
+# --- normalising columns ------------------------------------------------------------------------------
+
+
+def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
+    """Answers repeat a lot (Ja, Nee, the same options): read each distinct value once."""
+    memo: dict[Any, Any] = {}
+
+    def wrapper(value: object) -> Any:
+        try:
+            key = (type(value), value)
+            hash(key)
+        except TypeError:
+            return func(value)
+        if key not in memo:
+            memo[key] = func(value)
+        return memo[key]
+
+    return wrapper
+
+
+def _yes_no(mapping: FormMapping) -> Callable[[object], tuple[bool | None, str | None]]:
+    def read(value: object) -> tuple[bool | None, str | None]:
+        text = _text(value)
+        if text is None:
+            return None, UNANSWERED
+        folded = fold(text)
+        if folded in mapping.yes:
+            return True, None
+        if folded in mapping.no:
+            return False, None
+        return None, UNREADABLE
+
+    return _cached(read)
+
+
+def _choice(options: Mapping[str, str]) -> Callable[[object], tuple[str | None, str | None]]:
+    by_text = {fold(k): v for k, v in options.items()}
+    # "Rwanda" for "Rwanda (burgerparticipatie)": unambiguous when one option starts that way.
+    short: dict[str, set[str]] = {}
+    for text, code in options.items():
+        short.setdefault(fold(text.split("(")[0]), set()).add(code)
+
+    def read(value: object) -> tuple[str | None, str | None]:
+        text = _text(value)
+        if text is None:
+            return None, UNANSWERED
+        folded = fold(text).rstrip(";").strip()
+        if folded in by_text:
+            return by_text[folded], None
+        codes = short.get(folded, set())
+        if len(codes) == 1:
+            return next(iter(codes)), None
+        return None, UNKNOWN_OPTION
+
+    return _cached(read)
+
+
+def _rating(bounds: tuple[int, int]) -> Callable[[object], tuple[int | None, str | None]]:
+    low, high = bounds
+
+    def read(value: object) -> tuple[int | None, str | None]:
+        if _is_blank(value):
+            return None, UNANSWERED
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            match = _RATING_TEXT.match(str(value))
+            if match:
+                number = float(match.group(1))
+        if number is None or not number.is_integer() or not low <= number <= high:
+            return None, UNREADABLE
+        return int(number), None
+
+    return _cached(read)
+
+
+def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, str | None]]:
+    def read(value: object) -> tuple[pd.Timestamp | None, str | None]:
+        if _is_blank(value):
+            return None, UNANSWERED
+        if isinstance(value, dt.datetime | dt.date):
+            return pd.Timestamp(value), None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # An Excel serial day number that lost its date format.
+            if 20000 < value < 80000:
+                return pd.Timestamp("1899-12-30") + pd.to_timedelta(float(value), unit="D"), None
+            return None, UNREADABLE
+        text = str(value).strip()
+        iso = re.match(r"^\d{4}-\d{2}-\d{2}", text) is not None
+        try:
+            stamp = pd.to_datetime(text, dayfirst=dayfirst and not iso)
+        except (ValueError, OverflowError):
+            return None, UNREADABLE
+        if stamp is pd.NaT:
+            return None, UNREADABLE
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("Europe/Brussels").tz_localize(None)
+        return stamp, None
+
+    return _cached(read)
+
+
+def _submission_id(value: object) -> int | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"\d+", text) else None
+
+
+# --- the result --------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return None if value is pd.NaT else value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _jsonable(value.item())
+    return value
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """The candidates table (one row per submission, every schema field) and what intake noticed."""
+
+    candidates: pd.DataFrame
+    issues: list[dict[str, Any]]
+    path: Path
+    sha256: str
+    mapping: str | None = None
+    blank_rows: int = 0
+
+    def eligible(self) -> pd.DataFrame:
+        """Only the eligible candidates (the submission that counts, every hard rule met)."""
+        return self.candidates[self.candidates[s.ELIGIBLE]].copy()
+
+    def summary(self) -> dict[str, Any]:
+        frame = self.candidates
+        counting = frame[frame[s.SUPERSEDED_BY].isna()]
+        return {
+            "submissions": len(frame),
+            "candidates": int(counting[s.REFNIS].notna().sum()),
+            "eligible": int(frame[s.ELIGIBLE].sum()),
+            "superseded": int(frame[s.SUPERSEDED_BY].notna().sum()),
+            "blank_rows_dropped": self.blank_rows,
+            "resolution": {k: int(v) for k, v in frame[s.RESOLUTION].value_counts().sort_index().items()},
+            "country_preference": {
+                str(k): int(v)
+                for k, v in frame.loc[frame[s.ELIGIBLE], s.COUNTRY_PREFERENCE]
+                .fillna("none")
+                .value_counts()
+                .sort_index()
+                .items()
+            },
+            "issues": dict(sorted(Counter(i[ISSUE_KIND] for i in self.issues).items())),
+        }
+
+    def overview(self) -> list[dict[str, Any]]:
+        """One short line's worth per submission, in export order: for printing."""
+        columns = [
+            s.SUBMISSION_ID,
+            s.NAME_AS_WRITTEN,
+            s.MUNICIPALITY,
+            s.PROVINCE,
+            s.RESOLUTION,
+            s.COUNTRY_PREFERENCE,
+            s.ELIGIBLE,
+            s.REASONS,
+        ]
+        rows = []
+        for record in self.candidates[columns].to_dict(orient="records"):
+            row = {str(k): _jsonable(v) for k, v in record.items()}
+            reasons = row.pop(s.REASONS)
+            row["reason"] = reasons[0] if reasons else ""
+            rows.append(row)
+        return rows
+
+    def to_json(self) -> dict[str, Any]:
+        records = self.candidates.to_dict(orient="records")
+        return {
+            "schema": s.INTAKE_SCHEMA,
+            "source": {"path": str(self.path), "sha256": self.sha256, "mapping": self.mapping},
+            "summary": self.summary(),
+            "candidates": [{str(k): _jsonable(v) for k, v in r.items()} for r in records],
+            "issues": [_jsonable(i) for i in self.issues],
+        }
+
+
+# --- the pipeline stage ---------------------------------------------------------------------------------
+
+
+def _header_row(path: Path, rows: list[list[object]]) -> int:
+    for i, row in enumerate(rows):
+        if any(not _is_blank(v) for v in row):
+            return i
+    raise IntakeError(f"{path}: the first sheet is empty (no header row, no submissions)")
+
+
+def read_form(
+    path: Path | str,
+    *,
+    mapping: Path | str | FormMapping | None = None,
+    eligibility: Eligibility | None = None,
+) -> IntakeResult:
+    """Read a candidacy form export into one row per submission; IntakeError if it is unusable."""
+    path = Path(path)
+    form_mapping = mapping if isinstance(mapping, FormMapping) else load_mapping(mapping)
+    eligibility = eligibility or Eligibility()
+    rows, digest = _read_rows(path)
+    start = _header_row(path, rows)
+    header = [_display(v) for v in rows[start]]
+    body = rows[start + 1 :]
+
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        fld = form_mapping.field_for(text) if text else None
+        if fld is None:
+            continue
+        if fld in positions:
+            raise IntakeError(
+                f"{path}: the column {text!r} appears twice (columns {positions[fld] + 1} and {index + 1}); "
+                "which one holds the answers is ambiguous"
+            )
+        positions[fld] = index
+    missing = [f for f in form_mapping.required if f not in positions]
+    if missing:
+        names = ", ".join(repr(form_mapping.headers[f]) for f in missing)
+        raise IntakeError(f"{path}: required column(s) missing: {names}")
+
+    width = len(header)
+    body = [list(r) + [None] * (width - len(r)) for r in body]
+    kept = [r for r in body if any(not _is_blank(v) for v in r)]
+    blank_rows = len(body) - len(kept)
+    if not kept:
+        raise IntakeError(f"{path}: no submissions (only the header row)")
+
+    issues = _Issues()
+    for fld, header_text in form_mapping.headers.items():
+        if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
+            issues.add(
+                None, header_text, None, "column not in the export; the answers stay empty", MISSING_COLUMN
+            )
+
+    raw = pd.DataFrame(kept, columns=range(width), dtype=object)
+    frame = _normalise(raw, positions, header, form_mapping, issues)
+    name_column = header_of(positions, header, s.NAME_AS_WRITTEN)
+    frame = _resolve_names(frame, issues, name_column)
+    frame = _deduplicate(frame, issues, name_column)
+    frame = _decide_eligibility(frame, eligibility)
+    frame = frame.loc[:, list(CANDIDATE_COLUMNS)].reset_index(drop=True)
+    ordered = sorted(issues.items, key=lambda i: (i["submission_id"] is not None, i["submission_id"] or 0))
+    return IntakeResult(
+        candidates=frame,
+        issues=ordered,
+        path=path,
+        sha256=digest,
+        mapping=str(form_mapping.path) if form_mapping.path else form_mapping.name,
+        blank_rows=blank_rows,
+    )
+
+
+def header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str:
+    return header[positions[fld]] if fld in positions else fld
+
+
+def _normalise(
+    raw: pd.DataFrame,
+    positions: Mapping[str, int],
+    header: list[str],
+    mapping: FormMapping,
+    issues: _Issues,
+) -> pd.DataFrame:
+    n = len(raw)
+    out: dict[str, Any] = {}
+
+    def column(fld: str) -> list[object]:
+        if fld in positions:
+            return list(raw[positions[fld]])
+        return [None] * n
+
+    ids = _assign_ids(
+        column(s.SUBMISSION_ID),
+        s.SUBMISSION_ID in positions,
+        header_of(positions, header, s.SUBMISSION_ID),
+        issues,
+    )
+    out[s.SUBMISSION_ID] = ids
+
+    def read_column(
+        fld: str, read: Callable[[object], tuple[Any, str | None]], messages: Mapping[str, str]
+    ) -> None:
+        values = column(fld)
+        parsed = [read(v) for v in values]
+        out[fld] = [p[0] for p in parsed]
+        if fld not in positions:
+            return
+        col = header[positions[fld]]
+        for sid, value, (_, problem) in zip(ids, values, parsed, strict=True):
+            if problem is not None:
+                issues.add(sid, col, value, messages[problem], problem)
+
+    for fld in DATETIME_FIELDS:
+        read_column(
+            fld,
+            _timestamp(mapping.dayfirst),
+            {UNANSWERED: "no date", UNREADABLE: "not a date and time; left empty"},
+        )
+
+    for fld in TEXT_FIELDS:
+        read_column(fld, _free_text, {FORMULA_TEXT: "starts like a spreadsheet formula; kept as plain text"})
+    if s.NAME_AS_WRITTEN in positions:
+        col = header[positions[s.NAME_AS_WRITTEN]]
+        for sid, name in zip(ids, out[s.NAME_AS_WRITTEN], strict=True):
+            if name is None:
+                issues.add(sid, col, None, "no name of the local government", UNANSWERED)
+
+    for fld in CHOICE_FIELDS:
+        choices = ", ".join(repr(t) for t in mapping.options.get(fld, {}))
+        read_column(
+            fld,
+            _choice(mapping.options.get(fld, {})),
+            {UNANSWERED: "not answered", UNKNOWN_OPTION: f"not one of the options ({choices}); left empty"},
+        )
+
+    for fld in MULTI_FIELDS:
+        read_multi = _multi_reader(mapping.options.get(fld, {}), mapping.multi_separator)
+        multi = [read_multi(v) for v in column(fld)]
+        out[fld] = [codes for codes, _ in multi]
+        other_field = mapping.other.get(fld)
+        if other_field is not None:
+            out[other_field] = [others for _, others in multi]
+        elif fld in positions:
+            col = header[positions[fld]]
+            for sid, (_, unknown) in zip(ids, multi, strict=True):
+                for text in unknown:
+                    issues.add(sid, col, text, "not one of the options; left out", UNKNOWN_OPTION)
+    out.setdefault(s.OTHER_ACTORS_OTHER, [[] for _ in range(n)])
+
+    for fld in BOOL_FIELDS:
+        read_column(
+            fld,
+            _yes_no(mapping),
+            {UNANSWERED: "not answered", UNREADABLE: "not a yes/no answer; left empty"},
+        )
+
+    for fld in RATING_FIELDS:
+        low, high = mapping.ratings.get(fld, (1, 5))
+        read_column(
+            fld,
+            _rating((low, high)),
+            {UNANSWERED: "not answered", UNREADABLE: f"not a whole number from {low} to {high}; left empty"},
+        )
+        out[fld] = pd.array(out[fld], dtype="Int64")
+
+    # Object columns keep None for "no answer" (pandas would turn None into NaN in a str column).
+    frame = pd.DataFrame(
+        {k: v if isinstance(v, pd.api.extensions.ExtensionArray) else _objects(v) for k, v in out.items()}
+    )
+    for fld in DATETIME_FIELDS:
+        frame[fld] = pd.to_datetime(frame[fld])
+    frame[s.SUBMISSION_ID] = frame[s.SUBMISSION_ID].astype("int64")
+    return frame
+
+
+def _free_text(value: object) -> tuple[str | None, str | None]:
+    text = _text(value)
+    return text, FORMULA_TEXT if text is not None and text.startswith(_FORMULA_START) else None
+
+
+def _multi_reader(
+    options: Mapping[str, str], separator: str
+) -> Callable[[object], tuple[list[str], list[str]]]:
+    """parse_multi, each distinct answer read once, with fresh lists per row (rows share nothing)."""
+    memo: dict[str, tuple[list[str], list[str]]] = {}
+
+    def read(value: object) -> tuple[list[str], list[str]]:
+        if not isinstance(value, str):
+            return parse_multi(value, options, separator)
+        if value not in memo:
+            memo[value] = parse_multi(value, options, separator)
+        codes, others = memo[value]
+        return list(codes), list(others)
+
+    return read
+
+
+def _objects(values: Iterable[object], index: pd.Index | None = None) -> pd.Series:
+    return pd.Series(list(values), dtype=object, index=index)
+
+
+def _assign_ids(values: list[object], present: bool, column: str, issues: _Issues) -> list[int]:
+    """The export's Id per row; a missing, unreadable or repeated Id gets a fresh number above all."""
+    if not present:
+        return list(range(1, len(values) + 1))
+    ids = [_submission_id(v) for v in values]
+    used: set[int] = set()
+    fresh = max((i for i in ids if i is not None), default=0)
+    result: list[int] = []
+    for value, sid in zip(values, ids, strict=True):
+        if sid is None or sid in used:
+            fresh += 1
+            why = "no submission number" if sid is None else f"submission number {sid} used twice"
+            issues.add(fresh, column, value, f"{why}; numbered {fresh}", BAD_ID)
+            sid = fresh
+        used.add(sid)
+        result.append(sid)
+    return result
+
+
+def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
+    names = frame[s.NAME_AS_WRITTEN]
+    found: dict[str, Resolution] = {n: resolve(n) for n in names.dropna().unique()}
+    blank = resolve("")
+    resolutions = [found.get(n, blank) if n is not None else blank for n in names]
+    frame[s.MUNICIPALITY] = _objects((r.municipality for r in resolutions), frame.index)
+    frame[s.REFNIS] = _objects((r.refnis for r in resolutions), frame.index)
+    frame[s.PROVINCE] = _objects((r.province for r in resolutions), frame.index)
+    frame[s.RESOLUTION] = _objects((r.method for r in resolutions), frame.index)
+    frame[s.RESOLUTION_NOTE] = _objects((r.note or None for r in resolutions), frame.index)
+    for sid, name, r in zip(frame[s.SUBMISSION_ID], names, resolutions, strict=True):
+        if r.method == "unresolved" and name is not None:
+            issues.add(int(sid), column, name, f"municipality not recognised: {r.note}", NAME_UNRESOLVED)
+        elif r.method == "not-flemish":
+            issues.add(int(sid), column, name, f"not a Flemish local government: {r.note}", NAME_NOT_FLEMISH)
+        elif r.warning:
+            issues.add(int(sid), column, name, r.warning, NAME_LOW_CONFIDENCE)
+    return frame
+
+
+def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
+    """The latest completed submission counts per municipality; the others point to it."""
+    order = frame.sort_values([s.COMPLETED, s.SUBMISSION_ID], na_position="first", kind="stable")
+    resolved = order[order[s.REFNIS].notna()]
+    latest = resolved.groupby(s.REFNIS, sort=False)[s.SUBMISSION_ID].last()
+    winner = frame[s.REFNIS].map(latest)
+    superseded = winner.notna() & (winner != frame[s.SUBMISSION_ID])
+    frame[s.SUPERSEDED_BY] = pd.array(
+        [int(w) if sup else None for w, sup in zip(winner, superseded, strict=True)], dtype="Int64"
+    )
+    frame[s.CANDIDATE_ID] = _objects(
+        (
+            str(refnis) if refnis is not None and not sup else f"row-{sid}"
+            for refnis, sup, sid in zip(frame[s.REFNIS], superseded, frame[s.SUBMISSION_ID], strict=True)
+        ),
+        frame.index,
+    )
+    for sid, name, by, municipality in zip(
+        frame.loc[superseded, s.SUBMISSION_ID],
+        frame.loc[superseded, s.NAME_AS_WRITTEN],
+        frame.loc[superseded, s.SUPERSEDED_BY],
+        frame.loc[superseded, s.MUNICIPALITY],
+        strict=True,
+    ):
+        issues.add(
+            int(sid), column, name, f"{municipality} submitted again: submission {by} counts", DUPLICATE
+        )
+    return frame
+
+
+def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
+    reasons: list[list[str]] = [[] for _ in range(len(frame))]
+    for i, row in enumerate(frame.itertuples(index=False)):
+        record = row._asdict()
+        why = reasons[i]
+        by = record[s.SUPERSEDED_BY]
+        if by is not None and by is not pd.NA:
+            why.append(f"superseded by submission {by}")
+        if eligibility.require_flemish:
+            method = record[s.RESOLUTION]
+            if method == "not-flemish":
+                why.append(f"not a Flemish local government ({record[s.RESOLUTION_NOTE]})")
+            elif record[s.REFNIS] is None:
+                why.append(f"municipality not recognised ({record[s.RESOLUTION_NOTE]})")
+        for fld in eligibility.require:
+            value = record.get(fld)
+            label = COMMITMENT_LABELS.get(fld, fld)
+            if value is False:
+                why.append(f"refuses a commitment: {label}")
+            elif value is None:
+                why.append(f"commitment not confirmed: {label}")
+    frame[s.REASONS] = _objects(reasons, frame.index)
+    frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)
+    return frame

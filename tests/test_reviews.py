@@ -1,0 +1,631 @@
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from matchmaker import schema as s
+from matchmaker.criteria import Criteria, RubricItem, load_criteria
+from matchmaker.errors import OutputError, ReviewError
+from matchmaker.reviews import (
+    COMMENT,
+    ITEM,
+    LEGEND_SHEET,
+    META_SHEET,
+    RATING,
+    REVIEW_SHEET,
+    REVIEWER,
+    SHEET_SCHEMA,
+    Reviews,
+    ReviewSheetError,
+    coincidence_matrix,
+    krippendorff_alpha,
+    make_sample_reviews,
+    read_reviews,
+    write_review_sheet,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEMS = ("equal_basis", "openness", "concreteness")
+
+
+def make_criteria() -> Criteria:
+    return Criteria(
+        version=1,
+        name="Testronde",
+        rubric=(
+            RubricItem("equal_basis", "Gelijkwaardige uitwisseling", "Op gelijke voet uitwisselen."),
+            RubricItem("openness", "Openheid om te leren", "Leren van de partner."),
+            RubricItem("concreteness", "Concrete inbreng", "Concrete projecten of beleid."),
+        ),
+        rubric_scale=(1, 5),
+    )
+
+
+def make_candidates(n: int = 4, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    names = ["Gent", "Zulte", "Melle", "Aalst", "Brugge", "Hasselt", "Lier", "Mol"]
+    provinces = ["Oost-Vlaanderen", "Oost-Vlaanderen", "Oost-Vlaanderen", "Oost-Vlaanderen"]
+    provinces += ["West-Vlaanderen", "Limburg", "Antwerpen", "Antwerpen"]
+    rows = []
+    for i in range(n):
+        words = rng.integers(5, 60)
+        rows.append(
+            {
+                s.CANDIDATE_ID: f"{44000 + 7 * i + 1}",
+                s.MUNICIPALITY: names[i],
+                s.PROVINCE: provinces[i],
+                s.MOTIVATION: " ".join(["Wij willen samen leren en uitwisselen."] * int(words)),
+                s.PROJECTS: f"Project {i}: lokale welvaart.\nTweede regel.",
+                s.ELIGIBLE: True,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def fill(path: Path, ratings: dict[str, dict[str, object]], comments: dict[str, str] | None = None) -> None:
+    """Fill a written sheet as a reviewer would: type into the rating and comment cells, save."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    headers = [c.value for c in ws[1]]
+    labels = {item.key: item.label for item in make_criteria().rubric}
+    for row in ws.iter_rows(min_row=2):
+        cid = row[0].value
+        for key, value in ratings.get(cid, {}).items():
+            row[headers.index(labels[key])].value = value
+        if comments and cid in comments:
+            row[headers.index("Opmerking")].value = comments[cid]
+    wb.save(path)
+
+
+def sheet(tmp_path: Path, reviewer: str, candidates: pd.DataFrame | None = None) -> Path:
+    frame = make_candidates() if candidates is None else candidates
+    return write_review_sheet(frame, make_criteria(), reviewer, tmp_path / f"{reviewer}.xlsx")
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def test_sheet_lists_eligible_candidates_with_texts(tmp_path: Path) -> None:
+    candidates = make_candidates(5)
+    candidates.loc[2, s.ELIGIBLE] = False
+    path = sheet(tmp_path, "An", candidates)
+    ws = openpyxl.load_workbook(path)[REVIEW_SHEET]
+    ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    expected = candidates[candidates[s.ELIGIBLE]].sort_values(s.MUNICIPALITY)
+    assert ids == list(expected[s.CANDIDATE_ID])
+    headers = [c.value for c in ws[1]]
+    assert headers == [
+        "Kandidaat (REFNIS)",
+        "Gemeente",
+        "Provincie",
+        "Motivatie",
+        "Lopende projecten of beleid",
+        "Gelijkwaardige uitwisseling",
+        "Openheid om te leren",
+        "Concrete inbreng",
+        "Opmerking",
+    ]
+    first = expected.iloc[0]
+    assert ws["B2"].value == first[s.MUNICIPALITY]
+    assert ws["D2"].value == first[s.MOTIVATION]
+    assert ws["E2"].value == first[s.PROJECTS]
+    assert ws["D2"].alignment.wrap_text
+    # Long motivations get taller rows, and the text columns are wide enough to read.
+    heights = [ws.row_dimensions[r].height for r in range(2, ws.max_row + 1)]
+    longest = int(np.argmax([len(m) for m in expected[s.MOTIVATION]]))
+    assert heights[longest] == max(heights) and max(heights) > 45
+    assert ws.column_dimensions["D"].width >= 50
+    assert ws.freeze_panes == "C2"
+
+
+def test_sheet_validation_protection_and_meta(tmp_path: Path) -> None:
+    path = sheet(tmp_path, "An Peeters")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert set(rules) == {"F2:F5", "G2:G5", "H2:H5"}
+    for dv in rules.values():
+        assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "1", "5")
+        assert dv.showErrorMessage and dv.allow_blank
+        assert "geheel getal van 1 tot 5" in dv.error
+    assert ws.protection.sheet
+    for row in range(2, 6):
+        for col in range(1, 10):
+            editable = col >= 6
+            assert ws.cell(row=row, column=col).protection.locked is not editable
+    assert ws.cell(row=1, column=6).protection.locked
+    assert ws["F1"].comment.text == "Op gelijke voet uitwisselen."
+    legend = wb[LEGEND_SHEET]
+    legend_text = [c.value for row in legend.iter_rows() for c in row if c.value]
+    assert "Leren van de partner." in legend_text and "Beoordelaar: An Peeters" in legend_text
+    meta = wb[META_SHEET]
+    assert meta.sheet_state == "hidden"
+    values = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}
+    assert values["schema"] == SHEET_SCHEMA
+    assert values["reviewer"] == "An Peeters"
+    assert wb.security is not None and wb.security.lockStructure
+
+
+def test_formula_looking_text_stays_text_and_control_characters_go(tmp_path: Path) -> None:
+    candidates = make_candidates(4)
+    texts = ['=HYPERLINK("http://x","klik")', "+32 9 123 45 67", "-- wij willen leren", "@SUM(A1)"]
+    candidates[s.MOTIVATION] = texts
+    candidates.loc[0, s.PROJECTS] = "Project\x00 met\x07 stuurtekens\r\nen regel"
+    path = sheet(tmp_path, "An", candidates)
+    for read_only in (False, True):
+        ws = openpyxl.load_workbook(path, read_only=read_only)[REVIEW_SHEET]
+        cells = [row[3] for row in ws.iter_rows(min_row=2)]
+        assert sorted(c.value for c in cells) == sorted(texts)
+        assert {c.data_type for c in cells} == {"s"}
+    ws = openpyxl.load_workbook(path)[REVIEW_SHEET]
+    gent_row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "Gent")
+    assert gent_row[4].value == "Project met stuurtekens\nen regel"
+    assert gent_row[3].quotePrefix
+
+
+def test_write_refuses_bad_input_and_leaves_no_file(tmp_path: Path) -> None:
+    none_eligible = make_candidates(3).assign(**{s.ELIGIBLE: False})
+    with pytest.raises(ReviewError, match="no eligible candidates"):
+        write_review_sheet(none_eligible, make_criteria(), "An", tmp_path / "a.xlsx")
+    with pytest.raises(ReviewError, match="reviewer name is empty"):
+        write_review_sheet(make_candidates(), make_criteria(), " \x01 ", tmp_path / "a.xlsx")
+    with pytest.raises(OutputError, match=r"\.xlsx"):
+        write_review_sheet(make_candidates(), make_criteria(), "An", tmp_path / "a.csv")
+    no_rubric = Criteria(version=1, name="x")
+    with pytest.raises(ReviewError, match="no rubric items"):
+        write_review_sheet(make_candidates(), no_rubric, "An", tmp_path / "a.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_is_atomic_and_replaces(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "sheet.xlsx"
+    with pytest.raises(OutputError, match="does not exist"):
+        write_review_sheet(make_candidates(2), make_criteria(), "An", out)
+    out.parent.mkdir()
+    write_review_sheet(make_candidates(2), make_criteria(), "An", out)
+    write_review_sheet(make_candidates(3), make_criteria(), "An", out)
+    assert [p.name for p in out.parent.iterdir()] == ["sheet.xlsx"]
+    assert openpyxl.load_workbook(out)[REVIEW_SHEET].max_row == 4
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def test_round_trip_through_filled_sheets(tmp_path: Path) -> None:
+    candidates = make_candidates(4)
+    ids = list(candidates[s.CANDIDATE_ID])
+    a = sheet(tmp_path, "An")
+    b = sheet(tmp_path, "Koen")
+    fill(
+        a,
+        {ids[0]: {"equal_basis": 4, "openness": 5, "concreteness": 3}, ids[1]: {"openness": 2}},
+        {ids[0]: "=goed"},
+    )
+    # Excel stores typed numbers as floats sometimes; a whole float is a whole number.
+    fill(
+        b,
+        {ids[0]: {"equal_basis": 2.0, "openness": "4 "}, ids[3]: {"concreteness": 1}},
+        {ids[2]: "geen tijd"},
+    )
+    reviews = read_reviews([a, b], make_criteria(), candidates)
+    got = {(r.reviewer, r.candidate_id, r.item): r.rating for r in reviews.ratings.itertuples()}
+    assert got == {
+        ("An", ids[0], "equal_basis"): 4,
+        ("An", ids[0], "openness"): 5,
+        ("An", ids[0], "concreteness"): 3,
+        ("An", ids[1], "openness"): 2,
+        ("Koen", ids[0], "equal_basis"): 2,
+        ("Koen", ids[0], "openness"): 4,
+        ("Koen", ids[3], "concreteness"): 1,
+    }
+    assert list(reviews.ratings.columns) == [REVIEWER, s.CANDIDATE_ID, ITEM, RATING, COMMENT]
+    assert reviews.ratings[RATING].dtype == np.int64
+    assert set(reviews.ratings.loc[reviews.ratings[REVIEWER] == "An", COMMENT]) == {"=goed", ""}
+    assert list(reviews.comments[COMMENT]) == ["=goed", "geen tijd"]
+    assert reviews.sources == {"An": a, "Koen": b}
+    assert reviews.candidate_ids == tuple(ids)
+    table = reviews.aggregate()
+    assert table.loc[ids[0], "equal_basis"] == 3.0
+    assert math.isnan(table.loc[ids[2], "openness"])
+
+
+def test_folder_is_read_sorted_and_lock_files_are_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "reviews"
+    folder.mkdir()
+    candidates = make_candidates(3)
+    cid = candidates[s.CANDIDATE_ID][0]
+    for name in ("Zoe", "Bert"):
+        path = write_review_sheet(candidates, make_criteria(), name, folder / f"{name.lower()}.xlsx")
+        fill(path, {cid: {"openness": 3}})
+    (folder / "~$zoe.xlsx").write_bytes(b"lock")
+    (folder / "notes.txt").write_text("not a sheet")
+    reviews = read_reviews(folder, make_criteria(), candidates)
+    assert reviews.reviewers == ("Bert", "Zoe")
+    assert [p.name for p in reviews.sources.values()] == ["bert.xlsx", "zoe.xlsx"]
+
+
+def test_rating_errors_are_collected_with_row_and_column(tmp_path: Path) -> None:
+    candidates = make_candidates(4)
+    ids = list(candidates[s.CANDIDATE_ID])
+    path = sheet(tmp_path, "An")
+    fill(
+        path,
+        {
+            ids[0]: {"equal_basis": 7, "openness": 3.5},
+            ids[1]: {"concreteness": "goed"},
+            ids[2]: {"openness": 0},
+        },
+    )
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, make_criteria(), candidates)
+    found = {(p.row, p.column, p.problem) for p in caught.value.problems}
+    assert found == {
+        # rows follow the municipality names: Aalst, Gent, Melle, Zulte
+        (3, "F (Gelijkwaardige uitwisseling)", "7 is outside the scale 1 to 5"),
+        (3, "G (Openheid om te leren)", "3.5 is not a whole number from 1 to 5"),
+        (5, "H (Concrete inbreng)", "'goed' is not a whole number from 1 to 5"),
+        (4, "G (Openheid om te leren)", "0 is outside the scale 1 to 5"),
+    }
+    message = str(caught.value)
+    assert message.startswith("4 problem(s) in 1 reviewer sheet(s):")
+    assert (
+        f"{path}, sheet 'Beoordeling', row 3, column F (Gelijkwaardige uitwisseling): 7 is outside" in message
+    )
+
+
+def test_formula_in_rating_cell_is_an_error(tmp_path: Path) -> None:
+    candidates = make_candidates(2)
+    path = sheet(tmp_path, "An")
+    fill(path, {candidates[s.CANDIDATE_ID][0]: {"openness": "=2+2"}})
+    with pytest.raises(ReviewError, match="a formula"):
+        read_reviews(path, make_criteria(), candidates)
+
+
+def test_unknown_and_repeated_candidates(tmp_path: Path) -> None:
+    candidates = make_candidates(3)
+    path = sheet(tmp_path, "An")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    ws["A2"].value = "99999"
+    ws["A4"].value = ws["A3"].value
+    wb.save(path)
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, make_criteria(), candidates)
+    problems = {(p.row, p.problem) for p in caught.value.problems}
+    assert problems == {
+        (2, "unknown candidate '99999' (not in the form export)"),
+        (4, f"candidate {ws['A3'].value} appears again (first in row 3)"),
+    }
+    assert {p.column for p in caught.value.problems} == {"A (Kandidaat (REFNIS))"}
+
+
+def test_same_reviewer_twice_names_both_files(tmp_path: Path) -> None:
+    candidates = make_candidates(2)
+    first = write_review_sheet(candidates, make_criteria(), "An Peeters", tmp_path / "a.xlsx")
+    second = write_review_sheet(candidates, make_criteria(), "an  peeters", tmp_path / "b.xlsx")
+    with pytest.raises(ReviewError) as caught:
+        read_reviews([first, second], make_criteria(), candidates)
+    assert f"{second}, sheet '_meta': reviewer 'an peeters' already handed in {first}" in str(caught.value)
+
+
+def test_renamed_and_missing_columns(tmp_path: Path) -> None:
+    candidates = make_candidates(2)
+    path = sheet(tmp_path, "An")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    ws["G1"].value = "Openheid"
+    ws.delete_cols(9)
+    wb.save(path)
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, make_criteria(), candidates)
+    assert {(p.row, p.column, p.problem) for p in caught.value.problems} == {
+        (1, "G", "the header is 'Openheid' where 'Openheid om te leren' belongs (renamed or moved column)"),
+        (1, "I", "the column 'Opmerking' is missing"),
+    }
+
+
+def test_sheet_for_another_rubric_is_refused(tmp_path: Path) -> None:
+    candidates = make_candidates(2)
+    path = sheet(tmp_path, "An")
+    other = Criteria(version=1, name="x", rubric=(RubricItem("equal_basis", "G"), RubricItem("impact", "I")))
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, other, candidates)
+    assert {p.problem for p in caught.value.problems} == {
+        "the sheet has no column for the rubric item 'impact'",
+        "the sheet rates 'openness', which is not an item of the criteria's rubric",
+        "the sheet rates 'concreteness', which is not an item of the criteria's rubric",
+    }
+
+
+def test_not_a_review_sheet_and_unreadable_files(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    missing = tmp_path / "missing.xlsx"
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews([plain, broken, folder, missing], make_criteria(), make_candidates())
+    problems = {(p.path, p.problem.split(" (")[0]) for p in caught.value.problems}
+    assert problems == {
+        (plain, "not a reviewer sheet made by `matchmaker review-sheet`"),
+        (broken, "cannot be read as an .xlsx workbook"),
+        (folder, "folder holds no reviewer sheets"),
+        (missing, "no such file or folder"),
+    }
+
+
+def test_wrong_schema_version_is_refused(tmp_path: Path) -> None:
+    path = sheet(tmp_path, "An")
+    wb = openpyxl.load_workbook(path)
+    wb[META_SHEET]["B1"].value = "matchmaker.review-sheet/0"
+    wb.save(path)
+    with pytest.raises(ReviewError, match=r"not a reviewer sheet of version matchmaker\.review-sheet/1"):
+        read_reviews(path, make_criteria(), make_candidates())
+
+
+def test_sheets_without_ratings_aggregate_to_nothing(tmp_path: Path) -> None:
+    candidates = make_candidates(3)
+    reviews = read_reviews(sheet(tmp_path, "An", candidates), make_criteria(), candidates)
+    assert reviews.ratings.empty
+    for method in ("mean", "median", "leniency"):
+        table = reviews.aggregate(method)  # type: ignore[arg-type]
+        assert table.shape == (3, 3) and table.isna().all().all()
+    assert all(math.isnan(a) for a in reviews.agreement().values())
+    assert reviews.disagreements() == []
+    assert reviews.summary()[0] == "Reviews: 0 rating(s) by 1 reviewer(s) (An) on 0 candidate(s)."
+
+
+def test_ineligible_and_unrated_candidates_become_notes(tmp_path: Path) -> None:
+    candidates = make_candidates(3)
+    ids = list(candidates[s.CANDIDATE_ID])
+    path = sheet(tmp_path, "An", candidates)
+    fill(path, {ids[0]: {"openness": 4}, ids[1]: {"openness": 2}})
+    later = candidates.copy()
+    later.loc[1, s.ELIGIBLE] = False
+    reviews = read_reviews(path, make_criteria(), later)
+    assert set(reviews.ratings[s.CANDIDATE_ID]) == {ids[0]}
+    assert reviews.notes == (
+        f"ratings of 1 candidate(s) that are no longer eligible were ignored: Zulte ({ids[1]})",
+        f"1 eligible candidate(s) have no rating on any sheet: Melle ({ids[2]})",
+    )
+
+
+# --- aggregation -------------------------------------------------------------------------------------
+
+
+def tiny_reviews(rows: list[tuple[str, str, str, int]], ids: tuple[str, ...] = ("c1", "c2", "c3")) -> Reviews:
+    ratings = pd.DataFrame(rows, columns=[REVIEWER, s.CANDIDATE_ID, ITEM, RATING]).assign(**{COMMENT: ""})
+    return Reviews(ratings=ratings, items=("openness", "concreteness"), candidate_ids=ids)
+
+
+def test_mean_and_median_by_hand() -> None:
+    reviews = tiny_reviews(
+        [
+            ("A", "c1", "openness", 5),
+            ("B", "c1", "openness", 2),
+            ("C", "c1", "openness", 3),
+            ("A", "c2", "openness", 4),
+            ("A", "c1", "concreteness", 1),
+            ("B", "c1", "concreteness", 2),
+        ]
+    )
+    mean = reviews.aggregate("mean")
+    median = reviews.aggregate("median")
+    assert list(mean.index) == ["c1", "c2", "c3"] and list(mean.columns) == ["openness", "concreteness"]
+    assert mean.loc["c1", "openness"] == pytest.approx(10 / 3)
+    assert median.loc["c1", "openness"] == 3.0
+    assert mean.loc["c1", "concreteness"] == median.loc["c1", "concreteness"] == 1.5
+    assert mean.loc["c2", "openness"] == 4.0
+    assert mean.loc[["c2", "c3"], "concreteness"].isna().all()
+    assert mean.loc["c3"].isna().all()
+    assert all(dtype == np.float64 for dtype in mean.dtypes)
+    with pytest.raises(ReviewError, match="unknown aggregation method 'mode'"):
+        reviews.aggregate("mode")  # type: ignore[arg-type]
+
+
+def test_leniency_recovers_planted_offsets_exactly() -> None:
+    quality = {"c1": 2.0, "c2": 3.0, "c3": 4.0, "c4": 3.0}
+    offsets = {"A": 1.0, "B": 0.0, "C": -1.0}
+    rows = [
+        (r, c, item, int(q + b))
+        for item in ("openness", "concreteness")
+        for c, q in quality.items()
+        for r, b in offsets.items()
+    ]
+    reviews = tiny_reviews(rows, ids=tuple(quality))
+    fitted = reviews.aggregate("leniency")
+    for item in ("openness", "concreteness"):
+        assert fitted[item].to_dict() == pytest.approx(quality)
+    assert reviews.leniency()["openness"].to_dict() == pytest.approx(offsets)
+    # The plain mean is the same on a complete balanced design, but not once a lenient rating is missing.
+    incomplete = tiny_reviews([r for r in rows if (r[0], r[1]) != ("C", "c1")], ids=tuple(quality))
+    assert incomplete.aggregate("leniency")["openness"].to_dict() == pytest.approx(quality)
+    assert incomplete.aggregate("mean").loc["c1", "openness"] == 2.5
+    assert incomplete.leniency().loc["C"].to_list() == pytest.approx([-1.0, -1.0])
+
+
+def test_leniency_clips_to_the_scale() -> None:
+    reviews = tiny_reviews(
+        [
+            ("A", "c1", "openness", 5),
+            ("B", "c1", "openness", 4),
+            ("A", "c2", "openness", 2),
+            ("B", "c2", "openness", 1),
+            ("A", "c3", "openness", 5),
+        ]
+    )
+    fitted = reviews.aggregate("leniency")["openness"]
+    # A is half a point more lenient than B: c3, rated 5 by A alone, is 4.5; nothing leaves the scale.
+    assert fitted.to_dict() == pytest.approx({"c1": 4.5, "c2": 1.5, "c3": 4.5})
+    clipped = tiny_reviews(
+        [("A", "c1", "openness", 5), ("B", "c1", "openness", 1), ("B", "c2", "openness", 5)]
+    )
+    assert clipped.aggregate("leniency").loc["c2", "openness"] == 5.0
+
+
+def test_disagreements_flag_spreads_of_two() -> None:
+    reviews = tiny_reviews(
+        [
+            ("A", "c1", "openness", 5),
+            ("B", "c1", "openness", 3),
+            ("A", "c2", "openness", 4),
+            ("B", "c2", "openness", 3),
+            ("A", "c2", "concreteness", 1),
+            ("B", "c2", "concreteness", 4),
+            ("A", "c3", "openness", 1),
+        ]
+    )
+    found = reviews.disagreements()
+    assert [(d[s.CANDIDATE_ID], d[ITEM], d["spread"], d["ratings"]) for d in found] == [
+        ("c1", "openness", 2, {"A": 5, "B": 3}),
+        ("c2", "concreteness", 3, {"A": 1, "B": 4}),
+    ]
+    assert [d[ITEM] for d in reviews.disagreements(threshold=3)] == ["concreteness"]
+    lines = reviews.summary()
+    assert "Reviewers differ by 2 points or more on 2 rating(s):" in lines
+    assert "  c2 (c2), concreteness: A 1, B 4" in lines
+
+
+# --- agreement ---------------------------------------------------------------------------------------
+
+NAN = float("nan")
+# K. Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for
+# Communication, University of Pennsylvania: the example of 4 observers and 12 units with missing values.
+KRIPPENDORFF_EXAMPLE = np.array(
+    [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
+    ]
+)
+
+
+def test_alpha_matches_the_published_example() -> None:
+    values, o = coincidence_matrix(KRIPPENDORFF_EXAMPLE)
+    assert list(values) == [1, 2, 3, 4, 5]
+    # By hand: unit 12 has one value and is not pairable; the remaining 40 values give these marginals.
+    assert list(o.sum(axis=1)) == pytest.approx([9, 13, 10, 5, 3])
+    assert list(np.diag(o)) == pytest.approx([7, 10, 8, 4, 3])
+    # Nominal by hand: 1 - (n - 1) (n - sum o_cc) / (n^2 - sum n_c^2) = 1 - 39 * 8 / (1600 - 384).
+    assert krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "nominal") == pytest.approx(
+        float(1 - Fraction(312, 1216))
+    )
+    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "nominal"), 3) == 0.743
+    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "interval"), 3) == 0.849
+    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "ordinal"), 3) == 0.815
+
+
+def test_alpha_edge_cases() -> None:
+    assert krippendorff_alpha(np.array([[3, 4, 5], [3, 4, 5]])) == 1.0
+    assert math.isnan(krippendorff_alpha(np.array([[3, 3], [3, 3]])))
+    assert math.isnan(krippendorff_alpha(np.array([[1, NAN], [NAN, 2]])))
+    # Two coders who always disagree in opposite directions are worse than chance.
+    assert krippendorff_alpha(np.array([[1, 5, 1, 5], [5, 1, 5, 1]])) < 0
+    with pytest.raises(ValueError, match="unknown metric"):
+        krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "ratio")  # type: ignore[arg-type]
+
+
+def test_agreement_per_item_uses_reviewers_as_coders() -> None:
+    rows = []
+    for coder, name in enumerate("ABCD"):
+        for unit in range(12):
+            value = KRIPPENDORFF_EXAMPLE[coder, unit]
+            if not math.isnan(value):
+                rows.append((name, f"u{unit:02d}", "openness", int(value)))
+    rows += [("A", "u00", "concreteness", 4), ("B", "u00", "concreteness", 4)]
+    reviews = tiny_reviews(rows, ids=())
+    alphas = reviews.agreement()
+    assert alphas["openness"] == pytest.approx(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "interval"))
+    assert math.isnan(alphas["concreteness"])
+    assert reviews.agreement("ordinal")["openness"] == pytest.approx(0.8153875, abs=1e-6)
+    assert "Agreement (Krippendorff's alpha, interval): openness 0.85, concreteness n/a." in reviews.summary()
+
+
+# --- sample reviews ----------------------------------------------------------------------------------
+
+
+def test_sample_generator_is_deterministic_and_realistic(tmp_path: Path) -> None:
+    candidates = make_candidates(8, seed=3)
+    first = make_sample_reviews(candidates, make_criteria(), tmp_path / "one", seed=7)
+    second = make_sample_reviews(candidates, make_criteria(), tmp_path / "two", seed=7)
+    for a, b in zip(first, second, strict=True):
+        assert sheet_values(a) == sheet_values(b)
+    reviews = read_reviews(tmp_path / "one", make_criteria(), candidates)
+    assert len(reviews.reviewers) == 3
+    assert all("(fictief)" in r for r in reviews.reviewers)
+    assert 1 <= len(reviews.disagreements()) <= 2
+    assert len(reviews.comments) >= 2
+    lenient = reviews.leniency().mean(axis=1)
+    assert lenient.iloc[0] > lenient.iloc[2]
+    doc = json.loads(json.dumps(reviews.to_json()))
+    assert doc["reviewers"] == list(reviews.reviewers)
+    assert doc["disagreements"][0]["spread"] == 2
+    assert set(doc["agreement"]) == set(ITEMS)
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_committed_sample_reviews_equal_the_generator(tmp_path: Path) -> None:
+    from matchmaker.intake import read_form
+
+    criteria = load_criteria()
+    intake = read_form(ROOT / "sample_data" / "candidacies.xlsx", eligibility=criteria.eligibility)
+    fresh = make_sample_reviews(intake.candidates, criteria, tmp_path)
+    committed = sorted((ROOT / "sample_data" / "reviews").glob("*.xlsx"))
+    assert [p.name for p in committed] == [p.name for p in fresh]
+    for old, new in zip(committed, fresh, strict=True):
+        assert sheet_values(old) == sheet_values(new), old.name
+    reviews = read_reviews(ROOT / "sample_data" / "reviews", criteria, intake.candidates)
+    assert 1 <= len(reviews.disagreements()) <= 2
+
+
+# --- properties --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    quality=st.lists(st.integers(2, 4), min_size=2, max_size=6),
+    offsets=st.lists(st.integers(-1, 1), min_size=2, max_size=4),
+    dropped=st.sets(st.integers(0, 23), max_size=3),
+)
+def test_leniency_recovers_any_planted_design(
+    quality: list[int], offsets: list[int], dropped: set[int]
+) -> None:
+    cells = [(r, c) for c in range(len(quality)) for r in range(len(offsets))]
+    kept = [cell for i, cell in enumerate(cells) if i not in dropped]
+    rows = [(f"r{r}", f"c{c}", "openness", quality[c] + offsets[r]) for r, c in kept]
+    reviews = tiny_reviews(rows, ids=tuple(f"c{c}" for c in range(len(quality))))
+    every_candidate_rated = {c for _, c in kept} == set(range(len(quality)))
+    assume(every_candidate_rated and not reviews.disconnected_items())
+    # The model puts the offsets' mean into the candidate effects, so the planted offsets are centred
+    # over the reviewers who rated anything.
+    rated_by = sorted({r for r, _ in kept})
+    mean_offset = sum(offsets[r] for r in rated_by) / len(rated_by)
+    expected_offsets = {f"r{r}": offsets[r] - mean_offset for r in rated_by}
+    assert reviews.leniency()["openness"].to_dict() == pytest.approx(expected_offsets)
+    fitted = reviews.aggregate("leniency")["openness"]
+    expected = np.clip([q + mean_offset for q in quality], 1, 5)
+    assert fitted.to_list() == pytest.approx(list(expected))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 5), min_size=2, max_size=10).filter(lambda v: len(set(v)) > 1))
+def test_identical_coders_agree_perfectly(values: list[int]) -> None:
+    data = np.array([values, values, values], dtype=float)
+    for metric in ("interval", "ordinal", "nominal"):
+        assert krippendorff_alpha(data, metric) == pytest.approx(1.0)  # type: ignore[arg-type]
