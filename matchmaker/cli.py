@@ -241,8 +241,8 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
 
 @main.command(
     "pair",
-    epilog="Example:\n\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ "
-    "--lock Gent=Karongi --out shortlist.xlsx --json result.json",
+    epilog="Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ \\\n"
+    "      --lock Gent=Karongi --out shortlist.xlsx --json result.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -281,6 +281,23 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
 @click.option(
     "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Result JSON to write."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en", "fr"]),
+    default="nl",
+    show_default=True,
+    help="Language of the workbook's headers and labels.",
+)
+@click.option(
+    "--include-contacts", is_flag=True, help="Put contact names and e-mail addresses in the workbook."
+)
+@click.option(
+    "--decisions",
+    "decisions_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A shortlist workbook with the committee's decisions (vast, weiger, uitsluiten): re-solve with "
+    "them, changing as few other pairs as possible.",
+)
 @handle_errors
 def pair_command(
     forms: Path,
@@ -296,6 +313,9 @@ def pair_command(
     strict: bool,
     out: Path,
     json_path: Path | None,
+    lang: str,
+    include_contacts: bool,
+    decisions_path: Path | None,
 ) -> None:
     """Select candidates and pair them with the partners in Rwanda and Benin.
 
@@ -313,6 +333,12 @@ def pair_command(
         write_json = None  # type: ignore[assignment]
     criteria = load_criteria(criteria_path)
     inputs = [forms, partners_path, *review_paths, *([criteria.path] if criteria.path else [])]
+    inputs += [p for p in (mapping, decisions_path) if p is not None]
+    decisions = None
+    if decisions_path is not None:
+        from .export import read_decisions
+
+        decisions = read_decisions(decisions_path, criteria=criteria)
     if check_output is not None:
         for target in (out, json_path):
             if target is not None:
@@ -323,17 +349,24 @@ def pair_command(
         criteria=criteria,
         mapping=mapping,
         reviews=review_paths,
-        locks=locks,
-        forbids=forbids,
+        locks=(*locks, *(decisions.locks if decisions else ())),
+        forbids=(*forbids, *(decisions.all_forbids() if decisions else ())),
+        keep=decisions.keep if decisions else (),
         alternatives=alternatives,
         solver=solver,
         time_limit=time_limit,
         strict=strict,
         progress=lambda line: click.echo(line, err=True),
     )
+    if decisions is not None:
+        from dataclasses import replace
+
+        result = replace(result, changes=decisions.changes(result))
     click.echo(format_report(result))
     if write_shortlist is not None:
-        write_shortlist(result, out, criteria=criteria, inputs=inputs)
+        write_shortlist(
+            result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
+        )
         click.echo(f"Wrote {out}", err=True)
     else:
         click.echo(f"Workbook not written: the export module is not available ({out})", err=True)

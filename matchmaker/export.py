@@ -22,6 +22,7 @@ from typing import Any, Final
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import DataBarRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -485,7 +486,7 @@ def _lines(value: object, width: float) -> int:
     """How many lines a wrapped text needs in a column of `width` characters."""
     if value is None or not isinstance(value, str):
         return 1
-    per_line = max(width * 1.1 - 1, 1)
+    per_line = max(width * 1.2 - 2, 1)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
 
 
@@ -618,14 +619,21 @@ def _change_text(change: Mapping[str, Any], ctx: _Context, lang: str) -> str:
     decision = change.get("decision")
     if decision:
         word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
+        text += f": {label('decision', lang).lower()} '{word}'"
         source = change.get("source")
-        text += f": {label('decision', lang).lower()} '{word}'" + (f" ({source})" if source else "")
+        if isinstance(source, Mapping):
+            text += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
+        elif source:
+            text += f" ({source})"
     related = [_pair_key(r) for r in change.get("related") or ()]
     if related:
         key = "instead_of" if change.get("change") == "added" else "replaced_by"
         text += f"{';' if decision else ':'} {label(key, lang)} " + ", ".join(
             f"{ctx.name(c)} – {p}" for c, p in related
         )
+    reason = change.get("reason")
+    if reason and not decision and change.get("change") in {"removed", "dropped"} and reason != "new pair":
+        text += f" ({reason})"
     return text
 
 
@@ -638,7 +646,7 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
     for letter, width in {"A": 30, "B": 16, "C": 14, "D": 12, "E": 70}.items():
         ws.column_dimensions[letter].width = width
     name = ctx.criteria.name if ctx.criteria else result.manifest.get("criteria_name")
-    row = book.title(ws, 1, t("title") + (f" – {name}" if name else ""), _TITLE_FONT)
+    row = book.title(ws, 1, f"{t('shortlist')} – {name}" if name else t("title"), _TITLE_FONT)
     created = _parse_datetime(result.manifest.get("created"))
     stamp = created.strftime("%Y-%m-%d %H:%M") if created else ""
     row = book.note(ws, row, f"{stamp}  ·  {t('status')}: {t(str(result.status))}".strip(" ·"))
@@ -698,11 +706,12 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
     ws.cell(row=row - 3, column=2).font = _LABEL_FONT
     row = book.note(ws, row, t("budget_note")) + 1
 
-    if result.changes:
+    shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
+    if shown:
         row = book.title(ws, row, t("changes"))
-        order = {"removed": 0, "added": 1, "kept": 2}
+        order = {"removed": 0, "dropped": 0, "added": 1, "kept": 2}
         changes = sorted(
-            result.changes, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID)))
+            shown, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID)))
         )
         row = book.small_table(
             ws,
@@ -731,7 +740,10 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
     ]
     for entry in manifest.get("inputs") or ():
         if isinstance(entry, Mapping):
-            items.append((t("file"), Path(str(entry.get("path", ""))).name, "text"))
+            role = f"role_{entry.get('role')}"
+            items.append(
+                (t(role) if t(role) != role else t("file"), Path(str(entry.get("path", ""))).name, "text")
+            )
     row = book.pairs_kv(ws, row, items) + 1
 
     row = book.title(ws, row, t("how_to_decide"))
@@ -810,7 +822,7 @@ def _sheet_pairs(book: _Book, ctx: _Context) -> None:
 
 def _data_bars(ws: Worksheet, ref: str) -> None:
     ws.conditional_formatting.add(
-        ref, DataBarRule(start_type="num", start_value=0, end_type="max", color=_BAR_COLOR, showValue=True)
+        ref, DataBarRule(start_type="min", end_type="max", color=_BAR_COLOR, showValue=True)
     )
 
 
@@ -869,11 +881,11 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         _Col(t("preference")),
         _Col(t("languages")),
         _Col(t("themes")),
-        _Col(t("score"), "num"),
+        _Col(t("score"), "num", 11),
         *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
         _Col(t("selected")),
         _Col(t("partner")),
-        _Col(t("why"), "long", 40),
+        _Col(t("why"), "long", 48),
         _Col(t("score_needed"), "num"),
         _Col(t("decision"), "input", 13),
         _Col(t("pair_with"), "input", 16),
@@ -885,6 +897,8 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         explanation = ctx.explanations.get(cid, {})
         pair = ctx.pair_of.get(cid)
         breakdown = _mapping(cand.get(BREAKDOWN))
+        flag = explanation.get("selected")
+        selected = pair is not None if flag is None else bool(flag)
         rows.append(
             [
                 cand.get(RANK),
@@ -896,12 +910,10 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
                 cand.get(THEMES),
                 cand.get(SCORE),
                 *(breakdown.get(k) for k in components),
-                pair is not None
-                if explanation.get("selected") is None
-                else bool(explanation.get("selected")),
+                selected,
                 pair.get(PARTNER) if pair else None,
                 explanation.get("why"),
-                explanation.get("score_needed"),
+                None if selected else explanation.get("score_needed"),
                 None,
                 None,
                 *(cand.get(field) for field in contacts),
@@ -931,9 +943,18 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = t("chart_title")
+    chart.title = f"{t('chart_title')} ({t('chart_selected')})"
     chart.legend = None
     chart.add_data(Reference(ws, min_col=8, min_row=1, max_row=last), titles_from_data=True)
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = "9DC3E6"
+    series.graphicalProperties.line.noFill = True
+    for i, cand in enumerate(ranked):
+        if str(cand.get(CANDIDATE_ID)) in ctx.pair_of:
+            point = DataPoint(idx=i)
+            point.graphicalProperties.solidFill = _BLUE
+            point.graphicalProperties.line.noFill = True
+            series.dPt.append(point)
     chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
     chart.x_axis.delete = False
@@ -1379,6 +1400,12 @@ class Decisions:
                 if pair[1] == partner.get(PARTNER):
                     country.setdefault(pair, partner.get(COUNTRY))
         locks, forbids, excluded = set(self.locks), set(self.forbids), set(self.excluded)
+        # the pairing's own account of why a kept pair could not stay
+        reasons = {
+            (str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): c.get("reason")
+            for c in result.changes
+            if c.get("change") in {"dropped", "removed"}
+        }
         out: list[dict[str, Any]] = []
 
         def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
@@ -1392,6 +1419,7 @@ class Decisions:
                     "decision": decision,
                     "source": self.source(kind_key, pair) if decision else None,
                     "related": [list(r) for r in related],
+                    "reason": reasons.get(pair) if change == "removed" else None,
                 }
             )
 

@@ -12,6 +12,7 @@ LANGS: Final = ("nl", "en", "fr")
 # key -> (nl, en, fr)
 _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     # titles and sections
+    "shortlist": ("Shortlist", "Shortlist", "Liste restreinte"),
     "title": (
         "Shortlist SDG-partnerschappen",
         "SDG partnerships shortlist",
@@ -59,7 +60,6 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     "pair_with": ("Koppelen aan", "Pair with", "Associer à"),
     "change": ("Wijziging", "Change", "Changement"),
     "note": ("Opmerking", "Note", "Remarque"),
-    "preference": ("Voorkeur land", "Country preference", "Pays préféré"),
     "languages": ("Talen", "Languages", "Langues"),
     "themes": ("Thema's", "Themes", "Thèmes"),
     "selected": ("Geselecteerd", "Selected", "Retenu"),
@@ -93,6 +93,11 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     "source": ("Bron", "Source", "Source"),
     "description": ("Omschrijving", "Description", "Description"),
     "file": ("Bestand", "File", "Fichier"),
+    "role_forms": ("Kandidaturen", "Candidacies", "Candidatures"),
+    "role_partners": ("Partners", "Partners", "Partenaires"),
+    "role_reviews": ("Beoordeling", "Review", "Évaluation"),
+    "role_mapping": ("Kolomindeling", "Column mapping", "Correspondance des colonnes"),
+    "chart_selected": ("donker = geselecteerd", "dark = selected", "foncé = retenu"),
     "sha256": ("SHA-256", "SHA-256", "SHA-256"),
     "component": ("Onderdeel", "Component", "Composant"),
     # components of a score or a pair value
@@ -103,6 +108,8 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     "theme_overlap": ("Gedeelde thema's", "Shared themes", "Thèmes communs"),
     "language_match": ("Werktaal", "Working language", "Langue de travail"),
     "fit": ("Passendheid", "Fit", "Adéquation"),
+    "language": ("Werktaal", "Working language", "Langue de travail"),
+    "preference": ("Voorkeur land", "Country preference", "Pays préféré"),
     "reviews": ("Beoordeling", "Review", "Évaluation"),
     # key/value labels
     "per_partnership": ("Per partnerschap", "Per partnership", "Par partenariat"),
@@ -149,6 +156,8 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     "kept": ("behouden", "kept", "maintenu"),
     "added": ("nieuw", "new", "nouveau"),
     "removed": ("vervallen", "dropped", "supprimé"),
+    "dropped": ("vervallen", "dropped", "supprimé"),
+    "row": ("rij", "row", "ligne"),
     "instead_of": ("in plaats van", "instead of", "au lieu de"),
     "replaced_by": ("vervangen door", "replaced by", "remplacé par"),
     # instructions

@@ -135,12 +135,16 @@ _ZIP_MAGIC: Final = b"PK"
 XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
 CSV_SUFFIXES: Final = (".csv",)
 _FORMULA_START: Final = ("=", "+", "@")
-_RATING_TEXT: Final = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*(?:/\s*\d+)?\s*$")
+# "4", "4.0", "4/5", "4 - groot", "4 (groot)": a number with at most a label after it.
+_RATING_TEXT: Final = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*(?:/\s*\d+)?\s*(?:[-–:(]\s*[^\d\s].*)?$")
+
+
+_DASHES: Final = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "`": "'"})
 
 
 def fold(text: str) -> str:
-    """Compare answers without case, accents or stray spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold())
+    """Compare answers and headers without case, accents, dash or quote styles, or stray spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_DASHES))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.split())
 
@@ -280,10 +284,16 @@ def parse_multi(
         if not part:
             continue
         code = by_text.get(fold(part))
-        if code is None:
+        pieces = [fold(p) for p in re.split(r"[,;/]", part) if p.strip()]
+        if code is not None:
+            found = [code]
+        elif len(pieces) > 1 and all(p in by_text for p in pieces):
+            # "Engels, Frans" in a form that joins with ";": every piece is an option, so no guess.
+            found = [by_text[p] for p in pieces]
+        else:
             others.append(part)
-        elif code not in codes:
-            codes.append(code)
+            continue
+        codes.extend(c for c in found if c not in codes)
     order = list(dict.fromkeys(options.values()))
     return sorted(codes, key=order.index), others
 
@@ -516,7 +526,7 @@ def _yes_no(mapping: FormMapping) -> Callable[[object], tuple[bool | None, str |
         text = _text(value)
         if text is None:
             return None, UNANSWERED
-        folded = fold(text)
+        folded = fold(text).rstrip(".;!").strip()
         if folded in mapping.yes:
             return True, None
         if folded in mapping.no:

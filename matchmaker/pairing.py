@@ -181,6 +181,8 @@ def _run(
 ) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
     import pulp
 
+    if not x:  # nothing to choose: CBC refuses an empty model
+        return np.zeros(0, dtype=bool), True
     prob = base.copy()
     for k, constraint in enumerate(extra):
         prob.addConstraint(constraint, f"extra_{k}")

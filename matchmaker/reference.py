@@ -81,6 +81,7 @@ PREFIXES: Final = (
     "en",
     "van",
 )
+_SUFFIXES: Final = frozenset({"gemeente", "stad", "ocmw", "gemeentebestuur", "stadsbestuur"})
 _PREFIX_TOKENS: Final = tuple(sorted((tuple(p.split()) for p in PREFIXES), key=len, reverse=True))
 _POSTAL: Final = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
 _SAINT: Final = re.compile(r"\b(?:st|ste)\b\.?\s*-?\s*")
@@ -133,7 +134,8 @@ def name_key(text: str) -> str:
 
 
 def _strip_prefixes(folded: str) -> list[str]:
-    """The text, then the text with one more leading prefix removed each time."""
+    """The text, then the text with one more leading prefix removed each time, then without a
+    trailing kind word ("Zulte gemeente")."""
     tokens = folded.replace("-", " - ").split()
     variants = [folded]
     changed = True
@@ -149,6 +151,11 @@ def _strip_prefixes(folded: str) -> list[str]:
             changed = True
         if changed:
             variants.append(" ".join(tokens).replace(" - ", "-"))
+    while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+        tokens = tokens[:-1]
+        while len(tokens) > 1 and tokens[-1] == "-":
+            tokens = tokens[:-1]
+        variants.append(" ".join(tokens).replace(" - ", "-"))
     return variants
 
 
@@ -286,6 +293,14 @@ def resolve(name: str) -> Resolution:
         if by_code.method != "unresolved":
             return by_code
     hit = _fuzzy(stripped)
+    if hit is None:
+        # "Stad Oudenarde - dienst Noord-Zuid": a typo in one part; accepted only if one part fits.
+        hits = {}
+        for segment in _segments(without_postal)[1:]:
+            part = _fuzzy(_strip_prefixes(_fold(segment))[-1])
+            if part is not None:
+                hits[part[0].refnis] = part
+        hit = next(iter(hits.values())) if len(hits) == 1 else None
     if hit is not None:
         target, score = hit
         if target.region != FLEMISH_REGION:

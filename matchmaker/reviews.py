@@ -410,6 +410,11 @@ def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[
     return files, problems
 
 
+def review_files(paths: Path | str | Iterable[Path | str]) -> list[Path]:
+    """The reviewer sheets `read_reviews` reads: files as given, folders' *.xlsx sorted, no lock files."""
+    return _expand(paths)[0]
+
+
 def _parse_rating(value: object, low: int, high: int) -> tuple[int | None, str | None]:
     """The rating in a cell, or the reason it is not one; an empty cell means not rated."""
     if value is None:

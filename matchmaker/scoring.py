@@ -288,6 +288,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def _listed(ids: Sequence[str], limit: int = 20) -> str:
+    """Candidate ids for a note; a long list is cut, since every id is in the totals anyway."""
+    shown = ", ".join(ids[:limit])
+    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
+
+
 def _notes(
     criteria: Criteria, sources: Mapping[str, pd.Series], reviews: pd.DataFrame | None, ids: pd.Index
 ) -> list[str]:
@@ -311,13 +317,13 @@ def _notes(
         elif own:
             notes.append(
                 f"{criterion.key}: {len(own)} of {_count(len(ids), 'candidate')} without reviews; their "
-                f"self-assessment ({spec.fallback}) stands in: {', '.join(own)}"
+                f"self-assessment ({spec.fallback}) stands in: {_listed(own)}"
             )
         if nothing:
             notes.append(
                 f"{criterion.key}: {_count(len(nothing), 'candidate')} with neither reviews nor a "
                 "self-assessment, "
-                f"scored as the raw value {spec.unknown:g}: {', '.join(nothing)}"
+                f"scored as the raw value {spec.unknown:g}: {_listed(nothing)}"
             )
         if reviews is not None:
             items = [i for i in spec.items if i in reviews.columns]
@@ -334,7 +340,7 @@ def _notes(
         if ignored:
             notes.append(
                 f"reviews of {_count(len(ignored), 'candidate')} that are not scored (not eligible) "
-                "were left out: " + ", ".join(ignored)
+                "were left out: " + _listed(ignored)
             )
     return notes
 

@@ -30,6 +30,7 @@ from matchmaker.reviews import (
     krippendorff_alpha,
     make_sample_reviews,
     read_reviews,
+    review_files,
     write_review_sheet,
 )
 
@@ -248,6 +249,7 @@ def test_folder_is_read_sorted_and_lock_files_are_ignored(tmp_path: Path) -> Non
         fill(path, {cid: {"openness": 3}})
     (folder / "~$zoe.xlsx").write_bytes(b"lock")
     (folder / "notes.txt").write_text("not a sheet")
+    assert review_files([folder, folder / "zoe.xlsx"]) == [folder / "bert.xlsx", folder / "zoe.xlsx"]
     reviews = read_reviews(folder, make_criteria(), candidates)
     assert reviews.reviewers == ("Bert", "Zoe")
     assert [p.name for p in reviews.sources.values()] == ["bert.xlsx", "zoe.xlsx"]

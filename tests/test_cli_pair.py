@@ -1,0 +1,106 @@
+"""`matchmaker pair` through click's CliRunner: the table, the files it writes, the exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from matchmaker.cli import main
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+FORMS = str(SAMPLE / "candidacies.xlsx")
+PARTNERS = str(SAMPLE / "partners.csv")
+
+
+def test_pair_prints_the_table_and_writes_both_files(tmp_path: Path) -> None:
+    out, result_json = tmp_path / "shortlist.xlsx", tmp_path / "result.json"
+    args = ["pair", FORMS, "--partners", PARTNERS, "--reviews", str(SAMPLE / "reviews")]
+    args += ["--out", str(out), "--json", str(result_json), "--alternatives", "1"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert "Karongi" in res.stdout and "Filled: Rwanda 4, Benin 3" in res.stdout
+    assert "Unfilled: Benin: 3 of 4 filled" in res.stdout
+    assert "Reserves Rwanda: 1." in res.stdout
+    assert "pairing with cbc" in res.stderr and "pairing with cbc" not in res.stdout
+    doc = json.loads(result_json.read_text(encoding="utf-8"))
+    assert doc["status"] == "optimal" and len(doc["pairs"]) == 7
+    assert len(doc["alternatives"]) == 1
+    pairs_in_table = [line for line in res.stdout.splitlines() if line.startswith(("Rwanda ", "Benin "))]
+    assert len(pairs_in_table) == 7
+    book = load_workbook(out, read_only=True)
+    assert len(book.sheetnames) >= 3  # the workbook's content is the export's business; it exists and opens
+
+
+def test_highs_gives_the_same_pairs(tmp_path: Path) -> None:
+    docs = []
+    for solver in ("cbc", "highs"):
+        target = tmp_path / f"{solver}.json"
+        res = CliRunner().invoke(
+            main,
+            [
+                "pair",
+                FORMS,
+                "--partners",
+                PARTNERS,
+                "--solver",
+                solver,
+                "--out",
+                str(tmp_path / f"{solver}.xlsx"),
+            ]
+            + ["--json", str(target), "--time-limit", "60"],
+        )
+        assert res.exit_code == 0, res.output
+        assert "Running HiGHS" not in res.output
+        docs.append(json.loads(target.read_text(encoding="utf-8")))
+    assert docs[0]["pairs"] == docs[1]["pairs"]
+    assert docs[0]["explanations"] == docs[1]["explanations"]
+
+
+def test_strict_exits_3_with_the_diagnosis_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    res = CliRunner().invoke(main, ["pair", FORMS, "--partners", PARTNERS, "--strict", "--out", str(out)])
+    assert res.exit_code == 3
+    assert "Benin: 3 of 4 filled: only 3 eligible candidates accept Benin and work in French" in res.stderr
+    assert "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_bad_lock_exits_2_without_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    res = CliRunner().invoke(
+        main, ["pair", FORMS, "--partners", PARTNERS, "--lock", "Atlantis=Karongi", "--out", str(out)]
+    )
+    assert res.exit_code == 2
+    assert "no candidate 'Atlantis'" in res.stderr
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert not out.exists()
+
+
+def test_missing_partners_file(tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        main, ["pair", FORMS, "--partners", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "s.xlsx")]
+    )
+    assert res.exit_code == 2
+    assert "nope.csv" in res.stderr
+
+
+def test_help_ends_with_an_example() -> None:
+    res = CliRunner().invoke(main, ["pair", "--help"])
+    assert res.exit_code == 0
+    tail = res.output.rstrip().splitlines()[-3:]
+    assert tail[0].strip() == "Example:" or tail[1].strip().startswith("matchmaker pair candidacies.xlsx")
+    assert tail[-1].strip().endswith("--json result.json")
+    for option in (
+        "--lock",
+        "--forbid",
+        "--alternatives",
+        "--solver",
+        "--time-limit",
+        "--strict",
+        "--out",
+        "--json",
+    ):
+        assert option in res.output
