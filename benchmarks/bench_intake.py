@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from matchmaker.intake import read_form
-from matchmaker.reference import resolve
+from matchmaker.reference import _resolve, resolve
 from matchmaker.sample import make_export, write_export
 
 TARGET_SECONDS = 2.0
@@ -44,7 +44,8 @@ def main() -> int:
         start = time.perf_counter()
         result = read_form(path)
         cold = time.perf_counter() - start
-        warm = best_of(3, lambda: read_form(path))
+        # Later calls: reference data loaded, but every name resolved afresh (no memo of names).
+        warm = best_of(3, lambda: (_resolve.cache_clear(), read_form(path)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about the default style of the file
             openpyxl_time = best_of(1, lambda: pd.read_excel(path, engine="openpyxl"))
@@ -54,7 +55,7 @@ def main() -> int:
     resolve_one = best_of(1, lambda: resolve("Gemeentebestuur Sint-Genesius-Rodee"))
     print(f"export: {n:,} submissions, {size / 2**20:.1f} MB")
     print(f"read_form (read + resolve + dedup + eligibility), first call: {cold:.2f} s")
-    print(f"read_form, best of 3:                                        {warm:.2f} s")
+    print(f"read_form, reference loaded, best of 3:                      {warm:.2f} s")
     print(f"pandas.read_excel(engine='calamine') alone, best of 3:       {calamine_time:.2f} s")
     print(f"pandas.read_excel(engine='openpyxl') alone:                  {openpyxl_time:.2f} s")
     print(f"one fuzzy name resolution:                                   {resolve_one * 1000:.1f} ms")
@@ -62,7 +63,7 @@ def main() -> int:
         f"result: {summary['submissions']:,} submissions, {summary['candidates']} municipalities, "
         f"{summary['eligible']} eligible, resolution {summary['resolution']}"
     )
-    ok = warm < TARGET_SECONDS
+    ok = cold < TARGET_SECONDS
     print(f"target read_form < {TARGET_SECONDS:.0f} s: {'met' if ok else 'MISSED'}")
     return 0 if ok else 1
 

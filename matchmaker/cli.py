@@ -268,7 +268,13 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
 @click.option(
     "--alternatives", default=0, show_default=True, type=click.IntRange(0), help="Next-best pairings to show."
 )
-@click.option("--solver", type=click.Choice(["cbc", "highs"]), default="cbc", show_default=True)
+@click.option(
+    "--solver",
+    type=click.Choice(["cbc", "highs"]),
+    default="cbc",
+    show_default=True,
+    help="MILP solver: CBC (bundled with PuLP) or HiGHS.",
+)
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per solver call.")
 @click.option("--strict", is_flag=True, help="An unfilled slot is an error (exit 3).")
 @click.option(
@@ -379,3 +385,28 @@ def pair_command(
 
 
 # --- verify --------------------------------------------------------------------------------------
+
+
+@main.command(
+    "verify",
+    epilog="Example:\n\n  matchmaker verify result.json",
+)
+@click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the report as JSON."
+)
+@handle_errors
+def verify_command(result_path: Path, json_path: Path | None) -> None:
+    """Re-run a recorded pairing from its inputs and say whether the same pairs come out.
+
+    Checks every input file against its recorded SHA-256, re-runs with the recorded options and
+    compares the pairs. Exit code 0: verified; 1: something differs (listed); 2: not a result file.
+    """
+    from .export import verify, write_json
+
+    report = verify(result_path, progress=lambda line: click.echo(line, err=True))
+    click.echo("\n".join(report.lines()))
+    if json_path is not None:
+        write_json(report.to_json(), json_path, inputs=[result_path])
+        click.echo(f"Wrote {json_path}", err=True)
+    sys.exit(0 if report.ok else 1)

@@ -37,3 +37,7 @@ class InfeasibleError(MatchmakerError):
 
 class OutputError(MatchmakerError):
     """An output file that cannot or must not be written."""
+
+
+class VerifyError(MatchmakerError):
+    """A result file that cannot be verified: missing, not JSON, or not a matchmaker result."""

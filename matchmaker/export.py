@@ -7,13 +7,14 @@ and `verify` re-runs a recorded result to show it still holds.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .criteria import Criteria, PairingSettings
-from .errors import DecisionError, OutputError
+from .errors import DecisionError, MatchmakerError, OutputError, VerifyError
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult
 from .schema import (
@@ -63,6 +64,7 @@ from .schema import (
     REGION,
     RESPONDENT,
     RESPONDENT_EMAIL,
+    RESULT_SCHEMA,
     SCORE,
     SUBMISSION_ID,
     SUPERSEDED_BY,
@@ -80,12 +82,14 @@ __all__ = [
     "SHEET_RESERVES",
     "SHEET_SHORTLIST",
     "Decisions",
+    "VerifyReport",
     "atomic_path",
     "build_workbook",
     "check_output",
     "clean_text",
     "read_decisions",
     "to_jsonable",
+    "verify",
     "write_json",
     "write_shortlist",
 ]
@@ -104,13 +108,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_output(out: Path, inputs: Iterable[Path | str] = ()) -> Path:
-    """Refuse an output path that is a directory or one of the inputs; return it as a Path."""
+    """Refuse an output path that is a folder, one of the inputs, or in a missing folder."""
     out = Path(out)
     if out.is_dir():
         raise OutputError(f"{out}: is a directory, not an output file")
     for given in inputs:
         if _same_file(out, Path(given)):
             raise OutputError(f"{out}: is also an input file; choose another output path")
+    if not out.parent.is_dir():
+        raise OutputError(f"{out}: cannot write: folder {out.parent} does not exist")
     return out
 
 
@@ -249,11 +255,12 @@ _NOTE_FONT = Font(name=_FONT, italic=True, color="595959")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # cells the committee fills in
 _CHANGED_FILL = PatternFill("solid", fgColor="E2EFDA")
 _BAR_COLOR = "5B9BD5"
+# "_)" leaves the width of a ")" after a number, so it never touches the text in the next column.
 _FORMATS: Final = {
-    "int": "0",
-    "num": "0.0",
-    "pct": "0.0%",
-    "money": '#,##0 "EUR"',
+    "int": "0_)",
+    "num": "0.0_)",
+    "pct": "0.0%_)",
+    "money": '#,##0 "EUR"_)',
     "date": "yyyy-mm-dd hh:mm",
     "id": "0",
 }
@@ -334,7 +341,8 @@ class _Book:
             return value
         if isinstance(value, list | tuple | set | frozenset):
             return clean_text(
-                ", ".join(code_label(str(v), self.lang) for v in value), scrub_emails=self.scrub
+                ", ".join(code_label(str(v), self.lang) for v in value if not _missing(v)),
+                scrub_emails=self.scrub,
             )
         if isinstance(value, Mapping):
             return clean_text(_format_breakdown(value, self.lang), scrub_emails=self.scrub)
@@ -375,7 +383,7 @@ class _Book:
         wraps: list[bool] = []
         for j, col in enumerate(cols, start=1):
             wrap = col.kind == "long" or widths[j - 1] > _WRAP_AT
-            pad = 3 if col.kind in _NUMERIC - {"id"} else 2  # room for the indent of numbers
+            pad = 3 if col.kind in _NUMERIC - {"id"} else 2  # room for the "_)" space after numbers
             width = col.width if col.width is not None else min(widths[j - 1], _WRAP_AT) + pad
             final.append(max(width, 6))
             wraps.append(wrap)
@@ -401,8 +409,11 @@ class _Book:
         cell = self.put(ws, row, col, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-        # Numbers sit right in their cells, so their headers do too.
-        cell.alignment = _alignment(kind, wrap=True, vertical="center")
+        # A header over numbers is centred: right-aligned, it would run into the next header.
+        numeric = kind in _NUMERIC - {"id"}
+        cell.alignment = Alignment(
+            horizontal="center" if numeric else None, vertical="center", wrap_text=True
+        )
 
     def title(self, ws: Worksheet, row: int, text: str, font: Font = _SECTION_FONT) -> int:
         cell = self.put(ws, row, 1, text)
@@ -451,6 +462,16 @@ class _Book:
             if lines > 1:
                 ws.row_dimensions[row].height = 15 * min(lines, 27)
         return row + 2
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: an answer that is not there."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pandas.NA refuses to be a bool
+        return True
 
 
 def _as_number(value: object) -> float | None:
@@ -511,8 +532,7 @@ def _header_width(header: str) -> int:
 
 def _alignment(kind: str, wrap: bool = False, vertical: str = "top") -> Alignment:
     if kind in _NUMERIC - {"id"}:
-        # An indent keeps a right-aligned number off the text in the next column.
-        return Alignment(horizontal="right", indent=1, vertical=vertical, wrap_text=wrap)
+        return Alignment(horizontal="right", vertical=vertical, wrap_text=wrap)
     if kind in {"id", "date"}:
         return Alignment(horizontal="left", vertical=vertical, wrap_text=wrap)
     return Alignment(vertical=vertical, wrap_text=wrap)
@@ -585,7 +605,10 @@ class _Context:
 
     def name(self, candidate_id: object) -> str:
         cand = self.candidates.get(str(candidate_id), {})
-        return str(cand.get(MUNICIPALITY) or cand.get(NAME_AS_WRITTEN) or candidate_id)
+        for key in (MUNICIPALITY, NAME_AS_WRITTEN):
+            if not _missing(cand.get(key)) and str(cand.get(key)).strip():
+                return str(cand.get(key))
+        return "" if _missing(candidate_id) else str(candidate_id)
 
     def country_order(self, country: object) -> int:
         return self.countries.index(str(country)) if str(country) in self.countries else len(self.countries)
@@ -903,7 +926,7 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
             [
                 cand.get(RANK),
                 ctx.name(cid),
-                cid,
+                cand.get(CANDIDATE_ID),
                 cand.get(PROVINCE),
                 _preference(cand.get(COUNTRY_PREFERENCE), lang),
                 cand.get(LANGUAGES),
@@ -1017,7 +1040,7 @@ def _sheet_reserves(book: _Book, ctx: _Context) -> None:
                 code_label(str(reserve.get(COUNTRY) or ""), lang),
                 reserve.get(RANK),
                 ctx.name(cid),
-                cid,
+                cand.get(CANDIDATE_ID),
                 cand.get(PROVINCE),
                 cand.get(SCORE),
                 explanation.get("why"),
@@ -1092,7 +1115,7 @@ def _sheet_intake(book: _Book, ctx: _Context) -> None:
         by_submission[str(cand.get(SUBMISSION_ID))] = cand
         if cand.get(ELIGIBLE):
             continue
-        kind = t("superseded") if cand.get(SUPERSEDED_BY) is not None else t("not_eligible")
+        kind = t("not_eligible") if _missing(cand.get(SUPERSEDED_BY)) else t("superseded")
         reasons = cand.get(REASONS) or [None]
         if isinstance(reasons, str):
             reasons = [reasons]
@@ -1707,3 +1730,253 @@ def _check_limits(
                     f"{rows(pairs)}"
                 )
     return problems
+
+
+# --- the audit: re-run a recorded result -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What re-running a recorded result showed: input files that changed, pairs that differ."""
+
+    path: Path
+    files: list[dict[str, Any]]  # role, path, status (unchanged | changed | missing | new), sha256s
+    same_pairs: bool | None  # None when the run could not be repeated
+    missing_pairs: list[dict[str, Any]] = field(default_factory=list)  # recorded, not found again
+    new_pairs: list[dict[str, Any]] = field(default_factory=list)  # found again, not recorded
+    objective: tuple[float | None, float | None] = (None, None)  # recorded, now
+    status: tuple[str | None, str | None] = (None, None)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """The same inputs, unchanged, give the same pairs."""
+        unchanged = all(f["status"] == "unchanged" for f in self.files)
+        return bool(self.same_pairs) and unchanged and not self.problems
+
+    def lines(self) -> list[str]:
+        """The report as lines of plain text, the verdict first."""
+        if self.ok:
+            head = f"{self.path}: verified: the recorded inputs are unchanged and give the same pairs"
+        elif self.same_pairs:
+            head = f"{self.path}: the same pairs come out, but the inputs differ from the recorded ones"
+        elif self.same_pairs is None:
+            head = f"{self.path}: NOT verified: the run could not be repeated"
+        else:
+            head = f"{self.path}: DIFFERENT: the recorded inputs now give other pairs"
+        out = [head]
+        for f in self.files:
+            if f["status"] != "unchanged":
+                what = {
+                    "changed": "changed since the run (SHA-256 differs)",
+                    "missing": "missing",
+                    "new": "new since the run",
+                }[f["status"]]
+                out.append(f"  {f['role']} {f['path']}: {what}")
+        for pair in self.missing_pairs:
+            out.append(f"  - {pair['name']} – {pair['partner']}: recorded, not chosen now")
+        for pair in self.new_pairs:
+            out.append(f"  + {pair['name']} – {pair['partner']}: chosen now, not recorded")
+        before, now = self.objective
+        if before is not None and now is not None and not math.isclose(before, now, abs_tol=1e-6):
+            out.append(f"  total value: recorded {before:.2f}, now {now:.2f}")
+        if self.status[0] != self.status[1] and self.status[1] is not None:
+            out.append(f"  solution status: recorded {self.status[0]}, now {self.status[1]}")
+        out += [f"  {problem}" for problem in self.problems]
+        if self.same_pairs is not None:
+            out.append(f"  {len(self.files)} input file(s) checked")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "result": str(self.path),
+            "verified": self.ok,
+            "same_pairs": self.same_pairs,
+            "files": self.files,
+            "missing_pairs": self.missing_pairs,
+            "new_pairs": self.new_pairs,
+            "objective": {"recorded": self.objective[0], "now": self.objective[1]},
+            "status": {"recorded": self.status[0], "now": self.status[1]},
+            "problems": self.problems,
+        }
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load_result(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise VerifyError(f"{path}: file not found")
+    if path.is_dir():
+        raise VerifyError(f"{path}: is a folder; expected a result .json written by matchmaker pair --json")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise VerifyError(f"{path}: not a JSON file ({exc})") from None
+    except OSError as exc:
+        raise VerifyError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema") != RESULT_SCHEMA:
+        raise VerifyError(f"{path}: not a matchmaker result (expected schema {RESULT_SCHEMA!r})")
+    manifest = doc.get("manifest")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), list):
+        raise VerifyError(f"{path}: the result has no manifest of its inputs; it cannot be re-run")
+    return doc
+
+
+def _locate(recorded: str, bases: list[Path]) -> Path | None:
+    """A recorded path as it can be found now: as written, or from the folders the run may have used."""
+    given = Path(recorded)
+    if given.is_absolute():
+        return given if given.exists() else None
+    for base in bases:
+        if (base / given).exists():
+            return base / given
+    return None
+
+
+def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = None) -> VerifyReport:
+    """Re-run the pairing from the inputs and options a result JSON records; compare the pairs.
+
+    Relative input paths are looked up from the current folder, then from the result's folder.
+    Raises VerifyError when the file is not a result; everything else goes into the report.
+    """
+    from .pipeline import run
+
+    path = Path(result_path)
+    doc = _load_result(path)
+    manifest: dict[str, Any] = doc["manifest"]
+    bases = [Path(str(manifest["cwd"]))] if manifest.get("cwd") else []
+    bases += [Path.cwd(), path.resolve().parent]
+    files: list[dict[str, Any]] = []
+    located: dict[str, list[Path]] = {}
+    for entry in manifest["inputs"]:
+        if not isinstance(entry, Mapping):
+            continue
+        recorded, role = str(entry.get("path")), str(entry.get("role") or "input")
+        found = _locate(recorded, bases)
+        status = "missing"
+        current = None
+        if found is not None:
+            current = _file_sha256(found)
+            status = "unchanged" if current == entry.get("sha256") else "changed"
+            located.setdefault(role, []).append(found)
+        files.append(
+            {
+                "role": role,
+                "path": recorded,
+                "status": status,
+                "recorded": entry.get("sha256"),
+                "now": current,
+            }
+        )
+    criteria_path = manifest.get("criteria")
+    criteria_file = None
+    if criteria_path:
+        criteria_file = _locate(str(criteria_path), bases)
+        current = _file_sha256(criteria_file) if criteria_file else None
+        status = (
+            "missing"
+            if criteria_file is None
+            else "unchanged"
+            if current == manifest.get("criteria_sha256")
+            else "changed"
+        )
+        files.append(
+            {
+                "role": "criteria",
+                "path": str(criteria_path),
+                "status": status,
+                "recorded": manifest.get("criteria_sha256"),
+                "now": current,
+            }
+        )
+    recorded_pairs = [p for p in doc.get("pairs") or () if isinstance(p, Mapping)]
+    names = {
+        str(c.get(CANDIDATE_ID)): c.get(MUNICIPALITY) or c.get(NAME_AS_WRITTEN)
+        for c in doc.get("candidates") or ()
+    }
+
+    def described(pair: Mapping[str, Any]) -> dict[str, Any]:
+        cid = str(pair.get(CANDIDATE_ID))
+        return {CANDIDATE_ID: cid, "name": names.get(cid) or cid, PARTNER: pair.get(PARTNER)}
+
+    recorded_objective = _as_number(doc.get("objective"))
+    recorded_status = doc.get("status")
+    needed = [f for f in files if f["role"] in {"forms", "partners", "criteria", "mapping"}]
+    lost = [f for f in needed if f["status"] == "missing"]
+    if lost or not located.get("forms") or not located.get("partners"):
+        problems = [f"cannot re-run: {f['role']} file {f['path']} is missing" for f in lost]
+        if not lost:
+            problems.append(
+                "cannot re-run: the manifest does not record the form export and the partners file"
+            )
+        return VerifyReport(
+            path,
+            files,
+            None,
+            objective=(recorded_objective, None),
+            status=(recorded_status, None),
+            problems=problems,
+        )
+
+    options: Mapping[str, Any] = manifest.get("options") or {}
+    reviews = [_locate(str(p), bases) or Path(str(p)) for p in options.get("reviews") or ()]
+    try:
+        again = run(
+            located["forms"][0],
+            located["partners"][0],
+            criteria=criteria_file,
+            mapping=located["mapping"][0] if located.get("mapping") else None,
+            reviews=reviews,
+            locks=list(options.get("locks") or ()),
+            forbids=list(options.get("forbids") or ()),
+            keep=list(options.get("keep") or ()),
+            alternatives=0,  # alternatives do not change the pairs
+            solver=str(manifest.get("solver") or "cbc"),
+            time_limit=options.get("time_limit"),
+            strict=bool(options.get("strict")),
+            aggregate=str(options.get("aggregate") or "mean"),
+            progress=progress,
+        )
+    except MatchmakerError as exc:
+        return VerifyReport(
+            path,
+            files,
+            None,
+            objective=(recorded_objective, None),
+            status=(recorded_status, None),
+            problems=[f"the run fails now: {exc}"],
+        )
+
+    # Review sheets added to a recorded folder since the run are inputs too.
+    known = {p.resolve() for paths in located.values() for p in paths}
+    for entry in again.manifest.get("inputs") or ():
+        found = Path(str(entry.get("path")))
+        if entry.get("role") == "reviews" and found.resolve() not in known:
+            files.append(
+                {
+                    "role": "reviews",
+                    "path": str(found),
+                    "status": "new",
+                    "recorded": None,
+                    "now": entry.get("sha256"),
+                }
+            )
+    before = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p for p in recorded_pairs}
+    now = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p for p in again.pairs}
+    for p in again.candidates:
+        names.setdefault(str(p.get(CANDIDATE_ID)), p.get(MUNICIPALITY) or p.get(NAME_AS_WRITTEN))
+    return VerifyReport(
+        path,
+        files,
+        set(before) == set(now),
+        missing_pairs=[described(p) for k, p in before.items() if k not in now],
+        new_pairs=[described(p) for k, p in now.items() if k not in before],
+        objective=(recorded_objective, again.objective),
+        status=(recorded_status, again.status),
+    )

@@ -15,6 +15,7 @@ import math
 import re
 import tomllib
 import unicodedata
+import warnings
 import xml.parsers.expat
 import zipfile
 from collections import Counter
@@ -124,6 +125,8 @@ NAME_NOT_FLEMISH: Final = "name-not-flemish"
 NAME_LOW_CONFIDENCE: Final = "name-low-confidence"
 DUPLICATE: Final = "superseded"
 BAD_ID: Final = "bad-id"
+SKIPPED_ROWS: Final = "skipped-rows"
+ROW_SHAPE: Final = "row-shape"
 
 # An .xlsx is a zip archive; neither engine limits how far it may expand, so the declared sizes
 # in the central directory are checked before anything is parsed.
@@ -170,11 +173,16 @@ class FormMapping:
     sha256: str | None = None
 
     def field_for(self, header: str) -> str | None:
-        return _header_index(self).get(fold(header))
+        return _header_index(self).get(header_key(header))
+
+
+def header_key(header: str) -> str:
+    """Headers match without case, spaces, dash styles or a trailing '?' or ':'."""
+    return fold(header).rstrip(" ?:.")
 
 
 def _header_index(mapping: FormMapping) -> dict[str, str]:
-    return {fold(h): f for f, h in mapping.headers.items()}
+    return {header_key(h): f for f, h in mapping.headers.items()}
 
 
 def load_mapping(path: Path | str | None = None) -> FormMapping:
@@ -206,7 +214,7 @@ def load_mapping(path: Path | str | None = None) -> FormMapping:
         if fld in headers:
             raise fail(f"[columns] field {fld!r} is mapped twice ({headers[fld]!r} and {header!r})")
         headers[fld] = header
-    if len({fold(h) for h in headers.values()}) != len(headers):
+    if len({header_key(h) for h in headers.values()}) != len(headers):
         raise fail("[columns] has two headers that differ only in case or spaces")
     required = tuple(doc.get("required", {}).get("fields", ()))
     for fld in required:
@@ -302,6 +310,8 @@ def parse_multi(
 
 
 def _is_blank(value: object) -> bool:
+    if type(value) is str:
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -312,6 +322,8 @@ def _is_blank(value: object) -> bool:
 
 
 def _text(value: object) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
     if _is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -371,11 +383,14 @@ def _check_zip(path: Path) -> None:
             raise IntakeError(f"{path}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
         try:
             for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    _check_xml_prolog(path, archive, info)
+                _check_member(path, archive, info)
             types = defusedxml.ElementTree.fromstring(archive.read("[Content_Types].xml"))
         except zipfile.BadZipFile as exc:
             raise IntakeError(f"{path}: the workbook is truncated or damaged ({exc})") from None
+        except RuntimeError:  # zipfile's way of saying a member is encrypted
+            raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
+        except NotImplementedError as exc:
+            raise IntakeError(f"{path}: the workbook uses an unsupported compression ({exc})") from None
         except defusedxml.DefusedXmlException:
             raise IntakeError(f"{path}: refused: [Content_Types].xml declares XML entities") from None
         except defusedxml.ElementTree.ParseError as exc:
@@ -389,9 +404,14 @@ class _Prolog(Exception):
     pass
 
 
-def _check_xml_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuse any document type declaration: that is where entity-expansion attacks live. Only the
-    prolog is parsed, up to the first element, so the check costs nothing on a big sheet."""
+def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Decompress one member in chunks, so no engine ever meets a lie in the declared sizes:
+    zipfile stops at the declared size and checks the CRC at the end.
+
+    An XML member must not have a document type declaration, where entity-expansion attacks
+    live; only its prolog, up to the first element, goes through the parser.
+    """
+    in_prolog = info.filename.endswith((".xml", ".rels", ".vml"))
     parser = xml.parsers.expat.ParserCreate()
     found: list[str] = []
 
@@ -406,19 +426,20 @@ def _check_xml_prolog(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInf
     parser.EntityDeclHandler = doctype
     parser.StartElementHandler = element
     with archive.open(info) as stream:
-        try:
-            while chunk := stream.read(65536):
+        while chunk := stream.read(1 << 20):
+            if not in_prolog:
+                continue
+            try:
                 parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-        except _Prolog:
-            pass
-        except xml.parsers.expat.ExpatError as exc:
-            raise IntakeError(f"{path}: the workbook is damaged ({info.filename}: {exc})") from None
-    if found:
-        raise IntakeError(
-            f"{path}: refused: {info.filename} contains an XML document type declaration "
-            "(a possible entity-expansion attack)"
-        )
+            except _Prolog:
+                in_prolog = False
+            except xml.parsers.expat.ExpatError as exc:
+                raise IntakeError(f"{path}: the workbook is damaged ({info.filename}: {exc})") from None
+            if found:
+                raise IntakeError(
+                    f"{path}: refused: {info.filename} contains an XML document type declaration "
+                    "(a possible entity-expansion attack)"
+                )
 
 
 def _sniff(path: Path, head: bytes) -> str:
@@ -584,6 +605,8 @@ def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, 
             return None, UNANSWERED
         if isinstance(value, dt.datetime | dt.date):
             return pd.Timestamp(value), None
+        if isinstance(value, dt.time | dt.timedelta):
+            return None, UNREADABLE  # a time without a day
         if isinstance(value, int | float) and not isinstance(value, bool):
             # An Excel serial day number that lost its date format.
             if 20000 < value < 80000:
@@ -591,8 +614,13 @@ def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, 
             return None, UNREADABLE
         text = str(value).strip()
         iso = re.match(r"^\d{4}-\d{2}-\d{2}", text) is not None
+        if not re.search(r"\d{1,4}\D+\d{1,2}\D+\d{1,4}", text):
+            return None, UNREADABLE  # "10:30" or "gisteren": no day in it
         try:
-            stamp = pd.to_datetime(text, dayfirst=dayfirst and not iso)
+            with warnings.catch_warnings():
+                # "10/16/2023" with dayfirst: only one reading exists, pandas takes it and warns.
+                warnings.simplefilter("ignore")
+                stamp = pd.to_datetime(text, dayfirst=dayfirst and not iso)
         except (ValueError, OverflowError):
             return None, UNREADABLE
         if stamp is pd.NaT:
@@ -706,11 +734,21 @@ class IntakeResult:
 # --- the pipeline stage ---------------------------------------------------------------------------------
 
 
-def _header_row(path: Path, rows: list[list[object]]) -> int:
-    for i, row in enumerate(rows):
-        if any(not _is_blank(v) for v in row):
-            return i
-    raise IntakeError(f"{path}: the first sheet is empty (no header row, no submissions)")
+HEADER_SEARCH_ROWS: Final = 20
+
+
+def _header_row(path: Path, rows: list[list[object]], mapping: FormMapping) -> int:
+    """The header is the first row, unless a title sits above it: then the row, among the first
+    few, with the most known question headers."""
+    filled = [i for i, row in enumerate(rows) if any(not _is_blank(v) for v in row)]
+    if not filled:
+        raise IntakeError(f"{path}: the first sheet is empty (no header row, no submissions)")
+    best, best_count = filled[0], 0
+    for i in filled[:HEADER_SEARCH_ROWS]:
+        count = sum(1 for v in rows[i] if not _is_blank(v) and mapping.field_for(_display(v)))
+        if count > best_count:
+            best, best_count = i, count
+    return best
 
 
 def read_form(
@@ -724,7 +762,7 @@ def read_form(
     form_mapping = mapping if isinstance(mapping, FormMapping) else load_mapping(mapping)
     eligibility = eligibility or Eligibility()
     rows, digest = _read_rows(path)
-    start = _header_row(path, rows)
+    start = _header_row(path, rows, form_mapping)
     header = [_display(v) for v in rows[start]]
     body = rows[start + 1 :]
 
@@ -750,8 +788,13 @@ def read_form(
     blank_rows = len(body) - len(kept)
     if not kept:
         raise IntakeError(f"{path}: no submissions (only the header row)")
+    # A CSV row with more fields than the header has lost its quoting: its answers may be shifted.
+    long_rows = [i for i, r in enumerate(kept) if any(not _is_blank(v) for v in r[width:])]
+    kept = [r[:width] for r in kept]
 
     issues = _Issues()
+    if start > 0:
+        issues.add(None, None, None, f"{start} row(s) above the header row ignored", SKIPPED_ROWS)
     for fld, header_text in form_mapping.headers.items():
         if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
             issues.add(
@@ -760,7 +803,11 @@ def read_form(
 
     raw = pd.DataFrame(kept, columns=range(width), dtype=object)
     frame = _normalise(raw, positions, header, form_mapping, issues)
-    name_column = header_of(positions, header, s.NAME_AS_WRITTEN)
+    for i in long_rows:
+        sid = int(frame[s.SUBMISSION_ID].iloc[i])
+        problem = f"more cells than the {width} columns of the header; answers may be shifted"
+        issues.add(sid, None, None, problem, ROW_SHAPE)
+    name_column = _header_of(positions, header, s.NAME_AS_WRITTEN)
     frame = _resolve_names(frame, issues, name_column)
     frame = _deduplicate(frame, issues, name_column)
     frame = _decide_eligibility(frame, eligibility)
@@ -776,7 +823,7 @@ def read_form(
     )
 
 
-def header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str:
+def _header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str:
     return header[positions[fld]] if fld in positions else fld
 
 
@@ -798,7 +845,7 @@ def _normalise(
     ids = _assign_ids(
         column(s.SUBMISSION_ID),
         s.SUBMISSION_ID in positions,
-        header_of(positions, header, s.SUBMISSION_ID),
+        _header_of(positions, header, s.SUBMISSION_ID),
         issues,
     )
     out[s.SUBMISSION_ID] = ids
@@ -976,24 +1023,26 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
 
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
     reasons: list[list[str]] = [[] for _ in range(len(frame))]
-    for i, row in enumerate(frame.itertuples(index=False)):
-        record = row._asdict()
-        why = reasons[i]
-        by = record[s.SUPERSEDED_BY]
-        if by is not None and by is not pd.NA:
+    for why, by in zip(reasons, frame[s.SUPERSEDED_BY], strict=True):
+        if not pd.isna(by):
             why.append(f"superseded by submission {by}")
-        if eligibility.require_flemish:
-            method = record[s.RESOLUTION]
+    if eligibility.require_flemish:
+        columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_NOTE])
+        for why, method, refnis, note in zip(reasons, *columns, strict=True):
             if method == "not-flemish":
-                why.append(f"not a Flemish local government ({record[s.RESOLUTION_NOTE]})")
-            elif record[s.REFNIS] is None:
-                why.append(f"municipality not recognised ({record[s.RESOLUTION_NOTE]})")
-        for fld in eligibility.require:
-            value = record.get(fld)
-            label = COMMITMENT_LABELS.get(fld, fld)
-            if value is False:
+                why.append(f"not a Flemish local government ({note})")
+            elif refnis is None:
+                why.append(f"municipality not recognised ({note})")
+    for fld in eligibility.require:
+        if fld not in frame.columns:
+            raise CriteriaError(f"eligibility requires {fld!r}, which is not a field of the candidate record")
+        label = COMMITMENT_LABELS.get(fld, fld)
+        for why, value in zip(reasons, frame[fld], strict=True):
+            if value is True or value == "yes":
+                continue
+            if value is False or value == "no":
                 why.append(f"refuses a commitment: {label}")
-            elif value is None:
+            else:
                 why.append(f"commitment not confirmed: {label}")
     frame[s.REASONS] = _objects(reasons, frame.index)
     frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,8 @@ SOLVERS = ("cbc", "highs")
 LANGUAGE_NAMES = {"nl": "Dutch", "fr": "French", "en": "English"}
 # Forced re-solves for the explanations are batched into one model up to this many variables.
 BATCH_VARIABLES = 20_000
+# Above this many allowed pairs the value stage is solved first (see `lexsolve`).
+VALUE_FIRST_EDGES = 20_000
 
 
 @dataclass(frozen=True)
@@ -164,43 +166,68 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
-def _solver(name: str, time_limit: float | None) -> Any:
+def _solver(name: str, time_limit: float | None, mip: bool = True) -> Any:
     import pulp
     from pulp.apis.coin_api import PULP_CBC_CMD
 
     if name == "cbc":
         # COIN_CMD on the CBC binary bundled with pulp: PULP_CBC_CMD itself warns of its removal in 4.0.
         return pulp.COIN_CMD(
-            path=PULP_CBC_CMD.pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5
+            path=PULP_CBC_CMD.pulp_cbc_path, mip=mip, msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5
         )
-    return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5)
+    return pulp.HiGHS(mip=mip, msg=False, timeLimit=time_limit, gapRel=0, gapAbs=0.5)
+
+
+class _Ran(NamedTuple):
+    chosen: np.ndarray[Any, np.dtype[np.bool_]]
+    optimal: bool
+    reduced: np.ndarray[Any, Any] | None = None  # |reduced cost| per variable, from an LP solve
 
 
 def _run(
-    base: Any, x: Sequence[Any], objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None
-) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
+    base: Any,
+    x: Sequence[Any],
+    objective: Any,
+    extra: Sequence[Any],
+    solver: str,
+    time_limit: float | None,
+    relax: bool = False,
+) -> _Ran | None:
+    """Maximise `objective` over `base` plus `extra`; None when infeasible.
+
+    With `relax`, the LP relaxation is solved first: when its optimum is integral it is also the
+    integer optimum (the relaxation's bound is attained), which is the rule for the pairing model
+    (its constraint matrix is a network matrix); otherwise the integer program is solved.
+    """
     import pulp
 
     if not x:  # nothing to choose: CBC refuses an empty model
-        return np.zeros(0, dtype=bool), True
+        return _Ran(np.zeros(0, dtype=bool), True)
     prob = base.copy()
     for k, constraint in enumerate(extra):
         prob.addConstraint(constraint, f"extra_{k}")
     prob.setObjective(objective)
-    if solver == "highs":
-        with _quiet_stdout():
-            prob.solve(_solver(solver, time_limit))
-    else:
-        prob.solve(_solver(solver, time_limit))
-    if prob.status == pulp.LpStatusInfeasible:
-        return None
+    for mip in (False, True) if relax else (True,):
+        engine = _solver(solver, time_limit, mip)
+        if solver == "highs":
+            with _quiet_stdout():
+                prob.solve(engine)
+        else:
+            prob.solve(engine)
+        if prob.status == pulp.LpStatusInfeasible:
+            return None
+        if not mip and prob.status == pulp.LpStatusOptimal:
+            values = np.fromiter((v.varValue or 0.0 for v in x), dtype=float, count=len(x))
+            if np.all(np.abs(values - np.rint(values)) <= 1e-6):
+                reduced = np.fromiter((abs(v.dj or 0.0) for v in x), dtype=float, count=len(x))
+                return _Ran(values > 0.5, True, reduced)
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         raise MatchmakerError(
             f"the {solver} solver found no pairing"
             + (f" within the time limit of {time_limit:g} s" if time_limit else "")
         )
     chosen = np.fromiter(((v.varValue or 0.0) > 0.5 for v in x), dtype=bool, count=len(x))
-    return chosen, prob.sol_status == pulp.LpSolutionOptimal
+    return _Ran(chosen, prob.sol_status == pulp.LpSolutionOptimal)
 
 
 class PairingModel:
@@ -281,13 +308,14 @@ class PairingModel:
         return pulp.LpAffineExpression({self.x[e]: w for e, w in weights.items()})
 
     def run(
-        self, objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None
-    ) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
-        """Maximise `objective` under the base constraints plus `extra`: (chosen mask, optimal) or None."""
+        self, objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None, relax: bool = False
+    ) -> _Ran | None:
+        """Maximise `objective` under the base constraints plus `extra`; None when infeasible."""
         self.solves += 1
-        return _run(self.base, self.x, objective, extra, solver, time_limit)
+        return _run(self.base, self.x, objective, extra, solver, time_limit, relax)
 
-    def measure(self, chosen: np.ndarray[Any, np.dtype[np.bool_]], optimal: bool) -> Solution:
+    def measure(self, ran: _Ran) -> Solution:
+        chosen, optimal = ran.chosen, ran.optimal
         edges = np.flatnonzero(chosen)
         keep = set(self.instance.keep)
         return Solution(
@@ -297,6 +325,24 @@ class PairingModel:
             value=int(self.instance.edge_value[edges].sum()),
             optimal=optimal,
         )
+
+
+def _count_bound(inst: Instance) -> int:
+    """An upper bound on the slots any pairing fills: per country, per province, per side."""
+    partners = set(inst.edge_partner.tolist())
+    cands = set(inst.edge_cand.tolist())
+    by_country: dict[str, int] = {}
+    for p in partners:
+        by_country[inst.countries[p]] = by_country.get(inst.countries[p], 0) + 1
+    bound = sum(min(n, int(inst.quotas.get(c, 0))) for c, n in by_country.items())
+    if inst.max_per_province is not None:
+        by_province: dict[str | None, int] = {}
+        for c in cands:
+            by_province[inst.provinces[c]] = by_province.get(inst.provinces[c], 0) + 1
+        bound = min(
+            bound, sum(n if v is None else min(n, inst.max_per_province) for v, n in by_province.items())
+        )
+    return min(bound, len(partners), len(cands))
 
 
 def lexsolve(
@@ -309,26 +355,47 @@ def lexsolve(
     constraint, so no weighting mixes the goals. Ties are then settled exactly (see `_settle`).
     """
     inst = model.instance
-    got = model.run(model.count_expr, extra, solver, time_limit)
-    if got is None:
-        return None
-    sol = model.measure(*got)
+    # Without kept pairs or cuts the model is a network flow: LP relaxations are integral and their
+    # reduced costs can prove the optimum unique.
+    relax = not inst.keep and not extra
+    sol: Solution | None = None
+    got: _Ran | None = None
+    if relax and inst.n_edges > VALUE_FIRST_EDGES:
+        # Large models: values are positive, so the most valuable pairing usually fills every slot the
+        # bound allows; when it does, it is lexicographically optimal and the count stage is saved.
+        got = model.run(model.value_expr, extra, solver, time_limit, relax)
+        if got is None:
+            return None
+        sol = model.measure(got)
+        if sol.count != _count_bound(inst):
+            sol = got = None
+    if sol is None:
+        counted = model.run(model.count_expr, extra, solver, time_limit, relax)
+        if counted is None:
+            return None
+        sol = model.measure(counted)
     optimal = sol.optimal
     face = [*extra, model.at_least(model.count_expr, sol.count), model.at_most(model.count_expr, sol.count)]
     if inst.keep:
-        got = model.run(model.kept_expr, face, solver, time_limit)
-        if got is None:  # cannot happen: the count stage's solution satisfies the face
+        kept = model.run(model.kept_expr, face, solver, time_limit)
+        if kept is None:  # cannot happen: the count stage's solution satisfies the face
             return None
-        sol = model.measure(*got)
+        sol = model.measure(kept)
         optimal = optimal and sol.optimal
         face.append(model.at_least(model.kept_expr, sol.kept))
-    got = model.run(model.value_expr, face, solver, time_limit)
     if got is None:
-        return None
-    sol = model.measure(*got)
+        got = model.run(model.value_expr, face, solver, time_limit, relax)
+        if got is None:
+            return None
+        sol = model.measure(got)
     optimal = optimal and sol.optimal
     face.append(model.at_least(model.value_expr, sol.value))
-    settled = _settle(model, sol, face, solver, time_limit)
+    if got.reduced is not None and bool(np.all(got.reduced[~got.chosen] >= 0.5)):
+        # Every unused pair has a nonzero reduced cost in an optimal LP basis, so complementary
+        # slackness excludes it from every optimal pairing: the optimum is unique, nothing to settle.
+        # (The reduced costs of this network LP with integral values are integers: 0.5 separates.)
+        return Solution(sol.edges, sol.count, sol.kept, sol.value, optimal), face
+    settled = _settle(model, sol, face, solver, time_limit, relax)
     if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
         settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
     return Solution(
@@ -337,17 +404,28 @@ def lexsolve(
 
 
 def _settle(
-    model: PairingModel, sol: Solution, face: list[Any], solver: str, time_limit: float | None
+    model: PairingModel, sol: Solution, face: list[Any], solver: str, time_limit: float | None, relax: bool
 ) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
     Among the optimal pairings: first the lexicographically best selection in tie-break order
     (the earliest candidate that can be selected is), then for the selected candidates in that
     order the earliest partner in file order. Each step asks the solver only what the current
-    incumbent cannot answer, so an instance without ties costs two extra solves.
+    incumbent cannot answer, so an instance without ties costs one extra solve.
+
+    With `relax` (network model), every step is an LP over the optimal face, which is a face of an
+    integral polytope and so has integral vertices.
     """
     inst = model.instance
     optimal = sol.optimal
+
+    def run(objective: Any, constraints: list[Any]) -> _Ran | None:
+        return model.run(objective, constraints, solver, time_limit, relax)
+
+    # one solve settles the common case: no optimal pairing differs from the incumbent at all
+    got = run(model.weighted({e: -1 for e in sol.edges}), face)
+    if got is None or set(model.measure(got).edges) == set(sol.edges):
+        return sol
     cand_of = inst.edge_cand
     with_edges = sorted(set(cand_of.tolist()))
 
@@ -359,9 +437,9 @@ def _settle(
     outside = [c for c in with_edges if c not in selected(inc)]
     ties = False
     if outside and inc.count:
-        got = model.run(sum_expr(model, outside), face, solver, time_limit)
+        got = run(sum_expr(model, outside), face)
         if got is not None:
-            other = model.measure(*got)
+            other = model.measure(got)
             optimal = optimal and other.optimal
             ties = bool(selected(other) - selected(inc))
     if ties:
@@ -376,18 +454,18 @@ def _settle(
             rest = [d for d in with_edges[pos:] if d not in selected(inc)]
             # weights favour the earlier candidates, so one solve often settles c and finds a better incumbent
             weights = {d: len(rest) - k for k, d in enumerate(rest)}
-            got = model.run(sum_expr(model, rest, weights), face + fixes, solver, time_limit)
+            got = run(sum_expr(model, rest, weights), face + fixes)
             if got is None:
                 break
-            trial = model.measure(*got)
+            trial = model.measure(got)
             optimal = optimal and trial.optimal
             if not selected(trial) & set(rest):
                 break  # no later candidate can enter: the incumbent's selection is the answer
             if c not in selected(trial):
-                got = model.run(model.cand_expr[c], face + fixes, solver, time_limit)
+                got = run(model.cand_expr[c], face + fixes)
                 if got is None:
                     break
-                trial = model.measure(*got)
+                trial = model.measure(got)
                 optimal = optimal and trial.optimal
             if c in selected(trial):
                 inc = trial
@@ -398,9 +476,9 @@ def _settle(
     chosen = selected(inc)
     fixes = [model.at_least(model.cand_expr[c], 1) for c in sorted(chosen)]
     # the partners: unique unless a solution exists that moves some selected candidate elsewhere
-    got = model.run(model.weighted({e: -1 for e in inc.edges}), face + fixes, solver, time_limit)
+    got = run(model.weighted({e: -1 for e in inc.edges}), face + fixes)
     if got is not None:
-        other = model.measure(*got)
+        other = model.measure(got)
         optimal = optimal and other.optimal
         if set(other.edges) != set(inc.edges):
             taken: set[int] = set()
@@ -415,9 +493,9 @@ def _settle(
                 ]
                 if int(inst.edge_partner[mine]) != min(free):
                     weights = {e: n_partners - int(inst.edge_partner[e]) for e in edges_of[c]}
-                    got = model.run(model.weighted(weights), face + fixes, solver, time_limit)
+                    got = run(model.weighted(weights), face + fixes)
                     if got is not None:
-                        trial = model.measure(*got)
+                        trial = model.measure(got)
                         optimal = optimal and trial.optimal
                         inc = trial
                         mine = next(e for e in inc.edges if cand_of[e] == c)
@@ -488,13 +566,13 @@ def _forced_batch(
             merged.addConstraint(constraint, name)
     stacked = [v for block in blocks for v in block.x]
 
-    def run(objective: Any, extra: Sequence[Any]) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], bool] | None:
-        return _run(merged, stacked, objective, extra, solver, time_limit)
+    def run(objective: Any, extra: Sequence[Any]) -> _Ran | None:
+        return _run(merged, stacked, objective, extra, solver, time_limit, relax=not instance.keep)
 
     n = instance.n_edges
 
-    def part(chosen: np.ndarray[Any, np.dtype[np.bool_]], k: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
-        return chosen[k * n : (k + 1) * n]
+    def part(ran: _Ran, k: int) -> _Ran:
+        return _Ran(ran.chosen[k * n : (k + 1) * n], ran.optimal)
 
     # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
     # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
@@ -504,7 +582,7 @@ def _forced_batch(
     got = run(objective, [])
     if got is None:
         return {}
-    first = [blocks[k].measure(part(got[0], k), got[1]) for k in range(len(blocks))]
+    first = [blocks[k].measure(part(got, k)) for k in range(len(blocks))]
     result: dict[int, Forced] = {}
     live: list[int] = []
     for k, c in enumerate(cands):
@@ -525,7 +603,7 @@ def _forced_batch(
             return result
         still: list[int] = []
         for k in live:
-            m = blocks[k].measure(part(got[0], k), got[1])
+            m = blocks[k].measure(part(got, k))
             result[cands[k]] = Forced(cands[k], True, m.count, m.kept, None, m.edges)
             if m.kept >= best.kept:
                 still.append(k)
@@ -536,7 +614,7 @@ def _forced_batch(
         got = run(objective, extra)
         if got is not None:
             for k in live:
-                m = blocks[k].measure(part(got[0], k), got[1])
+                m = blocks[k].measure(part(got, k))
                 result[cands[k]] = Forced(cands[k], True, m.count, m.kept, m.value, m.edges)
     return result
 

@@ -198,6 +198,8 @@ def run(
             "strict": strict,
         },
         "platform": sys.platform,
+        # relative input paths are relative to this folder; verify looks there
+        "cwd": str(Path.cwd()),
     }
     result = replace(result, manifest=manifest, issues=list(intake.issues))
     if strict and result.unfilled:

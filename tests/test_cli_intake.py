@@ -24,7 +24,8 @@ def test_intake_prints_a_summary_and_writes_json(write_form: FormWriter, tmp_pat
     out = tmp_path / "intake.json"
     result = CliRunner().invoke(main, ["intake", str(form), "--json", str(out)])
     assert result.exit_code == 0, result.output
-    assert "4 submissions, 2 candidate municipalities, 1 eligible, 1 superseded, 1 blank rows dropped" in result.output
+    expected = "4 submissions, 2 candidate municipalities, 1 eligible, 1 superseded, 1 blank rows dropped"
+    assert expected in result.output
     assert "not-flemish 1" in result.output
     assert "name-not-flemish 1" in result.output
     assert "Merelbeke-Melle" in result.output
@@ -49,7 +50,10 @@ def test_intake_with_another_mapping(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     form = tmp_path / "short.csv"
-    form.write_text("Wie,Wanneer,Sessies,Bezoek,Tijd,Feedback\nTielt-Winge,1/12/2023 10:00,Ja,Ja,Ja,Ja\n")
+    form.write_text(
+        "Wie,Wanneer,Sessies,Bezoek,Tijd,Feedback\nTielt-Winge,1/12/2023 10:00,Ja,Ja,Ja,Ja\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["intake", str(form), "--mapping", str(mapping)])
     assert result.exit_code == 0, result.output
     assert "1 submissions, 1 candidate municipalities, 1 eligible" in result.output
@@ -80,7 +84,7 @@ def test_missing_file_and_bad_mapping_exit_2(tmp_path: Path, write_form: FormWri
     result = CliRunner().invoke(main, ["intake", str(tmp_path / "nowhere.xlsx")])
     assert result.exit_code == 2 and "file not found" in result.output
     bad = tmp_path / "bad.toml"
-    bad.write_text("version = 2\n")
+    bad.write_text("version = 2\n", encoding="utf-8")
     form = write_form([answers(1, "Gent")])
     result = CliRunner().invoke(main, ["intake", str(form), "--mapping", str(bad)])
     assert result.exit_code == 2 and "bad.toml" in result.output

@@ -16,12 +16,14 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from result_factory import HOSTILE_MOTIVATION, make_result
 
 from matchmaker import schema as s
+from matchmaker.cli import main
 from matchmaker.criteria import Criteria, PairingSettings
 from matchmaker.errors import OutputError
 from matchmaker.export import (
@@ -415,10 +417,10 @@ def test_numbers_are_numbers_with_formats(shortlist: Path) -> None:
     wb = openpyxl.load_workbook(shortlist)
     pairs = wb[SHEET_PAIRS]
     value = pairs.cell(row=2, column=7)
-    assert isinstance(value.value, float) and value.number_format == "0.0"
+    assert isinstance(value.value, float) and value.number_format == "0.0_)"
     assert isinstance(pairs.cell(row=2, column=2).value, int)  # NIS code: no "number stored as text"
     gap = wb[SHEET_ALTERNATIVES].cell(row=2, column=3)
-    assert gap.value == pytest.approx(0.0125) and gap.number_format == "0.0%"
+    assert gap.value == pytest.approx(0.0125) and gap.number_format == "0.0%_)"
     completed = wb[SHEET_INTAKE].cell(row=2, column=2)
     assert isinstance(completed.value, dt.datetime) and completed.number_format == "yyyy-mm-dd hh:mm"
 
@@ -549,3 +551,96 @@ def test_a_failing_workbook_leaves_the_previous_file_and_no_partial_one(tmp_path
         write_shortlist(broken, out)
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+# --- end to end: `matchmaker pair` on the sample data ----------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def _pair(folder: Path, *extra: str) -> Any:
+    args = ["pair", str(SAMPLE / "candidacies.xlsx"), "--partners", str(SAMPLE / "partners.csv")]
+    return CliRunner().invoke(main, [*args, "--reviews", str(SAMPLE / "reviews"), *extra])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[openpyxl.Workbook, dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("demo")
+    result = _pair(
+        folder, "--alternatives", "1", "--out", str(folder / "s.xlsx"), "--json", str(folder / "r.json")
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((folder / "r.json").read_text(encoding="utf-8"))
+    return openpyxl.load_workbook(folder / "s.xlsx"), doc
+
+
+def test_demo_workbook_matches_the_result_json(demo: tuple[openpyxl.Workbook, dict[str, Any]]) -> None:
+    wb, doc = demo
+    assert wb.sheetnames[:5] == [
+        SHEET_OVERVIEW,
+        SHEET_PAIRS,
+        SHEET_SHORTLIST,
+        SHEET_RESERVES,
+        SHEET_ALTERNATIVES,
+    ]
+    pairs = wb[SHEET_PAIRS]
+    shown = set(zip(map(str, column(pairs, "NIS-code")), column(pairs, "Partner"), strict=True))
+    assert shown == {(p["candidate_id"], p["partner"]) for p in doc["pairs"]}
+    eligible = [c for c in doc["candidates"] if c["eligible"]]
+    assert len(column(wb[SHEET_SHORTLIST], "Rang")) == len(eligible)
+    assert len(wb[SHEET_SHORTLIST]._charts) == 1
+    assert len(column(wb[SHEET_RESERVES], "Gemeente")) == len(doc["reserves"])
+    intake = wb[SHEET_INTAKE]
+    problems = column(intake, "Probleem of reden")
+    for issue in doc["issues"]:
+        assert issue["problem"] in problems
+    for cand in doc["candidates"]:
+        if not cand["eligible"]:
+            assert cand["submission_id"] in column(intake, "Inzending")
+
+
+def test_demo_workbook_keeps_hostile_text_inert_and_contacts_out(
+    demo: tuple[openpyxl.Workbook, dict[str, Any]],
+) -> None:
+    wb, doc = demo
+    texts = [c for c in all_cells(wb) if isinstance(c.value, str)]
+    formula_like = [c for c in texts if c.value[:1] in "=+-@"]
+    assert any(c.value.startswith("=HYPERLINK(") for c in formula_like)
+    assert all(c.data_type == "s" for c in formula_like)
+    joined = " ".join(c.value for c in texts)
+    for cand in doc["candidates"]:
+        for field in s.PERSONAL_FIELDS:
+            value = cand.get(field)
+            if isinstance(value, str) and len(value) > 3 and value != "anonymous":
+                assert value not in joined, (field, value)
+
+
+def test_demo_in_french_with_contacts(tmp_path: Path) -> None:
+    result = _pair(tmp_path, "--lang", "fr", "--include-contacts", "--out", str(tmp_path / "fr.xlsx"))
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(tmp_path / "fr.xlsx")
+    assert header(wb[SHEET_PAIRS])[:4] == ["Commune flamande", "Code INS", "Province", "Partenaire"]
+    assert "Personne de contact" in header(wb[SHEET_SHORTLIST])
+    assert "ines.desmet@gent.example" in column(wb[SHEET_SHORTLIST], "Courriel de contact")
+
+
+def test_pair_refuses_to_write_over_its_input(tmp_path: Path) -> None:
+    forms = tmp_path / "candidacies.xlsx"
+    forms.write_bytes((SAMPLE / "candidacies.xlsx").read_bytes())
+    args = ["pair", str(forms), "--partners", str(SAMPLE / "partners.csv"), "--out", str(forms)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "is also an input" in result.output
+    assert forms.read_bytes() == (SAMPLE / "candidacies.xlsx").read_bytes()
+    assert leftovers(tmp_path) == []
+
+
+def test_pair_into_a_missing_folder_is_exit_2_without_traceback(tmp_path: Path) -> None:
+    result = _pair(tmp_path, "--out", str(tmp_path / "no" / "s.xlsx"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder nobody can write to")
+def test_write_json_where_even_root_cannot_write_is_an_output_error() -> None:
+    with pytest.raises(OutputError, match=r"/proc/result\.json: cannot write"):
+        write_json({"a": 1}, Path("/proc/result.json"))

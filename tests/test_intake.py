@@ -105,6 +105,8 @@ def test_yes_no_answers_are_normalised(write_form: FormWriter) -> None:
         (" 5 ", 5, None),
         (3.0, 3, None),
         ("2/5", 2, None),
+        ("4 - groot", 4, None),
+        ("4-5", None, "unreadable-answer"),
         ("vier", None, "unreadable-answer"),
         (7, None, "unreadable-answer"),
         (3.5, None, "unreadable-answer"),
@@ -432,6 +434,67 @@ def test_headers_match_without_case_or_stray_spaces(write_form: FormWriter) -> N
     assert read_form(write_form([row], headers=sloppy)).candidates.loc[0, s.REFNIS] == "44021"
 
 
+def test_headers_match_across_dash_and_quote_styles(write_form: FormWriter) -> None:
+    from matchmaker.sample import HEADERS
+
+    time_q = "Engagement: tijdsinvestering januari 2024 - december 2025"
+    themes_q = "Welke thema's rond lokale welvaart spreken u aan?"
+    swap = {
+        time_q: time_q.replace(" - ", " – "),
+        themes_q: themes_q.replace("'", "’"),
+        RATING: RATING.rstrip("?"),
+    }
+    headers = [swap.get(h, h) for h in HEADERS]
+    row = answers(1, "Gent", themes="Innovatie;", commit=("Ja", "Ja", "Nee", "Ja"))
+    row = {swap.get(k, k): v for k, v in row.items()}
+    result = read_form(write_form([row], headers=headers))
+    assert by_id(result, 1)[s.COMMIT_TIME] is False
+    assert by_id(result, 1)[s.THEMES] == ["innovation"]
+    assert by_id(result, 1)[s.EQUAL_BASIS_RATING] == 4
+    assert result.issues == []
+
+
+def test_unambiguous_sloppiness_is_accepted_quietly(write_form: FormWriter) -> None:
+    row = answers(1, "Gent", languages="Engels, Frans", commit=("Ja.", "ja;", "JA", "Ja"))
+    result = read_form(write_form([row]))
+    assert by_id(result, 1)[s.LANGUAGES] == ["fr", "en"]
+    assert by_id(result, 1)[s.ELIGIBLE]
+    assert result.issues == []
+
+
+def test_a_time_without_a_day_is_not_a_completion_time(write_form: FormWriter) -> None:
+    result = read_form(write_form([answers(1, "Gent", completed=dt.time(10, 30))]))
+    assert pd.isna(by_id(result, 1)[s.COMPLETED])
+    assert [i["kind"] for i in result.issues if i["column"] == "Tijd van voltooien"] == ["unreadable-answer"]
+
+
+def test_a_title_above_the_header_row_is_skipped(tmp_path: Path) -> None:
+    from matchmaker.sample import HEADERS
+
+    row = answers(1, "Gent")
+    path = tmp_path / "titled.xlsx"
+    path.write_bytes(
+        _xlsx_bytes([["Kandidaturen SDG-partnerschappen"], [], list(HEADERS), [row[h] for h in HEADERS]])
+    )
+    result = read_form(path)
+    assert result.candidates.loc[0, s.REFNIS] == "44021"
+    assert [i["kind"] for i in result.issues] == ["skipped-rows"]
+
+
+def test_a_csv_row_with_too_many_cells_is_reported(tmp_path: Path) -> None:
+    mapping = tmp_path / "small.toml"
+    mapping.write_text(
+        "version = 1\n[columns]\n'Wie' = 'name_as_written'\n'Waarom' = 'motivation'\n", encoding="utf-8"
+    )
+    form = tmp_path / "shifted.csv"
+    form.write_text("Wie,Waarom\nGent,Om te leren\nZulte,Om te leren, en te delen\n", encoding="utf-8")
+    result = read_form(form, mapping=mapping)
+    assert list(result.candidates[s.MOTIVATION]) == ["Om te leren", "Om te leren"]
+    assert [(i["submission_id"], i["kind"]) for i in result.issues if i["kind"] == "row-shape"] == [
+        (2, "row-shape")
+    ]
+
+
 def test_a_missing_optional_column_is_reported_once(write_form: FormWriter) -> None:
     from matchmaker.sample import HEADERS
 
@@ -529,6 +592,16 @@ def _declare_huge(data: bytes) -> bytes:
     return data[: at + 24] + struct.pack("<I", 0xFFFFFF00) + data[at + 28 :]
 
 
+def _understate(data: bytes, member: str, size: int) -> bytes:
+    """Patch the central directory so `member` claims to expand to only `size` bytes."""
+    at = 0
+    while (at := data.index(b"PK\x01\x02", at + 1)) >= 0:
+        name_length = struct.unpack("<H", data[at + 28 : at + 30])[0]
+        if data[at + 46 : at + 46 + name_length].decode() == member:
+            return data[: at + 24] + struct.pack("<I", size) + data[at + 28 :]
+    raise AssertionError(member)
+
+
 def _real_bomb(write_form: FormWriter) -> bytes:
     filler = b"<!-- " + b"0" * (40 * 1024 * 1024) + b" -->"
     return _rewrite_zip(_valid_form(write_form), {"xl/padding.xml": filler})
@@ -590,6 +663,7 @@ def _bad_files(write_form: FormWriter, tmp_path: Path) -> dict[str, tuple[Path, 
             "document type declaration",
         ),
         "declared zip bomb": ("bomb.xlsx", _declare_huge(valid), "zip bomb"),
+        "understated size": ("liar.xlsx", _understate(valid, "xl/worksheets/sheet1.xml", 100), "damaged"),
         "real zip bomb": ("bomb2.xlsx", _real_bomb(write_form), "zip bomb"),
         "damaged sheet xml": (
             "broken.xlsx",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matchmaker import schema
 from matchmaker.reference import MERGERS, PREFIXES, flemish_municipalities, name_key, resolve
@@ -217,6 +219,23 @@ def test_conservative_fuzzy_matching_is_low_confidence() -> None:
 
 
 @pytest.mark.parametrize(
+    ("old", "refnis"),
+    [("Neerpelt", "72043"), ("Waarschoot", "44085"), ("Opglabbeek", "72042"), ("Puurs", "12041")],
+)
+def test_names_from_the_2019_mergers_resolve_too(old: str, refnis: str) -> None:
+    r = resolve(f"Gemeente {old}")
+    assert (r.refnis, r.method) == (refnis, "merged")
+    assert "2019-01-01" in r.note
+
+
+def test_a_fuzzy_match_never_changes_the_first_letter() -> None:
+    # One or two letters from "Aarschot" and "Glabbeek", but other places.
+    assert resolve("Vaarschot").refnis is None
+    assert resolve("Xglabbeek").refnis is None
+    assert resolve("Aarschott").refnis == "24001"
+
+
+@pytest.mark.parametrize(
     "written",
     ["", "   ", "Provincie Antwerpen", "Intercommunale Leiedal", "Gent en Merelbeke", "Vlaanderen"],
 )
@@ -242,3 +261,31 @@ def test_every_flemish_municipality_resolves_to_itself() -> None:
     for row in flemish_municipalities().itertuples():
         r = resolve(str(row.municipality))
         assert (r.refnis, r.method) == (row.refnis, "exact"), row.municipality
+
+
+FLEMISH = flemish_municipalities()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    index=st.integers(0, len(FLEMISH) - 1),
+    prefix=st.sampled_from(["", "Stad ", "Gemeente ", "lokaal bestuur ", "OCMW ", "Gemeentebestuur "]),
+    upper=st.booleans(),
+    spaces=st.sampled_from(["", " ", "  "]),
+)
+def test_any_flemish_name_with_a_prefix_resolves_to_itself(
+    index: int, prefix: str, upper: bool, spaces: str
+) -> None:
+    row = FLEMISH.iloc[index]
+    written = f"{spaces}{prefix}{row['municipality']}{spaces}"
+    r = resolve(written.upper() if upper else written)
+    assert r.refnis == row["refnis"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40))
+def test_resolve_never_fails_and_always_says_how(text: str) -> None:
+    r = resolve(text)
+    assert r.method in schema.RESOLUTIONS
+    assert (r.refnis is None) == (r.method in ("not-flemish", "unresolved"))
+    assert 0.0 <= r.score <= 1.0

@@ -1,0 +1,286 @@
+"""The committee's decisions: written into the shortlist workbook, read back, re-solved with."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from result_factory import make_result
+
+from matchmaker import schema as s
+from matchmaker.cli import main
+from matchmaker.criteria import Criteria, PairingSettings
+from matchmaker.errors import DecisionError
+from matchmaker.export import SHEET_PAIRS, SHEET_SHORTLIST, read_decisions, write_shortlist
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def decide(path: Path, sheet: str, edits: dict[str, dict[str, Any]], *, out: Path | None = None) -> Path:
+    """Write values into the rows of `sheet` named by municipality: {municipality: {header: value}}."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    headers = [c.value for c in ws[1]]
+    name_col = headers.index("Gemeente") + 1
+    done = set()
+    for i in range(2, ws.max_row + 1):
+        name = ws.cell(row=i, column=name_col).value
+        for header, value in edits.get(name, {}).items():
+            ws.cell(row=i, column=headers.index(header) + 1).value = value
+            done.add(name)
+    assert done == set(edits), f"rows not found: {set(edits) - done}"
+    target = out or path
+    wb.save(target)
+    return target
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    return write_shortlist(make_result(), tmp_path / "shortlist.xlsx")
+
+
+def test_an_untouched_workbook_keeps_every_pair_and_the_earlier_decisions(workbook: Path) -> None:
+    decisions = read_decisions(workbook)
+    pairs = {(p[s.CANDIDATE_ID], p[s.PARTNER]) for p in make_result().pairs}
+    assert set(decisions.previous) == pairs
+    # Gent - Karongi was locked before and is shown as "vast"; the refusal is carried over from Parameters
+    assert decisions.locks == (("44021", "Karongi"),)
+    assert decisions.forbids == (("46021", "Commune C (placeholder)"),)
+    assert decisions.excluded == ()
+    assert set(decisions.keep) == pairs
+
+
+def test_vast_weiger_and_exclusions_are_read_with_their_rows(workbook: Path) -> None:
+    decide(workbook, SHEET_PAIRS, {"Antwerpen": {"Beslissing": " Vast "}, "Leuven": {"Beslissing": "WEIGER"}})
+    decide(
+        workbook,
+        SHEET_SHORTLIST,
+        {"Brugge": {"Beslissing": "uitsluiten"}, "Vilvoorde": {"Koppelen aan": "Commune B (placeholder)"}},
+    )
+    decisions = read_decisions(workbook)
+    assert set(decisions.locks) == {
+        ("44021", "Karongi"),
+        ("11002", "Bugesera"),
+        ("23088", "Commune B (placeholder)"),
+    }
+    assert ("24062", "Gatsibo") in decisions.forbids
+    assert decisions.excluded == ("31005",)
+    # what is refused or excluded is not kept; the rest is
+    assert ("24062", "Gatsibo") not in decisions.keep
+    assert ("31005", "Nyanza") not in decisions.keep
+    assert ("11002", "Bugesera") in decisions.keep
+    # an excluded candidate is refused with every partner listed in the workbook
+    forbids = set(decisions.all_forbids())
+    partners = [p[s.PARTNER] for p in make_result().partners]
+    assert {("31005", p) for p in partners} <= forbids
+    assert decisions.source("lock", ("11002", "Bugesera")) == {"sheet": SHEET_PAIRS, "row": 3}
+    assert decisions.source("exclude", ("31005", "")) == {"sheet": SHEET_SHORTLIST, "row": 5}
+
+
+def test_english_and_french_words_are_understood(tmp_path: Path) -> None:
+    out = write_shortlist(make_result(), tmp_path / "en.xlsx", lang="en")
+    wb = openpyxl.load_workbook(out)
+    ws = wb[SHEET_PAIRS]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=3, column=headers.index("Decision") + 1).value = "keep"
+    ws.cell(row=4, column=headers.index("Decision") + 1).value = "refuser"
+    wb.save(out)
+    decisions = read_decisions(out)
+    assert ("11002", "Bugesera") in decisions.locks
+    assert ("24062", "Gatsibo") in decisions.forbids
+
+
+def test_two_locks_on_one_partner_name_both_rows(workbook: Path) -> None:
+    decide(workbook, SHEET_SHORTLIST, {"Vilvoorde": {"Koppelen aan": "Karongi"}})
+    with pytest.raises(DecisionError) as caught:
+        read_decisions(workbook)
+    message = str(caught.value)
+    assert "Karongi is kept with more than one candidate" in message
+    assert "Koppelingen row 2" in message and "Shortlist row 9" in message
+    assert str(workbook) in message
+
+
+def test_two_locks_for_one_candidate_name_both_rows(workbook: Path) -> None:
+    decide(workbook, SHEET_SHORTLIST, {"Gent": {"Koppelen aan": "Bugesera"}})
+    with pytest.raises(DecisionError, match=r"Gent is kept with more than one partner \(Karongi, Bugesera"):
+        read_decisions(workbook)
+
+
+def test_a_pair_both_kept_and_refused_is_a_contradiction(workbook: Path) -> None:
+    decide(workbook, SHEET_PAIRS, {"Antwerpen": {"Beslissing": "vast"}})
+    decide(workbook, SHEET_SHORTLIST, {"Antwerpen": {"Beslissing": "weiger", "Koppelen aan": "Bugesera"}})
+    with pytest.raises(DecisionError, match="Antwerpen – Bugesera is both kept and refused"):
+        read_decisions(workbook)
+
+
+def test_an_excluded_candidate_cannot_be_kept(workbook: Path) -> None:
+    decide(workbook, SHEET_SHORTLIST, {"Gent": {"Beslissing": "uitsluiten"}})
+    with pytest.raises(
+        DecisionError, match=r"Gent is both excluded and kept with Karongi \(Koppelingen row 2"
+    ):
+        read_decisions(workbook)
+
+
+def test_locks_beyond_a_quota_or_a_province_cap_are_refused(workbook: Path) -> None:
+    decide(workbook, SHEET_PAIRS, {"Antwerpen": {"Beslissing": "vast"}, "Mechelen": {"Beslissing": "vast"}})
+    tight_quota = Criteria(version=1, name="t", pairing=PairingSettings(quotas={"Rwanda": 1, "Benin": 4}))
+    with pytest.raises(DecisionError, match=r"2 pairs kept for Rwanda, but its quota is 1: Gent – Karongi"):
+        read_decisions(workbook, criteria=tight_quota)
+    one_per_province = Criteria(version=1, name="t", pairing=PairingSettings(max_per_province=1))
+    with pytest.raises(DecisionError, match=r"2 pairs kept in province Antwerpen, but at most 1") as caught:
+        read_decisions(workbook, criteria=one_per_province)
+    assert "Antwerpen – Bugesera (Koppelingen row 3)" in str(caught.value)
+    assert "Mechelen – Commune B (placeholder) (Koppelingen row 7)" in str(caught.value)
+    # within the default limits the same decisions are fine
+    assert len(read_decisions(workbook, criteria=Criteria(version=1, name="t")).locks) == 3
+
+
+def test_every_unclear_row_is_reported_at_once(workbook: Path) -> None:
+    decide(workbook, SHEET_PAIRS, {"Antwerpen": {"Beslissing": "misschien"}})
+    decide(
+        workbook,
+        SHEET_SHORTLIST,
+        {"Genk": {"Beslissing": "vast"}, "Aalst": {"Koppelen aan": "Atlantis"}},
+    )
+    with pytest.raises(DecisionError) as caught:
+        read_decisions(workbook)
+    message = str(caught.value)
+    assert "Koppelingen row 3: unknown decision 'misschien'; write 'vast' or 'weiger'" in message
+    assert "Shortlist row 11: 'vast' needs a partner in column 'Koppelen aan'" in message
+    assert "unknown partner 'Atlantis'" in message
+
+
+def test_files_that_are_not_shortlists_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(DecisionError, match="file not found"):
+        read_decisions(tmp_path / "none.xlsx")
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(DecisionError, match=r"notes\.xlsx: not a readable \.xlsx workbook"):
+        read_decisions(text)
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(DecisionError, match="no sheet 'Koppelingen'"):
+        read_decisions(other)
+
+
+def test_changes_name_the_decision_and_the_pair_replaced(workbook: Path) -> None:
+    decide(workbook, SHEET_PAIRS, {"Kortrijk": {"Beslissing": "weiger"}, "Antwerpen": {"Beslissing": "vast"}})
+    decisions = read_decisions(workbook)
+    before = make_result()
+    pairs = [dict(p) for p in before.pairs]
+    kortrijk = next(p for p in pairs if p[s.CANDIDATE_ID] == "34022")
+    kortrijk[s.CANDIDATE_ID] = "23088"  # Vilvoorde takes Commune C
+    after = dataclasses.replace(before, pairs=pairs)
+    changes = {(c[s.CANDIDATE_ID], c[s.PARTNER]): c for c in decisions.changes(after)}
+    removed = changes[("34022", "Commune C (placeholder)")]
+    assert removed["change"] == "removed" and removed["decision"] == "forbid"
+    assert removed["source"] == {"sheet": SHEET_PAIRS, "row": 8}
+    assert removed["related"] == [["23088", "Commune C (placeholder)"]]
+    added = changes[("23088", "Commune C (placeholder)")]
+    assert added["change"] == "added" and added["decision"] is None
+    assert added["related"] == [["34022", "Commune C (placeholder)"]]
+    assert changes[("11002", "Bugesera")]["change"] == "kept"
+    assert changes[("11002", "Bugesera")]["decision"] == "lock"
+    assert len(changes) == len(before.pairs) + 1
+
+
+# --- end to end, on the sample data ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def first_round(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("round")
+    for name in ("candidacies.xlsx", "partners.csv"):
+        shutil.copy(SAMPLE / name, folder / name)
+    shutil.copytree(SAMPLE / "reviews", folder / "reviews")
+    result = CliRunner().invoke(main, [*pair_args(folder), "--out", str(folder / "r1.xlsx")])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def pair_args(folder: Path) -> list[str]:
+    return [
+        "pair",
+        str(folder / "candidacies.xlsx"),
+        "--partners",
+        str(folder / "partners.csv"),
+        "--reviews",
+        str(folder / "reviews"),
+    ]
+
+
+def test_round_trip_re_solves_with_the_decisions_and_marks_the_changes(
+    first_round: Path, tmp_path: Path
+) -> None:
+    r1 = openpyxl.load_workbook(first_round / "r1.xlsx")[SHEET_PAIRS]
+    headers = [c.value for c in r1[1]]
+    rows = [dict(zip(headers, (c.value for c in row), strict=True)) for row in r1.iter_rows(min_row=2)]
+    keep, refuse = rows[0], rows[-1]
+    decided = decide(
+        first_round / "r1.xlsx",
+        SHEET_PAIRS,
+        {keep["Gemeente"]: {"Beslissing": "vast"}, refuse["Gemeente"]: {"Beslissing": "weiger"}},
+        out=tmp_path / "decided.xlsx",
+    )
+    args = [*pair_args(first_round), "--decisions", str(decided), "--out", str(tmp_path / "r2.xlsx")]
+    result = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r2.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    now = {(p["candidate_id"], p["partner"]) for p in doc["pairs"]}
+    assert (str(keep["NIS-code"]), keep["Partner"]) in now
+    assert (str(refuse["NIS-code"]), refuse["Partner"]) not in now
+    assert [str(keep["NIS-code"]), keep["Partner"]] in doc["constraints"]["locked"]
+    # as few other pairs as possible change: at most the refused pair and what replaces it
+    before = {(str(r["NIS-code"]), r["Partner"]) for r in rows}
+    assert len(before - now) <= 2
+    removed = [c for c in doc["changes"] if c["change"] == "removed"]
+    assert {"decision": "forbid", "source": {"sheet": SHEET_PAIRS, "row": len(rows) + 1}}.items() <= removed[
+        0
+    ].items()
+    # the new workbook shows the lock as "vast" and marks the change
+    r2 = openpyxl.load_workbook(tmp_path / "r2.xlsx")
+    pairs = r2[SHEET_PAIRS]
+    h2 = [c.value for c in pairs[1]]
+    marks = {row[0].value: row[h2.index("Wijziging")].value for row in pairs.iter_rows(min_row=2)}
+    decisions = {row[0].value: row[h2.index("Beslissing")].value for row in pairs.iter_rows(min_row=2)}
+    assert decisions[keep["Gemeente"]] == "vast"
+    assert marks[keep["Gemeente"]].startswith("behouden: beslissing 'vast' (Koppelingen rij 2)")
+    overview = " ".join(str(c.value) for row in r2["Overzicht"].iter_rows() for c in row if c.value)
+    assert f"vervallen: beslissing 'weiger' (Koppelingen rij {len(rows) + 1})" in overview
+    # a third round from the new workbook keeps the refusal: it is carried on the Parameters sheet
+    third = read_decisions(tmp_path / "r2.xlsx")
+    assert (str(refuse["NIS-code"]), refuse["Partner"]) in third.forbids
+
+
+def test_the_decisions_workbook_is_not_overwritten(first_round: Path) -> None:
+    target = first_round / "r1.xlsx"
+    before = target.read_bytes()
+    result = CliRunner().invoke(
+        main, [*pair_args(first_round), "--decisions", str(target), "--out", str(target)]
+    )
+    assert result.exit_code == 2
+    assert "is also an input" in result.output
+    assert target.read_bytes() == before
+
+
+def test_contradictory_decisions_stop_the_command_with_exit_2(first_round: Path, tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(first_round / "r1.xlsx")[SHEET_PAIRS]
+    first, second = ws.cell(row=2, column=1).value, ws.cell(row=3, column=1).value
+    partner = ws.cell(row=2, column=4).value
+    decided = decide(
+        first_round / "r1.xlsx", SHEET_PAIRS, {first: {"Beslissing": "vast"}}, out=tmp_path / "d.xlsx"
+    )
+    decided = decide(decided, SHEET_SHORTLIST, {second: {"Koppelen aan": partner}})
+    result = CliRunner().invoke(
+        main, [*pair_args(first_round), "--decisions", str(decided), "--out", str(tmp_path / "o.xlsx")]
+    )
+    assert result.exit_code == 2
+    assert f"{partner} is kept with more than one candidate" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.xlsx").exists()
