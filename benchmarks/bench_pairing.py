@@ -44,7 +44,8 @@ def end_to_end(repeat: int) -> None:
     print(f"sample pair command, best of {repeat}: {p:.2f} s (median {statistics.median(pair):.2f} s)")
     print(f"bare import of pandas, pulp, scipy, openpyxl: {b:.2f} s (median {statistics.median(bare):.2f} s)")
     print(
-        f"  ratio {p / b:.2f}x; target 1.5 x bare + 0.3 s = {target:.2f} s: {'met' if p <= target else 'MISSED'}"
+        f"  ratio {p / b:.2f}x; target 1.5 x bare + 0.3 s = {target:.2f} s:"
+        f" {'met' if p <= target else 'MISSED'}"
     )
 
 
@@ -81,7 +82,8 @@ def scale(n: int, m: int, solver: str) -> None:
     print(
         f"{n:,} candidates x {m} partners, {inst.n_edges:,} allowed pairs ({solver}): build {built:.2f} s,"
         f" solve {solved:.2f} s in {model.solves} solver calls, total {total:.2f} s"
-        f" ({'under' if total < 30 else 'OVER'} 30 s); {sol.count} pairs, {'optimal' if sol.optimal else 'feasible'}"
+        f" ({'under' if total < 30 else 'OVER'} 30 s); {sol.count} pairs,"
+        f" {'optimal' if sol.optimal else 'feasible'}"
     )
 
 

@@ -241,8 +241,8 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
 
 @main.command(
     "pair",
-    epilog="Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ \\\n"
-    "      --lock Gent=Karongi --out shortlist.xlsx --json result.json",
+    epilog="Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv "
+    "--reviews reviews/ \\\n      --lock Gent=Karongi --out shortlist.xlsx --json result.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(

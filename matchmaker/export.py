@@ -6,6 +6,7 @@ and `verify` re-runs a recorded result to show it still holds.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -31,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -268,7 +270,10 @@ _NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
 )
-_WRAP_AT: Final = 45  # wider text wraps instead of widening its column
+_WRAP_AT: Final = 45
+_CHART_MAX: Final = (
+    50  # candidates in the Shortlist bar chart  # wider text wraps instead of widening its column
+)
 
 
 @dataclass(frozen=True)
@@ -348,7 +353,10 @@ class _Book:
             return clean_text(_format_breakdown(value, self.lang), scrub_emails=self.scrub)
         return clean_text(value, scrub_emails=self.scrub)
 
-    def put(self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text") -> Cell:
+    def put(
+        self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text", *, styled: bool = True
+    ) -> Cell:
+        """Write one value; `styled=False` leaves the number format to the caller."""
         cell = ws.cell(row=row, column=col)
         written = self.value(value, kind)
         cell.value = written
@@ -358,7 +366,7 @@ class _Book:
             cell.data_type = "s"
             if written[:1] in {"=", "+", "-", "@"}:
                 cell.quotePrefix = True
-        elif kind in _FORMATS and written is not None:
+        elif styled and kind in _FORMATS and written is not None:
             cell.number_format = _FORMATS[kind]
         return cell
 
@@ -376,7 +384,7 @@ class _Book:
         widths = [_header_width(col.header) for col in cols]
         for i, values in enumerate(rows, start=2):
             for j, (col, value) in enumerate(zip(cols, values, strict=True), start=1):
-                cell = self.put(ws, i, j, value, col.kind)
+                cell = self.put(ws, i, j, value, col.kind, styled=False)
                 widths[j - 1] = max(widths[j - 1], _shown_length(cell.value, col.kind))
         last = 1 + len(rows)
         final: list[float] = []
@@ -388,13 +396,8 @@ class _Book:
             final.append(max(width, 6))
             wraps.append(wrap)
             ws.column_dimensions[get_column_letter(j)].width = final[-1]
-            alignment = _alignment(col.kind, wrap)
-            fill = _INPUT_FILL if col.kind == "input" else None
-            for i in range(2, last + 1):
-                cell = ws.cell(row=i, column=j)
-                cell.alignment = alignment
-                if fill is not None:
-                    cell.fill = fill
+            if last >= 2:
+                _style_column(ws, j, last, col.kind, wrap)
         _fit_row_heights(ws, 2, last, final, wraps)
         header_lines = max((_lines(col.header, w) for col, w in zip(cols, final, strict=True)), default=1)
         ws.row_dimensions[1].height = 15 * min(header_lines, 3) + 3
@@ -462,6 +465,26 @@ class _Book:
             if lines > 1:
                 ws.row_dimensions[row].height = 15 * min(lines, 27)
         return row + 2
+
+
+def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> None:
+    """Give column j's data cells one style; copying openpyxl's style array is far quicker than
+    setting a style on every cell, which matters for exports with thousands of rows."""
+    first = ws.cell(row=2, column=j)
+    quoted = bool(first.quotePrefix)
+    first.alignment = _alignment(kind, wrap)
+    if kind == "input":
+        first.fill = _INPUT_FILL
+    if kind in _FORMATS:
+        first.number_format = _FORMATS[kind]
+    template = copy.copy(first._style)
+    template.quotePrefix = 0
+    for i in range(2, last + 1):
+        cell = ws.cell(row=i, column=j)
+        quoted = bool(cell.quotePrefix) if i > 2 else quoted
+        cell._style = copy.copy(template)
+        if quoted:
+            cell._style.quotePrefix = 1
 
 
 def _missing(value: object) -> bool:
@@ -902,8 +925,8 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         _Col(t("refnis"), "id"),
         _Col(t("province")),
         _Col(t("preference")),
-        _Col(t("languages")),
-        _Col(t("themes")),
+        _Col(t("languages"), "long", 18),
+        _Col(t("themes"), "long", 24),
         _Col(t("score"), "num", 11),
         *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
         _Col(t("selected")),
@@ -966,28 +989,32 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = f"{t('chart_title')} ({t('chart_selected')})"
+    # A bar per candidate stays readable up to a few dozen; beyond that the chart shows the best.
+    shown = min(len(rows), _CHART_MAX)
+    top = f", {t('chart_top').format(n=shown)}" if shown < len(rows) else ""
+    chart.title = f"{t('chart_title')} ({t('chart_selected')}{top})"
     chart.legend = None
-    chart.add_data(Reference(ws, min_col=8, min_row=1, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=8, min_row=1, max_row=shown + 1), titles_from_data=True)
     series = chart.series[0]
     series.graphicalProperties.solidFill = "9DC3E6"
     series.graphicalProperties.line.noFill = True
-    for i, cand in enumerate(ranked):
+    for i, cand in enumerate(ranked[:shown]):
         if str(cand.get(CANDIDATE_ID)) in ctx.pair_of:
             point = DataPoint(idx=i)
             point.graphicalProperties.solidFill = _BLUE
             point.graphicalProperties.line.noFill = True
             series.dPt.append(point)
-    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=last))
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=shown + 1))
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
     chart.y_axis.numFmt = "0"
     chart.gapWidth = 40
-    chart.width = 18
-    chart.height = max(7.5, 0.55 * len(rows) + 2)
+    chart.width = 24
+    chart.height = max(7.5, 0.55 * shown + 2)
     ws.add_chart(chart, f"B{last + 3}")
+    ws.row_breaks.append(Break(id=last + 1))  # the chart prints on a page of its own
 
 
 def _sheet_motivation(book: _Book, ctx: _Context) -> None:

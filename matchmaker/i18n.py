@@ -97,6 +97,7 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
     "role_partners": ("Partners", "Partners", "Partenaires"),
     "role_reviews": ("Beoordeling", "Review", "Évaluation"),
     "role_mapping": ("Kolomindeling", "Column mapping", "Correspondance des colonnes"),
+    "chart_top": ("beste {n}", "top {n}", "{n} premiers"),
     "chart_selected": ("donker = geselecteerd", "dark = selected", "foncé = retenu"),
     "sha256": ("SHA-256", "SHA-256", "SHA-256"),
     "component": ("Onderdeel", "Component", "Composant"),

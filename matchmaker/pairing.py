@@ -244,8 +244,10 @@ class PairingModel:
         self.base = pulp.LpProblem("pairing" + suffix, pulp.LpMaximize)
         names: set[str] = set()
         self.x: list[pulp.LpVariable] = []
+        cand_names = [_name(c) for c in inst.candidates]
+        partner_names = [_name(p) for p in inst.partners]
         for c, p in zip(inst.edge_cand.tolist(), inst.edge_partner.tolist(), strict=True):
-            name = f"x_{_name(inst.candidates[c])}_{_name(inst.partners[p])}{suffix}"
+            name = f"x_{cand_names[c]}_{partner_names[p]}{suffix}"
             while name in names:  # two ids may sanitise alike
                 name += "_"
             names.add(name)
@@ -254,9 +256,7 @@ class PairingModel:
         by_partner: dict[int, dict[Any, float]] = {}
         by_country: dict[str, dict[Any, float]] = {}
         by_province: dict[str, dict[Any, float]] = {}
-        for e, var in enumerate(self.x):
-            c = int(inst.edge_cand[e])
-            p = int(inst.edge_partner[e])
+        for var, c, p in zip(self.x, inst.edge_cand.tolist(), inst.edge_partner.tolist(), strict=True):
             by_cand.setdefault(c, {})[var] = 1
             by_partner.setdefault(p, {})[var] = 1
             by_country.setdefault(inst.countries[p], {})[var] = 1
@@ -395,7 +395,32 @@ def lexsolve(
         # slackness excludes it from every optimal pairing: the optimum is unique, nothing to settle.
         # (The reduced costs of this network LP with integral values are integers: 0.5 separates.)
         return Solution(sol.edges, sol.count, sol.kept, sol.value, optimal), face
-    settled = _settle(model, sol, face, solver, time_limit, relax)
+    # Complementary slackness: an unused pair with a nonzero reduced cost in the optimal LP basis is
+    # in no optimal pairing, so the tie-break solves may leave it out (fixed at 0), which keeps them small.
+    unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
+    settle_face = face
+    if unused:
+        import pulp
+
+        dropped = {model.x[e] for e in unused}
+
+        def without(expr: Any) -> Any:
+            return pulp.LpAffineExpression({v: c for v, c in expr.items() if v not in dropped})
+
+        # the same face, stated over the pairs left in play: a fraction of the nonzeros to write
+        settle_face = [
+            *extra,
+            model.at_least(without(model.count_expr), sol.count),
+            model.at_most(without(model.count_expr), sol.count),
+            model.at_least(without(model.value_expr), sol.value),
+        ]
+    for e in unused:
+        model.x[e].upBound = 0
+    try:
+        settled = _settle(model, sol, settle_face, solver, time_limit, relax)
+    finally:
+        for e in unused:
+            model.x[e].upBound = 1
     if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
         settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
     return Solution(
@@ -1404,7 +1429,7 @@ def _unselected(
         tail = "not computed"
     elif forced is None:
         needed = None
-        tail = "the re-solve did not finish"
+        tail = "the score it needs was not computed (the solver stopped at its time limit)"
     elif not forced.includable or forced.count < best.count:
         needed = None
         cause = "slots" if cause == "outranked" else cause

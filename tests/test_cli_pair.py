@@ -38,20 +38,9 @@ def test_highs_gives_the_same_pairs(tmp_path: Path) -> None:
     docs = []
     for solver in ("cbc", "highs"):
         target = tmp_path / f"{solver}.json"
-        res = CliRunner().invoke(
-            main,
-            [
-                "pair",
-                FORMS,
-                "--partners",
-                PARTNERS,
-                "--solver",
-                solver,
-                "--out",
-                str(tmp_path / f"{solver}.xlsx"),
-            ]
-            + ["--json", str(target), "--time-limit", "60"],
-        )
+        args = ["pair", FORMS, "--partners", PARTNERS, "--solver", solver, "--time-limit", "60"]
+        args += ["--out", str(tmp_path / f"{solver}.xlsx"), "--json", str(target)]
+        res = CliRunner().invoke(main, args)
         assert res.exit_code == 0, res.output
         assert "Running HiGHS" not in res.output
         docs.append(json.loads(target.read_text(encoding="utf-8")))

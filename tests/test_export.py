@@ -393,6 +393,22 @@ def test_shortlist_has_a_bar_chart_of_the_scores_and_data_bars(shortlist: Path) 
     assert str(bars.sqref) == f"H2:H{ws.max_row}"
 
 
+def test_a_long_shortlist_charts_the_best_fifty(tmp_path: Path) -> None:
+    result = make_result()
+    base = [c for c in result.candidates if c[s.ELIGIBLE]]
+    many = [
+        {**base[k % len(base)], s.CANDIDATE_ID: str(20000 + k), s.RANK: k + 1, s.SCORE: 100.0 - k}
+        for k in range(60)
+    ]
+    out = write_shortlist(dataclasses.replace(result, candidates=many), tmp_path / "s.xlsx")
+    ws = openpyxl.load_workbook(out)[SHEET_SHORTLIST]
+    assert ws.max_row >= 61
+    chart = ws._charts[0]
+    assert chart.series[0].val.numRef.f == "'Shortlist'!$H$2:$H$51"
+    title = "".join(r.t for p in chart.title.tx.rich.p for r in p.r)
+    assert "beste 50" in title
+
+
 def test_every_table_sheet_has_a_frozen_styled_header_and_a_filter(shortlist: Path) -> None:
     wb = openpyxl.load_workbook(shortlist)
     for name in (

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from matchmaker import pairing
 from matchmaker import schema as s
 from matchmaker.criteria import Criteria, FitSettings, LanguageRule, PairingSettings
 from matchmaker.errors import DecisionError, InfeasibleError, MatchmakerError
@@ -404,6 +405,22 @@ def test_equals_brute_force(case: tuple[pd.DataFrame, pd.DataFrame, Criteria, li
     cands, parts, crit, forbids = case
     result = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
     check_invariants(result, cands, crit, forbids)
+    assert chosen(result) == brute_force(result, cands, crit)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_large_model_path_equals_brute_force(
+    case: tuple[pd.DataFrame, pd.DataFrame, Criteria, list[tuple[str, str]]],
+) -> None:
+    # large models solve the value stage first and prune by reduced costs; force that path here
+    cands, parts, crit, forbids = case
+    saved = pairing.VALUE_FIRST_EDGES
+    pairing.VALUE_FIRST_EDGES = 0
+    try:
+        result = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
+    finally:
+        pairing.VALUE_FIRST_EDGES = saved
     assert chosen(result) == brute_force(result, cands, crit)
 
 

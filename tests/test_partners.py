@@ -90,11 +90,11 @@ def test_all_problems_at_once(tmp_path: Path) -> None:
 def test_not_a_table(tmp_path: Path) -> None:
     binary = tmp_path / "partners.csv"
     binary.write_bytes(b"\x00\x01\x02\xff\xfe garbage")
-    with pytest.raises(IntakeError, match="neither UTF-8 CSV nor .xlsx"):
+    with pytest.raises(IntakeError, match=r"neither UTF-8 CSV nor \.xlsx"):
         read_partners(binary)
     broken = tmp_path / "partners.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    with pytest.raises(IntakeError, match="not a valid .xlsx"):
+    with pytest.raises(IntakeError, match=r"not a valid \.xlsx"):
         read_partners(broken)
     with pytest.raises(IntakeError, match="cannot read"):
         read_partners(tmp_path / "missing.csv")
