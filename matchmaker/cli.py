@@ -269,6 +269,13 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
     "--alternatives", default=0, show_default=True, type=click.IntRange(0), help="Next-best pairings to show."
 )
 @click.option(
+    "--distinct",
+    type=click.Choice(["pairs", "selection"]),
+    default="pairs",
+    show_default=True,
+    help="Alternatives differ in their pairs, or in the candidates they select.",
+)
+@click.option(
     "--solver",
     type=click.Choice(["cbc", "highs"]),
     default="cbc",
@@ -314,6 +321,7 @@ def pair_command(
     locks: tuple[str, ...],
     forbids: tuple[str, ...],
     alternatives: int,
+    distinct: str,
     solver: str,
     time_limit: float | None,
     strict: bool,
@@ -359,6 +367,7 @@ def pair_command(
         forbids=(*forbids, *(decisions.all_forbids() if decisions else ())),
         keep=decisions.keep if decisions else (),
         alternatives=alternatives,
+        distinct=distinct,
         solver=solver,
         time_limit=time_limit,
         strict=strict,

@@ -126,6 +126,10 @@ NAME_LOW_CONFIDENCE: Final = "name-low-confidence"
 DUPLICATE: Final = "superseded"
 BAD_ID: Final = "bad-id"
 SKIPPED_ROWS: Final = "skipped-rows"
+OTHER_SHEET: Final = "other-sheet"
+TIME_ORDER: Final = "time-order"
+SAME_TIME: Final = "same-completion-time"
+DATE_ORDER: Final = "date-order"
 ROW_SHAPE: Final = "row-shape"
 
 # An .xlsx is a zip archive; neither engine limits how far it may expand, so the declared sizes
@@ -142,6 +146,7 @@ _FORMULA_START: Final = ("=", "+", "@")
 _RATING_TEXT: Final = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*(?:/\s*\d+)?\s*(?:[-–:(]\s*[^\d\s].*)?$")
 
 
+_SERIAL_TEXT: Final = re.compile(r"^\d{5}(?:[.,]\d+)?$")
 _DASHES: Final = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "`": "'"})
 
 
@@ -171,9 +176,14 @@ class FormMapping:
     dayfirst: bool = True
     path: Path | None = None
     sha256: str | None = None
+    # header key -> field, built once: a wide export asks for thousands of headers
+    _index: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index.update(_header_index(self))
 
     def field_for(self, header: str) -> str | None:
-        return _header_index(self).get(header_key(header))
+        return self._index.get(header_key(header))
 
 
 def header_key(header: str) -> str:
@@ -451,7 +461,24 @@ def _sniff(path: Path, head: bytes) -> str:
     return "text"
 
 
-def _read_xlsx(path: Path, head: bytes) -> list[list[object]]:
+@dataclass(frozen=True)
+class _Sheet:
+    """One sheet of the export, read only when asked: a workbook may hold sheets nobody needs."""
+
+    name: str
+    visible: bool
+    load: Callable[[], list[list[object]]]
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    try:
+        first_line = head.decode("utf-8-sig").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        return False
+    return first_line.isprintable() and ("," in first_line or ";" in first_line)
+
+
+def _read_xlsx(path: Path, head: bytes) -> list[_Sheet]:
     kind = _sniff(path, head)
     if kind == "ole":
         raise IntakeError(
@@ -459,16 +486,36 @@ def _read_xlsx(path: Path, head: bytes) -> list[list[object]]:
             "remove the password and save it as .xlsx"
         )
     if kind != "zip":
-        hint = " (it looks like CSV text: name it .csv)" if b"," in head or b";" in head else ""
-        raise IntakeError(f"{path}: not an .xlsx workbook{hint}")
+        hint = "it looks like CSV text: name it .csv" if _looks_like_csv(head) else "not a zip archive"
+        raise IntakeError(f"{path}: not an .xlsx workbook ({hint})")
     _check_zip(path)
     try:
-        frame = pd.read_excel(path, sheet_name=0, header=None, engine="calamine", dtype=object)
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        metadata = [
+            (m.name, m.visible == python_calamine.SheetVisibleEnum.Visible) for m in workbook.sheets_metadata
+        ]
     except python_calamine.PasswordError:
         raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
     except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
         raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
-    return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+    if not metadata:
+        raise IntakeError(f"{path}: the workbook has no sheets")
+
+    def loader(index: int) -> Callable[[], list[list[object]]]:
+        def load() -> list[list[object]]:
+            try:
+                frame = pd.read_excel(path, sheet_name=index, header=None, engine="calamine", dtype=object)
+            except python_calamine.PasswordError:
+                raise IntakeError(
+                    f"{path}: the workbook is password-protected; remove the password"
+                ) from None
+            except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
+                raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
+            return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+
+        return load
+
+    return [_Sheet(name, visible, loader(i)) for i, (name, visible) in enumerate(metadata)]
 
 
 def _read_csv(path: Path, data: bytes) -> list[list[object]]:
@@ -498,7 +545,7 @@ def _read_csv(path: Path, data: bytes) -> list[list[object]]:
         raise IntakeError(f"{path}: not valid CSV ({exc})") from None
 
 
-def _read_rows(path: Path) -> tuple[list[list[object]], str]:
+def _read_rows(path: Path) -> tuple[list[_Sheet], str]:
     if not path.exists():
         raise IntakeError(f"{path}: file not found")
     if path.is_dir():
@@ -519,7 +566,8 @@ def _read_rows(path: Path) -> tuple[list[list[object]], str]:
     digest = hashlib.sha256(data).hexdigest()
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, data[:512]), digest
-    return _read_csv(path, data), digest
+    rows = _read_csv(path, data)
+    return [_Sheet(path.name, True, lambda: rows)], digest
 
 
 # --- normalising columns ------------------------------------------------------------------------------
@@ -607,12 +655,16 @@ def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, 
             return pd.Timestamp(value), None
         if isinstance(value, dt.time | dt.timedelta):
             return None, UNREADABLE  # a time without a day
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            # An Excel serial day number that lost its date format.
-            if 20000 < value < 80000:
-                return pd.Timestamp("1899-12-30") + pd.to_timedelta(float(value), unit="D"), None
-            return None, UNREADABLE
         text = str(value).strip()
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number or _SERIAL_TEXT.match(text):
+            # An Excel serial day number that lost its date format (or was stored as text). Its
+            # binary fraction misses whole seconds by a hair: the form records whole seconds.
+            serial = float(text.replace(",", "."))
+            if 20000 < serial < 80000:
+                stamp = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
+                return stamp.round("s"), None
+            return None, UNREADABLE
         iso = re.match(r"^\d{4}-\d{2}-\d{2}", text) is not None
         if not re.search(r"\d{1,4}\D+\d{1,2}\D+\d{1,4}", text):
             return None, UNREADABLE  # "10:30" or "gisteren": no day in it
@@ -737,18 +789,51 @@ class IntakeResult:
 HEADER_SEARCH_ROWS: Final = 20
 
 
-def _header_row(path: Path, rows: list[list[object]], mapping: FormMapping) -> int:
+def _header_row(rows: list[list[object]], mapping: FormMapping) -> tuple[int, set[str]] | None:
     """The header is the first row, unless a title sits above it: then the row, among the first
-    few, with the most known question headers."""
+    few, with the most known question headers. None for an empty sheet."""
     filled = [i for i, row in enumerate(rows) if any(not _is_blank(v) for v in row)]
     if not filled:
-        raise IntakeError(f"{path}: the first sheet is empty (no header row, no submissions)")
-    best, best_count = filled[0], 0
+        return None
+    best, best_fields = filled[0], set[str]()
     for i in filled[:HEADER_SEARCH_ROWS]:
-        count = sum(1 for v in rows[i] if not _is_blank(v) and mapping.field_for(_display(v)))
-        if count > best_count:
-            best, best_count = i, count
-    return best
+        fields = {f for v in rows[i] if not _is_blank(v) and (f := mapping.field_for(_display(v)))}
+        if len(fields) > len(best_fields):
+            best, best_fields = i, fields
+    return best, best_fields
+
+
+def _pick_sheet(
+    path: Path, sheets: list[_Sheet], mapping: FormMapping
+) -> tuple[list[list[object]], int, str | None]:
+    """The sheet with the answers: the first one, unless it is hidden, empty or holds no form
+    headers while a later sheet has them all (a list of options, a cover sheet before Form1).
+    Returns its rows, the header row, and a note on what was passed over."""
+    order = [sh for sh in sheets if sh.visible] + [sh for sh in sheets if not sh.visible]
+    passed: list[str] = []
+    first: tuple[_Sheet, list[list[object]], int] | None = None
+    for sheet in order:
+        rows = sheet.load()
+        found = _header_row(rows, mapping)
+        if found is None:
+            passed.append(f"{sheet.name!r} (empty)")
+            continue
+        start, fields = found
+        if all(f in fields for f in mapping.required):
+            note = None
+            if sheet is not sheets[0]:
+                hidden = [f"{sh.name!r} (hidden)" for sh in sheets if not sh.visible and sh is not sheet]
+                skipped = list(dict.fromkeys([*passed, *hidden])) or [f"{sheets[0].name!r}"]
+                note = f"answers read from sheet {sheet.name!r}; passed over: {', '.join(skipped)}"
+            return rows, start, note
+        if first is None:
+            first = (sheet, rows, start)
+        passed.append(f"{sheet.name!r} (no form answers)")
+    if first is None:
+        where = "the workbook" if len(sheets) > 1 else "the first sheet"
+        raise IntakeError(f"{path}: {where} is empty (no header row, no submissions)")
+    sheet, rows, start = first
+    return rows, start, None if len(sheets) == 1 else f"sheet {sheet.name!r}"
 
 
 def read_form(
@@ -761,8 +846,8 @@ def read_form(
     path = Path(path)
     form_mapping = mapping if isinstance(mapping, FormMapping) else load_mapping(mapping)
     eligibility = eligibility or Eligibility()
-    rows, digest = _read_rows(path)
-    start = _header_row(path, rows, form_mapping)
+    sheets, digest = _read_rows(path)
+    rows, start, sheet_note = _pick_sheet(path, sheets, form_mapping)
     header = [_display(v) for v in rows[start]]
     body = rows[start + 1 :]
 
@@ -780,7 +865,8 @@ def read_form(
     missing = [f for f in form_mapping.required if f not in positions]
     if missing:
         names = ", ".join(repr(form_mapping.headers[f]) for f in missing)
-        raise IntakeError(f"{path}: required column(s) missing: {names}")
+        where = f" ({sheet_note}; no sheet has them all)" if sheet_note else ""
+        raise IntakeError(f"{path}: required column(s) missing{where}: {names}")
 
     width = len(header)
     body = [list(r) + [None] * (width - len(r)) for r in body]
@@ -793,6 +879,8 @@ def read_form(
     kept = [r[:width] for r in kept]
 
     issues = _Issues()
+    if sheet_note is not None:
+        issues.add(None, None, None, sheet_note, OTHER_SHEET)
     if start > 0:
         issues.add(None, None, None, f"{start} row(s) above the header row ignored", SKIPPED_ROWS)
     for fld, header_text in form_mapping.headers.items():
@@ -808,6 +896,7 @@ def read_form(
         problem = f"more cells than the {width} columns of the header; answers may be shifted"
         issues.add(sid, None, None, problem, ROW_SHAPE)
     name_column = _header_of(positions, header, s.NAME_AS_WRITTEN)
+    _check_time_order(frame, issues, _header_of(positions, header, s.STARTED))
     frame = _resolve_names(frame, issues, name_column)
     frame = _deduplicate(frame, issues, name_column)
     frame = _decide_eligibility(frame, eligibility)
@@ -863,10 +952,16 @@ def _normalise(
             if problem is not None:
                 issues.add(sid, col, value, messages[problem], problem)
 
+    dayfirst = _day_order(
+        {header[positions[f]]: column(f) for f in DATETIME_FIELDS if f in positions},
+        ids,
+        mapping.dayfirst,
+        issues,
+    )
     for fld in DATETIME_FIELDS:
         read_column(
             fld,
-            _timestamp(mapping.dayfirst),
+            _timestamp(dayfirst),
             {UNANSWERED: "no date", UNREADABLE: "not a date and time; left empty"},
         )
 
@@ -926,6 +1021,46 @@ def _normalise(
     return frame
 
 
+_NUMERIC_DATE: Final = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def _day_order(columns: Mapping[str, list[object]], ids: list[int], dayfirst: bool, issues: _Issues) -> bool:
+    """Whether dates written as text put the day first. The mapping says what to expect; the
+    export itself may prove otherwise ("10/16/2023" only reads month first). When it proves
+    both orders, the dates that read either way are reported, not silently settled."""
+    proof: dict[bool, str] = {}
+    either: list[tuple[int, str, str]] = []
+    for column, values in columns.items():
+        for sid, value in zip(ids, values, strict=True):
+            if not isinstance(value, str) or (match := _NUMERIC_DATE.match(value)) is None:
+                continue
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12 >= second:
+                proof.setdefault(True, value.strip())
+            elif second > 12 >= first:
+                proof.setdefault(False, value.strip())
+            elif first != second and first <= 12 and second <= 12:
+                either.append((sid, column, value))
+    if len(proof) == 1:
+        order = next(iter(proof))
+        if order != dayfirst:
+            problem = (
+                f"dates are written {'day' if order else 'month'} first, as {proof[order]!r} shows; "
+                "all dates of the export are read so"
+            )
+            issues.add(None, ", ".join(columns), None, problem, DATE_ORDER)
+        return order
+    if len(proof) == 2:
+        reading = "day" if dayfirst else "month"
+        for sid, column, value in either:
+            problem = (
+                f"day and month could be swapped: the export writes both {proof[True]!r} and "
+                f"{proof[False]!r}; read {reading} first, please check"
+            )
+            issues.add(sid, column, value, problem, DATE_ORDER)
+    return dayfirst
+
+
 def _free_text(value: object) -> tuple[str | None, str | None]:
     text = _text(value)
     return text, FORMULA_TEXT if text is not None and text.startswith(_FORMULA_START) else None
@@ -971,6 +1106,23 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
     return result
 
 
+def _check_time_order(frame: pd.DataFrame, issues: _Issues, column: str) -> None:
+    """A submission started after it was completed has a wrong time, and the completion time
+    decides which submission of a municipality counts: a person should look."""
+    late = frame[s.STARTED].notna() & frame[s.COMPLETED].notna() & (frame[s.STARTED] > frame[s.COMPLETED])
+    for sid, started, completed in zip(
+        frame.loc[late, s.SUBMISSION_ID],
+        frame.loc[late, s.STARTED],
+        frame.loc[late, s.COMPLETED],
+        strict=True,
+    ):
+        problem = (
+            f"started ({started}) after it was completed ({completed}); one of the times is wrong, "
+            "and the completion time decides which submission of a municipality counts"
+        )
+        issues.add(int(sid), column, started, problem, TIME_ORDER)
+
+
 def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
     names = frame[s.NAME_AS_WRITTEN]
     found: dict[str, Resolution] = {n: resolve(n) for n in names.dropna().unique()}
@@ -1008,17 +1160,40 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         ),
         frame.index,
     )
-    for sid, name, by, municipality in zip(
+    by_id = frame.set_index(s.SUBMISSION_ID)
+    for sid, name, by, municipality, completed in zip(
         frame.loc[superseded, s.SUBMISSION_ID],
         frame.loc[superseded, s.NAME_AS_WRITTEN],
         frame.loc[superseded, s.SUPERSEDED_BY],
         frame.loc[superseded, s.MUNICIPALITY],
+        frame.loc[superseded, s.COMPLETED],
         strict=True,
     ):
-        issues.add(
-            int(sid), column, name, f"{municipality} submitted again: submission {by} counts", DUPLICATE
-        )
+        winner_name, winner_completed = by_id.at[by, s.NAME_AS_WRITTEN], by_id.at[by, s.COMPLETED]
+        own, other = _former(name, municipality), _former(winner_name, municipality)
+        if own != other:
+            # Before 1 January 2025 these were two local governments; the call allows one candidacy
+            # per municipality as it is now, so only one of them can count.
+            problem = (
+                f"{own} and {other} are one municipality since the merger, {municipality}: "
+                f"only one candidacy counts, the latest, submission {by} ({winner_name})"
+            )
+        else:
+            problem = f"{municipality} submitted again: submission {by} counts"
+        issues.add(int(sid), column, name, problem, DUPLICATE)
+        if not pd.isna(completed) and completed == winner_completed:
+            problem = (
+                f"completed at the same moment ({completed}) as submission {by} of {municipality}; "
+                f"the higher submission number, {by}, counts: please check"
+            )
+            issues.add(int(sid), column, name, problem, SAME_TIME)
     return frame
+
+
+def _former(name: object, municipality: str) -> str:
+    """The municipality a name meant before the mergers of 2025 ("Hoeselt"), else the current one."""
+    former = resolve(str(name)).former if name is not None else None
+    return former or municipality
 
 
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:

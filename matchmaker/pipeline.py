@@ -66,27 +66,30 @@ def resolve_pairs(
     from .intake import fold
 
     counting = candidates[candidates[s.SUPERSEDED_BY].isna()] if s.SUPERSEDED_BY in candidates else candidates
+    # a name from a superseded submission means the municipality's submission that counts
+    current = {
+        r: str(c)
+        for r, c in zip(counting[s.REFNIS], counting[s.CANDIDATE_ID], strict=True)
+        if isinstance(r, str) and r
+    }
     lookup: dict[str, str] = {}
     for frame in (candidates, counting):  # the counting rows win over superseded ones
         for _, row in frame.iterrows():
-            cid = str(row[s.CANDIDATE_ID])
+            row_id = current.get(str(row[s.REFNIS]), str(row[s.CANDIDATE_ID]))
             for key in (s.NAME_AS_WRITTEN, s.MUNICIPALITY, s.REFNIS, s.CANDIDATE_ID):
                 value = row.get(key)
                 if isinstance(value, str) and value.strip():
-                    lookup[fold(value)] = cid
+                    lookup[fold(value)] = row_id
     names = {fold(str(p)): str(p) for p in partners[s.PARTNER]}
     out: list[tuple[str, str]] = []
     for spec in specs:
         cand, partner = _split(spec, kind)
-        cid = lookup.get(fold(cand))
-        if cid is None:
-            try:
-                from .reference import resolve
+        cid: str | None = lookup.get(fold(cand))
+        if cid is None:  # an old or informal name: resolve it like intake does
+            from .reference import resolve
 
-                found = resolve(cand)
-                cid = lookup.get(fold(found.refnis)) if found.refnis else None
-            except ImportError:
-                cid = None
+            found = resolve(cand)
+            cid = lookup.get(fold(found.refnis)) if found.refnis else None
         if cid is None:
             raise DecisionError(f"{kind} {cand}={partner}: no candidate {cand!r} in the form export")
         name = names.get(fold(partner))
@@ -117,6 +120,7 @@ def run(
     forbids: Iterable[PairSpec] = (),
     keep: Iterable[PairSpec] = (),
     alternatives: int = 0,
+    distinct: str = "pairs",
     solver: str = "cbc",
     time_limit: float | None = None,
     strict: bool = False,
@@ -165,6 +169,7 @@ def run(
         forbids=forbid_pairs,
         keep=keep_pairs,
         alternatives=alternatives,
+        distinct=distinct,
         solver=solver,
         time_limit=time_limit,
     )
@@ -194,6 +199,7 @@ def run(
             "forbids": [f"{c}={p}" for c, p in forbid_pairs],
             "keep": [f"{c}={p}" for c, p in keep_pairs],
             "alternatives": alternatives,
+            "distinct": distinct,
             "time_limit": time_limit,
             "strict": strict,
         },

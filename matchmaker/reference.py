@@ -103,6 +103,31 @@ _PREFIX_TOKENS: Final = tuple(sorted((tuple(p.split()) for p in PREFIXES), key=l
 _POSTAL: Final = re.compile(r"(?<!\d)([1-9]\d{3})(?!\d)")
 _SAINT: Final = re.compile(r"\b(?:st|ste)\b\.?\s*-?\s*")
 _PROVINCE_WORDS: Final = ("provincie", "province")
+# A province written after the name ("Genk (Limburg)", "Tielt, West-Vl.") qualifies it; it is not a
+# second municipality, even where a Walloon municipality has the same name (Limburg/Limbourg).
+# Keys as name_key makes them; abbreviations as people write them.
+PROVINCE_QUALIFIERS: Final[dict[str, str]] = {
+    "antwerpen": "Antwerpen",
+    "antw": "Antwerpen",
+    "limburg": "Limburg",
+    "limb": "Limburg",
+    "oostvlaanderen": "Oost-Vlaanderen",
+    "oostvl": "Oost-Vlaanderen",
+    "ovl": "Oost-Vlaanderen",
+    "ovlaanderen": "Oost-Vlaanderen",
+    "westvlaanderen": "West-Vlaanderen",
+    "westvl": "West-Vlaanderen",
+    "wvl": "West-Vlaanderen",
+    "wvlaanderen": "West-Vlaanderen",
+    "vlaamsbrabant": "Vlaams-Brabant",
+    "vlaamsbr": "Vlaams-Brabant",
+    "vlbrabant": "Vlaams-Brabant",
+    "vlbr": "Vlaams-Brabant",
+    "vbr": "Vlaams-Brabant",
+}
+# Written alone, these name a province ("Limburg" is also the Walloon Limbourg, never meant here).
+_PROVINCE_NAMES: Final = frozenset({"limburg", "oostvlaanderen", "westvlaanderen", "vlaamsbrabant"})
+_PROVINCE_LEAD: Final = re.compile(r"^(?:de\s+)?(?:provincie|province|prov)\b\.?\s*")
 
 # A typo is accepted only this close to a known name: one edit up to 8 letters, two from 9 on, and
 # never for names shorter than 5 letters (too many neighbours).
@@ -120,6 +145,7 @@ class Resolution:
     score: float  # 1.0 certain ... 0.0 nothing found
     note: str = ""
     warning: str | None = None  # something a person should check, even though a municipality was found
+    former: str | None = None  # the municipality before a merger, when the name is a former one
 
     @property
     def flemish(self) -> bool:
@@ -134,6 +160,7 @@ class _Target:
     province: str | None
     method: str  # how the index key was made: exact, alias, merged
     note: str = ""
+    former: str | None = None  # the pre-merger municipality the key names
 
 
 def _fold(text: str) -> str:
@@ -204,7 +231,9 @@ def _index() -> dict[str, _Target]:
     for old, (new, day) in merged.items():
         target = by_name[new]
         note = f"{old} merged into {new} on {day}"
-        index[name_key(old)] = _Target(target.refnis, new, FLEMISH_REGION, target.province, "merged", note)
+        index[name_key(old)] = _Target(
+            target.refnis, new, FLEMISH_REGION, target.province, "merged", note, former=old
+        )
     return index
 
 
@@ -236,7 +265,7 @@ def _from_target(target: _Target, method: str, score: float, note: str) -> Resol
     if target.region != FLEMISH_REGION:
         where = REGION_NAMES.get(target.region, "outside Flanders")
         return Resolution(None, None, None, "not-flemish", score, f"{target.name} is in the {where}")
-    return Resolution(target.name, target.refnis, target.province, method, score, note)
+    return Resolution(target.name, target.refnis, target.province, method, score, note, former=target.former)
 
 
 def _postal_lookup(code: str) -> list[_Target]:
@@ -270,6 +299,16 @@ def _fuzzy(text: str) -> tuple[_Target, float] | None:
     return _index()[match], 1.0 - best / max(len(key), len(match))
 
 
+def _province_qualifier(part: str) -> str | None:
+    """The province a part of the name names ("Limburg", "prov. West-Vl."), "" for a bare
+    "provincie", None when the part is not about a province."""
+    folded = _fold(part)
+    without_lead = _PROVINCE_LEAD.sub("", folded)
+    if not without_lead.strip() and without_lead != folded:
+        return ""
+    return PROVINCE_QUALIFIERS.get(name_key(without_lead))
+
+
 def _segments(text: str) -> list[str]:
     """The name as written, then its parts: "Stad Gent - dienst internationale samenwerking"."""
     parts = [text]
@@ -292,13 +331,55 @@ def _resolve(raw: str) -> Resolution:
     if not folded:
         return _by_postal(raw, postal_codes)
     first = folded.split()[0]
+    province_only = Resolution(
+        None, None, None, "unresolved", 0.0, f"{raw!r} names a province, not a municipality"
+    )
     if first in _PROVINCE_WORDS:
+        return province_only
+    if raw.startswith("="):
+        # A formula's text may mention a name ("=HYPERLINK(..., "Gent")"); reading one out is a guess.
         return Resolution(
-            None, None, None, "unresolved", 0.0, f"{raw!r} names a province, not a municipality"
+            None, None, None, "unresolved", 0.0, f"{raw!r} is a spreadsheet formula, not a name"
         )
+    if name_key(folded) in _PROVINCE_NAMES:
+        return province_only
 
+    segments = _segments(without_postal)
+    qualifiers: set[str] = set()
+    if len(segments) > 2:
+        # The first part is the name; later parts may only say which province it is in.
+        names = segments[:2]
+        for part in segments[2:]:
+            province = _province_qualifier(part)
+            if province == "":
+                return province_only
+            if province is None:
+                names.append(part)
+            else:
+                qualifiers.add(province)
+        segments = names
+    resolution = _resolve_name(raw, without_postal, folded, postal_codes, segments)
+    return _check_province(resolution, qualifiers)
+
+
+def _check_province(resolution: Resolution, provinces: set[str]) -> Resolution:
+    """A name with a province beside it that is not the municipality's own is not guessed at:
+    "Tielt (Vlaams-Brabant)" may well be the Tielt in Tielt-Winge."""
+    if not provinces or resolution.refnis is None or resolution.province in provinces:
+        return resolution
+    written = " or ".join(sorted(provinces))
+    note = (
+        f"{resolution.municipality} is in {resolution.province}, but the name says {written}: "
+        "which municipality is meant?"
+    )
+    return Resolution(None, None, None, "unresolved", 0.0, note)
+
+
+def _resolve_name(
+    raw: str, without_postal: str, folded: str, postal_codes: list[str], segments: list[str]
+) -> Resolution:
     found: dict[str, tuple[_Target, str]] = {}
-    for segment in _segments(without_postal):
+    for segment in segments:
         for candidate in _strip_prefixes(_fold(segment)):
             target = _lookup(candidate)
             if target is not None:
@@ -321,7 +402,7 @@ def _resolve(raw: str) -> Resolution:
     if hit is None:
         # "Stad Oudenarde - dienst Noord-Zuid": a typo in one part; accepted only if one part fits.
         hits = {}
-        for segment in _segments(without_postal)[1:]:
+        for segment in segments[1:]:
             part = _fuzzy(_strip_prefixes(_fold(segment))[-1])
             if part is not None:
                 hits[part[0].refnis] = part
@@ -335,7 +416,14 @@ def _resolve(raw: str) -> Resolution:
         if target.method == "merged":
             note += f"; {target.note}"
         return Resolution(
-            target.name, target.refnis, target.province, "fuzzy", round(score, 3), note, warning=note
+            target.name,
+            target.refnis,
+            target.province,
+            "fuzzy",
+            round(score, 3),
+            note,
+            warning=note,
+            former=target.former,
         )
     return Resolution(None, None, None, "unresolved", 0.0, f"no Belgian municipality called {raw!r}")
 
@@ -353,20 +441,16 @@ def _by_postal(raw: str, codes: list[str]) -> Resolution:
 
 
 def _check_postal(resolution: Resolution, codes: list[str]) -> Resolution:
+    """A postal code of another municipality beside the name is not settled by a guess: "3390 Tielt"
+    is the Tielt in Tielt-Winge, "Gent 8700" may be a typo in either."""
     if not codes or resolution.refnis is None:
         return resolution
     owners = {t.refnis: t.name for code in codes for t in _postal_lookup(code)}
     if not owners or resolution.refnis in owners:
         return resolution
     others = ", ".join(sorted(owners.values()))
-    warning = f"postal code {', '.join(codes)} belongs to {others}, not {resolution.municipality}"
-    note = f"{resolution.note}; {warning}" if resolution.note else warning
-    return Resolution(
-        resolution.municipality,
-        resolution.refnis,
-        resolution.province,
-        resolution.method,
-        resolution.score,
-        note,
-        warning=warning,
+    note = (
+        f"the name says {resolution.municipality}, but postal code {', '.join(codes)} belongs to "
+        f"{others}: which municipality is meant?"
     )
+    return Resolution(None, None, None, "unresolved", 0.0, note)

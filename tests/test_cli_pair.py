@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -93,3 +95,13 @@ def test_help_ends_with_an_example() -> None:
         "--json",
     ):
         assert option in res.output
+
+
+def test_no_solver_banner_at_file_descriptor_level(tmp_path: Path) -> None:
+    # highspy prints from C to fd 1, past click's captured streams: only a real process shows it
+    args = [sys.executable, "-m", "matchmaker", "pair", FORMS, "--partners", PARTNERS, "--solver", "highs"]
+    args += ["--out", str(tmp_path / "s.xlsx"), "--json", str(tmp_path / "r.json")]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "HiGHS" not in done.stdout and "HiGHS" not in done.stderr
+    assert done.stdout.startswith("country")

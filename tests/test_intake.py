@@ -286,6 +286,31 @@ def test_on_equal_completion_times_the_higher_number_counts(write_form: FormWrit
     result = read_form(write_form([answers(8, "Gent", completed=t), answers(9, "Stad Gent", completed=t)]))
     assert by_id(result, 9)[s.CANDIDATE_ID] == "44021"
     assert by_id(result, 8)[s.SUPERSEDED_BY] == 9
+    # The tie is broken by the submission number, and said so: a person may know better.
+    ties = [i for i in result.issues if i["kind"] == "same-completion-time"]
+    assert [i["submission_id"] for i in ties] == [8]
+    assert "same moment" in ties[0]["problem"] and "9" in ties[0]["problem"]
+
+
+def test_a_start_after_the_completion_is_reported(write_form: FormWriter) -> None:
+    t = dt.datetime(2023, 11, 6, 11, 0)
+    row = answers(1, "Gent", completed=t)
+    row["Begintijd"] = t + dt.timedelta(hours=1)
+    result = read_form(write_form([row, answers(2, "Zulte")]))
+    found = [(i["submission_id"], i["column"], i["kind"]) for i in result.issues]
+    assert found == [(1, "Begintijd", "time-order")]
+    assert by_id(result, 1)[s.ELIGIBLE]
+
+
+def test_two_former_municipalities_of_one_merger_are_named_as_such(write_form: FormWriter) -> None:
+    rows = [answers(1, "Stad Bilzen"), answers(2, "Gemeente Hoeselt"), answers(3, "Gent"), answers(4, "Gent")]
+    result = read_form(write_form(rows))
+    assert by_id(result, 1)[s.SUPERSEDED_BY] == 2
+    merged = [i["problem"] for i in issues_of(result, 1) if i["kind"] == "superseded"]
+    assert merged and "Bilzen and Hoeselt are one municipality since the merger, Bilzen-Hoeselt" in merged[0]
+    assert "Gemeente Hoeselt" in merged[0]
+    again = [i["problem"] for i in issues_of(result, 3) if i["kind"] == "superseded"]
+    assert again == ["Gent submitted again: submission 4 counts"]
 
 
 def test_a_later_submission_that_refuses_still_counts(write_form: FormWriter) -> None:
@@ -462,6 +487,79 @@ def test_unambiguous_sloppiness_is_accepted_quietly(write_form: FormWriter) -> N
     assert result.issues == []
 
 
+def test_serial_dates_keep_whole_seconds_also_when_stored_as_text(write_form: FormWriter) -> None:
+    # 14:30 is 0.6041666... of a day: read back as 14:29:59.99999 without rounding.
+    rows = [
+        answers(1, "Gent", completed=45216.6041666667),
+        answers(2, "Zulte", completed="45216,5"),
+        answers(3, "Aalst", completed="45216.75"),
+    ]
+    result = read_form(write_form(rows))
+    completed = result.candidates.set_index(s.SUBMISSION_ID)[s.COMPLETED]
+    assert completed[1] == pd.Timestamp("2023-10-17 14:30:00")
+    assert completed[2] == pd.Timestamp("2023-10-17 12:00:00")
+    assert completed[3] == pd.Timestamp("2023-10-17 18:00:00")
+    assert result.to_json()["candidates"][0]["completed"] == "2023-10-17T14:30:00"
+    assert not [i for i in result.issues if i["column"] == "Tijd van voltooien"]
+
+
+def test_neen_is_no(write_form: FormWriter) -> None:
+    result = read_form(write_form([answers(1, "Gent", commit=("Ja", "Neen", "neen", "Ja"))]))
+    assert [by_id(result, 1)[c] for c in s.COMMITMENTS] == [True, False, False, True]
+    assert "refuses a commitment: one work visit and hosting one delegation" in by_id(result, 1)[s.REASONS]
+
+
+def _workbook_with_sheets(sheets: list[tuple[str, list[list[object]], bool]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows, hidden in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    book.active = next(i for i, (_, _, hidden) in enumerate(sheets) if not hidden)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("before", "passed"),
+    [
+        ([("Lijsten", [["Gent"], ["Aalst"]], True)], "'Lijsten' (hidden)"),
+        ([("Sheet1", [], False)], "'Sheet1' (empty)"),
+        (
+            [("Uitleg", [["Export van het formulier"], ["zie blad Form1"]], False)],
+            "'Uitleg' (no form answers)",
+        ),
+    ],
+)
+def test_the_answers_are_found_on_a_later_sheet(
+    tmp_path: Path, before: list[tuple[str, list[list[object]], bool]], passed: str
+) -> None:
+    from matchmaker.sample import HEADERS
+
+    form = [
+        list(HEADERS),
+        [answers(1, "Gent")[h] for h in HEADERS],
+        [answers(2, "Zulte")[h] for h in HEADERS],
+    ]
+    path = tmp_path / "sheets.xlsx"
+    path.write_bytes(_workbook_with_sheets([*before, ("Form1", form, False)]))
+    result = read_form(path)
+    assert list(result.candidates[s.REFNIS]) == ["44021", "44081"]
+    notes = [i["problem"] for i in result.issues if i["kind"] == "other-sheet"]
+    assert len(notes) == 1 and "'Form1'" in notes[0] and passed in notes[0]
+
+
+def test_a_workbook_of_empty_sheets_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty-sheets.xlsx"
+    path.write_bytes(_workbook_with_sheets([("Sheet1", [], False), ("Sheet2", [], False)]))
+    with pytest.raises(IntakeError, match="the workbook is empty"):
+        read_form(path)
+
+
 def test_a_time_without_a_day_is_not_a_completion_time(write_form: FormWriter) -> None:
     result = read_form(write_form([answers(1, "Gent", completed=dt.time(10, 30))]))
     assert pd.isna(by_id(result, 1)[s.COMPLETED])
@@ -622,6 +720,8 @@ def _bad_files(write_form: FormWriter, tmp_path: Path) -> dict[str, tuple[Path, 
             "not an .xlsx workbook",
         ),
         "csv text named xlsx": ("export.xlsx", b"Id,Naam\n1,Gent\n", "looks like CSV text"),
+        # Random bytes hold commas too; calling them CSV would send the user the wrong way.
+        "random bytes": ("noise.xlsx", bytes(range(256)) * 8, "(not a zip archive)"),
         "truncated zip": ("truncated.xlsx", valid[: len(valid) // 2], "truncated or damaged"),
         "encrypted (OLE)": (
             "locked.xlsx",
@@ -747,3 +847,91 @@ def test_a_utf8_csv_with_bom_and_semicolons_reads(write_form: FormWriter, tmp_pa
         assert by_id(result, 2)[s.COMPLETED] == pd.Timestamp("2023-10-01 12:00")
         assert len(result.candidates.columns) == len(CANDIDATE_COLUMNS)
     assert len(HEADERS) == 24
+
+
+# --- a messy export, end to end ---------------------------------------------------------------------
+
+# tests/data/messy-export.xlsx: a hidden options sheet first, the answers on "Antwoorden" in reversed
+# column order with trailing spaces in the headers and an extra column. Per submission, by hand:
+# (REFNIS or None, counts, eligible).
+MESSY_TRUTH: dict[int, tuple[str | None, bool, bool]] = {
+    1: (None, False, False),  # "Tielt (Vlaams-Brabant)": the Tielt in Tielt-Winge? not guessed
+    2: ("71016", True, True),  # "Stad Genk (Limburg)": Limburg is the province here
+    3: (None, False, False),  # "3390 Tielt": postal code of Tielt-Winge
+    4: ("37022", True, True),  # "Tielt (West-Vl.)", completed "45201,4" (serial as text)
+    5: ("73110", False, False),  # "Stad Bilzen", superseded by Hoeselt (one municipality now)
+    6: ("73110", True, True),
+    7: ("24062", False, False),  # same completion time as 8: the higher number counts
+    8: ("24062", True, True),
+    9: ("44081", True, True),  # started after it was completed: reported, still counts
+    10: ("33011", True, False),  # "Neen" to the work visit
+    11: (None, False, False),  # a formula naming Gent is not a name
+    12: (None, False, False),  # "Antwerpen (provincie)"
+    13: ("12025", True, True),  # completed as a serial number with a binary fraction
+}
+
+
+def test_a_messy_export_resolves_as_the_truth_table_says() -> None:
+    result = read_form(ROOT / "tests" / "data" / "messy-export.xlsx")
+    frame = result.candidates.set_index(s.SUBMISSION_ID)
+    assert sorted(frame.index) == sorted(MESSY_TRUTH)
+    for sid, (refnis, counts, eligible) in MESSY_TRUTH.items():
+        row = frame.loc[sid]
+        assert row[s.REFNIS] == refnis, sid
+        assert (row[s.CANDIDATE_ID] == refnis) is counts, sid
+        assert bool(row[s.ELIGIBLE]) is eligible, sid
+    assert frame.loc[4, s.COMPLETED] == pd.Timestamp("2023-10-02 09:36:00")
+    assert frame.loc[13, s.COMPLETED] == pd.Timestamp("2023-10-17 14:30:00")
+    kinds = {(i["submission_id"], i["kind"]) for i in result.issues}
+    assert {(None, "other-sheet"), (7, "same-completion-time"), (9, "time-order")} <= kinds
+    assert {(1, "name-unresolved"), (3, "name-unresolved"), (11, "name-unresolved")} <= kinds
+
+
+def test_a_very_wide_export_reads_quickly(write_form: FormWriter, tmp_path: Path) -> None:
+    # 10,000 unknown columns: each header is looked up once, not the whole mapping per header.
+    import csv as csv_module
+    import time
+
+    text = write_form([answers(1, "Gent"), answers(2, "Zulte")], name="form.csv").read_text(encoding="utf-8")
+    rows = list(csv_module.reader(io.StringIO(text)))
+    extra = [f"Extra vraag {i}" for i in range(10_000)]
+    wide = tmp_path / "wide.csv"
+    with wide.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(rows[0] + extra)
+        for row in rows[1:]:
+            writer.writerow(row + ["x"] * len(extra))
+    started = time.perf_counter()
+    result = read_form(wide)
+    assert time.perf_counter() - started < 5
+    assert list(result.candidates[s.REFNIS]) == ["44021", "44081"]
+
+
+def test_an_export_that_writes_dates_month_first_is_read_month_first(write_form: FormWriter) -> None:
+    # An export saved in a US locale: "10/16/2023" proves the order, so "11/10/2023" is 10 November
+    # (read day first it would be 11 October, before 16 October, and the wrong submission would count).
+    rows = [
+        answers(1, "Gent", completed="10/16/2023 2:32:10 PM"),
+        answers(2, "Stad Gent", completed="11/10/2023 9:00:00 AM"),
+        answers(3, "Zulte", completed="10/20/2023 8:00:00 AM"),
+    ]
+    result = read_form(write_form(rows))
+    completed = result.candidates.set_index(s.SUBMISSION_ID)[s.COMPLETED]
+    assert completed[1] == pd.Timestamp("2023-10-16 14:32:10")
+    assert completed[2] == pd.Timestamp("2023-11-10 09:00:00")
+    assert by_id(result, 1)[s.SUPERSEDED_BY] == 2
+    notes = [i["problem"] for i in result.issues if i["kind"] == "date-order"]
+    assert len(notes) == 1 and "month first" in notes[0]
+
+
+def test_dates_that_read_either_way_in_a_mixed_export_are_reported(write_form: FormWriter) -> None:
+    rows = [
+        answers(1, "Gent", completed="16/10/2023 14:32:10"),
+        answers(2, "Zulte", completed="10/17/2023 09:00:00"),
+        answers(3, "Aalst", completed="05/11/2023 09:00:00"),
+        answers(4, "Lier", completed="11/11/2023 09:00:00"),
+    ]
+    result = read_form(write_form(rows))
+    assert by_id(result, 3)[s.COMPLETED] == pd.Timestamp("2023-11-05 09:00:00")  # the mapping's day first
+    flagged = [(i["submission_id"], i["column"]) for i in result.issues if i["kind"] == "date-order"]
+    assert flagged == [(3, "Tijd van voltooien")]  # 11/11 reads the same either way

@@ -500,3 +500,52 @@ def test_locks_the_solver_cannot_honour() -> None:
     # two locks on one partner slip past no check in the core: the solver reports them infeasible
     both = Instance(**{**inst.__dict__, "locks": (0, 2)})
     assert lexsolve(PairingModel(both)) is None
+
+
+def test_alternatives_by_selection_change_who_is_in() -> None:
+    rows = [cand(str(k), 90 - k, pref="Rwanda", minutes=k) for k in range(5)]
+    parts = frame([partner(n, "Rwanda") for n in ("Karongi", "Bugesera", "Gatsibo")])
+    crit = criteria({"Rwanda": 3})
+    by_pairs = solve_pairing(frame(rows), parts, crit, alternatives=1)
+    # equal partners: the next-best set of pairs is a reshuffle of the same candidates, at no cost
+    assert by_pairs.alternatives[0]["gap_pct"] == 0.0
+    assert {p["candidate_id"] for p in by_pairs.alternatives[0]["pairs"]} == {"0", "1", "2"}
+    by_selection = solve_pairing(frame(rows), parts, crit, alternatives=2, distinct="selection")
+    # 0+1+2 is worth 90+89+88 + 3 x 10 = 297; next 0+1+3 (296); then 0+1+4 and 0+2+3 tie at 295 and
+    # the tie-break chain keeps the earlier candidate 1 in
+    assert by_selection.objective == 297.0
+    assert [{p["candidate_id"] for p in a["pairs"]} for a in by_selection.alternatives] == [
+        {"0", "1", "3"},
+        {"0", "1", "4"},
+    ]
+    assert [a["objective"] for a in by_selection.alternatives] == [296.0, 295.0]
+    with pytest.raises(MatchmakerError, match="distinct must be one of"):
+        solve_pairing(frame(rows), parts, crit, distinct="partners")
+
+
+def test_frames_for_analysts() -> None:
+    cands, parts = _four()
+    result = solve_pairing(cands, parts, criteria({"Rwanda": 2}))
+    pairs = result.to_frame()
+    assert list(pairs.columns) == [
+        "country",
+        "partner",
+        "candidate_id",
+        "municipality",
+        "province",
+        "value",
+        "score",
+        "preference",
+        "themes",
+        "language",
+    ]
+    assert pairs["candidate_id"].tolist() == ["1", "2"]
+    assert (pairs["value"] == pairs[["score", "preference", "themes", "language"]].sum(axis=1)).all()
+    why = result.explanations_frame()
+    assert why.set_index("candidate_id")["selected"].to_dict() == {
+        "1": True,
+        "2": True,
+        "3": False,
+        "4": False,
+    }
+    assert why.set_index("candidate_id")["score_needed"].to_dict()["3"] == pytest.approx(10.0)

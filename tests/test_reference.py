@@ -151,10 +151,74 @@ def test_postal_codes(written: str, refnis: str, method: str) -> None:
     assert (r.refnis, r.method) == (refnis, method)
 
 
-def test_a_postal_code_of_another_municipality_is_a_warning() -> None:
-    r = resolve("Gent 8700")
-    assert r.refnis == "44021"
-    assert r.warning is not None and "Tielt" in r.warning
+@pytest.mark.parametrize(
+    ("written", "named", "owner"),
+    [
+        ("Gent 8700", "Gent", "Tielt"),
+        ("3390 Tielt", "Tielt", "Tielt-Winge"),
+        ("8700 Tielt-Winge", "Tielt-Winge", "Tielt"),
+    ],
+)
+def test_a_postal_code_of_another_municipality_is_not_settled_by_a_guess(
+    written: str, named: str, owner: str
+) -> None:
+    # "3390 Tielt" is the Tielt inside Tielt-Winge: picking either side would be a guess.
+    r = resolve(written)
+    assert (r.refnis, r.method) == (None, "unresolved")
+    assert f"says {named}," in r.note and f"belongs to {owner}:" in r.note
+
+
+@pytest.mark.parametrize(
+    ("written", "refnis"),
+    [
+        ("Stad Genk (Limburg)", "71016"),
+        ("Gemeente Ham (Limburg)", "71071"),
+        ("Bree, Limburg", "72004"),
+        ("Genk - Limburg", "71016"),
+        ("Peer (prov. Limburg)", "72030"),
+        ("Tielt (West-Vl.)", "37022"),
+        ("Tielt (W.-Vl.)", "37022"),
+        ("Tielt-Winge (Vl.-Br.)", "24135"),
+        ("Stad Brugge (West-Vlaanderen)", "31005"),
+        ("Zulte (O-Vl)", "44081"),
+        ("Stad Antwerpen (Antwerpen)", "11002"),
+        ("Mol (Antw.)", "13025"),
+    ],
+)
+def test_a_province_after_the_name_only_qualifies_it(written: str, refnis: str) -> None:
+    # "Limburg" is also the Dutch name of the Walloon Limbourg: after a name it is the province.
+    assert resolve(written).refnis == refnis
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("Tielt (Vlaams-Brabant)", "Tielt is in West-Vlaanderen, but the name says Vlaams-Brabant"),
+        ("Aalst (Limburg)", "Aalst is in Oost-Vlaanderen, but the name says Limburg"),
+        ("Halle (Antwerpen)", "Halle is in Vlaams-Brabant, but the name says Antwerpen"),
+        ("Gentt (West-Vlaanderen)", "Gent is in Oost-Vlaanderen, but the name says West-Vlaanderen"),
+    ],
+)
+def test_a_province_that_contradicts_the_name_is_not_guessed(written: str, said: str) -> None:
+    # "Tielt (Vlaams-Brabant)" is the Tielt inside Tielt-Winge, never Tielt in West-Vlaanderen.
+    r = resolve(written)
+    assert (r.refnis, r.method) == (None, "unresolved")
+    assert said in r.note
+
+
+@pytest.mark.parametrize(
+    "written", ["Antwerpen (provincie)", "Limburg", "West-Vlaanderen", "Provincie Limburg"]
+)
+def test_a_province_is_not_a_municipality(written: str) -> None:
+    r = resolve(written)
+    assert (r.refnis, r.method) == (None, "unresolved")
+    assert "names a province" in r.note
+
+
+def test_a_formula_is_not_read_as_a_name() -> None:
+    r = resolve('=HYPERLINK("http://example.org","Gent")')
+    assert (r.refnis, r.method) == (None, "unresolved")
+    assert "formula" in r.note
 
 
 def test_a_postal_code_shared_by_two_municipalities_is_not_guessed() -> None:
