@@ -35,7 +35,10 @@ def handle_errors(func: F) -> F:
 
 
 @click.group(
-    epilog="Example:\n\n  matchmaker pair candidacies.xlsx --partners partners.csv --out shortlist.xlsx",
+    epilog=(
+        "Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ "
+        "--out shortlist.xlsx"
+    ),
 )
 @click.version_option(__version__, prog_name="matchmaker")
 def main() -> None:
@@ -156,8 +159,11 @@ def score_command(
         check_output(json_path, inputs)  # refuse a bad output path before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     reviews = None
+    review_lines: list[str] = []
     if review_paths:
-        reviews = read_reviews(list(review_paths), criteria, intake.candidates).aggregate(aggregate)  # type: ignore[arg-type]
+        read = read_reviews(list(review_paths), criteria, intake.candidates)
+        reviews = read.aggregate(aggregate)  # type: ignore[arg-type]
+        review_lines = read.summary()
     scores = score(intake.candidates, criteria, reviews)
     rows = ranking(intake.candidates, scores, top=top)
     click.echo(
@@ -174,6 +180,8 @@ def score_command(
             f"{row['rank']:>4}  {name:<28.28} {row['province'] or '':<16.16} "
             f"{row['score']:>7.2f}  {motivation:<10} {top_text}"
         )
+    for line in review_lines:
+        click.echo(line)
     for note in scores.notes:
         click.echo(f"note: {note}")
     if json_path is not None:

@@ -472,6 +472,14 @@ def write_sample(directory: Path) -> list[Path]:
     truth_path = directory / "truth.json"
     truth_path.write_text(json.dumps(truth(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(truth_path)
+    # The reviewers rate the eligible candidates of the export just written, so they follow it.
+    from .criteria import load_criteria
+    from .intake import read_form
+    from .reviews import make_sample_reviews
+
+    criteria = load_criteria()
+    candidates = read_form(written[0], eligibility=criteria.eligibility).candidates
+    written.extend(make_sample_reviews(candidates, criteria, directory / "reviews"))
     return written
 
 
