@@ -410,6 +410,23 @@ def _check_zip(path: Path) -> None:
             raise IntakeError(f"{path}: a zip archive (Office document?), but not an Excel workbook")
 
 
+def check_workbook_archive(path: Path) -> None:
+    """IntakeError unless `path` is an .xlsx archive that is safe to hand to a parser: a zip
+    (not encrypted, not an old .xls), within the size limits, without XML entity declarations.
+    Other readers of workbooks (reviewer sheets) use it before openpyxl sees the file."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise IntakeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    kind = _sniff(path, head)
+    if kind == "ole":
+        raise IntakeError(f"{path}: the workbook is password-protected (encrypted) or an old .xls file")
+    if kind != "zip":
+        raise IntakeError(f"{path}: not an .xlsx workbook (not a zip archive)")
+    _check_zip(path)
+
+
 class _Prolog(Exception):
     pass
 

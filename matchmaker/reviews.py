@@ -27,7 +27,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .criteria import Criteria, RubricItem
-from .errors import OutputError, ReviewError
+from .errors import IntakeError, OutputError, ReviewError
 from .export import atomic_path
 from .schema import (
     CANDIDATE_ID,
@@ -461,6 +461,14 @@ def _read_sheet(
     problems: list[ReviewProblem],
 ) -> _Sheet | None:
     low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
+    from .intake import check_workbook_archive
+
+    try:
+        # openpyxl would expand a zip bomb or parse a damaged archive before saying anything.
+        check_workbook_archive(path)
+    except IntakeError as exc:
+        problems.append(ReviewProblem(path, str(exc).removeprefix(f"{path}: ")))
+        return None
     try:
         wb = load_workbook(path, data_only=False)
     # A damaged or foreign file makes openpyxl fail in many ways; each means "not a workbook we can read".
@@ -470,9 +478,15 @@ def _read_sheet(
         )
         return None
     try:
-        if META_SHEET not in wb.sheetnames or REVIEW_SHEET not in wb.sheetnames:
+        if META_SHEET not in wb.sheetnames:
             problems.append(
                 ReviewProblem(path, "not a reviewer sheet made by `matchmaker review-sheet` (no _meta sheet)")
+            )
+            return None
+        if REVIEW_SHEET not in wb.sheetnames:
+            sheets = ", ".join(repr(n) for n in wb.sheetnames if n != META_SHEET)
+            problems.append(
+                ReviewProblem(path, f"no sheet {REVIEW_SHEET!r} (was it renamed? the sheets are {sheets})")
             )
             return None
         meta = _read_meta(wb[META_SHEET])
