@@ -307,7 +307,8 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
     type=click.Choice(["nl", "en", "fr"]),
     default="nl",
     show_default=True,
-    help="Language of the workbook's headers and labels.",
+    help="Language of the workbook: headers, labels and the explanations (the printed table and the "
+    "JSON stay in English).",
 )
 @click.option(
     "--include-contacts", is_flag=True, help="Put contact names and e-mail addresses in the workbook."

@@ -38,7 +38,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .criteria import Criteria, PairingSettings
 from .errors import DecisionError, MatchmakerError, OutputError, VerifyError
-from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
+from .i18n import (
+    CANDIDATE_DECISIONS,
+    LANGS,
+    PAIR_DECISIONS,
+    code_label,
+    decision_word,
+    in_languages,
+    join_words,
+    label,
+    number,
+    province_of,
+    sentence,
+)
 from .pairing import PairingResult
 from .schema import (
     BREAKDOWN,
@@ -270,17 +282,16 @@ _NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
 )
-_WRAP_AT: Final = 45
-_CHART_MAX: Final = (
-    50  # candidates in the Shortlist bar chart  # wider text wraps instead of widening its column
-)
+_WRAP_AT: Final = 45  # wider text wraps instead of widening its column
+_CHART_MAX: Final = 50  # candidates in the Shortlist bar chart
 
 
 @dataclass(frozen=True)
 class _Col:
     header: str
-    kind: str = "text"  # text | long | input | int | num | pct | money | date | id
+    kind: str = "text"  # text | long | input | flag | int | num | pct | money | date | id
     width: float | None = None
+    wrap_at: int = _WRAP_AT
 
 
 def _parse_datetime(value: object) -> dt.datetime | None:
@@ -390,9 +401,9 @@ class _Book:
         final: list[float] = []
         wraps: list[bool] = []
         for j, col in enumerate(cols, start=1):
-            wrap = col.kind == "long" or widths[j - 1] > _WRAP_AT
+            wrap = col.kind == "long" or widths[j - 1] > col.wrap_at
             pad = 3 if col.kind in _NUMERIC - {"id"} else 2  # room for the "_)" space after numbers
-            width = col.width if col.width is not None else min(widths[j - 1], _WRAP_AT) + pad
+            width = col.width if col.width is not None else min(widths[j - 1], col.wrap_at) + pad
             final.append(max(width, 6))
             wraps.append(wrap)
             ws.column_dimensions[get_column_letter(j)].width = final[-1]
@@ -413,7 +424,7 @@ class _Book:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         # A header over numbers is centred: right-aligned, it would run into the next header.
-        numeric = kind in _NUMERIC - {"id"}
+        numeric = kind in _NUMERIC - {"id"} or kind == "flag"
         cell.alignment = Alignment(
             horizontal="center" if numeric else None, vertical="center", wrap_text=True
         )
@@ -554,6 +565,8 @@ def _header_width(header: str) -> int:
 
 
 def _alignment(kind: str, wrap: bool = False, vertical: str = "top") -> Alignment:
+    if kind == "flag":  # ja / nee, centred: left-aligned it reads as part of the number before it
+        return Alignment(horizontal="center", vertical=vertical, wrap_text=wrap)
     if kind in _NUMERIC - {"id"}:
         return Alignment(horizontal="right", vertical=vertical, wrap_text=wrap)
     if kind in {"id", "date"}:
@@ -659,31 +672,260 @@ def _budget(ctx: _Context) -> int:
     return int(number) if number is not None else PairingSettings().budget_per_partnership
 
 
-def _change_text(change: Mapping[str, Any], ctx: _Context, lang: str) -> str:
-    """One change as a phrase: what happened to the pair, and the decision or pair behind it."""
-    text = label(str(change.get("change", "")), lang)
+def _change_text(change: Mapping[str, Any], ctx: _Context, lang: str, *, kind: bool = True) -> str:
+    """One change as a phrase: what happened to the pair (unless `kind` is off, for a table that
+    shows it in a column of its own), then the decision, the pairs involved, or why it is gone."""
+    parts: list[str] = []
     decision = change.get("decision")
     if decision:
         word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
-        text += f": {label('decision', lang).lower()} '{word}'"
+        part = f"{label('decision', lang).lower()} '{word}'"
         source = change.get("source")
         if isinstance(source, Mapping):
-            text += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
+            part += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
         elif source:
-            text += f" ({source})"
+            part += f" ({source})"
+        parts.append(part)
     related = [_pair_key(r) for r in change.get("related") or ()]
     if related:
         key = "instead_of" if change.get("change") == "added" else "replaced_by"
-        text += f"{';' if decision else ':'} {label(key, lang)} " + ", ".join(
-            f"{ctx.name(c)} – {p}" for c, p in related
-        )
-    reason = change.get("reason")
-    if reason and not decision and change.get("change") in {"removed", "dropped"} and reason != "new pair":
-        text += f" ({reason})"
-    return text
+        parts.append(f"{label(key, lang)} " + ", ".join(f"{ctx.name(c)} – {p}" for c, p in related))
+    reason = _gone_text(change, lang)
+    if reason and not decision and change.get("change") in {"removed", "dropped"}:
+        parts.append(reason)
+    body = sentence("list_separator", lang).join(parts)
+    if not kind:
+        return body
+    head = label(str(change.get("change", "")), lang)
+    return f"{head}{_colon(lang)} {body}" if body else head
 
 
 _DECISION_KINDS: Final = ("lock", "forbid", "exclude")
+
+
+def _colon(lang: str) -> str:
+    # French typography puts a space before the colon
+    return " :" if lang == "fr" else ":"
+
+
+# --- the pairing's explanations, worded in the workbook's language ---------------------------------
+# The result JSON keeps the engine's English sentences (`why`, `reason`) and the facts behind them;
+# the workbook writes its own sentence from those facts. A record without the facts (an older result
+# file) keeps its recorded sentence.
+
+
+def _points(value: object, lang: str) -> str:
+    number_ = _as_number(value)
+    return number(number_, lang) if number_ is not None else str(value)
+
+
+def _points_needed(value: float, lang: str) -> str:
+    # rounded up, so that "more than X" is always enough: 9.6666 -> "9,67"
+    return number(math.ceil(round(value * 100, 6)) / 100, lang)
+
+
+def _plain_number(value: object, lang: str) -> str:
+    number_ = _as_number(value)
+    if number_ is None:
+        return str(value)
+    return str(int(number_)) if number_ == int(number_) else number(number_, lang)
+
+
+def _obstacle_phrase(obstacle: Mapping[str, Any], lang: str) -> str | None:
+    kind = str(obstacle.get("kind"))
+    if f"ob_{kind}" not in _OBSTACLE_KINDS:
+        return None
+    country = code_label(str(obstacle.get(COUNTRY) or ""), lang)
+    fields: dict[str, Any] = {"country": country, "partner": obstacle.get(PARTNER) or ""}
+    if kind == "language":
+        fields["languages"] = in_languages([str(c) for c in obstacle.get("languages") or ()], lang)
+    elif kind == "preference":
+        fields["asked"] = code_label(str(obstacle.get("asked") or ""), lang)
+    elif kind == "below_min":
+        fields["value"] = _points(obstacle.get("value"), lang)
+        fields["minimum"] = _plain_number(obstacle.get("min_value"), lang)
+    return sentence(f"ob_{kind}", lang, **fields)
+
+
+_OBSTACLE_KINDS: Final = frozenset(
+    f"ob_{k}"
+    for k in (
+        "language",
+        "preference",
+        "no_slots",
+        "partner_not_eligible",
+        "forbidden",
+        "below_min",
+        "no_partner",
+    )
+)
+_NEEDS: Final = frozenset({"score", "tie", "slots", "kept", "time_limit", "not_computed"})
+
+
+def _names(people: Iterable[object], ctx: _Context) -> list[str]:
+    out = []
+    for person in people:
+        if isinstance(person, Mapping):
+            out.append(str(person.get(MUNICIPALITY) or ctx.name(person.get(CANDIDATE_ID))))
+        else:
+            out.append(ctx.name(person))
+    return out
+
+
+def _why_text(explanation: Mapping[str, Any], ctx: _Context, lang: str) -> str | None:
+    """One short sentence or two: selected with whom, or the main reason not and what would change it."""
+    recorded = explanation.get("why")
+    fallback = str(recorded) if recorded else None
+    cause = explanation.get("cause")
+    country = code_label(str(explanation.get(COUNTRY) or ""), lang)
+    if cause in {"selected", "locked"}:
+        if explanation.get("value") is None or not explanation.get(PARTNER):
+            return fallback
+        value = _points(explanation.get("value"), lang)
+        where = sentence("in_country", lang, country=country)
+        return sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+    head = sentence("not_selected", lang)
+    if cause == "no_pair":
+        obstacles = explanation.get("obstacles")
+        if not isinstance(obstacles, list):
+            return fallback
+        phrases = [p for o in obstacles if isinstance(o, Mapping) and (p := _obstacle_phrase(o, lang))]
+        phrases = list(dict.fromkeys(phrases))
+        body = (
+            sentence("no_pair", lang, obstacles=sentence("list_separator", lang).join(phrases))
+            if phrases
+            else sentence("no_pair_bare", lang)
+        )
+        return f"{head} {body}"
+    need = explanation.get("need")
+    if need not in _NEEDS:
+        return fallback
+    taken = explanation.get("province_taken_by") or []
+    rivals = [r for r in explanation.get("outranked_by") or () if isinstance(r, Mapping)]
+    if cause == "province_cap" and taken and explanation.get(PROVINCE):
+        first = sentence(
+            "province_cap",
+            lang,
+            n=len(taken),
+            province_of=province_of(str(explanation.get(PROVINCE)), lang),
+            names=", ".join(_names(taken, ctx)),
+        )
+        text = f"{head} {first}"
+    elif rivals:
+        lowest = min(rivals, key=lambda r: _as_number(r.get("value")) or 0.0)
+        countries = [str(c) for c in explanation.get("countries") or ()] or [str(lowest.get(COUNTRY))]
+        names = [code_label(c, lang) for c in countries]
+        # "au Rwanda et au Bénin" repeats the preposition; "in Rwanda en Benin" does not
+        where = (
+            join_words([sentence("in_country", lang, country=c) for c in names], lang)
+            if lang == "fr"
+            else sentence("in_country", lang, country=join_words(names, lang))
+        )
+        first = sentence(
+            "outranked",
+            lang,
+            value=_points(explanation.get("best_value"), lang),
+            where=where,
+            lowest=_names([lowest], ctx)[0],
+            lowest_value=_points(lowest.get("value"), lang),
+        )
+        text = f"{head} {first}"
+    else:
+        text = sentence("not_selected_bare", lang)
+    needed = _as_number(explanation.get("score_needed"))
+    displaced = _names(explanation.get("displaces") or (), ctx)
+    if need == "score" and needed is not None:
+        points = _points_needed(needed, lang)
+        tail = (
+            sentence("need_score", lang, points=points, names=join_words(displaced, lang))
+            if displaced
+            else sentence("need_score_free", lang, points=points)
+        )
+    elif need in {"tie", "slots", "kept", "time_limit"}:
+        tail = sentence(f"need_{need}", lang)
+    else:
+        tail = ""
+    return f"{text} {tail}".strip()
+
+
+def _unfilled_text(gap: Mapping[str, Any], lang: str) -> str:
+    """Why slots stay open in one country, from the facts the pairing records."""
+    recorded = str(gap.get("reason") or "")
+    cause = gap.get("cause")
+    country = code_label(str(gap.get(COUNTRY) or ""), lang)
+    filled, quota = gap.get("filled"), gap.get("quota")
+    if cause not in {"few_partners", "no_partners", "few_candidates", "blocked"} or filled is None:
+        return recorded
+    head = sentence("unfilled_head", lang, filled=filled, quota=quota)
+
+    def count(key: str) -> int:
+        return int(_as_number(gap.get(key)) or 0)
+
+    if cause == "few_partners":
+        body = sentence("few_partners", lang, n=count("eligible_partners"), country=country)
+        if count("ineligible_partners"):
+            body += sentence("more_not_eligible", lang, n=count("ineligible_partners"))
+    elif cause == "no_partners":
+        body = sentence("no_partners", lang, country=country)
+    else:
+        codes = [str(c) for c in gap.get("languages") or ()]
+        languages = in_languages(codes, lang) if codes else ""
+        n = count("candidates")
+
+        def speaking(k: int) -> str:
+            return sentence("speaking", lang, n=k, languages=languages) if codes else ""
+
+        if cause == "few_candidates":
+            body = sentence("few_candidates", lang, n=n, country=country, speaking=speaking(n))
+            excluded = count("language_ok") - n
+            wrong = count("accepting") - count("language_ok")
+            if excluded > 0:
+                body += sentence("more_excluded", lang, n=excluded)
+            elif codes and wrong > 0:
+                body += sentence("more_wrong_language", lang, n=wrong, country=country, languages=languages)
+        else:
+            body = sentence("blocked", lang, n=n, country=country, speaking=speaking(n))
+            if count("elsewhere"):
+                body += sentence("elsewhere", lang, n=count("elsewhere"))
+            if count("capped"):
+                provinces = [code_label(str(p), lang) for p in gap.get("capped_provinces") or ()]
+                body += sentence(
+                    "capped",
+                    lang,
+                    n=count("capped"),
+                    cap=gap.get("max_per_province"),
+                    provinces=", ".join(provinces),
+                )
+            if not count("elsewhere") and not count("capped"):
+                body += sentence("no_room", lang)
+    return head + body + "."
+
+
+def _gone_text(change: Mapping[str, Any], lang: str) -> str | None:
+    """Why a pair of the previous shortlist could not stay, in `lang`."""
+    cause = change.get("cause")
+    obstacle = change.get("obstacle")
+    if isinstance(obstacle, Mapping):
+        phrase = _obstacle_phrase(obstacle, lang)
+        if phrase:
+            return phrase
+    if cause in {"more_slots", "not_candidate", "no_partner", "locked"}:
+        return sentence(f"gone_{cause}", lang, partner=change.get(PARTNER) or "")
+    reason = change.get("reason")
+    return str(reason) if reason and reason != "new pair" else None
+
+
+def _partner_reason(reason: object, lang: str) -> str:
+    text = str(reason)
+    if text == _LINKED_REASON:
+        return sentence("partner_linked", lang)
+    slots = re.fullmatch(r"no slots for (.+)", text)
+    if slots:
+        return sentence("ob_no_slots", lang, country=code_label(slots.group(1), lang))
+    return text
+
+
+_LINKED_REASON: Final = "has a city link with a Flemish local government"
 
 
 def _sheet_overview(book: _Book, ctx: _Context) -> None:
@@ -695,13 +937,14 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
     row = book.title(ws, 1, f"{t('shortlist')} – {name}" if name else t("title"), _TITLE_FONT)
     created = _parse_datetime(result.manifest.get("created"))
     stamp = created.strftime("%Y-%m-%d %H:%M") if created else ""
-    row = book.note(ws, row, f"{stamp}  ·  {t('status')}: {t(str(result.status))}".strip(" ·"))
+    status = f"{t('status')}{_colon(book.lang)} {t(str(result.status))}"
+    row = book.note(ws, row, f"{stamp}  ·  {status}".strip(" ·"))
     row += 1
 
     row = book.title(ws, row, t("slots"))
     reasons: dict[str, list[str]] = {}
     for gap in result.unfilled:
-        reasons.setdefault(str(gap.get(COUNTRY)), []).append(str(gap.get("reason") or ""))
+        reasons.setdefault(str(gap.get(COUNTRY)), []).append(_unfilled_text(gap, book.lang))
     slot_rows: list[list[object]] = []
     for country in ctx.countries:
         quota = ctx.quotas.get(country)
@@ -769,7 +1012,7 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
                     ctx.name(c.get(CANDIDATE_ID)),
                     c.get(PARTNER),
                     code_label(str(c.get(COUNTRY) or ""), book.lang),
-                    _change_text(c, ctx, book.lang),
+                    _change_text(c, ctx, book.lang, kind=False),
                 ]
                 for c in changes
             ],
@@ -807,13 +1050,13 @@ def _sheet_pairs(book: _Book, ctx: _Context) -> None:
         _Col(t("municipality")),
         _Col(t("refnis"), "id"),
         _Col(t("province")),
-        _Col(t("partner")),
+        _Col(t("partner"), wrap_at=22),
         _Col(t("country")),
-        _Col(t("region")),
+        _Col(t("region"), wrap_at=20),
         _Col(t("value"), "num"),
         *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
-        _Col(t("decision"), "input", 13),
-        _Col(t("note"), "input", 30),
+        _Col(t("decision"), "input", 12),
+        _Col(t("note"), "input", 20),
     ]
     if result.changes:
         cols.append(_Col(t("change"), "long", 40))
@@ -830,7 +1073,7 @@ def _sheet_pairs(book: _Book, ctx: _Context) -> None:
         row: list[object] = [
             ctx.name(cid),
             cid,
-            cand.get(PROVINCE),
+            _province(cand.get(PROVINCE), lang),
             pair.get(PARTNER),
             code_label(str(pair.get(COUNTRY) or partner.get(COUNTRY) or ""), lang),
             partner.get(REGION),
@@ -905,6 +1148,11 @@ def _ranked(ctx: _Context) -> list[dict[str, Any]]:
     return sorted(eligible, key=key)
 
 
+def _province(value: object, lang: str) -> object:
+    """A Flemish province by its name in `lang` (Oost-Vlaanderen, East Flanders, Flandre-Orientale)."""
+    return code_label(value, lang) if isinstance(value, str) else value
+
+
 def _preference(value: object, lang: str) -> str | None:
     if value is None:
         return None
@@ -925,13 +1173,13 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         _Col(t("refnis"), "id"),
         _Col(t("province")),
         _Col(t("preference")),
-        _Col(t("languages"), "long", 18),
-        _Col(t("themes"), "long", 24),
+        _Col(t("languages"), "long", 16),
+        _Col(t("themes"), "long", 22),
         _Col(t("score"), "num", 11),
         *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
-        _Col(t("selected")),
-        _Col(t("partner")),
-        _Col(t("why"), "long", 48),
+        _Col(t("selected"), "flag"),
+        _Col(t("partner"), wrap_at=22),
+        _Col(t("why"), "long", 44),
         _Col(t("score_needed"), "num"),
         _Col(t("decision"), "input", 13),
         _Col(t("pair_with"), "input", 16),
@@ -950,7 +1198,7 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
                 cand.get(RANK),
                 ctx.name(cid),
                 cand.get(CANDIDATE_ID),
-                cand.get(PROVINCE),
+                _province(cand.get(PROVINCE), lang),
                 _preference(cand.get(COUNTRY_PREFERENCE), lang),
                 cand.get(LANGUAGES),
                 cand.get(THEMES),
@@ -958,7 +1206,7 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
                 *(breakdown.get(k) for k in components),
                 selected,
                 pair.get(PARTNER) if pair else None,
-                explanation.get("why"),
+                _why_text(explanation, ctx, lang),
                 None if selected else explanation.get("score_needed"),
                 None,
                 None,
@@ -1024,7 +1272,7 @@ def _sheet_motivation(book: _Book, ctx: _Context) -> None:
     cols = [
         _Col(t("rank"), "int"),
         _Col(t("municipality")),
-        _Col(t("selected")),
+        _Col(t("selected"), "flag"),
         _Col(t("motivation_text"), "long", 80),
         _Col(t("projects"), "long", 55),
     ]
@@ -1051,6 +1299,7 @@ def _sheet_reserves(book: _Book, ctx: _Context) -> None:
         _Col(t("refnis"), "id"),
         _Col(t("province")),
         _Col(t("score"), "num"),
+        _Col(t("value"), "num"),
         _Col(t("why"), "long", 60),
         _Col(t("score_needed"), "num"),
     ]
@@ -1068,15 +1317,16 @@ def _sheet_reserves(book: _Book, ctx: _Context) -> None:
                 reserve.get(RANK),
                 ctx.name(cid),
                 cand.get(CANDIDATE_ID),
-                cand.get(PROVINCE),
+                _province(cand.get(PROVINCE), lang),
                 cand.get(SCORE),
-                explanation.get("why"),
+                reserve.get("value"),  # the best pair in that country: what the ranking follows
+                _why_text(explanation, ctx, lang),
                 explanation.get("score_needed"),
             ]
         )
     last = book.table(ws, cols, rows, freeze="D")
     if rows:
-        _data_bars(ws, f"F2:F{last}")
+        _data_bars(ws, f"G2:G{last}")
 
 
 def _sheet_alternatives(book: _Book, ctx: _Context) -> None:
@@ -1091,7 +1341,7 @@ def _sheet_alternatives(book: _Book, ctx: _Context) -> None:
         _Col(t("partner")),
         _Col(t("country")),
         _Col(t("value"), "num"),
-        _Col(t("differs")),
+        _Col(t("differs"), "flag"),
     ]
     best = {_pair_key(p) for p in ctx.result.pairs}
     rows: list[list[object]] = []
@@ -1200,7 +1450,7 @@ def _sheet_partners(book: _Book, ctx: _Context) -> str | None:
         _Col(t("region")),
         _Col(t("themes")),
         _Col(t("languages")),
-        _Col(t("eligible")),
+        _Col(t("eligible"), "flag"),
         _Col(t("reasons"), "long", 50),
     ]
     partners = sorted(
@@ -1215,7 +1465,9 @@ def _sheet_partners(book: _Book, ctx: _Context) -> str | None:
             p.get(PARTNER_THEMES),
             p.get(PARTNER_LANGUAGES),
             p.get(ELIGIBLE, True),
-            p.get(REASONS),
+            [_partner_reason(r, lang) for r in p.get(REASONS) or ()]
+            if isinstance(p.get(REASONS), list | tuple)
+            else p.get(REASONS),
         ]
         for p in partners
     ]
@@ -1287,7 +1539,7 @@ def _sheet_parameters(book: _Book, ctx: _Context) -> None:
                 [
                     (
                         code_label(country, lang),
-                        f"{t(rule.mode)}: {t('any_of')} "
+                        f"{t(rule.mode)}{_colon(lang)} {t('any_of')} "
                         + ", ".join(code_label(code, lang) for code in rule.any_of),
                         "text",
                     )
@@ -1456,6 +1708,11 @@ class Decisions:
             for c in result.changes
             if c.get("change") in {"dropped", "removed"}
         }
+        causes = {
+            (str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): (c.get("cause"), c.get("obstacle"))
+            for c in result.changes
+            if c.get("change") in {"dropped", "removed"}
+        }
         out: list[dict[str, Any]] = []
 
         def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
@@ -1470,6 +1727,8 @@ class Decisions:
                     "source": self.source(kind_key, pair) if decision else None,
                     "related": [list(r) for r in related],
                     "reason": reasons.get(pair) if change == "removed" else None,
+                    "cause": causes.get(pair, (None, None))[0] if change == "removed" else None,
+                    "obstacle": causes.get(pair, (None, None))[1] if change == "removed" else None,
                 }
             )
 

@@ -234,6 +234,284 @@ _CODES: Final[dict[str, tuple[str, str, str]]] = {
     ),
     "Rwanda": ("Rwanda", "Rwanda", "Rwanda"),
     "Benin": ("Benin", "Benin", "Bénin"),
+    # the Flemish provinces, by their Dutch names as the reference data gives them
+    "Antwerpen": ("Antwerpen", "Antwerp", "Anvers"),
+    "Limburg": ("Limburg", "Limburg", "Limbourg"),
+    "Oost-Vlaanderen": ("Oost-Vlaanderen", "East Flanders", "Flandre-Orientale"),
+    "Vlaams-Brabant": ("Vlaams-Brabant", "Flemish Brabant", "Brabant flamand"),
+    "West-Vlaanderen": ("West-Vlaanderen", "West Flanders", "Flandre-Occidentale"),
+}
+
+# "the province of X" as a sentence needs it; French puts an article or "de"/"du"/"d'" before it.
+_PROVINCE_OF: Final[dict[str, tuple[str, str, str]]] = {
+    "Antwerpen": ("provincie Antwerpen", "the province of Antwerp", "la province d'Anvers"),
+    "Limburg": ("provincie Limburg", "the province of Limburg", "la province de Limbourg"),
+    "Oost-Vlaanderen": (
+        "provincie Oost-Vlaanderen",
+        "the province of East Flanders",
+        "la province de Flandre-Orientale",
+    ),
+    "Vlaams-Brabant": (
+        "provincie Vlaams-Brabant",
+        "the province of Flemish Brabant",
+        "la province du Brabant flamand",
+    ),
+    "West-Vlaanderen": (
+        "provincie West-Vlaanderen",
+        "the province of West Flanders",
+        "la province de Flandre-Occidentale",
+    ),
+}
+_PROVINCE_OF_OTHER: Final = ("provincie {name}", "the province of {name}", "la province {name}")
+
+# Working languages inside a sentence: "werkt in het Frans", "works in French", "travaille en français".
+_IN_LANGUAGE: Final[dict[str, tuple[str, str, str]]] = {
+    "nl": ("in het Nederlands", "in Dutch", "en néerlandais"),
+    "fr": ("in het Frans", "in French", "en français"),
+    "en": ("in het Engels", "in English", "en anglais"),
+}
+_OR: Final = ("of", "or", "ou")
+_AND: Final = ("en", "and", "et")
+
+# Sentences that explain the pairing. Fields in braces; a key ending in "_one" is the singular form
+# `sentence` picks when n == 1. French country names take "le"/"au" (le Rwanda, au Bénin).
+_SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
+    # why a candidate is or is not selected
+    "selected": (
+        "Geselecteerd: koppeling met {partner} {in_country}, {value} punten.",
+        "Selected: paired with {partner} {in_country}, {value} points.",
+        "Retenu : associé à {partner} {in_country}, {value} points.",
+    ),
+    "locked": (
+        "Vastgelegd door het comité: koppeling met {partner} {in_country}, {value} punten.",
+        "Locked by the committee: paired with {partner} {in_country}, {value} points.",
+        "Imposé par le comité : associé à {partner} {in_country}, {value} points.",
+    ),
+    "not_selected": ("Niet geselecteerd:", "Not selected:", "Non retenu :"),
+    "not_selected_bare": ("Niet geselecteerd.", "Not selected.", "Non retenu."),
+    "list_separator": ("; ", "; ", " ; "),
+    "province_cap": (
+        "{province_of} heeft al {n} geselecteerden ({names}).",
+        "{province_of} already has {n} selected ({names}).",
+        "{province_of} compte déjà {n} candidats retenus ({names}).",
+    ),
+    "province_cap_one": (
+        "{province_of} heeft al {n} geselecteerde ({names}).",
+        "{province_of} already has {n} selected ({names}).",
+        "{province_of} compte déjà {n} candidat retenu ({names}).",
+    ),
+    "outranked": (
+        "de beste koppeling levert {value} punten op, minder dan de geselecteerden {where} "
+        "(laagste: {lowest}, {lowest_value}).",
+        "its best pair is worth {value} points, less than those selected {where} "
+        "(lowest: {lowest}, {lowest_value}).",
+        "son meilleur couple vaut {value} points, moins que les candidats retenus {where} "
+        "(le dernier : {lowest}, {lowest_value}).",
+    ),
+    "in_country": ("in {country}", "in {country}", "au {country}"),
+    "no_pair": (
+        "geen mogelijke koppeling ({obstacles}).",
+        "no possible pair ({obstacles}).",
+        "aucun couple possible ({obstacles}).",
+    ),
+    "no_pair_bare": ("geen mogelijke koppeling.", "no possible pair.", "aucun couple possible."),
+    "need_score": (
+        "Met meer dan {points} punten extra zou het {names} vervangen.",
+        "With more than {points} extra points it would replace {names}.",
+        "Avec plus de {points} points supplémentaires, il remplacerait {names}.",
+    ),
+    "need_score_free": (
+        "Met meer dan {points} punten extra zou het geselecteerd worden.",
+        "With more than {points} extra points it would be selected.",
+        "Avec plus de {points} points supplémentaires, il serait retenu.",
+    ),
+    "need_tie": (
+        "Het staat gelijk en verliest op de volgorde bij gelijke waarde.",
+        "It ties and loses on the tie-break.",
+        "Il est à égalité et perd au départage.",
+    ),
+    "need_slots": (
+        "Geen hogere score helpt: met deze kandidaat erbij blijven meer plaatsen open.",
+        "No higher score helps: with it, more slots would stay open.",
+        "Aucun score ne suffit : avec ce candidat, plus de places resteraient vacantes.",
+    ),
+    "need_kept": (
+        "Selecteren zou een koppeling ongedaan maken die het comité behield.",
+        "Selecting it would undo a pair the committee kept.",
+        "Le retenir déferait un couple maintenu par le comité.",
+    ),
+    "need_time_limit": (
+        "De nodige score is niet berekend: de solver bereikte zijn tijdslimiet.",
+        "The score needed was not computed: the solver reached its time limit.",
+        "Le score nécessaire n'a pas été calculé : le solveur a atteint sa limite de temps.",
+    ),
+    # why a pair is not possible
+    "ob_language": (
+        "{country} vraagt een delegatie die {languages} werkt",
+        "{country} needs a delegation working {languages}",
+        "le {country} demande une délégation travaillant {languages}",
+    ),
+    "ob_preference": (
+        "voorkeur voor {asked}, niet voor {country}",
+        "prefers {asked}, not {country}",
+        "préférence pour le {asked}, pas pour le {country}",
+    ),
+    "ob_no_slots": (
+        "geen plaatsen voor {country}",
+        "no slots for {country}",
+        "aucune place pour le {country}",
+    ),
+    "ob_partner_not_eligible": (
+        "{partner} komt niet in aanmerking",
+        "{partner} is not eligible",
+        "{partner} n'est pas éligible",
+    ),
+    "ob_forbidden": (
+        "koppeling met {partner} geweigerd",
+        "the pair with {partner} is forbidden",
+        "couple avec {partner} refusé",
+    ),
+    "ob_below_min": (
+        "koppeling met {partner} is {value} punten waard, onder het minimum van {minimum}",
+        "the pair with {partner} is worth {value} points, below the minimum of {minimum}",
+        "le couple avec {partner} vaut {value} points, sous le minimum de {minimum}",
+    ),
+    "ob_no_partner": (
+        "geen partner in aanmerking in {country}",
+        "no eligible partner in {country}",
+        "aucun partenaire éligible au {country}",
+    ),
+    # why slots stay open
+    "unfilled_head": (
+        "{filled} van {quota} plaatsen ingevuld: ",
+        "{filled} of {quota} slots filled: ",
+        "{filled} places pourvues sur {quota} : ",
+    ),
+    "few_partners": (
+        "slechts {n} partners in {country} komen in aanmerking",
+        "only {n} eligible partners in {country}",
+        "seulement {n} partenaires éligibles au {country}",
+    ),
+    "few_partners_one": (
+        "slechts {n} partner in {country} komt in aanmerking",
+        "only {n} eligible partner in {country}",
+        "un seul partenaire éligible au {country}",
+    ),
+    "more_not_eligible": (
+        " ({n} andere komen niet in aanmerking)",
+        " ({n} more are not eligible)",
+        " ({n} autres ne sont pas éligibles)",
+    ),
+    "more_not_eligible_one": (
+        " ({n} andere komt niet in aanmerking)",
+        " ({n} more is not eligible)",
+        " ({n} autre n'est pas éligible)",
+    ),
+    "no_partners": (
+        "geen partners in {country}",
+        "no partners in {country}",
+        "aucun partenaire au {country}",
+    ),
+    "few_candidates": (
+        "slechts {n} kandidaten staan open voor {country}{speaking}",
+        "only {n} eligible candidates accept {country}{speaking}",
+        "seulement {n} candidats éligibles acceptent le {country}{speaking}",
+    ),
+    "few_candidates_one": (
+        "slechts {n} kandidaat staat open voor {country}{speaking}",
+        "only {n} eligible candidate accepts {country}{speaking}",
+        "un seul candidat éligible accepte le {country}{speaking}",
+    ),
+    "few_candidates_none": (
+        "geen enkele kandidaat staat open voor {country}{speaking}",
+        "no eligible candidate accepts {country}{speaking}",
+        "aucun candidat éligible n'accepte le {country}{speaking}",
+    ),
+    "speaking": (" en werken {languages}", " and work {languages}", " et travaillent {languages}"),
+    "speaking_one": (" en werkt {languages}", " and works {languages}", " et travaille {languages}"),
+    "speaking_none": (" en werkt {languages}", " and works {languages}", " et travaille {languages}"),
+    "more_wrong_language": (
+        "; nog {n} staan open voor {country} maar werken niet {languages}",
+        "; {n} more accept {country} but do not work {languages}",
+        " ; {n} autres acceptent le {country} mais ne travaillent pas {languages}",
+    ),
+    "more_wrong_language_one": (
+        "; nog {n} staat open voor {country} maar werkt niet {languages}",
+        "; {n} more accepts {country} but does not work {languages}",
+        " ; {n} autre accepte le {country} mais ne travaille pas {languages}",
+    ),
+    "more_excluded": (
+        " (nog {n} vallen af door geweigerde koppelingen of de minimumwaarde)",
+        " ({n} more are excluded by forbidden pairs or the minimum value)",
+        " ({n} autres sont exclus par des couples refusés ou la valeur minimale)",
+    ),
+    "more_excluded_one": (
+        " (nog {n} valt af door geweigerde koppelingen of de minimumwaarde)",
+        " ({n} more is excluded by forbidden pairs or the minimum value)",
+        " ({n} autre est exclu par des couples refusés ou la valeur minimale)",
+    ),
+    "blocked": (
+        "{n} kandidaten staan open voor {country}{speaking}",
+        "{n} eligible candidates accept {country}{speaking}",
+        "{n} candidats éligibles acceptent le {country}{speaking}",
+    ),
+    "blocked_one": (
+        "{n} kandidaat staat open voor {country}{speaking}",
+        "{n} eligible candidate accepts {country}{speaking}",
+        "{n} candidat éligible accepte le {country}{speaking}",
+    ),
+    "elsewhere": (
+        "; {n} daarvan zijn aan een ander land gekoppeld",
+        "; {n} of them are paired with another country",
+        " ; {n} d'entre eux sont associés à un autre pays",
+    ),
+    "elsewhere_one": (
+        "; {n} daarvan is aan een ander land gekoppeld",
+        "; {n} of them is paired with another country",
+        " ; {n} d'entre eux est associé à un autre pays",
+    ),
+    "capped": (
+        "; {n} komen uit een provincie die haar maximum van {cap} al bereikt heeft ({provinces})",
+        "; {n} come from provinces already at the cap of {cap} ({provinces})",
+        " ; {n} viennent de provinces ayant déjà atteint le maximum de {cap} ({provinces})",
+    ),
+    "capped_one": (
+        "; {n} komt uit een provincie die haar maximum van {cap} al bereikt heeft ({provinces})",
+        "; {n} comes from a province already at the cap of {cap} ({provinces})",
+        " ; {n} vient d'une province ayant déjà atteint le maximum de {cap} ({provinces})",
+    ),
+    "no_room": (
+        "; de vastgelegde koppelingen en de andere voorwaarden laten geen ruimte meer",
+        "; the locked pairs and the other constraints leave no more room",
+        " ; les couples imposés et les autres contraintes ne laissent plus de place",
+    ),
+    # why a pair of the previous shortlist is gone
+    "gone_more_slots": (
+        "een andere verdeling vult meer plaatsen",
+        "another pairing fills more slots",
+        "une autre répartition pourvoit plus de places",
+    ),
+    "gone_locked": (
+        "een vastgelegde koppeling neemt de plaats in",
+        "a locked pair takes its place",
+        "un couple imposé prend sa place",
+    ),
+    "gone_not_candidate": (
+        "de kandidaat komt niet meer in aanmerking",
+        "the candidate is no longer eligible",
+        "le candidat n'est plus éligible",
+    ),
+    "gone_no_partner": (
+        "partner {partner} staat niet meer in de lijst",
+        "partner {partner} is no longer listed",
+        "le partenaire {partner} ne figure plus dans la liste",
+    ),
+    # reasons on the Partners sheet
+    "partner_linked": (
+        "heeft al een stedenband met een Vlaams lokaal bestuur",
+        "has a city link with a Flemish local government",
+        "a déjà un jumelage avec une collectivité flamande",
+    ),
 }
 
 # What the committee may write, in any of the three languages.
@@ -284,3 +562,50 @@ def code_label(code: str, lang: str = "nl") -> str:
 def decision_word(kind: str, lang: str = "nl") -> str:
     """The word the workbook offers for a decision kind ("lock", "forbid", "exclude") in `lang`."""
     return _DECISION_WORDS[kind][_index(lang)]
+
+
+def sentence(key: str, lang: str = "nl", *, n: int | None = None, **fields: object) -> str:
+    """The sentence `key` in `lang` with its fields filled in; `n` picks the singular when it is 1
+    (and the "_none" form, where there is one, when it is 0) and is a field too."""
+    k = _index(lang)
+    chosen = key
+    if n == 1 and f"{key}_one" in _SENTENCES:
+        chosen = f"{key}_one"
+    elif n == 0 and f"{key}_none" in _SENTENCES:
+        chosen = f"{key}_none"
+    if n is not None:
+        fields["n"] = n
+    return _SENTENCES[chosen][k].format(**fields)
+
+
+def number(value: float, lang: str = "nl", decimals: int = 2) -> str:
+    """A number written out in a sentence: comma decimals in Dutch and French."""
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if lang in ("nl", "fr") else text
+
+
+def join_words(words: list[str], lang: str = "nl", *, conjunction: str = "and") -> str:
+    """ "A, B en C" in Dutch, "A, B and C" in English, "A, B et C" in French (or with "or")."""
+    if len(words) <= 1:
+        return "".join(words)
+    word = (_AND if conjunction == "and" else _OR)[_index(lang)]
+    return f"{', '.join(words[:-1])} {word} {words[-1]}"
+
+
+def province_of(province: str, lang: str = "nl") -> str:
+    """ "provincie Oost-Vlaanderen", "the province of East Flanders", "la province de Flandre-Orientale"."""
+    entry = _PROVINCE_OF.get(province)
+    if entry is not None:
+        return entry[_index(lang)]
+    return _PROVINCE_OF_OTHER[_index(lang)].format(name=province)
+
+
+def in_languages(codes: list[str], lang: str = "nl") -> str:
+    """Working languages after a verb: "in het Frans of het Engels", "en français ou en anglais"."""
+    k = _index(lang)
+    phrases = [_IN_LANGUAGE[c][k] if c in _IN_LANGUAGE else c for c in codes]
+    if lang == "nl" and len(phrases) > 1:  # "in het Frans of het Engels": one "in" for the list
+        phrases = [phrases[0], *(p.removeprefix("in ") for p in phrases[1:])]
+    if lang == "en" and len(phrases) > 1:
+        phrases = [phrases[0], *(p.removeprefix("in ") for p in phrases[1:])]
+    return join_words(phrases, lang, conjunction="or")

@@ -717,7 +717,12 @@ def _submission_id(value: object) -> int | None:
 # --- the result --------------------------------------------------------------------------------------
 
 
+_PLAIN: Final = (str, int, bool)
+
+
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in _PLAIN:
+        return value  # most cells: nothing to convert, and this runs once per cell
     if isinstance(value, pd.Timestamp | dt.datetime):
         return None if value is pd.NaT else value.isoformat()
     if isinstance(value, list | tuple):
@@ -1177,7 +1182,9 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         ),
         frame.index,
     )
-    by_id = frame.set_index(s.SUBMISSION_ID)
+    names = dict(zip(frame[s.SUBMISSION_ID], frame[s.NAME_AS_WRITTEN], strict=True))
+    times = dict(zip(frame[s.SUBMISSION_ID], frame[s.COMPLETED], strict=True))
+    methods = dict(zip(frame[s.SUBMISSION_ID], frame[s.RESOLUTION], strict=True))
     for sid, name, by, municipality, completed in zip(
         frame.loc[superseded, s.SUBMISSION_ID],
         frame.loc[superseded, s.NAME_AS_WRITTEN],
@@ -1186,7 +1193,7 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         frame.loc[superseded, s.COMPLETED],
         strict=True,
     ):
-        winner_name, winner_completed = by_id.at[by, s.NAME_AS_WRITTEN], by_id.at[by, s.COMPLETED]
+        winner_name, winner_completed = names[by], times[by]
         own, other = _former(name, municipality), _former(winner_name, municipality)
         if own != other:
             # Before 1 January 2025 these were two local governments; the call allows one candidacy
@@ -1197,6 +1204,10 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
             )
         else:
             problem = f"{municipality} submitted again: submission {by} counts"
+        if methods[by] == "fuzzy":
+            # The submission that counts was matched by similarity: if that reading is wrong, this
+            # one should count instead.
+            problem += f"; it names {winner_name!r}, read as {municipality} by similarity: please check"
         issues.add(int(sid), column, name, problem, DUPLICATE)
         if not pd.isna(completed) and completed == winner_completed:
             problem = (

@@ -34,8 +34,6 @@ EDGE_TERMS = ("score", "preference", "themes", "language")
 SOLVERS = ("cbc", "highs")
 DISTINCT = ("pairs", "selection")
 LANGUAGE_NAMES = {"nl": "Dutch", "fr": "French", "en": "English"}
-# Forced re-solves for the explanations are batched into one model up to this many variables.
-BATCH_VARIABLES = 20_000
 # Above this many allowed pairs the value stage is solved first (see `lexsolve`).
 VALUE_FIRST_EDGES = 20_000
 
@@ -234,102 +232,297 @@ def _run(
     return _Ran(chosen, prob.sol_status == pulp.LpSolutionOptimal)
 
 
+class Lin:
+    """A linear expression over the edge variables: an integer coefficient per edge index.
+
+    Plain numbers, so both engines read it: PuLP for the main stages on the chosen solver, and the
+    in-process HiGHS model for the tie-breaks and the explanations. Each form is made once, on demand.
+    """
+
+    __slots__ = ("_coef", "_expr", "_idx", "_terms")
+
+    def __init__(
+        self,
+        terms: dict[int, int] | None = None,
+        *,
+        idx: np.ndarray[Any, Any] | None = None,
+        coef: np.ndarray[Any, Any] | None = None,
+    ) -> None:
+        self._terms = terms
+        self._idx = None if idx is None else np.asarray(idx, dtype=np.int32)
+        self._coef = None if coef is None else np.asarray(coef, dtype=float)
+        self._expr: Any = None
+
+    @property
+    def terms(self) -> dict[int, int]:
+        if self._terms is None:
+            assert self._idx is not None and self._coef is not None
+            self._terms = dict(zip(self._idx.tolist(), self._coef.astype(np.int64).tolist(), strict=True))
+        return self._terms
+
+    def arrays(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        if self._idx is None or self._coef is None:
+            terms = self.terms
+            self._idx = np.fromiter(terms.keys(), dtype=np.int32, count=len(terms))
+            self._coef = np.fromiter(terms.values(), dtype=float, count=len(terms))
+        return self._idx, self._coef
+
+    def pulp(self, x: Sequence[Any]) -> Any:
+        if self._expr is None:
+            import pulp
+
+            self._expr = pulp.LpAffineExpression({x[e]: w for e, w in self.terms.items()})
+        return self._expr
+
+
+class Row(NamedTuple):
+    """One constraint: `lin >= rhs` (sense 1) or `lin <= rhs` (sense -1)."""
+
+    lin: Lin
+    sense: int
+    rhs: float
+
+
+def _groups(
+    keys: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The edges grouped by a key per edge (negative: in no group): keys, CSR starts, edge indices."""
+    cols = np.flatnonzero(keys >= 0)
+    cols = cols[np.argsort(keys[cols], kind="stable")]
+    uniq, counts = np.unique(keys[cols], return_counts=True)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int32)
+    return uniq, starts, cols.astype(np.int32)
+
+
+class _Highs:
+    """The pairing model held by one in-process HiGHS instance, changed between solves, not rebuilt.
+
+    For the many small solves around the main ones (tie-breaks on the optimal face, the re-solves
+    behind the explanations): no model file, no process start, a warm start from the last basis.
+    Extra rows stay in place while consecutive solves share them, so the optimal face is added once.
+    """
+
+    def __init__(self, instance: Instance) -> None:
+        import highspy
+
+        self._hs = highspy
+        with _quiet_stdout():  # the constructor prints a banner from C
+            self.h = h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", 0.5)  # every objective is integral: a gap under 1 proves optimality
+        inst = instance
+        self.n = n = inst.n_edges
+        self.cols = np.arange(n, dtype=np.int32)
+        self.lower = np.zeros(n)
+        self.lower[list(inst.locks)] = 1.0
+        self.mip: bool | None = None
+        self.extra: list[Row] = []
+        if not n:
+            self.base_rows = 0
+            return
+        h.addVars(n, self.lower, np.ones(n))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        country_code = {c: k for k, c in enumerate(sorted(set(inst.countries)))}
+        partner_country = np.array([country_code[c] for c in inst.countries], dtype=np.int64)
+        countries = sorted(country_code)
+        rows: list[tuple[np.ndarray[Any, Any], Any]] = [
+            (inst.edge_cand, lambda _k: 1),
+            (inst.edge_partner, lambda _k: 1),
+            (partner_country[inst.edge_partner], lambda k: int(inst.quotas.get(countries[k], 0))),
+        ]
+        if inst.max_per_province is not None:
+            codes = {p: k for k, p in enumerate(sorted({p for p in inst.provinces if p is not None}))}
+            of_cand = np.array([-1 if p is None else codes[p] for p in inst.provinces], dtype=np.int64)
+            cap = inst.max_per_province
+            rows.append((of_cand[inst.edge_cand], lambda _k: cap))
+        for keys, rhs in rows:
+            uniq, starts, cols = _groups(np.asarray(keys, dtype=np.int64))
+            upper = np.array([rhs(int(k)) for k in uniq], dtype=float)
+            h.addRows(
+                len(uniq), np.full(len(uniq), -np.inf), upper, len(cols), starts, cols, np.ones(len(cols))
+            )
+        self.base_rows = h.getNumRow()
+
+    def bound(self, edges: Sequence[int], upper: float) -> None:
+        """Set the upper bound of these edge variables (0 leaves them out of every solution)."""
+        if len(edges):
+            idx = np.asarray(edges, dtype=np.int32)
+            self.h.changeColsBounds(len(idx), idx, self.lower[idx], np.full(len(idx), upper))
+
+    def _install(self, extra: Sequence[Row]) -> None:
+        same = 0
+        for have, want in zip(self.extra, extra, strict=False):
+            if have is not want:
+                break
+            same += 1
+        if same < len(self.extra):
+            gone = np.arange(self.base_rows + same, self.base_rows + len(self.extra), dtype=np.int32)
+            self.h.deleteRows(len(gone), gone)
+        for row in extra[same:]:
+            idx, coef = row.lin.arrays()
+            lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
+            self.h.addRow(lower, upper, len(idx), idx, coef)
+        self.extra = list(extra)
+
+    def _integral(self, mip: bool) -> None:
+        if mip == self.mip:
+            return
+        kind = self._hs.HighsVarType.kInteger if mip else self._hs.HighsVarType.kContinuous
+        self.h.changeColsIntegrality(self.n, self.cols, np.full(self.n, kind))
+        # primal simplex: measured 3-6x faster than HiGHS's default on these degenerate assignment LPs
+        self.h.setOptionValue("simplex_strategy", 1 if mip else 4)
+        self.mip = mip
+
+    def run(
+        self, objective: Lin, extra: Sequence[Row], time_limit: float | None, relax: bool = False
+    ) -> _Ran | None:
+        """Maximise `objective` under the model's rows plus `extra`; None when infeasible (as `_run`)."""
+        if not self.n:
+            return _Ran(np.zeros(0, dtype=bool), True)
+        hs, h = self._hs, self.h
+        self._install(extra)
+        cost = np.zeros(self.n)
+        idx, coef = objective.arrays()
+        cost[idx] = coef
+        h.changeColsCost(self.n, self.cols, cost)
+        h.setOptionValue("time_limit", float(time_limit) if time_limit else hs.kHighsInf)
+        status = None
+        for mip in (False, True) if relax else (True,):
+            self._integral(mip)
+            h.run()
+            status = h.getModelStatus()
+            if status in (hs.HighsModelStatus.kInfeasible, hs.HighsModelStatus.kUnboundedOrInfeasible):
+                return None  # every variable is bounded: "unbounded or infeasible" is infeasible
+            if not mip and status == hs.HighsModelStatus.kOptimal:
+                solution = h.getSolution()
+                values = np.asarray(solution.col_value)
+                if np.all(np.abs(values - np.rint(values)) <= 1e-6):
+                    return _Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)))
+        if status == hs.HighsModelStatus.kOptimal:
+            optimal = True
+        elif h.getInfo().primal_solution_status == 2:  # a feasible solution, stopped at the time limit
+            optimal = False
+        else:
+            raise MatchmakerError(
+                "the HiGHS solver found no pairing"
+                + (f" within the time limit of {time_limit:g} s" if time_limit else "")
+            )
+        return _Ran(np.asarray(h.getSolution().col_value) > 0.5, optimal)
+
+
+def _measure(instance: Instance, ran: _Ran) -> Solution:
+    edges = np.flatnonzero(ran.chosen)
+    keep = set(instance.keep)
+    return Solution(
+        edges=tuple(int(e) for e in edges),
+        count=len(edges),
+        kept=sum(1 for e in edges if int(e) in keep),
+        value=int(instance.edge_value[edges].sum()),
+        optimal=ran.optimal,
+    )
+
+
 class PairingModel:
     """The integer program of one instance, built once and solved under changing objectives.
 
     Variables `x_{cand}_{partner}` (binary) exist only for allowed pairs; every constraint is a
-    grouped LpAffineExpression built in one pass over the edges.
+    grouped LpAffineExpression built in one pass over the edges. The main stages run on the chosen
+    solver through PuLP (`run`); the many small solves around them run on the same model held in
+    process by HiGHS (`run_here`).
     """
 
-    def __init__(self, instance: Instance, *, suffix: str = "") -> None:
+    def __init__(self, instance: Instance) -> None:
         import pulp
 
         self.instance = inst = instance
-        self.base = pulp.LpProblem("pairing" + suffix, pulp.LpMaximize)
+        self.base = pulp.LpProblem("pairing", pulp.LpMaximize)
         names: set[str] = set()
         self.x: list[pulp.LpVariable] = []
         cand_names = [_name(c) for c in inst.candidates]
         partner_names = [_name(p) for p in inst.partners]
-        for c, p in zip(inst.edge_cand.tolist(), inst.edge_partner.tolist(), strict=True):
-            name = f"x_{cand_names[c]}_{partner_names[p]}{suffix}"
+        ec, ep = inst.edge_cand.tolist(), inst.edge_partner.tolist()
+        for c, p in zip(ec, ep, strict=True):
+            name = f"x_{cand_names[c]}_{partner_names[p]}"
             while name in names:  # two ids may sanitise alike
                 name += "_"
             names.add(name)
             self.x.append(self.base.add_variable(name, 0, 1, pulp.LpBinary))
-        by_cand: dict[int, dict[Any, float]] = {}
+        by_cand: dict[int, dict[int, int]] = {}
         by_partner: dict[int, dict[Any, float]] = {}
         by_country: dict[str, dict[Any, float]] = {}
         by_province: dict[str, dict[Any, float]] = {}
-        for var, c, p in zip(self.x, inst.edge_cand.tolist(), inst.edge_partner.tolist(), strict=True):
-            by_cand.setdefault(c, {})[var] = 1
+        for e, (var, c, p) in enumerate(zip(self.x, ec, ep, strict=True)):
+            by_cand.setdefault(c, {})[e] = 1
             by_partner.setdefault(p, {})[var] = 1
             by_country.setdefault(inst.countries[p], {})[var] = 1
             province = inst.provinces[c]
             if province is not None:
                 by_province.setdefault(province, {})[var] = 1
-        self.rows: list[tuple[str, Any]] = []  # (name, constraint), to stack copies of the model
-        self.cand_expr = {c: pulp.LpAffineExpression(d) for c, d in by_cand.items()}
+        self.cand_expr = {c: Lin(d) for c, d in by_cand.items()}
         le, eq = pulp.LpConstraintLE, pulp.LpConstraintEQ
-        for c, expr in self.cand_expr.items():
-            self._add(pulp.LpConstraint(expr, le, rhs=1), f"cand_{c}{suffix}")
+        add = self.base.addConstraint
+        for c, lin in self.cand_expr.items():
+            add(pulp.LpConstraint(lin.pulp(self.x), le, rhs=1), f"cand_{c}")
         for p, d in by_partner.items():
-            self._add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=1), f"partner_{p}{suffix}")
+            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=1), f"partner_{p}")
         for k, (country, d) in enumerate(sorted(by_country.items())):
             quota = int(inst.quotas.get(country, 0))
-            self._add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=quota), f"quota_{k}{suffix}")
+            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=quota), f"quota_{k}")
         if inst.max_per_province is not None:
             for k, (_, d) in enumerate(sorted(by_province.items())):
-                self._add(
+                add(
                     pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=inst.max_per_province),
-                    f"province_{k}{suffix}",
+                    f"province_{k}",
                 )
         for e in inst.locks:
-            self._add(pulp.LpConstraint(self.x[e], eq, rhs=1), f"lock_{e}{suffix}")
-        self.count_expr = pulp.LpAffineExpression({v: 1 for v in self.x})
-        self.value_expr = pulp.LpAffineExpression(
-            {v: int(w) for v, w in zip(self.x, inst.edge_value, strict=True)}
-        )
-        self.kept_expr = pulp.LpAffineExpression({self.x[e]: 1 for e in inst.keep})
+            add(pulp.LpConstraint(self.x[e], eq, rhs=1), f"lock_{e}")
+        n = inst.n_edges
+        self.count_expr = Lin(idx=np.arange(n), coef=np.ones(n))
+        self.value_expr = Lin(idx=np.arange(n), coef=inst.edge_value)
+        self.kept_expr = Lin(dict.fromkeys(inst.keep, 1))
         self.solves = 0
-
-    def _add(self, constraint: Any, name: str) -> None:
-        self.base.addConstraint(constraint, name)
-        self.rows.append((name, constraint))
+        self._here: _Highs | None = None
 
     # -- helpers to state constraints
-    def at_least(self, expr: Any, rhs: float) -> Any:
+    def at_least(self, expr: Lin, rhs: float) -> Row:
+        return Row(expr, 1, rhs)
+
+    def at_most(self, expr: Lin, rhs: float) -> Row:
+        return Row(expr, -1, rhs)
+
+    def weighted(self, weights: Mapping[int, int]) -> Lin:
+        return Lin(dict(weights))
+
+    def _pulp_row(self, row: Row) -> Any:
         import pulp
 
-        return pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=rhs)
-
-    def at_most(self, expr: Any, rhs: float) -> Any:
-        import pulp
-
-        return pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=rhs)
-
-    def weighted(self, weights: Mapping[int, int]) -> Any:
-        import pulp
-
-        return pulp.LpAffineExpression({self.x[e]: w for e, w in weights.items()})
+        sense = pulp.LpConstraintGE if row.sense > 0 else pulp.LpConstraintLE
+        return pulp.LpConstraint(row.lin.pulp(self.x), sense, rhs=row.rhs)
 
     def run(
-        self, objective: Any, extra: Sequence[Any], solver: str, time_limit: float | None, relax: bool = False
+        self, objective: Lin, extra: Sequence[Row], solver: str, time_limit: float | None, relax: bool = False
     ) -> _Ran | None:
-        """Maximise `objective` under the base constraints plus `extra`; None when infeasible."""
+        """Maximise `objective` under the base constraints plus `extra` on `solver`; None when infeasible."""
         self.solves += 1
-        return _run(self.base, self.x, objective, extra, solver, time_limit, relax)
+        rows = [self._pulp_row(r) for r in extra]
+        return _run(self.base, self.x, objective.pulp(self.x), rows, solver, time_limit, relax)
+
+    @property
+    def here(self) -> _Highs:
+        if self._here is None:
+            self._here = _Highs(self.instance)
+        return self._here
+
+    def run_here(
+        self, objective: Lin, extra: Sequence[Row], time_limit: float | None, relax: bool = False
+    ) -> _Ran | None:
+        """The same, on the model held in process by HiGHS."""
+        self.solves += 1
+        return self.here.run(objective, extra, time_limit, relax)
 
     def measure(self, ran: _Ran) -> Solution:
-        chosen, optimal = ran.chosen, ran.optimal
-        edges = np.flatnonzero(chosen)
-        keep = set(self.instance.keep)
-        return Solution(
-            edges=tuple(int(e) for e in edges),
-            count=len(edges),
-            kept=sum(1 for e in edges if int(e) in keep),
-            value=int(self.instance.edge_value[edges].sum()),
-            optimal=optimal,
-        )
+        return _measure(self.instance, ran)
 
 
 def _count_bound(inst: Instance) -> int:
@@ -351,13 +544,14 @@ def _count_bound(inst: Instance) -> int:
 
 
 def lexsolve(
-    model: PairingModel, extra: Sequence[Any] = (), *, solver: str = "cbc", time_limit: float | None = None
-) -> tuple[Solution, list[Any]] | None:
+    model: PairingModel, extra: Sequence[Row] = (), *, solver: str = "cbc", time_limit: float | None = None
+) -> tuple[Solution, list[Row]] | None:
     """The lexicographic optimum under `extra`: most slots, then most kept pairs, then most value.
 
     Returns the solution and the constraints that pin its optimal face (for re-solves), or None
-    when `extra` cannot be met. Each stage is its own solve with the previous optimum fixed as a
-    constraint, so no weighting mixes the goals. Ties are then settled exactly (see `_settle`).
+    when `extra` cannot be met. Each stage is its own solve on `solver` with the previous optimum
+    fixed as a constraint, so no weighting mixes the goals. Ties are then settled exactly on that
+    optimal face (see `_settle`).
     """
     inst = model.instance
     # Without kept pairs or cuts the model is a network flow: LP relaxations are integral and their
@@ -403,29 +597,13 @@ def lexsolve(
     # Complementary slackness: an unused pair with a nonzero reduced cost in the optimal LP basis is
     # in no optimal pairing, so the tie-break solves may leave it out (fixed at 0), which keeps them small.
     unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
-    settle_face = face
-    if unused:
-        import pulp
-
-        dropped = {model.x[e] for e in unused}
-
-        def without(expr: Any) -> Any:
-            return pulp.LpAffineExpression({v: c for v, c in expr.items() if v not in dropped})
-
-        # the same face, stated over the pairs left in play: a fraction of the nonzeros to write
-        settle_face = [
-            *extra,
-            model.at_least(without(model.count_expr), sol.count),
-            model.at_most(without(model.count_expr), sol.count),
-            model.at_least(without(model.value_expr), sol.value),
-        ]
-    for e in unused:
-        model.x[e].upBound = 0
+    # The tie-break solves run in process: their answer is defined by the chain alone (not by the
+    # engine), and they are many small solves that would each cost a model file and a process.
+    model.here.bound(unused, 0.0)
     try:
-        settled = _settle(model, sol, settle_face, solver, time_limit, relax)
+        settled = _settle(model, sol, face, time_limit, relax)
     finally:
-        for e in unused:
-            model.x[e].upBound = 1
+        model.here.bound(unused, 1.0)
     if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
         settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
     return Solution(
@@ -434,7 +612,7 @@ def lexsolve(
 
 
 def _settle(
-    model: PairingModel, sol: Solution, face: list[Any], solver: str, time_limit: float | None, relax: bool
+    model: PairingModel, sol: Solution, face: list[Row], time_limit: float | None, relax: bool
 ) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
@@ -449,8 +627,8 @@ def _settle(
     inst = model.instance
     optimal = sol.optimal
 
-    def run(objective: Any, constraints: list[Any]) -> _Ran | None:
-        return model.run(objective, constraints, solver, time_limit, relax)
+    def run(objective: Lin, constraints: list[Row]) -> _Ran | None:
+        return model.run_here(objective, constraints, time_limit, relax)
 
     # one solve settles the common case: no optimal pairing differs from the incumbent at all
     got = run(model.weighted({e: -1 for e in sol.edges}), face)
@@ -463,7 +641,7 @@ def _settle(
         return {int(cand_of[e]) for e in s_.edges}
 
     inc = sol
-    fixes: list[Any] = []
+    fixes: list[Row] = []
     outside = [c for c in with_edges if c not in selected(inc)]
     ties = False
     if outside and inc.count:
@@ -534,18 +712,16 @@ def _settle(
     return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
 
 
-def sum_expr(model: PairingModel, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Any:
-    import pulp
-
-    terms: dict[Any, float] = {}
+def sum_expr(model: PairingModel, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:
+    terms: dict[int, int] = {}
     for c in cands:
         w = 1 if weights is None else weights[c]
-        for var in model.cand_expr[c]:
-            terms[var] = w
-    return pulp.LpAffineExpression(terms)
+        for e in model.cand_expr[c].terms:
+            terms[e] = w
+    return Lin(terms)
 
 
-def no_good(model: PairingModel, sol: Solution, distinct: str = "pairs") -> Any:
+def no_good(model: PairingModel, sol: Solution, distinct: str = "pairs") -> Row:
     """A cut that excludes this set of pairs, or with `distinct="selection"` this set of candidates."""
     if distinct == "selection":
         chosen = sorted({int(model.instance.edge_cand[e]) for e in sol.edges})
@@ -575,81 +751,51 @@ def forced_solutions(
 ) -> dict[int, Forced]:
     """For each candidate, re-solve with it forced in: the lexicographic optimum of that model.
 
-    The models are independent copies; several are stacked into one solver call (block diagonal,
-    no shared variable or constraint), which gives each block its own optimum because the sum of
-    independent maxima is maximised only by maximising each.
+    The re-solves run one after the other on one fresh in-process HiGHS model, whichever `solver`
+    found `best`: the same sequence of solves either way, so each explanation names the same pairing.
     """
     out: dict[int, Forced] = {}
-    per_block = max(1, instance.n_edges)
-    size = max(1, BATCH_VARIABLES // per_block)
-    for start in range(0, len(candidates), size):
-        out.update(_forced_batch(instance, best, candidates[start : start + size], solver, time_limit))
-    return out
-
-
-def _forced_batch(
-    instance: Instance, best: Solution, cands: Sequence[int], solver: str, time_limit: float | None
-) -> dict[int, Forced]:
-    import pulp
-
-    blocks = [PairingModel(instance, suffix=f"_b{k}") for k in range(len(cands))]
-    merged = pulp.LpProblem("forced", pulp.LpMaximize)
-    for block in blocks:
-        for name, constraint in block.rows:
-            merged.addConstraint(constraint, name)
-    stacked = [v for block in blocks for v in block.x]
-
-    def run(objective: Any, extra: Sequence[Any]) -> _Ran | None:
-        return _run(merged, stacked, objective, extra, solver, time_limit, relax=not instance.keep)
-
+    if not candidates:
+        return out
+    here = _Highs(instance)
     n = instance.n_edges
-
-    def part(ran: _Ran, k: int) -> _Ran:
-        return _Ran(ran.chosen[k * n : (k + 1) * n], ran.optimal)
-
-    # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
-    # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
-    objective = pulp.LpAffineExpression()
-    for block, c in zip(blocks, cands, strict=True):
-        objective += block.count_expr + (best.count + 1) * block.cand_expr[c]
-    got = run(objective, [])
-    if got is None:
-        return {}
-    first = [blocks[k].measure(part(got, k)) for k in range(len(blocks))]
-    result: dict[int, Forced] = {}
-    live: list[int] = []
-    for k, c in enumerate(cands):
-        inside = any(int(instance.edge_cand[e]) == c for e in first[k].edges)
-        result[c] = Forced(c, inside, first[k].count, first[k].kept, None, first[k].edges)
-        if inside and first[k].count == best.count:
-            live.append(k)
-    extra: list[Any] = []
-    for k in live:
-        b = blocks[k]
-        extra += [
-            b.at_least(b.count_expr, best.count),
-            b.at_least(b.cand_expr[cands[k]], 1),
-        ]
-    if instance.keep and live:
-        got = run(sum((blocks[k].kept_expr for k in live), pulp.LpAffineExpression()), extra)
+    count = Lin(idx=np.arange(n), coef=np.ones(n))
+    value = Lin(idx=np.arange(n), coef=instance.edge_value)
+    kept = Lin(dict.fromkeys(instance.keep, 1))
+    relax = not instance.keep
+    uniq, starts, cols = _groups(instance.edge_cand)
+    ends = np.append(starts[1:], len(cols))
+    edges_of = {int(c): cols[a:b] for c, a, b in zip(uniq, starts, ends, strict=True)}
+    enough = Row(count, 1, best.count)
+    for c in candidates:
+        mine = edges_of[c]
+        # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
+        # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
+        weights = np.ones(n)
+        weights[mine] += best.count + 1
+        got = here.run(Lin(idx=np.arange(n), coef=weights), [], time_limit, relax)
         if got is None:
-            return result
-        still: list[int] = []
-        for k in live:
-            m = blocks[k].measure(part(got, k))
-            result[cands[k]] = Forced(cands[k], True, m.count, m.kept, None, m.edges)
-            if m.kept >= best.kept:
-                still.append(k)
-                extra.append(blocks[k].at_least(blocks[k].kept_expr, best.kept))
-        live = still
-    if live:
-        objective = sum((blocks[k].value_expr for k in live), pulp.LpAffineExpression())
-        got = run(objective, extra)
+            continue
+        first = _measure(instance, got)
+        inside = bool(got.chosen[mine].any())
+        out[c] = Forced(c, inside, first.count, first.kept, None, first.edges)
+        if not inside or first.count != best.count:
+            continue
+        extra = [enough, Row(Lin(idx=mine, coef=np.ones(len(mine))), 1, 1)]
+        if instance.keep:
+            got = here.run(kept, extra, time_limit)
+            if got is None:
+                continue
+            m = _measure(instance, got)
+            out[c] = Forced(c, True, m.count, m.kept, None, m.edges)
+            if m.kept < best.kept:
+                continue
+            extra.append(Row(kept, 1, best.kept))
+        got = here.run(value, extra, time_limit, relax)
         if got is not None:
-            for k in live:
-                m = blocks[k].measure(part(got, k))
-                result[cands[k]] = Forced(cands[k], True, m.count, m.kept, m.value, m.edges)
-    return result
+            m = _measure(instance, got)
+            out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)
+    return out
 
 
 # --- from the tables to the instance --------------------------------------------------------------------
@@ -855,45 +1001,88 @@ def _languages(codes: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _obstacle(table: _Table, i: int, j: int, settings: PairingSettings) -> str | None:
-    """Why candidate i may not pair with partner j, in plain words; None when it may."""
+def _obstacle_data(table: _Table, i: int, j: int, settings: PairingSettings) -> dict[str, Any] | None:
+    """Why candidate i may not pair with partner j, as a `kind` code and the facts behind it.
+
+    Kinds: no_slots, partner_not_eligible (reasons), preference (asked), language (languages),
+    forbidden, below_min (value, min_value). None when the pair is allowed. The workbook words
+    these in its own language; `_obstacle` gives the English.
+    """
     partner = table.names[j]
     country = table.countries[j]
     row = table.partners.iloc[j]
+    base: dict[str, Any] = {"partner": partner, "country": country}
     if not table.partner_ok[j]:
         if country not in settings.quotas or settings.quotas.get(country, 0) <= 0:
-            return f"{partner}: no slots for {country}"
+            return {"kind": "no_slots", **base}
         reasons = _as_list(row.get("reasons")) if "reasons" in row else []
-        return f"{partner} is not eligible" + (f" ({'; '.join(reasons)})" if reasons else "")
+        return {"kind": "partner_not_eligible", **base, "reasons": reasons}
     if not table.pref_ok[i, j]:
-        return f"it asked for {table.pool.iloc[i][s.COUNTRY_PREFERENCE]}, not {country}"
+        asked = _text_or_none(table.pool.iloc[i][s.COUNTRY_PREFERENCE])
+        return {"kind": "preference", **base, "asked": asked}
     if not table.lang_ok[i, j]:
-        rule = settings.languages[country]
-        return f"{country} needs a delegation working in {_languages(rule.any_of)}"
+        return {"kind": "language", **base, "languages": list(settings.languages[country].any_of)}
     if table.forbidden[i, j]:
-        return f"the pair with {partner} is forbidden"
+        return {"kind": "forbidden", **base}
     if not table.above_min[i, j]:
-        worth = table.value[i, j] / UNIT
-        return f"the pair with {partner} is worth {worth:.2f}, below the minimum {settings.min_value:g}"
+        worth = round(int(table.value[i, j]) / UNIT, VALUE_DECIMALS)
+        return {"kind": "below_min", **base, "value": worth, "min_value": settings.min_value}
     return None
+
+
+def _obstacle_text(data: Mapping[str, Any]) -> str:
+    partner, country, kind = data["partner"], data["country"], data["kind"]
+    if kind == "no_slots":
+        return f"{partner}: no slots for {country}"
+    if kind == "partner_not_eligible":
+        reasons = data.get("reasons") or []
+        return f"{partner} is not eligible" + (f" ({'; '.join(reasons)})" if reasons else "")
+    if kind == "preference":
+        return f"it asked for {data['asked']}, not {country}"
+    if kind == "language":
+        return f"{country} needs a delegation working in {_languages(data['languages'])}"
+    if kind == "forbidden":
+        return f"the pair with {partner} is forbidden"
+    return f"the pair with {partner} is worth {data['value']:.2f}, below the minimum {data['min_value']:g}"
+
+
+def _obstacle(table: _Table, i: int, j: int, settings: PairingSettings) -> str | None:
+    """Why candidate i may not pair with partner j, in plain words; None when it may."""
+    data = _obstacle_data(table, i, j, settings)
+    return None if data is None else _obstacle_text(data)
+
+
+def _no_pair_obstacles(table: _Table, i: int, settings: PairingSettings) -> list[dict[str, Any]]:
+    """Why a candidate has no allowed pair at all: per country up to 3 distinct obstacles (as
+    `_obstacle_data`, or kind no_partner), leaving out partners nobody may have."""
+    out: list[dict[str, Any]] = []
+    for country in sorted(set(table.countries)):
+        cols = [j for j, c in enumerate(table.countries) if c == country]
+        usable = [j for j in cols if table.partner_ok[j]]
+        found = [_obstacle_data(table, i, j, settings) for j in (usable or cols[:1])]
+        if not usable and found[0] is None:
+            found = [{"kind": "no_partner", "partner": None, "country": country}]
+        texts: dict[str, dict[str, Any]] = {}
+        for data in found:
+            if data is not None:
+                texts.setdefault(_obstacle_text(data) if data["kind"] != "no_partner" else "", data)
+        out += list(texts.values())[:3]
+    return out
 
 
 def _no_pair_reason(table: _Table, i: int, settings: PairingSettings) -> str:
     """Why a candidate has no allowed pair at all, per country, leaving out partners nobody may have."""
     by_country: dict[str, list[str]] = {}
-    for country in sorted(set(table.countries)):
-        cols = [j for j, c in enumerate(table.countries) if c == country]
-        usable = [j for j in cols if table.partner_ok[j]]
-        if not usable:
-            by_country[country] = [
-                _obstacle(table, i, cols[0], settings) or f"no eligible partner in {country}"
-            ]
-            continue
-        whys = [_obstacle(table, i, j, settings) for j in usable]
-        by_country[country] = list(dict.fromkeys(w for w in whys if w is not None))
+    for data in _no_pair_obstacles(table, i, settings):
+        text = (
+            f"no eligible partner in {data['country']}"
+            if data["kind"] == "no_partner"
+            else _obstacle_text(data)
+        )
+        by_country.setdefault(data["country"], []).append(text)
     if not by_country:
         return "there are no partners"
-    return "; ".join(f"{c}: {', '.join(w[:3])}" for c, w in by_country.items() if w)
+    return "; ".join(f"{c}: {', '.join(w)}" for c, w in by_country.items() if w)
 
 
 # --- the public function ---------------------------------------------------------------------------------
@@ -1136,7 +1325,7 @@ def _assemble(
         {
             "country": c,
             "slots": int(q) - filled[c],
-            "reason": _diagnose(table, inst, best, c, int(q), settings),
+            **_diagnose(table, inst, best, c, int(q), settings),
         }
         for c, q in settings.quotas.items()
         if filled[c] < int(q)
@@ -1192,15 +1381,29 @@ def _assemble(
         for c, p in keep:
             if (c, p) in now:
                 continue
+            # cause: not_candidate | no_partner | locked | more_slots | an obstacle kind (_obstacle_data)
+            obstacle: dict[str, Any] | None = None
+            in_lock = [lp for lp in locks if (lp[0] == c) != (lp[1] == p)]
             if c not in row_of:
-                reason = "the candidate is no longer an eligible scored candidate"
+                reason, cause = "the candidate is no longer an eligible scored candidate", "not_candidate"
             elif p not in col_of:
-                reason = f"there is no partner {p}"
+                reason, cause = f"there is no partner {p}", "no_partner"
+            elif (obstacle := _obstacle_data(table, row_of[c], col_of[p], settings)) is not None:
+                reason, cause = _obstacle_text(obstacle), obstacle["kind"]
+            elif in_lock:
+                reason, cause = f"locked pair {in_lock[0][0]}={in_lock[0][1]} takes its place", "locked"
             else:
-                reason = (
-                    _obstacle(table, row_of[c], col_of[p], settings) or "another pairing fills more slots"
-                )
-            changes.append({"candidate_id": c, "partner": p, "change": "dropped", "reason": reason})
+                reason, cause = "another pairing fills more slots", "more_slots"
+            changes.append(
+                {
+                    "candidate_id": c,
+                    "partner": p,
+                    "change": "dropped",
+                    "reason": reason,
+                    "cause": cause,
+                    "obstacle": obstacle,
+                }
+            )
         kept_set = set(keep)
         for pr in pairs:
             if (pr["candidate_id"], pr["partner"]) not in kept_set:
@@ -1210,6 +1413,7 @@ def _assemble(
                         "partner": pr["partner"],
                         "change": "added",
                         "reason": "new pair",
+                        "cause": "new",
                     }
                 )
 
@@ -1266,41 +1470,54 @@ def _assemble(
 
 def _diagnose(
     table: _Table, inst: Instance, best: Solution, country: str, quota: int, settings: PairingSettings
-) -> str:
-    """The plain-words cause of unfilled slots in one country."""
+) -> dict[str, Any]:
+    """The cause of unfilled slots in one country: `reason` in plain words, a `cause` code
+    (few_partners | no_partners | few_candidates | blocked) and the counts behind it."""
     ej, ei = inst.edge_partner, inst.edge_cand
     filled = sum(1 for e in best.edges if inst.countries[int(ej[e])] == country)
     head = f"{country}: {filled} of {quota} filled: "
     in_country = [j for j, c in enumerate(table.countries) if c == country]
     n_partners = int(sum(bool(table.partner_ok[j]) for j in in_country))
+    facts: dict[str, Any] = {
+        "filled": filled,
+        "quota": quota,
+        "eligible_partners": n_partners,
+        "ineligible_partners": len(in_country) - n_partners,
+    }
     if n_partners < quota and n_partners == filled:
         linked = len(in_country) - n_partners
         extra = f" ({linked} more are not eligible)" if linked else ""
-        return (
-            head + f"only {n_partners} eligible partner{'s' if n_partners != 1 else ''} in {country}{extra}"
-        )
+        text = f"only {n_partners} eligible partner{'s' if n_partners != 1 else ''} in {country}{extra}"
+        return {"reason": head + text, "cause": "few_partners", **facts}
     cols = np.array(in_country, dtype=np.int64)
     if len(cols) == 0:
-        return head + f"no partners in {country}"
+        return {"reason": head + f"no partners in {country}", "cause": "no_partners", **facts}
     ok = table.partner_ok[cols]
     accept = table.pref_ok[:, cols][:, ok].any(axis=1) if ok.any() else np.zeros(len(table.ids), bool)
     speak = (table.pref_ok & table.lang_ok)[:, cols][:, ok].any(axis=1) if ok.any() else accept
     with_edge = {int(ei[e]) for e in range(inst.n_edges) if inst.countries[int(ej[e])] == country}
     rule = settings.languages.get(country)
     phrase = f"accept {country}"
-    if rule is not None and rule.mode == "hard":
+    hard = rule is not None and rule.mode == "hard"
+    if rule is not None and hard:
         phrase += f" and work in {_languages(rule.any_of)}"
     n_accept, n_speak = int(accept.sum()), int(speak.sum())
+    facts.update(
+        candidates=len(with_edge),
+        accepting=n_accept,
+        language_ok=n_speak,
+        languages=list(rule.any_of) if rule is not None and hard else [],
+    )
     if len(with_edge) <= filled:
         count = len(with_edge)
         text = f"only {count} eligible candidate{'s' if count != 1 else ''} {phrase}"
         if n_speak > count:
             text += f" ({n_speak - count} more are excluded by forbidden pairs or the minimum value)"
-        elif rule is not None and rule.mode == "hard" and n_accept > n_speak:
+        elif rule is not None and hard and n_accept > n_speak:
             text += (
                 f"; {n_accept - n_speak} more accept {country} but do not work in {_languages(rule.any_of)}"
             )
-        return head + text
+        return {"reason": head + text, "cause": "few_candidates", **facts}
     # enough candidates in principle: they are taken elsewhere or blocked by the province cap
     elsewhere = []
     capped: dict[str, list[str]] = {}
@@ -1333,7 +1550,13 @@ def _diagnose(
         )
     if len(parts) == 1:
         parts.append("the locked pairs and the other constraints leave no more room")
-    return head + "; ".join(parts)
+    facts.update(
+        elsewhere=len(elsewhere),
+        capped=sum(len(v) for v in capped.values()),
+        capped_provinces=sorted(capped),
+        max_per_province=settings.max_per_province,
+    )
+    return {"reason": head + "; ".join(parts), "cause": "blocked", **facts}
 
 
 def _fmt_breakdown(breakdown: Mapping[str, float]) -> str:
@@ -1382,13 +1605,17 @@ def _explain(
                 country=table.countries[j],
                 cause="locked" if locked else "selected",
                 score_needed=0.0,
+                value=int(inst.edge_value[e]) / UNIT,
+                breakdown=terms,
                 why=("locked by the committee: " if locked else "selected: ")
                 + f"paired with {table.names[j]} ({table.countries[j]}),"
                 f" value {int(inst.edge_value[e]) / UNIT:.2f} = {_fmt_breakdown(terms)}",
             )
         elif i not in with_edges:
             rec.update(
-                cause="no_pair", why="not selected: no allowed pair: " + _no_pair_reason(table, i, settings)
+                cause="no_pair",
+                why="not selected: no allowed pair: " + _no_pair_reason(table, i, settings),
+                obstacles=_no_pair_obstacles(table, i, settings),
             )
         else:
             rec.update(
@@ -1420,10 +1647,23 @@ def _unselected(
     cap = settings.max_per_province
     causes: list[str] = []
     cause = "outranked"
+    # the facts behind the sentence, for writers that word it in another language
+    facts: dict[str, Any] = {
+        "countries": countries,
+        "best_value": best_mine,
+        "province": prov,
+        "max_per_province": cap,
+        "province_taken_by": [],
+        "outranked_by": [],
+        "tie_break": list(tie_break),
+    }
     if cap is not None and prov is not None and len(per_province.get(prov, [])) >= cap:
         names = ", ".join(label[k] for k in sorted(per_province[prov]))
         causes.append(f"its province {prov} already has {cap} selected ({names})")
         cause = "province_cap"
+        facts["province_taken_by"] = [
+            {"candidate_id": table.ids[k], "municipality": label[k]} for k in sorted(per_province[prov])
+        ]
     rivals = sorted(
         (e for e in best.edges if inst.countries[int(ej[e])] in countries),
         key=lambda e: -int(inst.edge_value[e]),
@@ -1434,30 +1674,45 @@ def _unselected(
             f"outranked in {' and '.join(countries)} by {listed}{', ...' if len(rivals) > 4 else ''}"
             f" (its best pair: {best_mine:.2f})"
         )
-    rec: dict[str, Any] = {"cause": cause}
+    facts["outranked_by"] = [
+        {
+            "candidate_id": table.ids[int(ei[e])],
+            "municipality": label[int(ei[e])],
+            "country": inst.countries[int(ej[e])],
+            "value": int(inst.edge_value[e]) / UNIT,
+        }
+        for e in rivals
+    ]
+    rec: dict[str, Any] = {"cause": cause, **facts}
     # Raising this candidate's score by d adds exactly d to every pairing that includes it (it sits in
     # at most one pair, and every pair value counts its score once) and changes no other pairing; the
     # slot count and the kept-pair count do not depend on scores. The best pairing without it is the
     # chosen one (value V*); the best with it has value V_c. It is selected once V_c + d > V*, and at
     # V_c + d = V* the tie-break decides: so the exact increase needed is V* - V_c, from one re-solve.
+    # need: what a higher score would do (score | tie | slots | kept | time_limit | not_computed)
     if not explain:
         needed = None
         tail = "not computed"
+        rec["need"] = "not_computed"
     elif forced is None:
         needed = None
         tail = "the score it needs was not computed (the solver stopped at its time limit)"
+        rec["need"] = "time_limit"
     elif not forced.includable or forced.count < best.count:
         needed = None
         cause = "slots" if cause == "outranked" else cause
         tail = "no pairing that includes it fills as many slots, so no score increase selects it"
+        rec["need"] = "slots"
     elif forced.kept < best.kept or forced.value is None:
         needed = None
         tail = "including it would undo a pair the committee kept"
+        rec["need"] = "kept"
     else:
         needed = round((best.value - forced.value) / UNIT, VALUE_DECIMALS)
         out = sorted({int(ei[e]) for e in best.edges} - {int(ei[e]) for e in forced.edges})
         rec["displaces"] = [table.ids[k] for k in out]
         instead = ", ".join(label[k] for k in out)
+        rec["need"] = "tie" if needed <= 0 else "score"
         if needed <= 0:
             cause = "tie" if cause == "outranked" else cause
             tail = f"it ties with the selected pairing and loses on the tie-break ({', '.join(tie_break)})"

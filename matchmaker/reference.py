@@ -51,6 +51,10 @@ MERGERS: Final[dict[str, str]] = {
     "Ruiselede": "Wingene",
 }
 
+# Zwijndrecht moved from the province of Antwerpen to Oost-Vlaanderen with its merger: a candidacy
+# from 2023 rightly writes "Zwijndrecht (Antwerpen)". Every other merger stayed within its province.
+FORMER_PROVINCES: Final[dict[str, str]] = {"Zwijndrecht": "Antwerpen"}
+
 # Older mergers (1 January 2019): a form may still carry these names.
 EARLIER_MERGERS: Final[dict[str, tuple[str, str]]] = {
     "Knesselare": ("Aalter", "2019-01-01"),
@@ -89,6 +93,8 @@ PREFIXES: Final = (
     "stad",
     "ocmw",
     "bestuur",
+    "gem",  # "Gem. Zulte"
+    "lb",  # "LB Zulte": lokaal bestuur
     "ville de",
     "ville d",
     "commune de",
@@ -124,6 +130,21 @@ PROVINCE_QUALIFIERS: Final[dict[str, str]] = {
     "vlbrabant": "Vlaams-Brabant",
     "vlbr": "Vlaams-Brabant",
     "vbr": "Vlaams-Brabant",
+    "vb": "Vlaams-Brabant",
+    # In Flanders "Brabant" means the Flemish part: "Tielt (Brabant)" is the Tielt in Tielt-Winge.
+    "brabant": "Vlaams-Brabant",
+    # French names, and the Walloon provinces (a Flemish name beside one contradicts it).
+    "anvers": "Antwerpen",
+    "limbourg": "Limburg",
+    "flandreorientale": "Oost-Vlaanderen",
+    "flandreoccidentale": "West-Vlaanderen",
+    "brabantflamand": "Vlaams-Brabant",
+    "waalsbrabant": "Waals-Brabant",
+    "brabantwallon": "Waals-Brabant",
+    "henegouwen": "Henegouwen",
+    "hainaut": "Henegouwen",
+    "luxemburg": "Luxemburg",
+    "luxembourg": "Luxemburg",
 }
 # Written alone, these name a province ("Limburg" is also the Walloon Limbourg, never meant here).
 _PROVINCE_NAMES: Final = frozenset({"limburg", "oostvlaanderen", "westvlaanderen", "vlaamsbrabant"})
@@ -312,7 +333,8 @@ def _province_qualifier(part: str) -> str | None:
 def _segments(text: str) -> list[str]:
     """The name as written, then its parts: "Stad Gent - dienst internationale samenwerking"."""
     parts = [text]
-    parts += [p for p in re.split(r"\s+-\s+|[,;/()\[\]|:–—]", text) if p.strip()]
+    # A line break or tab separates parts too ("Gent" on one line, the province on the next).
+    parts += [p for p in re.split(r"\s+-\s+|[\n\r\t,;/()\[\]|:–—]", text) if p.strip()]
     return parts
 
 
@@ -365,13 +387,12 @@ def _resolve(raw: str) -> Resolution:
 def _check_province(resolution: Resolution, provinces: set[str]) -> Resolution:
     """A name with a province beside it that is not the municipality's own is not guessed at:
     "Tielt (Vlaams-Brabant)" may well be the Tielt in Tielt-Winge."""
-    if not provinces or resolution.refnis is None or resolution.province in provinces:
+    own = {resolution.province, FORMER_PROVINCES.get(resolution.former or "")}
+    if not provinces or resolution.refnis is None or own & provinces:
         return resolution
     written = " or ".join(sorted(provinces))
-    note = (
-        f"{resolution.municipality} is in {resolution.province}, but the name says {written}: "
-        "which municipality is meant?"
-    )
+    named = resolution.former or resolution.municipality
+    note = f"{named} is in {resolution.province}, but the name says {written}: which municipality is meant?"
     return Resolution(None, None, None, "unresolved", 0.0, note)
 
 

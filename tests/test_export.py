@@ -8,6 +8,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from matchmaker.export import (
     write_json,
     write_shortlist,
 )
+from matchmaker.i18n import code_label, label
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -660,3 +662,325 @@ def test_pair_into_a_missing_folder_is_exit_2_without_traceback(tmp_path: Path) 
 def test_write_json_where_even_root_cannot_write_is_an_output_error() -> None:
     with pytest.raises(OutputError, match=r"/proc/result\.json: cannot write"):
         write_json({"a": 1}, Path("/proc/result.json"))
+
+
+# --- explanations in the workbook's language -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_fr(tmp_path_factory: pytest.TempPathFactory) -> tuple[openpyxl.Workbook, dict[str, Any], str]:
+    folder = tmp_path_factory.mktemp("demo_fr")
+    result = _pair(folder, "--lang", "fr", "--out", str(folder / "s.xlsx"), "--json", str(folder / "r.json"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((folder / "r.json").read_text(encoding="utf-8"))
+    return openpyxl.load_workbook(folder / "s.xlsx"), doc, result.stdout
+
+
+def _by_name(ws: Worksheet, name_header: str, value_header: str) -> dict[str, Any]:
+    return dict(zip(column(ws, name_header), column(ws, value_header), strict=True))
+
+
+def _gent_by_hand(doc: dict[str, Any]) -> tuple[list[str], str, float]:
+    """Gent's case worked out from the JSON's own pairs and edges, not from its explanation."""
+    gent = next(c for c in doc["candidates"] if c.get("municipality") == "Gent" and c["eligible"])
+    province = gent["province"]
+    same = [p for p in doc["pairs"] if p["province"] == province]
+    weakest = min(same, key=lambda p: p["value"])
+    gent_best = max(e["value"] for e in doc["edges"] if e["candidate_id"] == gent["candidate_id"])
+    # every Rwanda pair of Gent is worth the same, so taking the weakest's place gains exactly this
+    return [p["municipality"] for p in same], weakest["municipality"], weakest["value"] - gent_best
+
+
+def test_gent_province_cap_reads_in_dutch_with_its_names_and_numbers(
+    demo: tuple[openpyxl.Workbook, dict[str, Any]],
+) -> None:
+    wb, doc = demo
+    taken, weakest, gap = _gent_by_hand(doc)
+    assert (len(taken), weakest) == (2, "Aalst")
+    gap_text = f"{math.ceil(round(gap * 100, 6)) / 100:.2f}".replace(".", ",")
+    assert gap_text == "9,67"
+    why = _by_name(wb[SHEET_SHORTLIST], "Gemeente", "Waarom (niet)")["Gent"]
+    assert why == (
+        f"Niet geselecteerd: provincie Oost-Vlaanderen heeft al 2 geselecteerden ({', '.join(taken)}). "
+        f"Met meer dan {gap_text} punten extra zou het {weakest} vervangen."
+    )
+    # the JSON keeps the engine's English sentence and the facts behind it
+    gent = next(e for e in doc["explanations"] if e["municipality"] == "Gent")
+    assert gent["why"].startswith("not selected: its province Oost-Vlaanderen")
+    assert [t["municipality"] for t in gent["province_taken_by"]] == taken
+    assert gent["need"] == "score" and gent["score_needed"] == pytest.approx(gap, abs=1e-3)
+
+
+def test_gent_province_cap_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]) -> None:
+    wb, doc, _ = demo_fr
+    taken, weakest, gap = _gent_by_hand(doc)
+    gap_text = f"{math.ceil(round(gap * 100, 6)) / 100:.2f}".replace(".", ",")
+    why = _by_name(wb[SHEET_SHORTLIST], "Commune flamande", "Pourquoi (pas)")["Gent"]
+    assert why == (
+        f"Non retenu : la province de Flandre-Orientale compte déjà 2 candidats retenus "
+        f"({', '.join(taken)}). Avec plus de {gap_text} points supplémentaires, il remplacerait {weakest}."
+    )
+    # the reserve list gives the same sentence, and the province column its French name
+    reserves = wb[SHEET_RESERVES]
+    assert _by_name(reserves, "Commune flamande", "Pourquoi (pas)")["Gent"] == why
+    assert _by_name(reserves, "Commune flamande", "Province")["Gent"] == "Flandre-Orientale"
+
+
+def test_every_why_cell_is_in_the_workbook_language(
+    demo: tuple[openpyxl.Workbook, dict[str, Any]], demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]
+) -> None:
+    english = ("not selected", "selected:", "outranked", "points would", "its best pair", "accept Benin")
+    for wb, head, openers in (
+        (demo[0], "Waarom (niet)", ("Geselecteerd: ", "Niet geselecteerd: ", "Vastgelegd door")),
+        (demo_fr[0], "Pourquoi (pas)", ("Retenu : ", "Non retenu : ", "Imposé par")),
+    ):
+        for sheet in (SHEET_SHORTLIST, SHEET_RESERVES):
+            whys = [w for w in column(wb[sheet], head) if w]
+            assert whys, sheet
+            for why in whys:
+                assert why.startswith(openers), why
+                assert not any(word in why.casefold() for word in english), why
+                assert len(why) < 220, why  # a sentence or two; the full account stays in the JSON
+                assert not re.search(r"\d\.\d", why), why  # comma decimals
+
+
+def test_selected_and_no_pair_sentences_name_partner_country_and_obstacle(
+    demo: tuple[openpyxl.Workbook, dict[str, Any]], demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]
+) -> None:
+    wb, doc = demo
+    pair = max(doc["pairs"], key=lambda p: p["value"])
+    value = f"{pair['value']:.2f}".replace(".", ",")
+    nl = _by_name(wb[SHEET_SHORTLIST], "Gemeente", "Waarom (niet)")
+    fr = _by_name(demo_fr[0][SHEET_SHORTLIST], "Commune flamande", "Pourquoi (pas)")
+    country = {"Benin": ("Benin", "au Bénin"), "Rwanda": ("Rwanda", "au Rwanda")}[pair["country"]]
+    assert nl[pair["municipality"]] == (
+        f"Geselecteerd: koppeling met {pair['partner']} in {country[0]}, {value} punten."
+    )
+    assert fr[pair["municipality"]] == f"Retenu : associé à {pair['partner']} {country[1]}, {value} points."
+    # a candidate that asked for Benin but does not work in French has no possible pair
+    stuck = next(
+        e["municipality"]
+        for e in doc["explanations"]
+        if e["cause"] == "no_pair" and {o["kind"] for o in e["obstacles"]} == {"language", "preference"}
+    )
+    assert nl[stuck] == (
+        "Niet geselecteerd: geen mogelijke koppeling (Benin vraagt een delegatie die in het Frans werkt; "
+        "voorkeur voor Benin, niet voor Rwanda)."
+    )
+    assert fr[stuck] == (
+        "Non retenu : aucun couple possible (le Bénin demande une délégation travaillant en français ; "
+        "préférence pour le Bénin, pas pour le Rwanda)."
+    )
+
+
+def test_unfilled_benin_slot_is_explained_in_dutch_and_french(
+    demo: tuple[openpyxl.Workbook, dict[str, Any]], demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]
+) -> None:
+    wb, doc = demo
+    # by hand: eligible candidates open to Benin (asked for it, or any country), with and without French
+    open_to_benin = [
+        c
+        for c in doc["candidates"]
+        if c["eligible"] and c.get("score") is not None and c["country_preference"] in ("Benin", "any", None)
+    ]
+    french = sum("fr" in c["languages"] for c in open_to_benin)
+    others = len(open_to_benin) - french
+    filled = doc["filled"]["Benin"]
+    assert (french, others, filled) == (3, 6, 3)
+    rows = {r[0]: r for r in wb[SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
+    assert rows["Benin"][4] == (
+        f"{filled} van 4 plaatsen ingevuld: slechts {french} kandidaten staan open voor Benin en werken "
+        f"in het Frans; nog {others} staan open voor Benin maar werken niet in het Frans."
+    )
+    rows = {r[0]: r for r in demo_fr[0][SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
+    assert rows["Bénin"][4] == (
+        f"{filled} places pourvues sur 4 : seulement {french} candidats éligibles acceptent le Bénin et "
+        f"travaillent en français ; {others} autres acceptent le Bénin mais ne travaillent pas en français."
+    )
+    # the printed report and the JSON stay English, whatever the workbook's language
+    assert "Unfilled: Benin: 3 of 4 filled: only 3 eligible candidates" in demo_fr[2]
+    assert doc["unfilled"][0]["reason"].startswith("Benin: 3 of 4 filled")
+
+
+def test_partner_reasons_follow_the_language(demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]) -> None:
+    wb, doc, _ = demo_fr
+    ws = wb[SHEET_PARTNERS]
+    reasons = _by_name(ws, "Partenaire", "Raisons")
+    linked = [p["partner"] for p in doc["partners"] if p["has_flemish_link"]]
+    assert linked
+    assert {reasons[p] for p in linked} == {"a déjà un jumelage avec une collectivité flamande"}
+
+
+def _explained(**facts: Any) -> dict[str, Any]:
+    return {s.CANDIDATE_ID: "46021", "selected": False, "why": "engine sentence", **facts}
+
+
+@pytest.mark.parametrize(
+    ("facts", "lang", "expected"),
+    [
+        (
+            {
+                "cause": "province_cap",
+                "province": "Limburg",
+                "province_taken_by": [{"candidate_id": "71022"}],
+            },
+            "nl",
+            "Niet geselecteerd: provincie Limburg heeft al 1 geselecteerde (Hasselt). "
+            "Het staat gelijk en verliest op de volgorde bij gelijke waarde.",
+        ),
+        (
+            {
+                "cause": "province_cap",
+                "province": "Limburg",
+                "province_taken_by": [{"candidate_id": "71022"}],
+            },
+            "fr",
+            "Non retenu : la province de Limbourg compte déjà 1 candidat retenu (Hasselt). "
+            "Il est à égalité et perd au départage.",
+        ),
+    ],
+)
+def test_singular_province_cap_and_a_tie(facts: dict[str, Any], lang: str, expected: str) -> None:
+    result = make_result()
+    explanations = [e for e in result.explanations if e[s.CANDIDATE_ID] != "46021"]
+    explanations.append(_explained(need="tie", score_needed=0.0, **facts))
+    wb = build_workbook(dataclasses.replace(result, explanations=explanations), lang=lang)
+    ws = wb[SHEET_SHORTLIST]
+    j = header(ws).index(label("why", lang)) + 1
+    row = next(i for i in range(2, ws.max_row + 1) if str(ws.cell(row=i, column=3).value) == "46021")
+    assert ws.cell(row=row, column=j).value == expected
+
+
+@pytest.mark.parametrize(
+    ("facts", "nl", "fr"),
+    [
+        (
+            {
+                "cause": "outranked",
+                "need": "score",
+                "score_needed": 12.001,
+                "countries": ["Benin", "Rwanda"],
+                "best_value": 61.5,
+                "outranked_by": [
+                    {"candidate_id": "11002", "value": 80.0},
+                    {"candidate_id": "12025", "value": 70.25},
+                ],
+                "displaces": ["12025", "34022"],
+            },
+            "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerden in "
+            "Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 punten extra zou het Mechelen en "
+            "Kortrijk vervangen.",
+            "Non retenu : son meilleur couple vaut 61,50 points, moins que les candidats retenus au Bénin et "
+            "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, il "
+            "remplacerait Mechelen et Kortrijk.",
+        ),
+        (
+            {"cause": "slots", "need": "slots", "outranked_by": []},
+            "Niet geselecteerd. Geen hogere score helpt: "
+            "met deze kandidaat erbij blijven meer plaatsen open.",
+            "Non retenu. Aucun score ne suffit : avec ce candidat, plus de places resteraient vacantes.",
+        ),
+        (
+            {
+                "cause": "no_pair",
+                "obstacles": [
+                    {"kind": "forbidden", "partner": "Karongi", "country": "Rwanda"},
+                    {
+                        "kind": "below_min",
+                        "partner": "Nyanza",
+                        "country": "Rwanda",
+                        "value": 41.5,
+                        "min_value": 60,
+                    },
+                ],
+            },
+            "Niet geselecteerd: geen mogelijke koppeling (koppeling met Karongi geweigerd; koppeling met "
+            "Nyanza is 41,50 punten waard, onder het minimum van 60).",
+            "Non retenu : aucun couple possible (couple avec Karongi refusé ; le couple avec Nyanza vaut "
+            "41,50 points, sous le minimum de 60).",
+        ),
+        # a record without the facts (an older result file) keeps the sentence it recorded
+        ({"cause": "outranked"}, "engine sentence", "engine sentence"),
+    ],
+)
+def test_why_sentences_in_dutch_and_french(tmp_path: Path, facts: dict[str, Any], nl: str, fr: str) -> None:
+    result = make_result()
+    explanations = [e for e in result.explanations if e[s.CANDIDATE_ID] != "46021"]
+    explanations.append(_explained(**facts))
+    for lang, expected in (("nl", nl), ("fr", fr)):
+        out = write_shortlist(
+            dataclasses.replace(result, explanations=explanations), tmp_path / f"{lang}.xlsx", lang=lang
+        )
+        ws = openpyxl.load_workbook(out)[SHEET_SHORTLIST]
+        whys = dict(
+            zip(map(str, column(ws, label("refnis", lang))), column(ws, label("why", lang)), strict=True)
+        )
+        assert whys["46021"] == expected
+
+
+def test_a_pair_dropped_for_a_lock_says_so_in_the_workbook_language(tmp_path: Path) -> None:
+    result = make_result(changes=True)
+    changes = [
+        *result.changes,
+        {
+            s.CANDIDATE_ID: "31005",
+            s.PARTNER: "Gatsibo",
+            s.COUNTRY: "Rwanda",
+            "change": "removed",
+            "reason": "locked pair 46021=Gatsibo takes its place",
+            "cause": "locked",
+        },
+    ]
+    for lang, word, expected in (
+        ("nl", "vervallen", "een vastgelegde koppeling neemt de plaats in"),
+        ("fr", "supprimé", "un couple imposé prend sa place"),
+    ):
+        out = write_shortlist(
+            dataclasses.replace(result, changes=changes), tmp_path / f"{lang}.xlsx", lang=lang
+        )
+        overview = [[c.value for c in row] for row in openpyxl.load_workbook(out)[SHEET_OVERVIEW].iter_rows()]
+        dropped = next(r for r in overview if r[0] == word and r[1] == "Brugge")
+        assert dropped[4] == expected
+
+
+@pytest.mark.parametrize(
+    ("gap", "lang", "expected"),
+    [
+        (
+            {"cause": "few_partners", "eligible_partners": 2, "ineligible_partners": 1},
+            "nl",
+            "2 van 4 plaatsen ingevuld: slechts 2 partners in Benin komen in aanmerking "
+            "(1 andere komt niet in aanmerking).",
+        ),
+        (
+            {
+                "cause": "blocked",
+                "candidates": 5,
+                "languages": ["fr"],
+                "elsewhere": 1,
+                "capped": 2,
+                "capped_provinces": ["Limburg", "Oost-Vlaanderen"],
+                "max_per_province": 2,
+            },
+            "fr",
+            "2 places pourvues sur 4 : 5 candidats éligibles acceptent le Bénin et travaillent en français ; "
+            "1 d'entre eux est associé à un autre pays ; 2 viennent de provinces ayant déjà atteint le "
+            "maximum de 2 (Limbourg, Flandre-Orientale).",
+        ),
+        (
+            {"cause": "blocked", "candidates": 3, "languages": [], "elsewhere": 0, "capped": 0},
+            "en",
+            "2 of 4 slots filled: 3 eligible candidates accept Benin; the locked pairs and the other "
+            "constraints leave no more room.",
+        ),
+        ({"cause": None}, "fr", "recorded sentence"),
+    ],
+)
+def test_unfilled_slots_are_explained_from_their_facts(gap: dict[str, Any], lang: str, expected: str) -> None:
+    unfilled = [
+        {"country": "Benin", "slots": 2, "reason": "recorded sentence", "filled": 2, "quota": 4, **gap}
+    ]
+    result = dataclasses.replace(make_result(), unfilled=unfilled, filled={"Rwanda": 4, "Benin": 2})
+    wb = build_workbook(result, lang=lang)
+    rows = {r[0]: r for r in wb[SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
+    assert rows[code_label("Benin", lang)][4] == expected

@@ -292,6 +292,14 @@ def test_on_equal_completion_times_the_higher_number_counts(write_form: FormWrit
     assert "same moment" in ties[0]["problem"] and "9" in ties[0]["problem"]
 
 
+def test_a_submission_superseded_by_a_similarity_read_says_so(write_form: FormWriter) -> None:
+    # If "Gentt" is not Gent after all, submission 1 is the one that should count.
+    result = read_form(write_form([answers(1, "Stad Gent"), answers(2, "Gentt")]))
+    assert by_id(result, 1)[s.SUPERSEDED_BY] == 2
+    [problem] = [i["problem"] for i in issues_of(result, 1) if i["kind"] == "superseded"]
+    assert "'Gentt', read as Gent by similarity: please check" in problem
+
+
 def test_a_start_after_the_completion_is_reported(write_form: FormWriter) -> None:
     t = dt.datetime(2023, 11, 6, 11, 0)
     row = answers(1, "Gent", completed=t)

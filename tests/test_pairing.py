@@ -162,7 +162,7 @@ def test_province_cap_and_its_diagnosis() -> None:
     parts = frame([partner(n, "Rwanda") for n in ("Karongi", "Bugesera", "Gatsibo", "Nyanza")])
     result = solve_pairing(frame(rows), parts, criteria({"Rwanda": 4}, cap=2))
     assert chosen(result) == {("1", "Karongi"), ("2", "Bugesera"), ("9", "Gatsibo")}
-    assert result.unfilled == [
+    assert [{k: u[k] for k in ("country", "slots", "reason")} for u in result.unfilled] == [
         {
             "country": "Rwanda",
             "slots": 1,
@@ -170,6 +170,10 @@ def test_province_cap_and_its_diagnosis() -> None:
             "1 come from provinces already at the cap of 2 (Limburg)",
         }
     ]
+    # the facts behind the sentence, for the workbook to word in its own language
+    facts = result.unfilled[0]
+    assert (facts["cause"], facts["filled"], facts["candidates"], facts["capped"]) == ("blocked", 3, 4, 1)
+    assert facts["capped_provinces"] == ["Limburg"] and facts["max_per_province"] == 2
     capped = next(e for e in result.explanations if e["candidate_id"] == "3")
     assert capped["cause"] == "province_cap"
     assert "Limburg already has 2 selected" in capped["why"]

@@ -183,6 +183,10 @@ def test_a_postal_code_of_another_municipality_is_not_settled_by_a_guess(
         ("Zulte (O-Vl)", "44081"),
         ("Stad Antwerpen (Antwerpen)", "11002"),
         ("Mol (Antw.)", "13025"),
+        # Zwijndrecht was in Antwerpen until its merger into Beveren-Kruibeke-Zwijndrecht (Oost-Vlaanderen).
+        ("Zwijndrecht (Antwerpen)", "46030"),
+        ("Zwijndrecht (Oost-Vlaanderen)", "46030"),
+        ("Meulebeke (West-Vl.)", "37022"),
     ],
 )
 def test_a_province_after_the_name_only_qualifies_it(written: str, refnis: str) -> None:
@@ -197,6 +201,10 @@ def test_a_province_after_the_name_only_qualifies_it(written: str, refnis: str) 
         ("Aalst (Limburg)", "Aalst is in Oost-Vlaanderen, but the name says Limburg"),
         ("Halle (Antwerpen)", "Halle is in Vlaams-Brabant, but the name says Antwerpen"),
         ("Gentt (West-Vlaanderen)", "Gent is in Oost-Vlaanderen, but the name says West-Vlaanderen"),
+        ("Kruibeke (Antwerpen)", "Kruibeke is in Oost-Vlaanderen, but the name says Antwerpen"),
+        ("Tielt (Brabant)", "Tielt is in West-Vlaanderen, but the name says Vlaams-Brabant"),
+        ("Tielt (VB)", "Tielt is in West-Vlaanderen, but the name says Vlaams-Brabant"),
+        ("Tielt (Waals-Brabant)", "Tielt is in West-Vlaanderen, but the name says Waals-Brabant"),
     ],
 )
 def test_a_province_that_contradicts_the_name_is_not_guessed(written: str, said: str) -> None:
@@ -353,3 +361,47 @@ def test_resolve_never_fails_and_always_says_how(text: str) -> None:
     assert r.method in schema.RESOLUTIONS
     assert (r.refnis is None) == (r.method in ("not-flemish", "unresolved"))
     assert 0.0 <= r.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("written", "refnis"),
+    [
+        ("Gem. Zulte", "44081"),
+        ("LB Zulte", "44081"),
+        ("Gent\nOost-Vlaanderen", "44021"),
+        ("Gent\tBelgië", "44021"),
+        ("Stad Gent\nBotermarkt 1\n9000 Gent", "44021"),
+    ],
+)
+def test_abbreviated_prefixes_and_names_over_several_lines(written: str, refnis: str) -> None:
+    assert resolve(written).refnis == refnis
+
+
+def test_a_province_on_the_next_line_is_checked_too() -> None:
+    r = resolve("Tielt\nVlaams-Brabant")
+    assert (r.refnis, r.method) == (None, "unresolved")
+    assert "but the name says Vlaams-Brabant" in r.note
+
+
+def test_former_municipality_of_a_merger_is_kept() -> None:
+    assert resolve("Gemeente Hoeselt").former == "Hoeselt"
+    assert resolve("Hoeseltt").former == "Hoeselt"  # a typo of a former name
+    assert resolve("Bilzen-Hoeselt").former is None
+    assert resolve("Gent").former is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_one_letter_typo_never_lands_on_another_municipality(seed: int) -> None:
+    # A typo is either read right or left unresolved; only another real name ("Beerse" for
+    # "Beersel") can be read as that other municipality.
+    import random
+
+    rng = random.Random(seed)
+    for row in FLEMISH.sample(60, random_state=seed).itertuples():
+        name = str(row.municipality)
+        i = rng.randrange(1, len(name))
+        for typo in (name[:i] + name[i + 1 :], name[:i] + name[i] + name[i:]):
+            r = resolve(typo)
+            if r.method in ("exact", "alias", "merged"):
+                continue  # a real name of its own
+            assert r.refnis in (row.refnis, None), (name, typo, r)

@@ -361,10 +361,60 @@ def test_not_a_review_sheet_and_unreadable_files(tmp_path: Path) -> None:
     problems = {(p.path, p.problem.split(" (")[0]) for p in caught.value.problems}
     assert problems == {
         (plain, "not a reviewer sheet made by `matchmaker review-sheet`"),
-        (broken, "cannot be read as an .xlsx workbook"),
+        (broken, "the workbook is truncated or damaged"),
         (folder, "folder holds no reviewer sheets"),
         (missing, "no such file or folder"),
     }
+
+
+def test_a_hostile_archive_is_refused_before_openpyxl_parses_it(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    path = sheet(tmp_path, "An")
+    valid = path.read_bytes()
+
+    def rewrite(extra: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(valid)) as src,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
+            for info in src.infolist():
+                dst.writestr(info.filename, extra.pop(info.filename, src.read(info.filename)))
+            for name, data in extra.items():
+                dst.writestr(name, data)
+        return out.getvalue()
+
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>'
+    )
+    bomb = tmp_path / "bomb.xlsx"
+    # One member claims to expand to about 4 GB in the central directory.
+    at = valid.index(b"PK\x01\x02")
+    bomb.write_bytes(valid[: at + 24] + (0xFFFFFF00).to_bytes(4, "little") + valid[at + 28 :])
+    entities = tmp_path / "entities.xlsx"
+    entities.write_bytes(rewrite({"xl/sharedStrings.xml": laughs}))
+    encrypted = tmp_path / "locked.xlsx"
+    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048)
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews([bomb, entities, encrypted], make_criteria(), make_candidates())
+    problems = {p.path: p.problem for p in caught.value.problems}
+    assert "zip bomb" in problems[bomb]
+    assert "document type declaration" in problems[entities]
+    assert "password-protected" in problems[encrypted]
+
+
+def test_a_renamed_rating_sheet_is_named_as_such(tmp_path: Path) -> None:
+    path = sheet(tmp_path, "An")
+    wb = openpyxl.load_workbook(path)
+    wb[REVIEW_SHEET].title = "Blad1"
+    wb.save(path)
+    with pytest.raises(
+        ReviewError, match=r"no sheet 'Beoordeling' \(was it renamed\? the sheets are 'Blad1'"
+    ):
+        read_reviews(path, make_criteria(), make_candidates())
 
 
 def test_wrong_schema_version_is_refused(tmp_path: Path) -> None:
