@@ -541,8 +541,21 @@ def _lines(value: object, width: float) -> int:
     """How many lines a wrapped text needs in a column of `width` characters."""
     if value is None or not isinstance(value, str):
         return 1
-    per_line = max(width * 1.2 - 2, 1)
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+    # A column unit is the width of a digit; average text runs about 1.25 characters to it (Calibri,
+    # and Carlito in LibreOffice, which has the same metrics). Wrap word by word, as both programs do.
+    per_line = max(width * 1.25 - 1, 1)
+    total = 0
+    for part in value.split("\n"):
+        lines, used = 1, 0.0
+        for word in part.split(" "):
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+            while used > per_line:  # a word longer than the line breaks inside it
+                lines, used = lines + 1, used - per_line
+        total += lines
+    return total
 
 
 def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], wraps: list[bool]) -> None:
@@ -705,7 +718,7 @@ _DECISION_KINDS: Final = ("lock", "forbid", "exclude")
 
 def _colon(lang: str) -> str:
     # French typography puts a space before the colon
-    return " :" if lang == "fr" else ":"
+    return "\u00a0:" if lang == "fr" else ":"
 
 
 # --- the pairing's explanations, worded in the workbook's language ---------------------------------

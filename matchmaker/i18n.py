@@ -275,21 +275,22 @@ _AND: Final = ("en", "and", "et")
 
 # Sentences that explain the pairing. Fields in braces; a key ending in "_one" is the singular form
 # `sentence` picks when n == 1. French country names take "le"/"au" (le Rwanda, au Bénin).
+# French puts a no-break space before ":" and ";", so that a wrapped line never starts with one.
 _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     # why a candidate is or is not selected
     "selected": (
         "Geselecteerd: koppeling met {partner} {in_country}, {value} punten.",
         "Selected: paired with {partner} {in_country}, {value} points.",
-        "Retenu : associé à {partner} {in_country}, {value} points.",
+        "Retenu\u00a0: associé à {partner} {in_country}, {value} points.",
     ),
     "locked": (
         "Vastgelegd door het comité: koppeling met {partner} {in_country}, {value} punten.",
         "Locked by the committee: paired with {partner} {in_country}, {value} points.",
-        "Imposé par le comité : associé à {partner} {in_country}, {value} points.",
+        "Imposé par le comité\u00a0: associé à {partner} {in_country}, {value} points.",
     ),
-    "not_selected": ("Niet geselecteerd:", "Not selected:", "Non retenu :"),
+    "not_selected": ("Niet geselecteerd:", "Not selected:", "Non retenu\u00a0:"),
     "not_selected_bare": ("Niet geselecteerd.", "Not selected.", "Non retenu."),
-    "list_separator": ("; ", "; ", " ; "),
+    "list_separator": ("; ", "; ", "\u00a0; "),
     "province_cap": (
         "{province_of} heeft al {n} geselecteerden ({names}).",
         "{province_of} already has {n} selected ({names}).",
@@ -306,7 +307,7 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
         "its best pair is worth {value} points, less than those selected {where} "
         "(lowest: {lowest}, {lowest_value}).",
         "son meilleur couple vaut {value} points, moins que les candidats retenus {where} "
-        "(le dernier : {lowest}, {lowest_value}).",
+        "(le dernier\u00a0: {lowest}, {lowest_value}).",
     ),
     "in_country": ("in {country}", "in {country}", "au {country}"),
     "no_pair": (
@@ -333,7 +334,7 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     "need_slots": (
         "Geen hogere score helpt: met deze kandidaat erbij blijven meer plaatsen open.",
         "No higher score helps: with it, more slots would stay open.",
-        "Aucun score ne suffit : avec ce candidat, plus de places resteraient vacantes.",
+        "Aucun score ne suffit\u00a0: avec ce candidat, plus de places resteraient vacantes.",
     ),
     "need_kept": (
         "Selecteren zou een koppeling ongedaan maken die het comité behield.",
@@ -343,7 +344,7 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     "need_time_limit": (
         "De nodige score is niet berekend: de solver bereikte zijn tijdslimiet.",
         "The score needed was not computed: the solver reached its time limit.",
-        "Le score nécessaire n'a pas été calculé : le solveur a atteint sa limite de temps.",
+        "Le score nécessaire n'a pas été calculé\u00a0: le solveur a atteint sa limite de temps.",
     ),
     # why a pair is not possible
     "ob_language": (
@@ -385,7 +386,7 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     "unfilled_head": (
         "{filled} van {quota} plaatsen ingevuld: ",
         "{filled} of {quota} slots filled: ",
-        "{filled} places pourvues sur {quota} : ",
+        "{filled} places pourvues sur {quota}\u00a0: ",
     ),
     "few_partners": (
         "slechts {n} partners in {country} komen in aanmerking",
@@ -433,12 +434,12 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     "more_wrong_language": (
         "; nog {n} staan open voor {country} maar werken niet {languages}",
         "; {n} more accept {country} but do not work {languages}",
-        " ; {n} autres acceptent le {country} mais ne travaillent pas {languages}",
+        "\u00a0; {n} autres acceptent le {country} mais ne travaillent pas {languages}",
     ),
     "more_wrong_language_one": (
         "; nog {n} staat open voor {country} maar werkt niet {languages}",
         "; {n} more accepts {country} but does not work {languages}",
-        " ; {n} autre accepte le {country} mais ne travaille pas {languages}",
+        "\u00a0; {n} autre accepte le {country} mais ne travaille pas {languages}",
     ),
     "more_excluded": (
         " (nog {n} vallen af door geweigerde koppelingen of de minimumwaarde)",
@@ -463,27 +464,27 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
     "elsewhere": (
         "; {n} daarvan zijn aan een ander land gekoppeld",
         "; {n} of them are paired with another country",
-        " ; {n} d'entre eux sont associés à un autre pays",
+        "\u00a0; {n} d'entre eux sont associés à un autre pays",
     ),
     "elsewhere_one": (
         "; {n} daarvan is aan een ander land gekoppeld",
         "; {n} of them is paired with another country",
-        " ; {n} d'entre eux est associé à un autre pays",
+        "\u00a0; {n} d'entre eux est associé à un autre pays",
     ),
     "capped": (
         "; {n} komen uit een provincie die haar maximum van {cap} al bereikt heeft ({provinces})",
         "; {n} come from provinces already at the cap of {cap} ({provinces})",
-        " ; {n} viennent de provinces ayant déjà atteint le maximum de {cap} ({provinces})",
+        "\u00a0; {n} viennent de provinces ayant déjà atteint le maximum de {cap} ({provinces})",
     ),
     "capped_one": (
         "; {n} komt uit een provincie die haar maximum van {cap} al bereikt heeft ({provinces})",
         "; {n} comes from a province already at the cap of {cap} ({provinces})",
-        " ; {n} vient d'une province ayant déjà atteint le maximum de {cap} ({provinces})",
+        "\u00a0; {n} vient d'une province ayant déjà atteint le maximum de {cap} ({provinces})",
     ),
     "no_room": (
         "; de vastgelegde koppelingen en de andere voorwaarden laten geen ruimte meer",
         "; the locked pairs and the other constraints leave no more room",
-        " ; les couples imposés et les autres contraintes ne laissent plus de place",
+        "\u00a0; les couples imposés et les autres contraintes ne laissent plus de place",
     ),
     # why a pair of the previous shortlist is gone
     "gone_more_slots": (

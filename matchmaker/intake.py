@@ -556,10 +556,21 @@ def _read_csv(path: Path, data: bytes) -> list[list[object]]:
             ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
+    # Strict: a stray quote would otherwise swallow every later row into one cell, and those
+    # submissions would vanish without a word.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[object]] = []
+    start = 1
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for row in reader:
+            rows.append(list(row))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise IntakeError(f"{path}: not valid CSV ({exc})") from None
+        raise IntakeError(
+            f"{path}: not valid CSV in the row starting on line {start} ({exc}); "
+            "a quote left open there would hide the rows after it"
+        ) from None
+    return rows
 
 
 def _read_rows(path: Path) -> tuple[list[_Sheet], str]:
@@ -711,7 +722,9 @@ def _submission_id(value: object) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = str(value).strip()
-    return int(text) if re.fullmatch(r"\d+", text) else None
+    # "12" or "12.0" (a number stored as text after a round trip through a spreadsheet)
+    match = re.fullmatch(r"(\d+)(?:[.,]0+)?", text)
+    return int(match.group(1)) if match else None
 
 
 # --- the result --------------------------------------------------------------------------------------
@@ -1204,6 +1217,13 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
             )
         else:
             problem = f"{municipality} submitted again: submission {by} counts"
+        if pd.isna(completed):
+            # Without a completion time the order is the submission numbers' (or any dated one wins).
+            problem += (
+                "; neither has a completion time, so the higher submission number decides"
+                if pd.isna(winner_completed)
+                else "; this submission has no completion time"
+            )
         if methods[by] == "fuzzy":
             # The submission that counts was matched by similarity: if that reading is wrong, this
             # one should count instead.

@@ -481,7 +481,8 @@ class PairingModel:
         self.count_expr = Lin(idx=np.arange(n), coef=np.ones(n))
         self.value_expr = Lin(idx=np.arange(n), coef=inst.edge_value)
         self.kept_expr = Lin(dict.fromkeys(inst.keep, 1))
-        self.solves = 0
+        self.solves = 0  # all solves; of them `solves_here` in process
+        self.solves_here = 0
         self._here: _Highs | None = None
 
     # -- helpers to state constraints
@@ -519,6 +520,7 @@ class PairingModel:
     ) -> _Ran | None:
         """The same, on the model held in process by HiGHS."""
         self.solves += 1
+        self.solves_here += 1
         return self.here.run(objective, extra, time_limit, relax)
 
     def measure(self, ran: _Ran) -> Solution:
@@ -1070,10 +1072,15 @@ def _no_pair_obstacles(table: _Table, i: int, settings: PairingSettings) -> list
     return out
 
 
-def _no_pair_reason(table: _Table, i: int, settings: PairingSettings) -> str:
-    """Why a candidate has no allowed pair at all, per country, leaving out partners nobody may have."""
+def _no_pair_reason(
+    table: _Table, i: int, settings: PairingSettings, obstacles: list[dict[str, Any]] | None = None
+) -> str:
+    """Why a candidate has no allowed pair at all, per country, leaving out partners nobody may have
+    (from `obstacles` when `_no_pair_obstacles` already gave them)."""
     by_country: dict[str, list[str]] = {}
-    for data in _no_pair_obstacles(table, i, settings):
+    if obstacles is None:
+        obstacles = _no_pair_obstacles(table, i, settings)
+    for data in obstacles:
         text = (
             f"no eligible partner in {data['country']}"
             if data["kind"] == "no_partner"
@@ -1299,18 +1306,19 @@ def _assemble(
             "breakdown": {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS},
         }
 
+    regions = (
+        [_text_or_none(v) for v in table.partners[s.REGION]]
+        if s.REGION in table.partners.columns
+        else [None] * len(table.names)
+    )
+
     def pair_record(e: int) -> dict[str, Any]:
         i, j = int(ei[e]), int(ej[e])
-        region = (
-            _text_or_none(table.partners.iloc[j].get(s.REGION))
-            if s.REGION in table.partners.columns
-            else None
-        )
         return {
             **edge_record(e),
             "municipality": municipality[i],
             "province": inst.provinces[i],
-            "region": region,
+            "region": regions[j],
             "locked": e in locked_edges,
         }
 
@@ -1612,10 +1620,11 @@ def _explain(
                 f" value {int(inst.edge_value[e]) / UNIT:.2f} = {_fmt_breakdown(terms)}",
             )
         elif i not in with_edges:
+            obstacles = _no_pair_obstacles(table, i, settings)
             rec.update(
                 cause="no_pair",
-                why="not selected: no allowed pair: " + _no_pair_reason(table, i, settings),
-                obstacles=_no_pair_obstacles(table, i, settings),
+                why="not selected: no allowed pair: " + _no_pair_reason(table, i, settings, obstacles),
+                obstacles=obstacles,
             )
         else:
             rec.update(
@@ -1674,6 +1683,9 @@ def _unselected(
             f"outranked in {' and '.join(countries)} by {listed}{', ...' if len(rivals) > 4 else ''}"
             f" (its best pair: {best_mine:.2f})"
         )
+    # the four best and the weakest of the selected it competes with: all a sentence needs, and the
+    # record stays small when thousands of candidates compete for hundreds of slots
+    named = rivals[:4] + rivals[-1:] if len(rivals) > 4 else rivals
     facts["outranked_by"] = [
         {
             "candidate_id": table.ids[int(ei[e])],
@@ -1681,8 +1693,9 @@ def _unselected(
             "country": inst.countries[int(ej[e])],
             "value": int(inst.edge_value[e]) / UNIT,
         }
-        for e in rivals
+        for e in named
     ]
+    facts["outranked_count"] = len(rivals)
     rec: dict[str, Any] = {"cause": cause, **facts}
     # Raising this candidate's score by d adds exactly d to every pairing that includes it (it sits in
     # at most one pair, and every pair value counts its score once) and changes no other pairing; the

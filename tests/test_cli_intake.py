@@ -67,6 +67,8 @@ def test_bad_input_is_one_line_exit_2_and_no_json(tmp_path: Path) -> None:
         "text.xlsx": b"hello",
         "latin1.csv": "Id,Naam\n1,Liège\n".encode("cp1252"),
         "form.pdf": b"%PDF-1.4",
+        "noise.xlsx": bytes(range(256)) * 4,
+        "quote.csv": b'Id,Naam van het lokaal bestuur\n1,"Gent\n2,Zulte\n',
     }
     for name, content in cases.items():
         path = tmp_path / name
@@ -109,3 +111,16 @@ def test_intake_help_ends_with_an_example() -> None:
     result = CliRunner().invoke(main, ["intake", "--help"])
     assert result.exit_code == 0
     assert result.output.rstrip().splitlines()[-1].strip().startswith("matchmaker intake ")
+
+
+def test_intake_of_a_messy_export_names_what_it_passed_over(tmp_path: Path) -> None:
+    out = tmp_path / "intake.json"
+    form = ROOT / "tests" / "data" / "messy-export.xlsx"
+    result = CliRunner().invoke(main, ["intake", str(form), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "13 submissions, 7 candidate municipalities, 6 eligible, 2 superseded" in result.output
+    assert "other-sheet 1" in result.output and "time-order 1" in result.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["candidates"]) == 13
+    [note] = [i["problem"] for i in doc["issues"] if i["submission_id"] is None]
+    assert note == "answers read from sheet 'Antwoorden'; passed over: 'Lijsten' (hidden)"

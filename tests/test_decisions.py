@@ -251,8 +251,10 @@ def test_round_trip_re_solves_with_the_decisions_and_marks_the_changes(
     decisions = {row[0].value: row[h2.index("Beslissing")].value for row in pairs.iter_rows(min_row=2)}
     assert decisions[keep["Gemeente"]] == "vast"
     assert marks[keep["Gemeente"]].startswith("behouden: beslissing 'vast' (Koppelingen rij 2)")
-    overview = " ".join(str(c.value) for row in r2["Overzicht"].iter_rows() for c in row if c.value)
-    assert f"vervallen: beslissing 'weiger' (Koppelingen rij {len(rows) + 1})" in overview
+    overview = [[c.value for c in row] for row in r2["Overzicht"].iter_rows()]
+    gone = next(r for r in overview if r[0] == "vervallen")
+    assert gone[1:3] == [refuse["Gemeente"], refuse["Partner"]]
+    assert gone[4].startswith(f"beslissing 'weiger' (Koppelingen rij {len(rows) + 1})")
     # a third round from the new workbook keeps the refusal: it is carried on the Parameters sheet
     third = read_decisions(tmp_path / "r2.xlsx")
     assert (str(refuse["NIS-code"]), refuse["Partner"]) in third.forbids
@@ -284,3 +286,30 @@ def test_contradictory_decisions_stop_the_command_with_exit_2(first_round: Path,
     assert f"{partner} is kept with more than one candidate" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_pair_pushed_out_by_a_chosen_partner_says_why_in_french(first_round: Path, tmp_path: Path) -> None:
+    pairs = openpyxl.load_workbook(first_round / "r1.xlsx")[SHEET_PAIRS]
+    headers = [c.value for c in pairs[1]]
+    shown = [dict(zip(headers, (c.value for c in row), strict=True)) for row in pairs.iter_rows(min_row=2)]
+    target = shown[0]  # its partner goes to a candidate the committee picks on the Shortlist
+    reserves = openpyxl.load_workbook(first_round / "r1.xlsx")["Reservelijst"]
+    newcomer = reserves.cell(row=2, column=3).value
+    decided = decide(
+        first_round / "r1.xlsx",
+        "Shortlist",
+        {newcomer: {"Koppelen aan": target["Partner"]}},
+        out=tmp_path / "d.xlsx",
+    )
+    out = tmp_path / "r2.xlsx"
+    args = [*pair_args(first_round), "--decisions", str(decided), "--lang", "fr", "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r2.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    gone = next(c for c in doc["changes"] if c["change"] == "removed")
+    assert (gone["candidate_id"], gone["partner"]) == (str(target["NIS-code"]), target["Partner"])
+    assert gone["cause"] == "locked" and gone["decision"] is None
+    overview = [[c.value for c in row] for row in openpyxl.load_workbook(out)["Overzicht"].iter_rows()]
+    row = next(r for r in overview if r[0] == "supprimé")
+    assert row[1:3] == [target["Gemeente"], target["Partner"]]
+    assert row[4] == f"remplacé par {newcomer} – {target['Partner']}\u00a0; un couple imposé prend sa place"

@@ -676,6 +676,11 @@ def demo_fr(tmp_path_factory: pytest.TempPathFactory) -> tuple[openpyxl.Workbook
     return openpyxl.load_workbook(folder / "s.xlsx"), doc, result.stdout
 
 
+def french(text: str) -> str:
+    """French typography: a no-break space before ":" and ";", so no line starts with one."""
+    return text.replace(" :", "\u00a0:").replace(" ;", "\u00a0;")
+
+
 def _by_name(ws: Worksheet, name_header: str, value_header: str) -> dict[str, Any]:
     return dict(zip(column(ws, name_header), column(ws, value_header), strict=True))
 
@@ -716,7 +721,7 @@ def test_gent_province_cap_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dic
     taken, weakest, gap = _gent_by_hand(doc)
     gap_text = f"{math.ceil(round(gap * 100, 6)) / 100:.2f}".replace(".", ",")
     why = _by_name(wb[SHEET_SHORTLIST], "Commune flamande", "Pourquoi (pas)")["Gent"]
-    assert why == (
+    assert why == french(
         f"Non retenu : la province de Flandre-Orientale compte déjà 2 candidats retenus "
         f"({', '.join(taken)}). Avec plus de {gap_text} points supplémentaires, il remplacerait {weakest}."
     )
@@ -732,7 +737,7 @@ def test_every_why_cell_is_in_the_workbook_language(
     english = ("not selected", "selected:", "outranked", "points would", "its best pair", "accept Benin")
     for wb, head, openers in (
         (demo[0], "Waarom (niet)", ("Geselecteerd: ", "Niet geselecteerd: ", "Vastgelegd door")),
-        (demo_fr[0], "Pourquoi (pas)", ("Retenu : ", "Non retenu : ", "Imposé par")),
+        (demo_fr[0], "Pourquoi (pas)", (french("Retenu : "), french("Non retenu : "), "Imposé par")),
     ):
         for sheet in (SHEET_SHORTLIST, SHEET_RESERVES):
             whys = [w for w in column(wb[sheet], head) if w]
@@ -756,7 +761,9 @@ def test_selected_and_no_pair_sentences_name_partner_country_and_obstacle(
     assert nl[pair["municipality"]] == (
         f"Geselecteerd: koppeling met {pair['partner']} in {country[0]}, {value} punten."
     )
-    assert fr[pair["municipality"]] == f"Retenu : associé à {pair['partner']} {country[1]}, {value} points."
+    assert fr[pair["municipality"]] == french(
+        f"Retenu : associé à {pair['partner']} {country[1]}, {value} points."
+    )
     # a candidate that asked for Benin but does not work in French has no possible pair
     stuck = next(
         e["municipality"]
@@ -767,7 +774,7 @@ def test_selected_and_no_pair_sentences_name_partner_country_and_obstacle(
         "Niet geselecteerd: geen mogelijke koppeling (Benin vraagt een delegatie die in het Frans werkt; "
         "voorkeur voor Benin, niet voor Rwanda)."
     )
-    assert fr[stuck] == (
+    assert fr[stuck] == french(
         "Non retenu : aucun couple possible (le Bénin demande une délégation travaillant en français ; "
         "préférence pour le Bénin, pas pour le Rwanda)."
     )
@@ -783,18 +790,18 @@ def test_unfilled_benin_slot_is_explained_in_dutch_and_french(
         for c in doc["candidates"]
         if c["eligible"] and c.get("score") is not None and c["country_preference"] in ("Benin", "any", None)
     ]
-    french = sum("fr" in c["languages"] for c in open_to_benin)
-    others = len(open_to_benin) - french
+    speaking = sum("fr" in c["languages"] for c in open_to_benin)
+    others = len(open_to_benin) - speaking
     filled = doc["filled"]["Benin"]
-    assert (french, others, filled) == (3, 6, 3)
+    assert (speaking, others, filled) == (3, 6, 3)
     rows = {r[0]: r for r in wb[SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
     assert rows["Benin"][4] == (
-        f"{filled} van 4 plaatsen ingevuld: slechts {french} kandidaten staan open voor Benin en werken "
+        f"{filled} van 4 plaatsen ingevuld: slechts {speaking} kandidaten staan open voor Benin en werken "
         f"in het Frans; nog {others} staan open voor Benin maar werken niet in het Frans."
     )
     rows = {r[0]: r for r in demo_fr[0][SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
-    assert rows["Bénin"][4] == (
-        f"{filled} places pourvues sur 4 : seulement {french} candidats éligibles acceptent le Bénin et "
+    assert rows["Bénin"][4] == french(
+        f"{filled} places pourvues sur 4 : seulement {speaking} candidats éligibles acceptent le Bénin et "
         f"travaillent en français ; {others} autres acceptent le Bénin mais ne travaillent pas en français."
     )
     # the printed report and the JSON stay English, whatever the workbook's language
@@ -848,7 +855,7 @@ def test_singular_province_cap_and_a_tie(facts: dict[str, Any], lang: str, expec
     ws = wb[SHEET_SHORTLIST]
     j = header(ws).index(label("why", lang)) + 1
     row = next(i for i in range(2, ws.max_row + 1) if str(ws.cell(row=i, column=3).value) == "46021")
-    assert ws.cell(row=row, column=j).value == expected
+    assert ws.cell(row=row, column=j).value == french(expected)
 
 
 @pytest.mark.parametrize(
@@ -915,7 +922,7 @@ def test_why_sentences_in_dutch_and_french(tmp_path: Path, facts: dict[str, Any]
         whys = dict(
             zip(map(str, column(ws, label("refnis", lang))), column(ws, label("why", lang)), strict=True)
         )
-        assert whys["46021"] == expected
+        assert whys["46021"] == french(expected)
 
 
 def test_a_pair_dropped_for_a_lock_says_so_in_the_workbook_language(tmp_path: Path) -> None:
@@ -983,4 +990,4 @@ def test_unfilled_slots_are_explained_from_their_facts(gap: dict[str, Any], lang
     result = dataclasses.replace(make_result(), unfilled=unfilled, filled={"Rwanda": 4, "Benin": 2})
     wb = build_workbook(result, lang=lang)
     rows = {r[0]: r for r in wb[SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
-    assert rows[code_label("Benin", lang)][4] == expected
+    assert rows[code_label("Benin", lang)][4] == french(expected)

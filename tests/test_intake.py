@@ -184,6 +184,14 @@ def test_blank_rows_are_dropped_and_counted(write_form: FormWriter) -> None:
     assert result.summary()["blank_rows_dropped"] == 3
 
 
+def test_submission_numbers_stored_as_text(write_form: FormWriter) -> None:
+    rows = [answers(1, "Gent"), answers(2, "Zulte"), answers(3, "Aalst")]
+    rows[0]["Id"], rows[1]["Id"], rows[2]["Id"] = "7", "8.0", " 9 "
+    result = read_form(write_form(rows))
+    assert list(result.candidates[s.SUBMISSION_ID]) == [7, 8, 9]
+    assert result.issues == []
+
+
 def test_missing_and_repeated_submission_numbers_get_fresh_ones(write_form: FormWriter) -> None:
     rows = [answers(3, "Gent"), answers(3, "Zulte"), answers(1, "Aalst", Id=None), answers(2, "Lier", Id="2")]
     result = read_form(write_form(rows))
@@ -298,6 +306,21 @@ def test_a_submission_superseded_by_a_similarity_read_says_so(write_form: FormWr
     assert by_id(result, 1)[s.SUPERSEDED_BY] == 2
     [problem] = [i["problem"] for i in issues_of(result, 1) if i["kind"] == "superseded"]
     assert "'Gentt', read as Gent by similarity: please check" in problem
+
+
+def test_a_submission_without_completion_time_says_why_it_lost(write_form: FormWriter) -> None:
+    rows = [
+        answers(1, "Gent", completed=None),
+        answers(2, "Stad Gent"),
+        answers(3, "Zulte", completed=None),
+        answers(4, "Zulte", completed=None),
+    ]
+    result = read_form(write_form(rows))
+    [lost] = [i["problem"] for i in issues_of(result, 1) if i["kind"] == "superseded"]
+    assert lost.endswith("submission 2 counts; this submission has no completion time")
+    [tie] = [i["problem"] for i in issues_of(result, 3) if i["kind"] == "superseded"]
+    assert "neither has a completion time, so the higher submission number decides" in tie
+    assert by_id(result, 4)[s.CANDIDATE_ID] == "44081"
 
 
 def test_a_start_after_the_completion_is_reported(write_form: FormWriter) -> None:
@@ -786,6 +809,17 @@ def _bad_files(write_form: FormWriter, tmp_path: Path) -> dict[str, tuple[Path, 
             "not UTF-8",
         ),
         "binary csv": ("binary.csv", b"\x00\x01\x02\x03" * 100, "binary data"),
+        # A stray quote would swallow the later rows into one cell: those submissions would vanish.
+        "unclosed quote in csv": (
+            "quote.csv",
+            b'Id,Naam van het lokaal bestuur,Tijd van voltooien\n1,"Gent,2023-10-01\n2,Zulte,2023-10-02\n',
+            "the row starting on line 2",
+        ),
+        "text after a closing quote in csv": (
+            "quote2.csv",
+            b'Id,Naam van het lokaal bestuur\n1,"Gent" (stad)\n2,Zulte\n',
+            "not valid CSV in the row starting on line 2",
+        ),
         "xlsx named csv": ("export.csv", valid, "name it .xlsx"),
         "wrong extension xls": ("old.xls", valid, ".xls"),
         "wrong extension ods": ("calc.ods", b"PK\x03\x04", "OpenDocument"),
