@@ -520,15 +520,18 @@ def _read_xlsx(path: Path, head: bytes) -> list[_Sheet]:
 
     def loader(index: int) -> Callable[[], list[list[object]]]:
         def load() -> list[list[object]]:
+            # python-calamine itself, not through pandas: a third faster, and no answer such as "NA"
+            # or "None" is quietly turned into a blank (the CSV reader keeps them too).
             try:
-                frame = pd.read_excel(path, sheet_name=index, header=None, engine="calamine", dtype=object)
+                cells = workbook.get_sheet_by_index(index).to_python()
             except python_calamine.PasswordError:
                 raise IntakeError(
                     f"{path}: the workbook is password-protected; remove the password"
                 ) from None
             except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
                 raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
-            return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
+            rows: list[list[object]] = [list(row) for row in cells]
+            return rows
 
         return load
 

@@ -423,60 +423,18 @@ def _measure(instance: Instance, ran: _Ran) -> Solution:
     )
 
 
-class PairingModel:
-    """The integer program of one instance, built once and solved under changing objectives.
+class _Core:
+    """An instance's expressions over its edge variables, and the instance held in process by HiGHS.
 
-    Variables `x_{cand}_{partner}` (binary) exist only for allowed pairs; every constraint is a
-    grouped LpAffineExpression built in one pass over the edges. The main stages run on the chosen
-    solver through PuLP (`run`); the many small solves around them run on the same model held in
-    process by HiGHS (`run_here`).
+    Enough for the tie-breaks (`_settle`) and the re-solves behind the explanations.
     """
 
     def __init__(self, instance: Instance) -> None:
-        import pulp
-
         self.instance = inst = instance
-        self.base = pulp.LpProblem("pairing", pulp.LpMaximize)
-        names: set[str] = set()
-        self.x: list[pulp.LpVariable] = []
-        cand_names = [_name(c) for c in inst.candidates]
-        partner_names = [_name(p) for p in inst.partners]
-        ec, ep = inst.edge_cand.tolist(), inst.edge_partner.tolist()
-        for c, p in zip(ec, ep, strict=True):
-            name = f"x_{cand_names[c]}_{partner_names[p]}"
-            while name in names:  # two ids may sanitise alike
-                name += "_"
-            names.add(name)
-            self.x.append(self.base.add_variable(name, 0, 1, pulp.LpBinary))
         by_cand: dict[int, dict[int, int]] = {}
-        by_partner: dict[int, dict[Any, float]] = {}
-        by_country: dict[str, dict[Any, float]] = {}
-        by_province: dict[str, dict[Any, float]] = {}
-        for e, (var, c, p) in enumerate(zip(self.x, ec, ep, strict=True)):
+        for e, c in enumerate(inst.edge_cand.tolist()):
             by_cand.setdefault(c, {})[e] = 1
-            by_partner.setdefault(p, {})[var] = 1
-            by_country.setdefault(inst.countries[p], {})[var] = 1
-            province = inst.provinces[c]
-            if province is not None:
-                by_province.setdefault(province, {})[var] = 1
         self.cand_expr = {c: Lin(d) for c, d in by_cand.items()}
-        le, eq = pulp.LpConstraintLE, pulp.LpConstraintEQ
-        add = self.base.addConstraint
-        for c, lin in self.cand_expr.items():
-            add(pulp.LpConstraint(lin.pulp(self.x), le, rhs=1), f"cand_{c}")
-        for p, d in by_partner.items():
-            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=1), f"partner_{p}")
-        for k, (country, d) in enumerate(sorted(by_country.items())):
-            quota = int(inst.quotas.get(country, 0))
-            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=quota), f"quota_{k}")
-        if inst.max_per_province is not None:
-            for k, (_, d) in enumerate(sorted(by_province.items())):
-                add(
-                    pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=inst.max_per_province),
-                    f"province_{k}",
-                )
-        for e in inst.locks:
-            add(pulp.LpConstraint(self.x[e], eq, rhs=1), f"lock_{e}")
         n = inst.n_edges
         self.count_expr = Lin(idx=np.arange(n), coef=np.ones(n))
         self.value_expr = Lin(idx=np.arange(n), coef=inst.edge_value)
@@ -495,6 +453,77 @@ class PairingModel:
     def weighted(self, weights: Mapping[int, int]) -> Lin:
         return Lin(dict(weights))
 
+    @property
+    def here(self) -> _Highs:
+        if self._here is None:
+            self._here = _Highs(self.instance)
+        return self._here
+
+    def run_here(
+        self, objective: Lin, extra: Sequence[Row], time_limit: float | None, relax: bool = False
+    ) -> _Ran | None:
+        """Maximise `objective` under the model's rows plus `extra`, in process; None when infeasible."""
+        self.solves += 1
+        self.solves_here += 1
+        return self.here.run(objective, extra, time_limit, relax)
+
+    def measure(self, ran: _Ran) -> Solution:
+        return _measure(self.instance, ran)
+
+
+class PairingModel(_Core):
+    """The integer program of one instance, built once and solved under changing objectives.
+
+    Variables `x_{cand}_{partner}` (binary) exist only for allowed pairs; every constraint is a
+    grouped LpAffineExpression built in one pass over the edges. The main stages run on the chosen
+    solver through PuLP (`run`); the many small solves around them run on the same model held in
+    process by HiGHS (`run_here`).
+    """
+
+    def __init__(self, instance: Instance) -> None:
+        import pulp
+
+        super().__init__(instance)
+        inst = instance
+        self.base = pulp.LpProblem("pairing", pulp.LpMaximize)
+        names: set[str] = set()
+        self.x: list[pulp.LpVariable] = []
+        cand_names = [_name(c) for c in inst.candidates]
+        partner_names = [_name(p) for p in inst.partners]
+        ec, ep = inst.edge_cand.tolist(), inst.edge_partner.tolist()
+        for c, p in zip(ec, ep, strict=True):
+            name = f"x_{cand_names[c]}_{partner_names[p]}"
+            while name in names:  # two ids may sanitise alike
+                name += "_"
+            names.add(name)
+            self.x.append(self.base.add_variable(name, 0, 1, pulp.LpBinary))
+        by_partner: dict[int, dict[Any, float]] = {}
+        by_country: dict[str, dict[Any, float]] = {}
+        by_province: dict[str, dict[Any, float]] = {}
+        for var, c, p in zip(self.x, ec, ep, strict=True):
+            by_partner.setdefault(p, {})[var] = 1
+            by_country.setdefault(inst.countries[p], {})[var] = 1
+            province = inst.provinces[c]
+            if province is not None:
+                by_province.setdefault(province, {})[var] = 1
+        le, eq = pulp.LpConstraintLE, pulp.LpConstraintEQ
+        add = self.base.addConstraint
+        for c, lin in self.cand_expr.items():
+            add(pulp.LpConstraint(lin.pulp(self.x), le, rhs=1), f"cand_{c}")
+        for p, d in by_partner.items():
+            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=1), f"partner_{p}")
+        for k, (country, d) in enumerate(sorted(by_country.items())):
+            quota = int(inst.quotas.get(country, 0))
+            add(pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=quota), f"quota_{k}")
+        if inst.max_per_province is not None:
+            for k, (_, d) in enumerate(sorted(by_province.items())):
+                add(
+                    pulp.LpConstraint(pulp.LpAffineExpression(d), le, rhs=inst.max_per_province),
+                    f"province_{k}",
+                )
+        for e in inst.locks:
+            add(pulp.LpConstraint(self.x[e], eq, rhs=1), f"lock_{e}")
+
     def _pulp_row(self, row: Row) -> Any:
         import pulp
 
@@ -508,23 +537,6 @@ class PairingModel:
         self.solves += 1
         rows = [self._pulp_row(r) for r in extra]
         return _run(self.base, self.x, objective.pulp(self.x), rows, solver, time_limit, relax)
-
-    @property
-    def here(self) -> _Highs:
-        if self._here is None:
-            self._here = _Highs(self.instance)
-        return self._here
-
-    def run_here(
-        self, objective: Lin, extra: Sequence[Row], time_limit: float | None, relax: bool = False
-    ) -> _Ran | None:
-        """The same, on the model held in process by HiGHS."""
-        self.solves += 1
-        self.solves_here += 1
-        return self.here.run(objective, extra, time_limit, relax)
-
-    def measure(self, ran: _Ran) -> Solution:
-        return _measure(self.instance, ran)
 
 
 def _count_bound(inst: Instance) -> int:
@@ -613,9 +625,7 @@ def lexsolve(
     ), face
 
 
-def _settle(
-    model: PairingModel, sol: Solution, face: list[Row], time_limit: float | None, relax: bool
-) -> Solution:
+def _settle(model: _Core, sol: Solution, face: list[Row], time_limit: float | None, relax: bool) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
     Among the optimal pairings: first the lexicographically best selection in tie-break order
@@ -714,7 +724,7 @@ def _settle(
     return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
 
 
-def sum_expr(model: PairingModel, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:
+def sum_expr(model: _Core, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:
     terms: dict[int, int] = {}
     for c in cands:
         w = 1 if weights is None else weights[c]
@@ -753,50 +763,53 @@ def forced_solutions(
 ) -> dict[int, Forced]:
     """For each candidate, re-solve with it forced in: the lexicographic optimum of that model.
 
-    The re-solves run one after the other on one fresh in-process HiGHS model, whichever `solver`
-    found `best`: the same sequence of solves either way, so each explanation names the same pairing.
+    Among the equally good pairings with it, the tie-break chain picks one (as in `lexsolve`): the
+    pairing a re-solve would choose once its score is raised past the difference, so the candidates
+    an explanation says it would displace are the ones it would. The re-solves run one after the
+    other on one fresh in-process HiGHS model, whichever `solver` found `best`.
     """
     out: dict[int, Forced] = {}
     if not candidates:
         return out
-    here = _Highs(instance)
+    core = _Core(instance)
+    here = core.here
     n = instance.n_edges
-    count = Lin(idx=np.arange(n), coef=np.ones(n))
-    value = Lin(idx=np.arange(n), coef=instance.edge_value)
-    kept = Lin(dict.fromkeys(instance.keep, 1))
+    count, value, kept = core.count_expr, core.value_expr, core.kept_expr
     relax = not instance.keep
-    uniq, starts, cols = _groups(instance.edge_cand)
-    ends = np.append(starts[1:], len(cols))
-    edges_of = {int(c): cols[a:b] for c, a, b in zip(uniq, starts, ends, strict=True)}
     enough = Row(count, 1, best.count)
     for c in candidates:
-        mine = edges_of[c]
+        mine = core.cand_expr[c]
+        mine_edges = mine.arrays()[0]
         # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
         # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
         weights = np.ones(n)
-        weights[mine] += best.count + 1
+        weights[mine_edges] += best.count + 1
         got = here.run(Lin(idx=np.arange(n), coef=weights), [], time_limit, relax)
         if got is None:
             continue
-        first = _measure(instance, got)
-        inside = bool(got.chosen[mine].any())
+        first = core.measure(got)
+        inside = bool(got.chosen[mine_edges].any())
         out[c] = Forced(c, inside, first.count, first.kept, None, first.edges)
         if not inside or first.count != best.count:
             continue
-        extra = [enough, Row(Lin(idx=mine, coef=np.ones(len(mine))), 1, 1)]
+        extra = [enough, Row(mine, 1, 1)]
         if instance.keep:
             got = here.run(kept, extra, time_limit)
             if got is None:
                 continue
-            m = _measure(instance, got)
+            m = core.measure(got)
             out[c] = Forced(c, True, m.count, m.kept, None, m.edges)
             if m.kept < best.kept:
                 continue
             extra.append(Row(kept, 1, best.kept))
         got = here.run(value, extra, time_limit, relax)
-        if got is not None:
-            m = _measure(instance, got)
-            out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)
+        if got is None:
+            continue
+        m = core.measure(got)
+        settled = _settle(core, m, [*extra, Row(value, 1, m.value)], time_limit, relax)
+        if settled.count == m.count and settled.kept >= m.kept and settled.value >= m.value:
+            m = settled  # as in `lexsolve`, a doubtful tie-break answer never replaces the optimum
+        out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)
     return out
 
 

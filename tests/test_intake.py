@@ -977,3 +977,13 @@ def test_dates_that_read_either_way_in_a_mixed_export_are_reported(write_form: F
     assert by_id(result, 3)[s.COMPLETED] == pd.Timestamp("2023-11-05 09:00:00")  # the mapping's day first
     flagged = [(i["submission_id"], i["column"]) for i in result.issues if i["kind"] == "date-order"]
     assert flagged == [(3, "Tijd van voltooien")]  # 11/11 reads the same either way
+
+
+def test_answers_that_spell_not_available_are_kept_as_written(write_form: FormWriter) -> None:
+    # "NA" or "None" is an answer to read, not a blank cell (the .xlsx and .csv readers agree).
+    row = answers(1, "NA", **{"Zo ja, met welke partner en in welk land?": "None"})
+    for name in ("form.xlsx", "form.csv"):
+        result = read_form(write_form([row], name=name))
+        record = by_id(result, 1)
+        assert (record[s.NAME_AS_WRITTEN], record[s.CITY_LINK_PARTNER]) == ("NA", "None")
+        assert [i["kind"] for i in issues_of(result, 1)] == ["name-unresolved"]
