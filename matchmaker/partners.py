@@ -24,7 +24,7 @@ LINKED_REASON = "has a city link with a Flemish local government"
 # A partners file lists a few dozen rows; anything that unpacks beyond this is not one.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 _YES = {"ja", "yes", "oui", "true", "1"}
-_NO = {"nee", "no", "non", "false", "0"}
+_NO = {"nee", "neen", "no", "non", "false", "0"}
 
 
 def _fold(text: str) -> str:
@@ -63,6 +63,11 @@ def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
     if unpacked > MAX_UNPACKED_BYTES:
         raise IntakeError(f"{path}: the workbook would unpack to {unpacked:,} bytes; refused as unsafe")
     from python_calamine import CalamineWorkbook
+
+    from .intake import check_workbook_archive
+
+    # The same checks as a form export (entity declarations, lying sizes) before a parser sees it.
+    check_workbook_archive(path)
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))

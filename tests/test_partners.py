@@ -98,3 +98,33 @@ def test_not_a_table(tmp_path: Path) -> None:
         read_partners(broken)
     with pytest.raises(IntakeError, match="cannot read"):
         read_partners(tmp_path / "missing.csv")
+
+
+def test_neen_is_no(tmp_path: Path) -> None:
+    path = write(tmp_path, f"{HEADER}\nKarongi,Rwanda,Western Province,,Engels;Frans,Neen\n")
+    table = read_partners(path)
+    assert table[s.HAS_FLEMISH_LINK].tolist() == [False]
+    assert table["eligible"].tolist() == [True]
+
+
+def test_an_entity_declaration_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "partners.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    sheet.append(["Karongi", "Rwanda", "Western Province", "", "Engels", "Nee"])
+    book.save(path)
+    import zipfile
+
+    attacked = tmp_path / "attacked.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(attacked, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                doctype = b'<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+                cut = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+                data = data[:cut] + doctype + data[cut:]
+            dst.writestr(info, data)
+    with pytest.raises(IntakeError, match="document type declaration"):
+        read_partners(attacked)
