@@ -23,8 +23,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
@@ -855,6 +853,10 @@ class Reviews:
 
     def disconnected_items(self) -> list[str]:
         """Rubric items whose reviewers share no candidates, so leniency cannot be separated from quality."""
+        # scipy is imported here, not at the top: the pair command never needs it.
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
         result = []
         for item in self.items:
             rows = self.ratings[self.ratings[ITEM] == item]
