@@ -1529,10 +1529,16 @@ def _diagnose(
     speak = (table.pref_ok & table.lang_ok)[:, cols][:, ok].any(axis=1) if ok.any() else accept
     with_edge = {int(ei[e]) for e in range(inst.n_edges) if inst.countries[int(ej[e])] == country}
     rule = settings.languages.get(country)
-    phrase = f"accept {country}"
     hard = rule is not None and rule.mode == "hard"
-    if rule is not None and hard:
-        phrase += f" and work in {_languages(rule.any_of)}"
+
+    def phrase(n: int) -> str:
+        """What the counted candidates do, with the verb agreeing with their number."""
+        one = n == 1
+        text = f"{'accepts' if one else 'accept'} {country}"
+        if rule is not None and hard:
+            text += f" and {'works' if one else 'work'} in {_languages(rule.any_of)}"
+        return text
+
     n_accept, n_speak = int(accept.sum()), int(speak.sum())
     facts.update(
         candidates=len(with_edge),
@@ -1542,13 +1548,18 @@ def _diagnose(
     )
     if len(with_edge) <= filled:
         count = len(with_edge)
-        text = f"only {count} eligible candidate{'s' if count != 1 else ''} {phrase}"
+        if count == 0:
+            text = f"no eligible candidate {phrase(1)}"
+        else:
+            text = f"only {count} eligible candidate{'s' if count != 1 else ''} {phrase(count)}"
         if n_speak > count:
-            text += f" ({n_speak - count} more are excluded by forbidden pairs or the minimum value)"
+            more = n_speak - count
+            verb = "is" if more == 1 else "are"
+            text += f" ({more} more {verb} excluded by forbidden pairs or the minimum value)"
         elif rule is not None and hard and n_accept > n_speak:
-            text += (
-                f"; {n_accept - n_speak} more accept {country} but do not work in {_languages(rule.any_of)}"
-            )
+            more = n_accept - n_speak
+            verbs = ("accepts", "does") if more == 1 else ("accept", "do")
+            text += f"; {more} more {verbs[0]} {country} but {verbs[1]} not work in {_languages(rule.any_of)}"
         return {"reason": head + text, "cause": "few_candidates", **facts}
     # enough candidates in principle: they are taken elsewhere or blocked by the province cap
     elsewhere = []
@@ -1571,13 +1582,17 @@ def _diagnose(
             and per_province.get(prov, 0) >= settings.max_per_province
         ):
             capped.setdefault(prov, []).append(table.ids[i])
-    parts = [f"{len(with_edge)} eligible candidates {phrase}"]
+    count = len(with_edge)
+    parts = [f"{count} eligible candidate{'s' if count != 1 else ''} {phrase(count)}"]
     if elsewhere:
-        parts.append(f"{len(elsewhere)} of them are paired with another country")
+        verb = "is" if len(elsewhere) == 1 else "are"
+        parts.append(f"{len(elsewhere)} of them {verb} paired with another country")
     if capped:
         n = sum(len(v) for v in capped.values())
         parts.append(
-            f"{n} come from provinces already at the cap of {settings.max_per_province}"
+            f"{n} {'comes' if n == 1 else 'come'} from "
+            f"{'a province' if len(capped) == 1 else 'provinces'} already at the cap"
+            f" of {settings.max_per_province}"
             f" ({', '.join(sorted(capped))})"
         )
     if len(parts) == 1:
@@ -1771,14 +1786,22 @@ def _unselected(
 def format_report(result: PairingResult) -> str:
     """The pairing table, the unfilled slots and the reserve lists as plain text for a terminal."""
     lines = []
-    header = f"{'country':<8} {'partner':<18} {'municipality':<26} {'province':<16} {'value':>7}  breakdown"
+    # Columns as wide as their longest entry (within reason), so no partner name is cut short.
+    wp = min(40, max([len("partner"), *(len(p["partner"]) for p in result.pairs)]))
+    wm = min(
+        30,
+        max([len("municipality"), *(len(p.get("municipality") or p["candidate_id"]) for p in result.pairs)]),
+    )
+    header = (
+        f"{'country':<8} {'partner':<{wp}} {'municipality':<{wm}} {'province':<16} {'value':>7}  breakdown"
+    )
     lines.append(header)
     lines.append("-" * len(header))
     for p in result.pairs:
         lock = " (locked)" if p.get("locked") else ""
         lines.append(
-            f"{p['country']:<8} {p['partner'][:18]:<18} "
-            f"{(p.get('municipality') or p['candidate_id'])[:26]:<26} "
+            f"{p['country']:<8} {p['partner'][:wp]:<{wp}} "
+            f"{(p.get('municipality') or p['candidate_id'])[:wm]:<{wm}} "
             f"{(p.get('province') or '')[:16]:<16} {p['value']:>7.2f}  {_fmt_breakdown(p['breakdown'])}{lock}"
         )
     filled = ", ".join(f"{c} {n}" for c, n in result.filled.items())

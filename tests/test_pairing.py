@@ -167,7 +167,7 @@ def test_province_cap_and_its_diagnosis() -> None:
             "country": "Rwanda",
             "slots": 1,
             "reason": "Rwanda: 3 of 4 filled: 4 eligible candidates accept Rwanda; "
-            "1 come from provinces already at the cap of 2 (Limburg)",
+            "1 comes from a province already at the cap of 2 (Limburg)",
         }
     ]
     # the facts behind the sentence, for the workbook to word in its own language
@@ -191,7 +191,7 @@ def test_unfilled_benin_in_plain_words() -> None:
     assert reason.startswith(
         "Benin: 3 of 4 filled: only 3 eligible candidates accept Benin and work in French"
     )
-    assert "1 more accept Benin but do not work in French" in reason
+    assert "1 more accepts Benin but does not work in French" in reason
 
 
 def test_soft_language_rule_only_changes_the_bonus() -> None:
@@ -553,3 +553,16 @@ def test_frames_for_analysts() -> None:
         "4": False,
     }
     assert why.set_index("candidate_id")["score_needed"].to_dict()["3"] == pytest.approx(10.0)
+
+
+def test_unfilled_reasons_agree_in_number() -> None:
+    """One candidate "accepts", several "accept"; no candidate at all is said so, not "only 0"."""
+    rows = [cand("1", 60, pref="Benin", langs=["fr"]), cand("2", 70, pref="Benin", langs=["nl"])]
+    parts = frame([partner("B1", "Benin"), partner("B2", "Benin"), partner("K1", "Rwanda")])
+    result = solve_pairing(frame(rows), parts, criteria({"Benin": 2, "Rwanda": 1}))
+    reasons = {u["country"]: u["reason"] for u in result.unfilled}
+    assert reasons["Benin"] == (
+        "Benin: 1 of 2 filled: only 1 eligible candidate accepts Benin and works in French; "
+        "1 more accepts Benin but does not work in French"
+    )
+    assert reasons["Rwanda"] == "Rwanda: 0 of 1 filled: no eligible candidate accepts Rwanda"
