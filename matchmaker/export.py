@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -43,12 +42,20 @@ from .i18n import (
     LANGS,
     PAIR_DECISIONS,
     code_label,
+    commitment,
     decision_word,
+    has_sentence,
     in_languages,
+    in_region,
+    intake_word,
     join_words,
     label,
+    long_date,
+    moment,
     number,
     province_of,
+    quoted,
+    resolution_label,
     sentence,
 )
 from .pairing import PairingResult
@@ -63,6 +70,8 @@ from .schema import (
     COUNTRY,
     COUNTRY_PREFERENCE,
     ELIGIBLE,
+    ISSUE_KIND,
+    ISSUE_PARAMS,
     LANGUAGES,
     MOTIVATION,
     MUNICIPALITY,
@@ -74,8 +83,12 @@ from .schema import (
     PROJECTS,
     PROVINCE,
     RANK,
+    REASON_CODES,
     REASONS,
     REGION,
+    RESOLUTION,
+    RESOLUTION_FACTS,
+    RESOLUTION_NOTE,
     RESPONDENT,
     RESPONDENT_EMAIL,
     RESULT_SCHEMA,
@@ -941,6 +954,188 @@ def _partner_reason(reason: object, lang: str) -> str:
 _LINKED_REASON: Final = "has a city link with a Flemish local government"
 
 
+# --- intake's reasons and issues, worded in the workbook's language ----------------------------------
+# As with the pairing's explanations: the JSON keeps intake's English sentences (`reasons`, an issue's
+# `problem`) beside their facts (`reason_codes`, an issue's `params`); the workbook words the facts.
+# Facts it has no sentence for (a newer code, an older result file) leave the recorded English.
+
+_BAD_FACTS: Final = (KeyError, IndexError, TypeError, ValueError)
+
+
+def _note_text(facts: object, lang: str) -> str | None:
+    """How a name as written was read (reference's `Resolution.facts`), or None."""
+    if not isinstance(facts, Mapping) or not has_sentence(f"note_{facts.get('code')}"):
+        return None
+    code = str(facts.get("code"))
+    try:
+        text = sentence(f"note_{code}", lang, **_note_fields(code, facts, lang))
+        if code == "fuzzy" and isinstance(facts.get("merged"), Mapping):
+            merged = _note_text(facts["merged"], lang)
+            if merged is None:
+                return None
+            text += sentence("list_separator", lang) + merged
+    except _BAD_FACTS:
+        return None
+    return text
+
+
+def _note_fields(code: str, facts: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    if code in {"province", "formula", "unknown"}:
+        return {"name": quoted(str(facts["name"]), lang)}
+    if code == "province_conflict":
+        province = str(facts["province"])
+        written = [code_label(str(p), lang) for p in facts["written"]]
+        return {
+            "municipality": facts["municipality"],
+            "province": code_label(province, lang),
+            "province_of": province_of(province, lang),
+            "written": join_words(written, lang, conjunction="or"),
+        }
+    if code == "several":
+        return {"names": join_words([str(n) for n in facts["names"]], lang)}
+    if code == "alias":
+        return {"name": facts["name"], "language": code_label(str(facts["lang"]), lang)}
+    if code == "merged":
+        return {
+            "former": facts["former"],
+            "municipality": facts["municipality"],
+            "date": long_date(str(facts["date"]), lang),
+        }
+    if code in {"not_flemish", "not_flemish_fuzzy"}:
+        # a Walloon or Brussels municipality by its French name for a French reader: Liège, not Luik
+        name = facts.get("name_fr") if lang == "fr" and facts.get("name_fr") else facts["name"]
+        return {"name": name, "in_region": in_region(str(facts["region"]), lang)}
+    if code == "fuzzy":
+        return {
+            "written": quoted(str(facts["written"]), lang),
+            "municipality": facts["municipality"],
+            "similarity": number(float(facts["similarity"]), lang),
+        }
+    fields: dict[str, Any] = {}
+    if "codes" in facts:
+        fields["codes"] = ", ".join(str(c) for c in facts["codes"])
+    if "names" in facts:
+        fields["names"] = join_words([str(n) for n in facts["names"]], lang)
+    if "municipality" in facts:
+        fields["municipality"] = facts["municipality"]
+    return fields
+
+
+def _reason_text(facts: object, lang: str) -> str | None:
+    """Why a submission is not an eligible candidate (one of intake's `reason_codes`), or None."""
+    if not isinstance(facts, Mapping) or not has_sentence(f"reason_{facts.get('code')}"):
+        return None
+    code = str(facts.get("code"))
+    fields: dict[str, Any] = {}
+    if code == "superseded":
+        fields["by"] = _plain_number(facts.get("by"), lang)
+    elif code in {"not_flemish", "unresolved"}:
+        fields["note"] = _note_text(facts.get("note"), lang)
+    elif code in {"refuses", "not_confirmed"}:
+        fields["commitment"] = commitment(str(facts.get("field")), lang)
+    if any(v is None for v in fields.values()):
+        return None
+    try:
+        return sentence(f"reason_{code}", lang, **fields)
+    except _BAD_FACTS:
+        return None
+
+
+def _issue_text(issue: Mapping[str, Any], lang: str) -> str | None:
+    """An intake issue's problem from its `kind` and `params`, or None."""
+    params = issue.get(ISSUE_PARAMS)
+    kind = issue.get(ISSUE_KIND)
+    if not isinstance(params, Mapping) or not kind:
+        return None
+    variant = params.get("variant")
+    base = f"issue_{str(kind).replace('-', '_')}"
+    key = f"{base}_{variant}" if variant else base
+    if not has_sentence(key):
+        return None
+    try:
+        fields = _issue_fields(str(kind), params, lang)
+        if fields is None:
+            return None
+        text = sentence(key, lang, **fields)
+        if kind == "superseded":
+            if params.get("undated"):
+                text += sentence(f"issue_superseded_undated_{params['undated']}", lang)
+            if params.get("similar"):
+                winner = quoted(str(params["winner_name"]), lang)
+                text += sentence(
+                    "issue_superseded_similar", lang, winner=winner, municipality=params["municipality"]
+                )
+    except _BAD_FACTS:
+        return None
+    return text
+
+
+def _issue_fields(kind: str, params: Mapping[str, Any], lang: str) -> dict[str, Any] | None:
+    variant = params.get("variant")
+    if kind in {"name-unresolved", "name-not-flemish", "name-low-confidence"}:
+        note = _note_text(params.get("note"), lang)
+        return None if note is None else {"note": note}
+    if kind == "unreadable-answer" and variant == "rating":
+        return {"low": params["low"], "high": params["high"]}
+    if kind == "unknown-option" and variant == "choice":
+        return {"options": ", ".join(quoted(str(o), lang) for o in params["options"])}
+    if kind == "superseded":
+        return {
+            "municipality": params["municipality"],
+            "by": params["by"],
+            "own": params["own"],
+            "other": params["other"],
+            "winner": params["winner_name"],
+        }
+    if kind == "same-completion-time":
+        return {"completed": moment(str(params["completed"]), lang), "by": params["by"], **_place(params)}
+    if kind == "bad-id":
+        return {"id": params.get("id"), "numbered": params["numbered"]}
+    if kind == "skipped-rows":
+        return {"n": int(params["n"])}
+    if kind == "other-sheet":
+        passed = [
+            f"{quoted(str(p['sheet']), lang)} ({intake_word(str(p['why']), lang)})"
+            if p.get("why")
+            else quoted(str(p["sheet"]), lang)
+            for p in params.get("passed") or ()
+        ]
+        return {"sheet": quoted(str(params["sheet"]), lang), "passed": ", ".join(passed)}
+    if kind == "time-order":
+        return {
+            "started": moment(str(params["started"]), lang),
+            "completed": moment(str(params["completed"]), lang),
+        }
+    if kind == "date-order":
+        first = intake_word("day" if params["day_first"] else "month", lang)
+        if variant == "proven":
+            return {"first": first, "example": quoted(str(params["example"]), lang)}
+        return {
+            "first": first,
+            "a": quoted(str(params["day_first_example"]), lang),
+            "b": quoted(str(params["month_first_example"]), lang),
+        }
+    if kind == "row-shape":
+        return {"width": params["width"]}
+    return {}
+
+
+def _place(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"municipality": params["municipality"]}
+
+
+def _resolution_text(cand: Mapping[str, Any], lang: str) -> str | None:
+    """How the name was read, and the note on it: "naam van vóór de fusie: Wachtebeke is op ..."."""
+    method = cand.get(RESOLUTION)
+    if _missing(method):
+        return None
+    head = resolution_label(str(method), lang)
+    note = _note_text(cand.get(RESOLUTION_FACTS), lang)
+    if note is None and not _missing(cand.get(RESOLUTION_NOTE)) and str(cand.get(RESOLUTION_NOTE)).strip():
+        note = str(cand.get(RESOLUTION_NOTE))
+    return f"{head}{_colon(lang)} {note}" if note else head
+
+
 def _sheet_overview(book: _Book, ctx: _Context) -> None:
     t, result = book.t, ctx.result
     ws = book.sheet(SHEET_OVERVIEW)
@@ -1386,13 +1581,14 @@ def _sheet_alternatives(book: _Book, ctx: _Context) -> None:
 
 
 def _sheet_intake(book: _Book, ctx: _Context) -> None:
-    t = book.t
+    t, lang = book.t, book.lang
     ws = book.sheet(SHEET_INTAKE)
     cols = [
         _Col(t("submission"), "int"),
         _Col(t("completed"), "date"),
         _Col(t("name_as_written")),
         _Col(t("municipality")),
+        _Col(t("resolution"), "long", 30),
         _Col(t("kind")),
         _Col(t("column")),
         _Col(t("answer"), "long", 40),
@@ -1409,7 +1605,12 @@ def _sheet_intake(book: _Book, ctx: _Context) -> None:
         reasons = cand.get(REASONS) or [None]
         if isinstance(reasons, str):
             reasons = [reasons]
-        for reason in reasons:
+        codes = cand.get(REASON_CODES)
+        # the facts only count when they go with the recorded reasons one for one
+        facts = (
+            list(codes) if isinstance(codes, list) and len(codes) == len(reasons) else [None] * len(reasons)
+        )
+        for reason, fact in zip(reasons, facts, strict=True):
             entries.append(
                 (
                     _as_number(cand.get(SUBMISSION_ID)) or 0,
@@ -1419,10 +1620,11 @@ def _sheet_intake(book: _Book, ctx: _Context) -> None:
                         cand.get(COMPLETED),
                         cand.get(NAME_AS_WRITTEN),
                         cand.get(MUNICIPALITY),
+                        _resolution_text(cand, lang),
                         kind,
                         None,
                         None,
-                        reason,
+                        _reason_text(fact, lang) or reason,
                     ],
                 )
             )
@@ -1442,10 +1644,11 @@ def _sheet_intake(book: _Book, ctx: _Context) -> None:
                     cand.get(COMPLETED),
                     cand.get(NAME_AS_WRITTEN),
                     cand.get(MUNICIPALITY),
+                    _resolution_text(cand, lang),
                     t("input_problem"),
                     column,
                     value,
-                    issue.get("problem"),
+                    _issue_text(issue, lang) or issue.get("problem"),
                 ],
             )
         )
@@ -2100,14 +2303,6 @@ class VerifyReport:
         }
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _load_result(path: Path) -> dict[str, Any]:
     if not path.exists():
         raise VerifyError(f"{path}: file not found")
@@ -2144,7 +2339,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
     Relative input paths are looked up from the current folder, then from the result's folder.
     Raises VerifyError when the file is not a result; everything else goes into the report.
     """
-    from .pipeline import run
+    from .pipeline import file_sha256, run
 
     path = Path(result_path)
     doc = _load_result(path)
@@ -2161,7 +2356,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
         status = "missing"
         current = None
         if found is not None:
-            current = _file_sha256(found)
+            current = file_sha256(found)
             status = "unchanged" if current == entry.get("sha256") else "changed"
             located.setdefault(role, []).append(found)
         files.append(
@@ -2177,7 +2372,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
     criteria_file = None
     if criteria_path:
         criteria_file = _locate(str(criteria_path), bases)
-        current = _file_sha256(criteria_file) if criteria_file else None
+        current = file_sha256(criteria_file) if criteria_file else None
         status = (
             "missing"
             if criteria_file is None

@@ -24,7 +24,8 @@ from .pairing import PairingResult
 PairSpec = str | tuple[str, str]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks: the manifest records it and `verify` compares it."""
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -185,15 +186,15 @@ def run(
     )
     inputs = [
         {"role": "forms", "path": str(forms), "sha256": intake.sha256},
-        {"role": "partners", "path": str(partners), "sha256": _sha256(partners)},
+        {"role": "partners", "path": str(partners), "sha256": file_sha256(partners)},
     ]
     if mapping_path is not None:
-        inputs.append({"role": "mapping", "path": str(mapping_path), "sha256": _sha256(mapping_path)})
+        inputs.append({"role": "mapping", "path": str(mapping_path), "sha256": file_sha256(mapping_path)})
     for path in _review_files(review_paths):
-        inputs.append({"role": "reviews", "path": str(path), "sha256": _sha256(path)})
+        inputs.append({"role": "reviews", "path": str(path), "sha256": file_sha256(path)})
     criteria_sha = criteria.sha256
     if criteria_sha is None and criteria.path is not None and criteria.path.exists():
-        criteria_sha = _sha256(criteria.path)
+        criteria_sha = file_sha256(criteria.path)
     manifest: dict[str, Any] = {
         **result.manifest,
         "inputs": inputs,
