@@ -34,6 +34,22 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Options several commands share, defined once.
+criteria_option = click.option(
+    "--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml)."
+)
+mapping_option = click.option(
+    "--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml)."
+)
+reviews_option = click.option(
+    "--reviews",
+    "review_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Filled reviewer sheet, or a folder of them; repeat for more.",
+)
+
+
 @click.group(
     epilog=(
         "Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv --reviews reviews/ "
@@ -55,8 +71,8 @@ INTAKE_TABLE_ROWS = 100
     epilog="Example:\n\n  matchmaker intake sample_data/candidacies.xlsx --json out/intake.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path))
-@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
-@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
+@mapping_option
+@criteria_option
 @click.option(
     "--json", "json_path", type=click.Path(path_type=Path), help="Write the candidates and issues as JSON."
 )
@@ -112,15 +128,9 @@ AGGREGATIONS = ("mean", "median", "leniency")
     epilog="Example:\n\n  matchmaker score candidacies.xlsx --reviews reviews/ --json scores.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
-@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
-@click.option(
-    "--reviews",
-    "review_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Filled reviewer sheet, or a folder of them; repeat for more.",
-)
+@criteria_option
+@mapping_option
+@reviews_option
 @click.option(
     "--aggregate",
     type=click.Choice(AGGREGATIONS),
@@ -203,8 +213,8 @@ def score_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), help="The reviewer sheet to write (.xlsx)."
 )
-@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
-@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
+@criteria_option
+@mapping_option
 @handle_errors
 def review_sheet_command(
     forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None
@@ -229,24 +239,6 @@ def review_sheet_command(
 # --- pair ----------------------------------------------------------------------------------------
 
 
-def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
-    """Atomic JSON writing for when the export module is not installed."""
-    import json
-    import os
-    import tempfile
-
-    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent if str(out.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-        os.replace(tmp, out)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise MatchmakerError(f"{out}: cannot write: {exc.strerror or exc}") from None
-    return out
-
-
 @main.command(
     "pair",
     epilog="Example:\n\n\b\n  matchmaker pair candidacies.xlsx --partners partners.csv "
@@ -260,15 +252,9 @@ def _write_json_fallback(doc: dict[str, Any], out: Path) -> Path:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Partners file (.csv or .xlsx).",
 )
-@click.option("--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml).")
-@click.option("--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml).")
-@click.option(
-    "--reviews",
-    "review_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Filled reviewer sheet, or a folder of them; repeat for more.",
-)
+@criteria_option
+@mapping_option
+@reviews_option
 @click.option(
     "--lock", "locks", multiple=True, metavar="CAND=PARTNER", help="Keep this pair (REFNIS or municipality)."
 )
@@ -346,14 +332,10 @@ def pair_command(
     writes the shortlist workbook (--out) and the result JSON (--json).
     """
     from .criteria import load_criteria
+    from .export import check_output, write_json, write_shortlist
     from .pairing import format_report
     from .pipeline import run
 
-    try:
-        from .export import check_output, write_json, write_shortlist
-    except ImportError:  # the workbook writer is optional for the pairing itself
-        check_output = write_shortlist = None  # type: ignore[assignment]
-        write_json = None  # type: ignore[assignment]
     criteria = load_criteria(criteria_path)
     inputs = [forms, partners_path, *review_paths, *([criteria.path] if criteria.path else [])]
     inputs += [p for p in (mapping, decisions_path) if p is not None]
@@ -362,10 +344,9 @@ def pair_command(
         from .export import read_decisions
 
         decisions = read_decisions(decisions_path, criteria=criteria)
-    if check_output is not None:
-        for target in (out, json_path):
-            if target is not None:
-                check_output(target, inputs)
+    for target in (out, json_path):
+        if target is not None:
+            check_output(target, inputs)
     result = run(
         forms,
         partners_path,
@@ -387,18 +368,12 @@ def pair_command(
 
         result = replace(result, changes=decisions.changes(result))
     click.echo(format_report(result))
-    if write_shortlist is not None:
-        write_shortlist(
-            result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
-        )
-        click.echo(f"Wrote {out}", err=True)
-    else:
-        click.echo(f"Workbook not written: the export module is not available ({out})", err=True)
+    write_shortlist(
+        result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
+    )
+    click.echo(f"Wrote {out}", err=True)
     if json_path is not None:
-        if write_json is not None:
-            write_json(result.to_json(), json_path, inputs=inputs)
-        else:
-            _write_json_fallback(result.to_json(), json_path)
+        write_json(result.to_json(), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}", err=True)
 
 
