@@ -987,7 +987,6 @@ def _note_fields(code: str, facts: Mapping[str, Any], lang: str) -> dict[str, An
         written = [code_label(str(p), lang) for p in facts["written"]]
         return {
             "municipality": facts["municipality"],
-            "province": code_label(province, lang),
             "province_of": province_of(province, lang),
             "written": join_words(written, lang, conjunction="or"),
         }

@@ -5,6 +5,7 @@ The committee reads Dutch, the Beninese partners French, the Rwandan partners En
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 LANGS: Final = ("nl", "en", "fr")
@@ -240,6 +241,17 @@ _CODES: Final[dict[str, tuple[str, str, str]]] = {
     "Oost-Vlaanderen": ("Oost-Vlaanderen", "East Flanders", "Flandre-Orientale"),
     "Vlaams-Brabant": ("Vlaams-Brabant", "Flemish Brabant", "Brabant flamand"),
     "West-Vlaanderen": ("West-Vlaanderen", "West Flanders", "Flandre-Occidentale"),
+}
+
+# How a name as written was read (schema.RESOLUTIONS).
+_RESOLUTIONS: Final[dict[str, tuple[str, str, str]]] = {
+    "exact": ("exacte naam", "exact name", "nom exact"),
+    "alias": ("naam in een andere taal", "name in another language", "nom dans une autre langue"),
+    "merged": ("naam van vóór de fusie", "name from before the merger", "nom d'avant la fusion"),
+    "postal": ("postcode", "postal code", "code postal"),
+    "fuzzy": ("bij benadering", "by similarity", "par similarité"),
+    "not-flemish": ("niet Vlaams", "not Flemish", "non flamande"),
+    "unresolved": ("niet herkend", "not recognised", "non reconnue"),
 }
 
 # "the province of X" as a sentence needs it; French puts an article or "de"/"du"/"d'" before it.
@@ -513,7 +525,330 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
         "has a city link with a Flemish local government",
         "a déjà un jumelage avec une collectivité flamande",
     ),
+    # --- the Intake sheet: why a submission is not an eligible candidate (intake's reason codes) ---
+    "reason_superseded": (
+        "vervangen door inzending {by}",
+        "superseded by submission {by}",
+        "remplacée par la soumission {by}",
+    ),
+    "reason_not_flemish": (
+        "geen Vlaams lokaal bestuur ({note})",
+        "not a Flemish local government ({note})",
+        "pas une collectivité locale flamande ({note})",
+    ),
+    "reason_unresolved": (
+        "gemeente niet herkend ({note})",
+        "municipality not recognised ({note})",
+        "commune non reconnue ({note})",
+    ),
+    "reason_refuses": (
+        "weigert een engagement: {commitment}",
+        "refuses a commitment: {commitment}",
+        "refuse un engagement\u00a0: {commitment}",
+    ),
+    "reason_not_confirmed": (
+        "engagement niet bevestigd: {commitment}",
+        "commitment not confirmed: {commitment}",
+        "engagement non confirmé\u00a0: {commitment}",
+    ),
+    # how a name as written was read (reference.NOTE_CODES); names already quoted by `quoted`
+    "note_no_name": ("geen naam ingevuld", "no name given", "aucun nom indiqué"),
+    "note_province": (
+        "{name} is een provincie, geen gemeente",
+        "{name} names a province, not a municipality",
+        "{name} désigne une province, pas une commune",
+    ),
+    "note_formula": (
+        "{name} is een spreadsheetformule, geen naam",
+        "{name} is a spreadsheet formula, not a name",
+        "{name} est une formule de tableur, pas un nom",
+    ),
+    "note_province_conflict": (
+        "{municipality} ligt in de {province_of}, maar de naam vermeldt {written}: "
+        "welke gemeente is bedoeld?",
+        "{municipality} is in {province_of}, but the name says {written}: which municipality is meant?",
+        "{municipality} se trouve dans {province_of}, mais le nom indique {written}\u00a0: "
+        "de quelle commune s'agit-il\u00a0?",
+    ),
+    "note_several": (
+        "noemt meer dan één gemeente: {names}",
+        "names more than one municipality: {names}",
+        "désigne plusieurs communes\u00a0: {names}",
+    ),
+    "note_alias": ("{name} ({language})", "{name} ({language})", "{name} ({language})"),
+    "note_merged": (
+        "{former} is op {date} opgegaan in {municipality}",
+        "{former} merged into {municipality} on {date}",
+        "{former} a fusionné avec {municipality} le {date}",
+    ),
+    "note_not_flemish": ("{name} ligt {in_region}", "{name} is {in_region}", "{name} se trouve {in_region}"),
+    "note_not_flemish_fuzzy": (
+        "gelezen als {name} (tikfout?); {name} ligt {in_region}",
+        "read as {name} (typo?); {name} is {in_region}",
+        "lu comme {name} (faute de frappe\u00a0?)\u00a0; {name} se trouve {in_region}",
+    ),
+    "note_fuzzy": (
+        "{written} gelezen als {municipality} (gelijkenis {similarity}): graag nakijken",
+        "read {written} as {municipality} (similarity {similarity}): please check",
+        "{written} lu comme {municipality} (similarité {similarity})\u00a0: à vérifier",
+    ),
+    "note_unknown": (
+        "geen Belgische gemeente met de naam {name}",
+        "no Belgian municipality called {name}",
+        "aucune commune belge ne s'appelle {name}",
+    ),
+    "note_postal": (
+        "gevonden via postcode {codes}",
+        "found by postal code {codes}",
+        "trouvée par le code postal {codes}",
+    ),
+    "note_postal_several": (
+        "postcode {codes} hoort bij meer dan één gemeente: {names}",
+        "postal code {codes} belongs to more than one municipality: {names}",
+        "le code postal {codes} correspond à plusieurs communes\u00a0: {names}",
+    ),
+    "note_postal_conflict": (
+        "de naam zegt {municipality}, maar postcode {codes} hoort bij {names}: welke gemeente is bedoeld?",
+        "the name says {municipality}, but postal code {codes} belongs to {names}: "
+        "which municipality is meant?",
+        "le nom indique {municipality}, mais le code postal {codes} correspond à {names}\u00a0: "
+        "de quelle commune s'agit-il\u00a0?",
+    ),
+    # intake issues: "issue_<kind>" or "issue_<kind>_<variant>" (intake.ISSUE_VARIANTS)
+    "issue_missing_column": (
+        "kolom ontbreekt in de export; de antwoorden blijven leeg",
+        "column not in the export; the answers stay empty",
+        "colonne absente de l'export\u00a0; les réponses restent vides",
+    ),
+    "issue_unanswered_date": ("geen datum", "no date", "pas de date"),
+    "issue_unanswered_name": (
+        "geen naam van het lokaal bestuur",
+        "no name of the local government",
+        "pas de nom de collectivité locale",
+    ),
+    "issue_unanswered_answer": ("niet beantwoord", "not answered", "sans réponse"),
+    "issue_unreadable_answer_date": (
+        "geen datum met tijdstip; leeg gelaten",
+        "not a date and time; left empty",
+        "pas une date et une heure\u00a0; laissé vide",
+    ),
+    "issue_unreadable_answer_yes_no": (
+        "geen ja/nee-antwoord; leeg gelaten",
+        "not a yes/no answer; left empty",
+        "pas une réponse oui/non\u00a0; laissé vide",
+    ),
+    "issue_unreadable_answer_rating": (
+        "geen geheel getal van {low} tot {high}; leeg gelaten",
+        "not a whole number from {low} to {high}; left empty",
+        "pas un nombre entier de {low} à {high}\u00a0; laissé vide",
+    ),
+    "issue_unknown_option_choice": (
+        "geen van de antwoordmogelijkheden ({options}); leeg gelaten",
+        "not one of the options ({options}); left empty",
+        "aucune des options proposées ({options})\u00a0; laissé vide",
+    ),
+    "issue_unknown_option_multi": (
+        "geen van de antwoordmogelijkheden; weggelaten",
+        "not one of the options; left out",
+        "aucune des options proposées\u00a0; omis",
+    ),
+    "issue_formula_like_text": (
+        "begint zoals een spreadsheetformule; als gewone tekst bewaard",
+        "starts like a spreadsheet formula; kept as plain text",
+        "commence comme une formule de tableur\u00a0; conservé en texte brut",
+    ),
+    "issue_name_unresolved": (
+        "gemeente niet herkend: {note}",
+        "municipality not recognised: {note}",
+        "commune non reconnue\u00a0: {note}",
+    ),
+    "issue_name_not_flemish": (
+        "geen Vlaams lokaal bestuur: {note}",
+        "not a Flemish local government: {note}",
+        "pas une collectivité locale flamande\u00a0: {note}",
+    ),
+    "issue_name_low_confidence": ("{note}", "{note}", "{note}"),
+    "issue_superseded_again": (
+        "{municipality} diende opnieuw een kandidatuur in: inzending {by} telt",
+        "{municipality} submitted again: submission {by} counts",
+        "{municipality} a soumis une nouvelle candidature\u00a0: la soumission {by} compte",
+    ),
+    "issue_superseded_merger": (
+        "{own} en {other} zijn sinds de fusie één gemeente, {municipality}: slechts één kandidatuur telt, "
+        "de laatste, inzending {by} ({winner})",
+        "{own} and {other} are one municipality since the merger, {municipality}: only one candidacy counts, "
+        "the latest, submission {by} ({winner})",
+        "{own} et {other} forment une seule commune depuis la fusion, {municipality}\u00a0: une seule "
+        "candidature compte, la dernière, la soumission {by} ({winner})",
+    ),
+    "issue_superseded_undated_both": (
+        "; geen van beide heeft een tijdstip van invullen, dus beslist het hoogste inzendingsnummer",
+        "; neither has a completion time, so the higher submission number decides",
+        "\u00a0; aucune des deux n'a d'heure de fin, le numéro de soumission le plus élevé l'emporte donc",
+    ),
+    "issue_superseded_undated_this": (
+        "; deze inzending heeft geen tijdstip van invullen",
+        "; this submission has no completion time",
+        "\u00a0; cette soumission n'a pas d'heure de fin",
+    ),
+    "issue_superseded_similar": (
+        "; die inzending vermeldt {winner}, bij benadering gelezen als {municipality}: graag nakijken",
+        "; it names {winner}, read as {municipality} by similarity: please check",
+        "\u00a0; elle indique {winner}, lu comme {municipality} par similarité\u00a0: à vérifier",
+    ),
+    "issue_same_completion_time": (
+        "op hetzelfde moment ingevuld ({completed}) als inzending {by} van {municipality}; "
+        "het hoogste inzendingsnummer, {by}, telt: graag nakijken",
+        "completed at the same moment ({completed}) as submission {by} of {municipality}; "
+        "the higher submission number, {by}, counts: please check",
+        "complétée au même moment ({completed}) que la soumission {by} ({municipality})\u00a0; "
+        "le numéro le plus élevé, {by}, compte\u00a0: à vérifier",
+    ),
+    "issue_bad_id_missing": (
+        "geen inzendingsnummer; kreeg nummer {numbered}",
+        "no submission number; numbered {numbered}",
+        "pas de numéro de soumission\u00a0; numéro attribué\u00a0: {numbered}",
+    ),
+    "issue_bad_id_repeated": (
+        "inzendingsnummer {id} komt twee keer voor; kreeg nummer {numbered}",
+        "submission number {id} used twice; numbered {numbered}",
+        "numéro de soumission {id} utilisé deux fois\u00a0; numéro attribué\u00a0: {numbered}",
+    ),
+    "issue_skipped_rows": (
+        "{n} rijen boven de kopregel genegeerd",
+        "{n} rows above the header row ignored",
+        "{n} lignes au-dessus de la ligne d'en-tête ignorées",
+    ),
+    "issue_skipped_rows_one": (
+        "{n} rij boven de kopregel genegeerd",
+        "{n} row above the header row ignored",
+        "{n} ligne au-dessus de la ligne d'en-tête ignorée",
+    ),
+    "issue_other_sheet_read_from": (
+        "antwoorden gelezen uit blad {sheet}; overgeslagen: {passed}",
+        "answers read from sheet {sheet}; passed over: {passed}",
+        "réponses lues dans la feuille {sheet}\u00a0; feuilles ignorées\u00a0: {passed}",
+    ),
+    "issue_other_sheet_sheet": ("blad {sheet}", "sheet {sheet}", "feuille {sheet}"),
+    "issue_time_order": (
+        "begonnen ({started}) na het invullen ({completed}); een van beide tijdstippen klopt niet, "
+        "en het tijdstip van invullen bepaalt welke inzending van een gemeente telt",
+        "started ({started}) after it was completed ({completed}); one of the times is wrong, "
+        "and the completion time decides which submission of a municipality counts",
+        "commencée ({started}) après avoir été complétée ({completed})\u00a0; l'une des heures est erronée, "
+        "et l'heure de fin détermine quelle soumission d'une commune compte",
+    ),
+    "issue_date_order_proven": (
+        "de datums staan met {first} eerst, zoals {example} toont; "
+        "alle datums van de export worden zo gelezen",
+        "dates are written {first} first, as {example} shows; all dates of the export are read so",
+        "les dates indiquent {first} en premier, comme le montre {example}\u00a0; toutes les dates de "
+        "l'export sont lues ainsi",
+    ),
+    "issue_date_order_either": (
+        "dag en maand kunnen omgewisseld zijn: de export schrijft zowel {a} als {b}; gelezen met {first} "
+        "eerst, graag nakijken",
+        "day and month could be swapped: the export writes both {a} and {b}; "
+        "read {first} first, please check",
+        "le jour et le mois pourraient être inversés\u00a0: l'export contient à la fois {a} et {b}\u00a0; "
+        "lu avec {first} en premier, à vérifier",
+    ),
+    "issue_row_shape": (
+        "meer cellen dan de {width} kolommen van de kopregel; de antwoorden kunnen verschoven zijn",
+        "more cells than the {width} columns of the header; answers may be shifted",
+        "plus de cellules que les {width} colonnes de l'en-tête\u00a0; les réponses peuvent être décalées",
+    ),
 }
+
+# The four commitments of the call, as a reason names them (intake's field codes).
+_COMMITMENTS: Final[dict[str, tuple[str, str, str]]] = {
+    "commit_sessions": (
+        "deelnemen aan minstens 3 digitale sessies per jaar",
+        "take part in at least 3 digital sessions a year",
+        "participer à au moins 3 sessions numériques par an",
+    ),
+    "commit_visit": (
+        "één werkbezoek afleggen en één delegatie ontvangen",
+        "one work visit and hosting one delegation",
+        "effectuer une visite de travail et accueillir une délégation",
+    ),
+    "commit_time": (
+        "tijd investeren van januari 2024 tot december 2025",
+        "invest the time from January 2024 to December 2025",
+        "investir du temps de janvier 2024 à décembre 2025",
+    ),
+    "commit_feedback": (
+        "feedback geven aan VVSG",
+        "give feedback to VVSG",
+        "faire part de ses retours à la VVSG",
+    ),
+}
+
+# "is in the Walloon Region": the region after a verb, by its code in the reference data.
+_IN_REGION: Final[dict[str, tuple[str, str, str]]] = {
+    "03000": ("in het Waals Gewest", "in the Walloon Region", "en Région wallonne"),
+    "04000": (
+        "in het Brussels Hoofdstedelijk Gewest",
+        "in the Brussels-Capital Region",
+        "dans la Région de Bruxelles-Capitale",
+    ),
+}
+_IN_REGION_OTHER: Final = ("buiten Vlaanderen", "outside Flanders", "hors de la Flandre")
+
+# Why a sheet of the export was passed over, and which of day or month comes first.
+_WORDS: Final[dict[str, tuple[str, str, str]]] = {
+    "empty": ("leeg", "empty", "vide"),
+    "hidden": ("verborgen", "hidden", "masquée"),
+    "no_answers": ("geen formulierantwoorden", "no form answers", "pas de réponses au formulaire"),
+    "day": ("de dag", "day", "le jour"),
+    "month": ("de maand", "month", "le mois"),
+}
+_MONTH_NAMES: Final[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = (
+    (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+)
+# A quotation inside a sentence: French guillemets hold a no-break space on each side.
+_QUOTES: Final = ("'{}'", "'{}'", "«\u00a0{}\u00a0»")
 
 # What the committee may write, in any of the three languages.
 PAIR_DECISIONS: Final[dict[str, str]] = {
@@ -610,3 +945,60 @@ def in_languages(codes: list[str], lang: str = "nl") -> str:
     if lang == "en" and len(phrases) > 1:
         phrases = [phrases[0], *(p.removeprefix("in ") for p in phrases[1:])]
     return join_words(phrases, lang, conjunction="or")
+
+
+def has_sentence(key: str) -> bool:
+    """Whether `sentence` knows `key` (in every language: each entry holds all three)."""
+    return key in _SENTENCES
+
+
+def commitment(field: str, lang: str = "nl") -> str | None:
+    """A commitment of the call (its field code) as a reason words it; None for another field."""
+    entry = _COMMITMENTS.get(field)
+    return entry[_index(lang)] if entry else None
+
+
+def in_region(region: str, lang: str = "nl") -> str:
+    """ "in het Waals Gewest", "in the Walloon Region", "en Région wallonne" for a region code."""
+    return _IN_REGION.get(region, _IN_REGION_OTHER)[_index(lang)]
+
+
+def intake_word(key: str, lang: str = "nl") -> str:
+    """A small word of an intake sentence (why a sheet was passed over, day or month)."""
+    entry = _WORDS.get(key)
+    return entry[_index(lang)] if entry else key
+
+
+def quoted(text: str, lang: str = "nl") -> str:
+    """Text as written by someone else, in quotes: 'Oudenarde', « Oudenarde »."""
+    return _QUOTES[_index(lang)].format(text)
+
+
+def long_date(iso: str, lang: str = "nl") -> str:
+    """ "2025-01-01" as "1 januari 2025", "1 January 2025", "1er janvier 2025"; other text unchanged."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        return iso
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    name = _MONTH_NAMES[_index(lang)][month - 1]
+    first = "1er" if lang == "fr" and day == 1 else str(day)
+    return f"{first} {name} {year}"
+
+
+def moment(iso: str, lang: str = "nl") -> str:
+    """A recorded date and time ("2023-10-16T10:30:00") as people write it: "16/10/2023 10:30" in
+    Dutch and French, "2023-10-16 10:30" in English; seconds only when there are any."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?.*", iso.strip())
+    if match is None:
+        return iso
+    year, month, day, hour, minute, second = match.groups()
+    clock = f"{hour}:{minute}" + (f":{second}" if second and second != "00" else "")
+    if lang == "en":
+        return f"{year}-{month}-{day} {clock}"
+    return f"{day}/{month}/{year} {clock}"
+
+
+def resolution_label(method: str, lang: str = "nl") -> str:
+    """How a name was read ("merged", "fuzzy"...) as words in `lang`; an unknown method as it is."""
+    entry = _RESOLUTIONS.get(method)
+    return entry[_index(lang)] if entry else method

@@ -85,6 +85,7 @@ CANDIDATE_COLUMNS: Final = (
     s.PROVINCE,
     s.RESOLUTION,
     s.RESOLUTION_NOTE,
+    s.RESOLUTION_FACTS,
     s.CONTACT_NAME,
     s.CONTACT_FUNCTION,
     s.CONTACT_EMAIL,
@@ -104,6 +105,7 @@ CANDIDATE_COLUMNS: Final = (
     s.SUPERSEDED_BY,
     s.ELIGIBLE,
     s.REASONS,
+    s.REASON_CODES,
 )
 
 COMMITMENT_LABELS: Final = {
@@ -114,7 +116,7 @@ COMMITMENT_LABELS: Final = {
 }
 
 # Issue kinds, so a summary can count them.
-ISSUE_KIND: Final = "kind"
+ISSUE_KIND: Final = s.ISSUE_KIND
 MISSING_COLUMN: Final = "missing-column"
 UNANSWERED: Final = "unanswered"
 UNREADABLE: Final = "unreadable-answer"
@@ -131,6 +133,34 @@ TIME_ORDER: Final = "time-order"
 SAME_TIME: Final = "same-completion-time"
 DATE_ORDER: Final = "date-order"
 ROW_SHAPE: Final = "row-shape"
+ISSUE_KINDS: Final = (
+    MISSING_COLUMN,
+    UNANSWERED,
+    UNREADABLE,
+    UNKNOWN_OPTION,
+    FORMULA_TEXT,
+    NAME_UNRESOLVED,
+    NAME_NOT_FLEMISH,
+    NAME_LOW_CONFIDENCE,
+    DUPLICATE,
+    BAD_ID,
+    SKIPPED_ROWS,
+    OTHER_SHEET,
+    TIME_ORDER,
+    SAME_TIME,
+    DATE_ORDER,
+    ROW_SHAPE,
+)
+# The `variant` an issue's params may carry per kind (the facts differ): each is worded on its own.
+ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
+    UNANSWERED: ("date", "name", "answer"),
+    UNREADABLE: ("date", "yes_no", "rating"),
+    UNKNOWN_OPTION: ("choice", "multi"),
+    DUPLICATE: ("again", "merger"),
+    BAD_ID: ("missing", "repeated"),
+    OTHER_SHEET: ("read_from", "sheet"),
+    DATE_ORDER: ("proven", "either"),
+}
 
 # An .xlsx is a zip archive; neither engine limits how far it may expand, so the declared sizes
 # in the central directory are checked before anything is parsed.
@@ -352,7 +382,16 @@ def _display(value: object) -> str:
 class _Issues:
     items: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, submission: int | None, column: str | None, value: object, problem: str, kind: str) -> None:
+    def add(
+        self,
+        submission: int | None,
+        column: str | None,
+        value: object,
+        problem: str,
+        kind: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`problem` is the English sentence; `params` its facts, for wording it in another language."""
         self.items.append(
             {
                 "submission_id": submission,
@@ -360,6 +399,7 @@ class _Issues:
                 "value": _display(value) if value is not None else None,
                 "problem": problem,
                 ISSUE_KIND: kind,
+                s.ISSUE_PARAMS: dict(params or {}),
             }
         )
 
@@ -843,35 +883,47 @@ def _header_row(rows: list[list[object]], mapping: FormMapping) -> tuple[int, se
 
 def _pick_sheet(
     path: Path, sheets: list[_Sheet], mapping: FormMapping
-) -> tuple[list[list[object]], int, str | None]:
+) -> tuple[list[list[object]], int, str | None, dict[str, Any]]:
     """The sheet with the answers: the first one, unless it is hidden, empty or holds no form
     headers while a later sheet has them all (a list of options, a cover sheet before Form1).
-    Returns its rows, the header row, and a note on what was passed over."""
+    Returns its rows, the header row, and a note on what was passed over, with its facts."""
     order = [sh for sh in sheets if sh.visible] + [sh for sh in sheets if not sh.visible]
     passed: list[str] = []
+    # each sheet passed over with why: "empty", "hidden" or "no_answers"
+    passed_facts: list[dict[str, str]] = []
     first: tuple[_Sheet, list[list[object]], int] | None = None
     for sheet in order:
         rows = sheet.load()
         found = _header_row(rows, mapping)
         if found is None:
             passed.append(f"{sheet.name!r} (empty)")
+            passed_facts.append({"sheet": sheet.name, "why": "empty"})
             continue
         start, fields = found
         if all(f in fields for f in mapping.required):
             note = None
+            facts: dict[str, Any] = {}
             if sheet is not sheets[0]:
                 hidden = [f"{sh.name!r} (hidden)" for sh in sheets if not sh.visible and sh is not sheet]
                 skipped = list(dict.fromkeys([*passed, *hidden])) or [f"{sheets[0].name!r}"]
                 note = f"answers read from sheet {sheet.name!r}; passed over: {', '.join(skipped)}"
-            return rows, start, note
+                hidden_facts = [
+                    {"sheet": sh.name, "why": "hidden"} for sh in sheets if not sh.visible and sh is not sheet
+                ]
+                skipped_facts = [*passed_facts, *hidden_facts] or [{"sheet": sheets[0].name, "why": ""}]
+                unique = list({(f["sheet"], f["why"]): f for f in skipped_facts}.values())
+                facts = {"variant": "read_from", "sheet": sheet.name, "passed": unique}
+            return rows, start, note, facts
         if first is None:
             first = (sheet, rows, start)
         passed.append(f"{sheet.name!r} (no form answers)")
+        passed_facts.append({"sheet": sheet.name, "why": "no_answers"})
     if first is None:
         where = "the workbook" if len(sheets) > 1 else "the first sheet"
         raise IntakeError(f"{path}: {where} is empty (no header row, no submissions)")
     sheet, rows, start = first
-    return rows, start, None if len(sheets) == 1 else f"sheet {sheet.name!r}"
+    note = None if len(sheets) == 1 else f"sheet {sheet.name!r}"
+    return rows, start, note, {"variant": "sheet", "sheet": sheet.name}
 
 
 def read_form(
@@ -885,7 +937,7 @@ def read_form(
     form_mapping = mapping if isinstance(mapping, FormMapping) else load_mapping(mapping)
     eligibility = eligibility or Eligibility()
     sheets, digest = _read_rows(path)
-    rows, start, sheet_note = _pick_sheet(path, sheets, form_mapping)
+    rows, start, sheet_note, sheet_facts = _pick_sheet(path, sheets, form_mapping)
     header = [_display(v) for v in rows[start]]
     body = rows[start + 1 :]
 
@@ -918,13 +970,19 @@ def read_form(
 
     issues = _Issues()
     if sheet_note is not None:
-        issues.add(None, None, None, sheet_note, OTHER_SHEET)
+        issues.add(None, None, None, sheet_note, OTHER_SHEET, sheet_facts)
     if start > 0:
-        issues.add(None, None, None, f"{start} row(s) above the header row ignored", SKIPPED_ROWS)
+        problem = f"{start} row(s) above the header row ignored"
+        issues.add(None, None, None, problem, SKIPPED_ROWS, {"n": start})
     for fld, header_text in form_mapping.headers.items():
         if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
             issues.add(
-                None, header_text, None, "column not in the export; the answers stay empty", MISSING_COLUMN
+                None,
+                header_text,
+                None,
+                "column not in the export; the answers stay empty",
+                MISSING_COLUMN,
+                {},
             )
 
     raw = pd.DataFrame(kept, columns=range(width), dtype=object)
@@ -932,7 +990,7 @@ def read_form(
     for i in long_rows:
         sid = int(frame[s.SUBMISSION_ID].iloc[i])
         problem = f"more cells than the {width} columns of the header; answers may be shifted"
-        issues.add(sid, None, None, problem, ROW_SHAPE)
+        issues.add(sid, None, None, problem, ROW_SHAPE, {"width": width})
     name_column = _header_of(positions, header, s.NAME_AS_WRITTEN)
     _check_time_order(frame, issues, _header_of(positions, header, s.STARTED))
     frame = _resolve_names(frame, issues, name_column)
@@ -978,7 +1036,9 @@ def _normalise(
     out[s.SUBMISSION_ID] = ids
 
     def read_column(
-        fld: str, read: Callable[[object], tuple[Any, str | None]], messages: Mapping[str, str]
+        fld: str,
+        read: Callable[[object], tuple[Any, str | None]],
+        messages: Mapping[str, tuple[str, Mapping[str, Any]]],
     ) -> None:
         values = column(fld)
         parsed = [read(v) for v in values]
@@ -988,7 +1048,8 @@ def _normalise(
         col = header[positions[fld]]
         for sid, value, (_, problem) in zip(ids, values, parsed, strict=True):
             if problem is not None:
-                issues.add(sid, col, value, messages[problem], problem)
+                text, params = messages[problem]
+                issues.add(sid, col, value, text, problem, params)
 
     dayfirst = _day_order(
         {header[positions[f]]: column(f) for f in DATETIME_FIELDS if f in positions},
@@ -1000,23 +1061,35 @@ def _normalise(
         read_column(
             fld,
             _timestamp(dayfirst),
-            {UNANSWERED: "no date", UNREADABLE: "not a date and time; left empty"},
+            {
+                UNANSWERED: ("no date", {"variant": "date"}),
+                UNREADABLE: ("not a date and time; left empty", {"variant": "date"}),
+            },
         )
 
     for fld in TEXT_FIELDS:
-        read_column(fld, _free_text, {FORMULA_TEXT: "starts like a spreadsheet formula; kept as plain text"})
+        read_column(
+            fld, _free_text, {FORMULA_TEXT: ("starts like a spreadsheet formula; kept as plain text", {})}
+        )
     if s.NAME_AS_WRITTEN in positions:
         col = header[positions[s.NAME_AS_WRITTEN]]
         for sid, name in zip(ids, out[s.NAME_AS_WRITTEN], strict=True):
             if name is None:
-                issues.add(sid, col, None, "no name of the local government", UNANSWERED)
+                issues.add(sid, col, None, "no name of the local government", UNANSWERED, {"variant": "name"})
 
     for fld in CHOICE_FIELDS:
-        choices = ", ".join(repr(t) for t in mapping.options.get(fld, {}))
+        options = list(mapping.options.get(fld, {}))
+        choices = ", ".join(repr(t) for t in options)
         read_column(
             fld,
             _choice(mapping.options.get(fld, {})),
-            {UNANSWERED: "not answered", UNKNOWN_OPTION: f"not one of the options ({choices}); left empty"},
+            {
+                UNANSWERED: ("not answered", {"variant": "answer"}),
+                UNKNOWN_OPTION: (
+                    f"not one of the options ({choices}); left empty",
+                    {"variant": "choice", "options": options},
+                ),
+            },
         )
 
     for fld in MULTI_FIELDS:
@@ -1030,14 +1103,18 @@ def _normalise(
             col = header[positions[fld]]
             for sid, (_, unknown) in zip(ids, multi, strict=True):
                 for text in unknown:
-                    issues.add(sid, col, text, "not one of the options; left out", UNKNOWN_OPTION)
+                    problem = "not one of the options; left out"
+                    issues.add(sid, col, text, problem, UNKNOWN_OPTION, {"variant": "multi"})
     out.setdefault(s.OTHER_ACTORS_OTHER, [[] for _ in range(n)])
 
     for fld in BOOL_FIELDS:
         read_column(
             fld,
             _yes_no(mapping),
-            {UNANSWERED: "not answered", UNREADABLE: "not a yes/no answer; left empty"},
+            {
+                UNANSWERED: ("not answered", {"variant": "answer"}),
+                UNREADABLE: ("not a yes/no answer; left empty", {"variant": "yes_no"}),
+            },
         )
 
     for fld in RATING_FIELDS:
@@ -1045,7 +1122,13 @@ def _normalise(
         read_column(
             fld,
             _rating((low, high)),
-            {UNANSWERED: "not answered", UNREADABLE: f"not a whole number from {low} to {high}; left empty"},
+            {
+                UNANSWERED: ("not answered", {"variant": "answer"}),
+                UNREADABLE: (
+                    f"not a whole number from {low} to {high}; left empty",
+                    {"variant": "rating", "low": low, "high": high},
+                ),
+            },
         )
         out[fld] = pd.array(out[fld], dtype="Int64")
 
@@ -1086,7 +1169,8 @@ def _day_order(columns: Mapping[str, list[object]], ids: list[int], dayfirst: bo
                 f"dates are written {'day' if order else 'month'} first, as {proof[order]!r} shows; "
                 "all dates of the export are read so"
             )
-            issues.add(None, ", ".join(columns), None, problem, DATE_ORDER)
+            params = {"variant": "proven", "day_first": order, "example": proof[order]}
+            issues.add(None, ", ".join(columns), None, problem, DATE_ORDER, params)
         return order
     if len(proof) == 2:
         reading = "day" if dayfirst else "month"
@@ -1095,7 +1179,13 @@ def _day_order(columns: Mapping[str, list[object]], ids: list[int], dayfirst: bo
                 f"day and month could be swapped: the export writes both {proof[True]!r} and "
                 f"{proof[False]!r}; read {reading} first, please check"
             )
-            issues.add(sid, column, value, problem, DATE_ORDER)
+            params = {
+                "variant": "either",
+                "day_first_example": proof[True],
+                "month_first_example": proof[False],
+                "day_first": dayfirst,
+            }
+            issues.add(sid, column, value, problem, DATE_ORDER, params)
     return dayfirst
 
 
@@ -1137,7 +1227,8 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
         if sid is None or sid in used:
             fresh += 1
             why = "no submission number" if sid is None else f"submission number {sid} used twice"
-            issues.add(fresh, column, value, f"{why}; numbered {fresh}", BAD_ID)
+            params = {"variant": "missing" if sid is None else "repeated", "id": sid, "numbered": fresh}
+            issues.add(fresh, column, value, f"{why}; numbered {fresh}", BAD_ID, params)
             sid = fresh
         used.add(sid)
         result.append(sid)
@@ -1158,7 +1249,8 @@ def _check_time_order(frame: pd.DataFrame, issues: _Issues, column: str) -> None
             f"started ({started}) after it was completed ({completed}); one of the times is wrong, "
             "and the completion time decides which submission of a municipality counts"
         )
-        issues.add(int(sid), column, started, problem, TIME_ORDER)
+        params = {"started": started.isoformat(), "completed": completed.isoformat()}
+        issues.add(int(sid), column, started, problem, TIME_ORDER, params)
 
 
 def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
@@ -1171,14 +1263,23 @@ def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.Data
     frame[s.PROVINCE] = _objects((r.province for r in resolutions), frame.index)
     frame[s.RESOLUTION] = _objects((r.method for r in resolutions), frame.index)
     frame[s.RESOLUTION_NOTE] = _objects((r.note or None for r in resolutions), frame.index)
+    frame[s.RESOLUTION_FACTS] = _objects((_facts(r) for r in resolutions), frame.index)
     for sid, name, r in zip(frame[s.SUBMISSION_ID], names, resolutions, strict=True):
+        params = {"note": _facts(r)}
         if r.method == "unresolved" and name is not None:
-            issues.add(int(sid), column, name, f"municipality not recognised: {r.note}", NAME_UNRESOLVED)
+            problem = f"municipality not recognised: {r.note}"
+            issues.add(int(sid), column, name, problem, NAME_UNRESOLVED, params)
         elif r.method == "not-flemish":
-            issues.add(int(sid), column, name, f"not a Flemish local government: {r.note}", NAME_NOT_FLEMISH)
+            problem = f"not a Flemish local government: {r.note}"
+            issues.add(int(sid), column, name, problem, NAME_NOT_FLEMISH, params)
         elif r.warning:
-            issues.add(int(sid), column, name, r.warning, NAME_LOW_CONFIDENCE)
+            issues.add(int(sid), column, name, r.warning, NAME_LOW_CONFIDENCE, params)
     return frame
+
+
+def _facts(resolution: Resolution) -> dict[str, Any] | None:
+    """A fresh copy per row: rows share nothing, and a resolution is cached across calls."""
+    return _jsonable(dict(resolution.facts)) if resolution.facts else None
 
 
 def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
@@ -1211,6 +1312,16 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
     ):
         winner_name, winner_completed = names[by], times[by]
         own, other = _former(name, municipality), _former(winner_name, municipality)
+        params: dict[str, Any] = {
+            "variant": "merger" if own != other else "again",
+            "by": int(by),
+            "municipality": municipality,
+            "own": own,
+            "other": other,
+            "winner_name": winner_name,
+            "undated": None,
+            "similar": methods[by] == "fuzzy",
+        }
         if own != other:
             # Before 1 January 2025 these were two local governments; the call allows one candidacy
             # per municipality as it is now, so only one of them can count.
@@ -1221,6 +1332,7 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         else:
             problem = f"{municipality} submitted again: submission {by} counts"
         if pd.isna(completed):
+            params["undated"] = "both" if pd.isna(winner_completed) else "this"
             # Without a completion time the order is the submission numbers' (or any dated one wins).
             problem += (
                 "; neither has a completion time, so the higher submission number decides"
@@ -1231,13 +1343,14 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
             # The submission that counts was matched by similarity: if that reading is wrong, this
             # one should count instead.
             problem += f"; it names {winner_name!r}, read as {municipality} by similarity: please check"
-        issues.add(int(sid), column, name, problem, DUPLICATE)
+        issues.add(int(sid), column, name, problem, DUPLICATE, params)
         if not pd.isna(completed) and completed == winner_completed:
             problem = (
                 f"completed at the same moment ({completed}) as submission {by} of {municipality}; "
                 f"the higher submission number, {by}, counts: please check"
             )
-            issues.add(int(sid), column, name, problem, SAME_TIME)
+            same = {"completed": completed.isoformat(), "by": int(by), "municipality": municipality}
+            issues.add(int(sid), column, name, problem, SAME_TIME, same)
     return frame
 
 
@@ -1249,27 +1362,39 @@ def _former(name: object, municipality: str) -> str:
 
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
     reasons: list[list[str]] = [[] for _ in range(len(frame))]
-    for why, by in zip(reasons, frame[s.SUPERSEDED_BY], strict=True):
+    # The same reasons as facts, in step with `reasons`: a workbook words them in its own language.
+    codes: list[list[dict[str, Any]]] = [[] for _ in range(len(frame))]
+    for why, facts, by in zip(reasons, codes, frame[s.SUPERSEDED_BY], strict=True):
         if not pd.isna(by):
             why.append(f"superseded by submission {by}")
+            facts.append({"code": "superseded", "by": int(by)})
     if eligibility.require_flemish:
-        columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_NOTE])
-        for why, method, refnis, note in zip(reasons, *columns, strict=True):
+        columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_NOTE], frame[s.RESOLUTION_FACTS])
+        for why, facts, method, refnis, note, note_facts in zip(reasons, codes, *columns, strict=True):
             if method == "not-flemish":
                 why.append(f"not a Flemish local government ({note})")
+                facts.append({"code": "not_flemish", "note": _copy(note_facts)})
             elif refnis is None:
                 why.append(f"municipality not recognised ({note})")
+                facts.append({"code": "unresolved", "note": _copy(note_facts)})
     for fld in eligibility.require:
         if fld not in frame.columns:
             raise CriteriaError(f"eligibility requires {fld!r}, which is not a field of the candidate record")
         label = COMMITMENT_LABELS.get(fld, fld)
-        for why, value in zip(reasons, frame[fld], strict=True):
+        for why, facts, value in zip(reasons, codes, frame[fld], strict=True):
             if value is True or value == "yes":
                 continue
             if value is False or value == "no":
                 why.append(f"refuses a commitment: {label}")
+                facts.append({"code": "refuses", "field": fld})
             else:
                 why.append(f"commitment not confirmed: {label}")
+                facts.append({"code": "not_confirmed", "field": fld})
     frame[s.REASONS] = _objects(reasons, frame.index)
+    frame[s.REASON_CODES] = _objects(codes, frame.index)
     frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)
     return frame
+
+
+def _copy(facts: object) -> dict[str, Any] | None:
+    return _jsonable(dict(facts)) if isinstance(facts, Mapping) else None

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Final
 
@@ -150,6 +151,24 @@ PROVINCE_QUALIFIERS: Final[dict[str, str]] = {
 _PROVINCE_NAMES: Final = frozenset({"limburg", "oostvlaanderen", "westvlaanderen", "vlaamsbrabant"})
 _PROVINCE_LEAD: Final = re.compile(r"^(?:de\s+)?(?:provincie|province|prov)\b\.?\s*")
 
+# What a resolution note can say, as the `code` of `Resolution.facts`.
+NOTE_CODES: Final = (
+    "no_name",
+    "province",
+    "formula",
+    "province_conflict",
+    "several",
+    "alias",
+    "merged",
+    "not_flemish",
+    "not_flemish_fuzzy",
+    "fuzzy",
+    "unknown",
+    "postal",
+    "postal_several",
+    "postal_conflict",
+)
+
 # A typo is accepted only this close to a known name: one edit up to 8 letters, two from 9 on, and
 # never for names shorter than 5 letters (too many neighbours).
 FUZZY_MIN_LENGTH: Final = 5
@@ -167,6 +186,8 @@ class Resolution:
     note: str = ""
     warning: str | None = None  # something a person should check, even though a municipality was found
     former: str | None = None  # the municipality before a merger, when the name is a former one
+    # The facts of `note` as {"code": one of NOTE_CODES, ...}: the workbook words them in its language.
+    facts: Mapping[str, object] | None = field(default=None, compare=False)
 
     @property
     def flemish(self) -> bool:
@@ -182,6 +203,8 @@ class _Target:
     method: str  # how the index key was made: exact, alias, merged
     note: str = ""
     former: str | None = None  # the pre-merger municipality the key names
+    name_fr: str = ""  # the French name, for a sentence in French
+    facts: Mapping[str, object] | None = field(default=None, compare=False)
 
 
 def _fold(text: str) -> str:
@@ -241,19 +264,30 @@ def _index() -> dict[str, _Target]:
         dutch = names["nl"]
         region = record["region"]
         province = _province_name(record["province"])
-        base = _Target(record["id"], dutch, region, province, "exact")
+        base = _Target(record["id"], dutch, region, province, "exact", name_fr=str(names.get("fr") or dutch))
         by_name[dutch] = base
         index[name_key(dutch)] = base
         for lang, other in names.items():
             key = name_key(str(other))
             if lang != "nl" and key not in index:
-                index[key] = _Target(record["id"], dutch, region, province, "alias", f"{other} ({lang})")
+                facts = {"code": "alias", "name": str(other), "lang": lang}
+                index[key] = _Target(
+                    record["id"],
+                    dutch,
+                    region,
+                    province,
+                    "alias",
+                    f"{other} ({lang})",
+                    name_fr=base.name_fr,
+                    facts=facts,
+                )
     merged = {old: (new, MERGER_DATE) for old, new in MERGERS.items()} | EARLIER_MERGERS
     for old, (new, day) in merged.items():
         target = by_name[new]
         note = f"{old} merged into {new} on {day}"
+        facts = {"code": "merged", "former": old, "municipality": new, "date": day}
         index[name_key(old)] = _Target(
-            target.refnis, new, FLEMISH_REGION, target.province, "merged", note, former=old
+            target.refnis, new, FLEMISH_REGION, target.province, "merged", note, old, target.name_fr, facts
         )
     return index
 
@@ -282,11 +316,27 @@ def flemish_municipalities() -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("refnis", ignore_index=True)
 
 
-def _from_target(target: _Target, method: str, score: float, note: str) -> Resolution:
+def _from_target(
+    target: _Target, method: str, score: float, note: str, facts: Mapping[str, object] | None = None
+) -> Resolution:
     if target.region != FLEMISH_REGION:
         where = REGION_NAMES.get(target.region, "outside Flanders")
-        return Resolution(None, None, None, "not-flemish", score, f"{target.name} is in the {where}")
-    return Resolution(target.name, target.refnis, target.province, method, score, note, former=target.former)
+        return Resolution(
+            None,
+            None,
+            None,
+            "not-flemish",
+            score,
+            f"{target.name} is in the {where}",
+            facts=_elsewhere(target),
+        )
+    return Resolution(
+        target.name, target.refnis, target.province, method, score, note, former=target.former, facts=facts
+    )
+
+
+def _elsewhere(target: _Target, code: str = "not_flemish") -> dict[str, object]:
+    return {"code": code, "name": target.name, "name_fr": target.name_fr, "region": target.region}
 
 
 def _postal_lookup(code: str) -> list[_Target]:
@@ -346,7 +396,7 @@ def resolve(name: str) -> Resolution:
 @lru_cache(maxsize=65536)
 def _resolve(raw: str) -> Resolution:
     if not raw:
-        return Resolution(None, None, None, "unresolved", 0.0, "no name given")
+        return Resolution(None, None, None, "unresolved", 0.0, "no name given", facts={"code": "no_name"})
     postal_codes = _POSTAL.findall(raw)
     without_postal = _POSTAL.sub(" ", raw)
     folded = _fold(without_postal)
@@ -354,14 +404,26 @@ def _resolve(raw: str) -> Resolution:
         return _by_postal(raw, postal_codes)
     first = folded.split()[0]
     province_only = Resolution(
-        None, None, None, "unresolved", 0.0, f"{raw!r} names a province, not a municipality"
+        None,
+        None,
+        None,
+        "unresolved",
+        0.0,
+        f"{raw!r} names a province, not a municipality",
+        facts={"code": "province", "name": raw},
     )
     if first in _PROVINCE_WORDS:
         return province_only
     if raw.startswith("="):
         # A formula's text may mention a name ("=HYPERLINK(..., "Gent")"); reading one out is a guess.
         return Resolution(
-            None, None, None, "unresolved", 0.0, f"{raw!r} is a spreadsheet formula, not a name"
+            None,
+            None,
+            None,
+            "unresolved",
+            0.0,
+            f"{raw!r} is a spreadsheet formula, not a name",
+            facts={"code": "formula", "name": raw},
         )
     if name_key(folded) in _PROVINCE_NAMES:
         return province_only
@@ -393,7 +455,13 @@ def _check_province(resolution: Resolution, provinces: set[str]) -> Resolution:
     written = " or ".join(sorted(provinces))
     named = resolution.former or resolution.municipality
     note = f"{named} is in {resolution.province}, but the name says {written}: which municipality is meant?"
-    return Resolution(None, None, None, "unresolved", 0.0, note)
+    facts = {
+        "code": "province_conflict",
+        "municipality": named,
+        "province": resolution.province,
+        "written": sorted(provinces),
+    }
+    return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)
 
 
 def _resolve_name(
@@ -407,11 +475,14 @@ def _resolve_name(
                 found.setdefault(target.refnis, (target, candidate))
                 break
     if len(found) > 1:
-        names = ", ".join(sorted(t.name for t, _ in found.values()))
-        return Resolution(None, None, None, "unresolved", 0.0, f"names more than one municipality: {names}")
+        several = sorted(t.name for t, _ in found.values())
+        note = f"names more than one municipality: {', '.join(several)}"
+        return Resolution(
+            None, None, None, "unresolved", 0.0, note, facts={"code": "several", "names": several}
+        )
     if found:
         target, _ = next(iter(found.values()))
-        resolution = _from_target(target, target.method, 1.0, target.note)
+        resolution = _from_target(target, target.method, 1.0, target.note, target.facts)
         return _check_postal(resolution, postal_codes)
 
     stripped = _strip_prefixes(folded)[-1]
@@ -432,10 +503,13 @@ def _resolve_name(
         target, score = hit
         if target.region != FLEMISH_REGION:
             note = f"read as {target.name} (typo?); {_from_target(target, 'not-flemish', score, '').note}"
-            return Resolution(None, None, None, "not-flemish", round(score, 3), note)
+            facts = _elsewhere(target, "not_flemish_fuzzy")
+            return Resolution(None, None, None, "not-flemish", round(score, 3), note, facts=facts)
         note = f"read {raw!r} as {target.name} (similarity {score:.2f}): please check"
+        facts = {"code": "fuzzy", "written": raw, "municipality": target.name, "similarity": round(score, 2)}
         if target.method == "merged":
             note += f"; {target.note}"
+            facts["merged"] = dict(target.facts or {})
         return Resolution(
             target.name,
             target.refnis,
@@ -445,20 +519,28 @@ def _resolve_name(
             note,
             warning=note,
             former=target.former,
+            facts=facts,
         )
-    return Resolution(None, None, None, "unresolved", 0.0, f"no Belgian municipality called {raw!r}")
+    return _unknown(raw)
+
+
+def _unknown(raw: str) -> Resolution:
+    note = f"no Belgian municipality called {raw!r}"
+    return Resolution(None, None, None, "unresolved", 0.0, note, facts={"code": "unknown", "name": raw})
 
 
 def _by_postal(raw: str, codes: list[str]) -> Resolution:
     targets = {t.refnis: t for code in codes for t in _postal_lookup(code)}
     if len(targets) == 1:
         target = next(iter(targets.values()))
-        return _from_target(target, "postal", 0.9, f"found by postal code {', '.join(codes)}")
+        facts = {"code": "postal", "codes": list(codes)}
+        return _from_target(target, "postal", 0.9, f"found by postal code {', '.join(codes)}", facts)
     if len(targets) > 1:
-        names = ", ".join(sorted(t.name for t in targets.values()))
-        note = f"postal code {', '.join(codes)} belongs to more than one municipality: {names}"
-        return Resolution(None, None, None, "unresolved", 0.0, note)
-    return Resolution(None, None, None, "unresolved", 0.0, f"no Belgian municipality called {raw!r}")
+        several = sorted(t.name for t in targets.values())
+        note = f"postal code {', '.join(codes)} belongs to more than one municipality: {', '.join(several)}"
+        facts = {"code": "postal_several", "codes": list(codes), "names": several}
+        return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)
+    return _unknown(raw)
 
 
 def _check_postal(resolution: Resolution, codes: list[str]) -> Resolution:
@@ -469,9 +551,15 @@ def _check_postal(resolution: Resolution, codes: list[str]) -> Resolution:
     owners = {t.refnis: t.name for code in codes for t in _postal_lookup(code)}
     if not owners or resolution.refnis in owners:
         return resolution
-    others = ", ".join(sorted(owners.values()))
+    others = sorted(owners.values())
     note = (
         f"the name says {resolution.municipality}, but postal code {', '.join(codes)} belongs to "
-        f"{others}: which municipality is meant?"
+        f"{', '.join(others)}: which municipality is meant?"
     )
-    return Resolution(None, None, None, "unresolved", 0.0, note)
+    facts = {
+        "code": "postal_conflict",
+        "municipality": resolution.municipality,
+        "codes": list(codes),
+        "names": others,
+    }
+    return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)

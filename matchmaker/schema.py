@@ -45,9 +45,13 @@ REFNIS: Final = "refnis"  # 5-digit REFNIS code as a string, or None
 PROVINCE: Final = "province"  # e.g. "Oost-Vlaanderen", or None
 RESOLUTION: Final = "resolution"  # one of RESOLUTIONS
 RESOLUTION_NOTE: Final = "resolution_note"  # e.g. "merged into Merelbeke-Melle on 2025-01-01"
+RESOLUTION_FACTS: Final = "resolution_facts"  # the note's facts: {"code": reference.NOTE_CODES, ...} | None
 SUPERSEDED_BY: Final = "superseded_by"  # submission_id of the later submission, or None
 ELIGIBLE: Final = "eligible"  # bool
 REASONS: Final = "reasons"  # list of readable reasons it is not eligible (or superseded)
+# parallel to REASONS, the facts of each: {"code": one of REASON_KINDS, ...}, worded per language
+REASON_CODES: Final = "reason_codes"
+REASON_KINDS: Final = ("superseded", "not_flemish", "unresolved", "refuses", "not_confirmed")
 # added by scoring, for eligible candidates (None otherwise)
 SCORE: Final = "score"  # float
 BREAKDOWN: Final = "breakdown"  # {criterion: contribution}
@@ -67,6 +71,8 @@ PERSONAL_FIELDS: Final = (RESPONDENT, RESPONDENT_EMAIL, CONTACT_NAME, CONTACT_EM
 
 # --- the intake issue record ---------------------------------------------------------------------
 ISSUE_FIELDS: Final = ("submission_id", "column", "value", "problem")
+ISSUE_KIND: Final = "kind"  # a code per kind of problem, see intake.ISSUE_KINDS
+ISSUE_PARAMS: Final = "params"  # the facts behind `problem` ({"variant": ..., ...}), worded per language
 
 # --- partners --------------------------------------------------------------------------------------
 PARTNER: Final = "partner"
