@@ -21,7 +21,7 @@ demo: $(BIN)/matchmaker
 	$(BIN)/matchmaker pair sample_data/candidacies.xlsx --partners sample_data/partners.csv \
 		--reviews sample_data/reviews --out $(OUT)/shortlist.xlsx --json $(OUT)/result.json
 
-test: $(VENV)/.dev lint typecheck unit notebooks
+test: $(VENV)/.dev lint typecheck notebooks unit
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check matchmaker tests benchmarks
