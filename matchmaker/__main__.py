@@ -1,3 +1,5 @@
+"""`python -m matchmaker`: the same command line as `matchmaker`."""
+
 from matchmaker.cli import main
 
 main()

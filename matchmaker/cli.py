@@ -34,6 +34,11 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _inputs(*paths: Path | None) -> list[Path]:
+    """The files a command reads, which no output of it may overwrite."""
+    return [p for p in paths if p is not None]
+
+
 # Options several commands share, defined once.
 criteria_option = click.option(
     "--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml)."
@@ -48,6 +53,11 @@ reviews_option = click.option(
     type=click.Path(path_type=Path),
     help="Filled reviewer sheet, or a folder of them; repeat for more.",
 )
+
+
+def json_option(help: str) -> Callable[[F], F]:
+    """`--json PATH`, the JSON document a command writes besides its printed output."""
+    return click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help=help)
 
 
 @click.group(
@@ -73,9 +83,7 @@ INTAKE_TABLE_ROWS = 100
 @click.argument("forms", type=click.Path(path_type=Path))
 @mapping_option
 @criteria_option
-@click.option(
-    "--json", "json_path", type=click.Path(path_type=Path), help="Write the candidates and issues as JSON."
-)
+@json_option("Write the candidates and issues as JSON.")
 @handle_errors
 def intake_command(
     forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None
@@ -88,7 +96,7 @@ def intake_command(
     from .intake import read_form
 
     criteria = load_criteria(criteria_path)
-    inputs = [forms, *([mapping] if mapping else []), *([criteria.path] if criteria.path else [])]
+    inputs = _inputs(forms, mapping, criteria.path)
     if json_path is not None:
         check_output(json_path, inputs)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
@@ -139,9 +147,7 @@ AGGREGATIONS = ("mean", "median", "leniency")
     help="How the reviewers' ratings of one item are combined.",
 )
 @click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
-@click.option(
-    "--json", "json_path", type=click.Path(path_type=Path), help="Write the scored candidates as JSON."
-)
+@json_option("Write the scored candidates as JSON.")
 @handle_errors
 def score_command(
     forms: Path,
@@ -164,7 +170,7 @@ def score_command(
     from .scoring import ranking, score
 
     criteria = load_criteria(criteria_path)
-    inputs = [forms, *review_paths, *([criteria.path] if criteria.path else [])]
+    inputs = _inputs(forms, *review_paths, criteria.path, mapping)
     if json_path is not None:
         check_output(json_path, inputs)  # refuse a bad output path before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
@@ -230,9 +236,10 @@ def review_sheet_command(
     from .reviews import write_review_sheet
 
     criteria = load_criteria(criteria_path)
-    check_output(out, [forms])  # refuse a bad output path before the work, not after
+    inputs = _inputs(forms, criteria.path, mapping)
+    check_output(out, inputs)  # refuse a bad output path before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=[forms])
+    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
     click.echo(f"wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 
@@ -285,9 +292,7 @@ def review_sheet_command(
     show_default=True,
     help="Shortlist workbook to write.",
 )
-@click.option(
-    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Result JSON to write."
-)
+@json_option("Result JSON to write.")
 @click.option(
     "--lang",
     type=click.Choice(["nl", "en", "fr"]),
@@ -334,11 +339,10 @@ def pair_command(
     from .criteria import load_criteria
     from .export import check_output, write_json, write_shortlist
     from .pairing import format_report
-    from .pipeline import run
+    from .pipeline import review_lines, run
 
     criteria = load_criteria(criteria_path)
-    inputs = [forms, partners_path, *review_paths, *([criteria.path] if criteria.path else [])]
-    inputs += [p for p in (mapping, decisions_path) if p is not None]
+    inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, decisions_path)
     decisions = None
     if decisions_path is not None:
         from .export import read_decisions
@@ -368,6 +372,10 @@ def pair_command(
 
         result = replace(result, changes=decisions.changes(result))
     click.echo(format_report(result))
+    # after the table, which stays as it is: the reviewers' agreement, or that self-assessment stood in
+    lines = review_lines(result.reviews)
+    if lines:
+        click.echo("\n" + "\n".join(lines))
     write_shortlist(
         result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
     )
@@ -385,9 +393,7 @@ def pair_command(
     epilog="Example:\n\n  matchmaker verify result.json",
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help="Write the report as JSON."
-)
+@json_option("Write the report as JSON.")
 @handle_errors
 def verify_command(result_path: Path, json_path: Path | None) -> None:
     """Re-run a recorded pairing from its inputs and say whether the same pairs come out.

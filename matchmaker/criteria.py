@@ -1,6 +1,6 @@
 """criteria/*.toml -> a validated, frozen `Criteria`: eligibility, weighed criteria, pairing settings.
 
-The dataclasses below are the contract every stage reads; `load_criteria` validates at the door.
+Every stage reads the dataclasses below; `load_criteria` validates the file at the door.
 """
 
 from __future__ import annotations

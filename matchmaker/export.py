@@ -96,6 +96,8 @@ from .schema import (
     SUBMISSION_ID,
     SUPERSEDED_BY,
     THEMES,
+    is_missing,
+    to_jsonable,
 )
 
 __all__ = [
@@ -159,7 +161,8 @@ def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterat
     """Yield a temporary path beside `out`; on success it replaces `out`, on any error it is removed.
 
     The temporary file keeps the extension of `out`, so writers that choose a format by suffix work.
-    A path that cannot be written, or that is one of `inputs`, raises OutputError naming it.
+    A path that cannot be written, or that is one of `inputs`, raises OutputError naming it; so does
+    an OSError of the writer.
     """
     out = check_output(Path(out), inputs)
     parent = out.parent
@@ -172,8 +175,8 @@ def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterat
     os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
         try:
+            yield tmp
             if out.exists():
                 os.chmod(tmp, out.stat().st_mode & 0o7777)
             else:
@@ -189,53 +192,12 @@ def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterat
 # --- JSON ------------------------------------------------------------------------------------------
 
 
-def to_jsonable(value: Any) -> Any:
-    """Turn pandas/numpy scalars, datetimes, paths and sets into plain JSON values; NaN becomes null."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted((to_jsonable(v) for v in value), key=str)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        # pandas.Timestamp is a datetime; NaT is not a valid moment.
-        if value != value:  # NaT compares unequal to itself
-            return None
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    # numpy and pandas scalars, without importing them here
-    item = getattr(value, "item", None)
-    if callable(item):
-        try:
-            return to_jsonable(item())
-        except (TypeError, ValueError):
-            pass
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist):
-        return to_jsonable(tolist())
-    if type(value).__name__ in {"NAType", "NaTType"}:
-        return None
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds()
-    raise TypeError(f"cannot write a {type(value).__name__} to JSON: {value!r}")
-
-
 def write_json(doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
     """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path."""
     text = json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
     out = Path(out)
     with atomic_path(out, inputs=inputs) as tmp:
-        try:
-            tmp.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+        tmp.write_text(text + "\n", encoding="utf-8")
     return out
 
 
@@ -370,7 +332,7 @@ class _Book:
             return value
         if isinstance(value, list | tuple | set | frozenset):
             return clean_text(
-                ", ".join(code_label(str(v), self.lang) for v in value if not _missing(v)),
+                ", ".join(code_label(str(v), self.lang) for v in value if not is_missing(v)),
                 scrub_emails=self.scrub,
             )
         if isinstance(value, Mapping):
@@ -509,16 +471,6 @@ def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> No
         cell._style = copy.copy(template)
         if quoted:
             cell._style.quotePrefix = 1
-
-
-def _missing(value: object) -> bool:
-    """None, NaN, NaT or pandas' NA: an answer that is not there."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):  # pandas.NA refuses to be a bool
-        return True
 
 
 def _as_number(value: object) -> float | None:
@@ -668,9 +620,9 @@ class _Context:
     def name(self, candidate_id: object) -> str:
         cand = self.candidates.get(str(candidate_id), {})
         for key in (MUNICIPALITY, NAME_AS_WRITTEN):
-            if not _missing(cand.get(key)) and str(cand.get(key)).strip():
+            if not is_missing(cand.get(key)) and str(cand.get(key)).strip():
                 return str(cand.get(key))
-        return "" if _missing(candidate_id) else str(candidate_id)
+        return "" if is_missing(candidate_id) else str(candidate_id)
 
     def country_order(self, country: object) -> int:
         return self.countries.index(str(country)) if str(country) in self.countries else len(self.countries)
@@ -1126,11 +1078,11 @@ def _place(params: Mapping[str, Any]) -> dict[str, Any]:
 def _resolution_text(cand: Mapping[str, Any], lang: str) -> str | None:
     """How the name was read, and the note on it: "naam van vóór de fusie: Wachtebeke is op ..."."""
     method = cand.get(RESOLUTION)
-    if _missing(method):
+    if is_missing(method):
         return None
     head = resolution_label(str(method), lang)
     note = _note_text(cand.get(RESOLUTION_FACTS), lang)
-    if note is None and not _missing(cand.get(RESOLUTION_NOTE)) and str(cand.get(RESOLUTION_NOTE)).strip():
+    if note is None and not is_missing(cand.get(RESOLUTION_NOTE)) and str(cand.get(RESOLUTION_NOTE)).strip():
         note = str(cand.get(RESOLUTION_NOTE))
     return f"{head}{_colon(lang)} {note}" if note else head
 
@@ -1226,6 +1178,8 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
             ["text", "text", "text", "text", "long"],
         )
 
+    row = _reviews_section(book, ws, row, ctx)
+
     row = book.title(ws, row, t("run"))
     manifest = result.manifest
     items: list[tuple[str, object, str]] = [
@@ -1247,6 +1201,144 @@ def _sheet_overview(book: _Book, ctx: _Context) -> None:
         row = book.note(ws, row, t(key))
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
+
+
+# Krippendorff's own guidance (Content Analysis, 2004): rely on data with alpha >= .800, draw
+# tentative conclusions only down to .667.
+_ALPHA_HIGH: Final = 0.8
+_ALPHA_LOW: Final = 0.667
+_DISAGREEMENT_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+def _item_label(key: object, block: Mapping[str, Any], ctx: _Context, lang: str) -> str:
+    """A rubric item by the label the criteria give it (as recorded in the result, or from the criteria)."""
+    recorded = _mapping(block.get("labels")).get(str(key))
+    if isinstance(recorded, str) and recorded.strip():
+        return recorded
+    return _component_label(str(key), lang, ctx.criteria)
+
+
+def _alpha_reading(alpha: float | None) -> str:
+    if alpha is None:
+        return "alpha_unknown"
+    if alpha >= _ALPHA_HIGH:
+        return "alpha_high"
+    return "alpha_moderate" if alpha >= _ALPHA_LOW else "alpha_low"
+
+
+def _indent(cell: Cell) -> None:
+    # text right after a right-aligned number would otherwise run into it
+    old = cell.alignment
+    cell.alignment = Alignment(horizontal="left", vertical=old.vertical, wrap_text=old.wrap_text, indent=1)
+
+
+def _disagreement_points(block: Mapping[str, Any]) -> int:
+    number = _as_number(block.get("threshold"))
+    return int(number) if number is not None else 2
+
+
+def _disagreements_by_candidate(ctx: _Context) -> dict[str, list[Mapping[str, Any]]]:
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for d in _mapping(ctx.result.reviews).get("disagreements") or ():
+        if isinstance(d, Mapping):
+            found.setdefault(str(d.get(CANDIDATE_ID)), []).append(d)
+    return found
+
+
+def _reviews_section(book: _Book, ws: Worksheet, row: int, ctx: _Context) -> int:
+    """Who reviewed, how well they agree per rubric item and where they differ; without reviews,
+    that the form's self-assessment stood in. Returns the next free row."""
+    t, lang = book.t, book.lang
+    block = _mapping(ctx.result.reviews)
+    reviewers = [str(r) for r in block.get("reviewers") or ()]
+    # where each eligible candidate's motivation came from, as scoring recorded it
+    origin: dict[str, list[str]] = {}
+    for cand in _ranked(ctx):
+        source = cand.get("motivation_source")
+        if isinstance(source, str):
+            origin.setdefault(source, []).append(ctx.name(cand.get(CANDIDATE_ID)))
+    if not block and not origin:
+        return row  # a result that records nothing about its reviews
+    row = book.title(ws, row, t("review_section"))
+    points = _disagreement_points(block)
+    own, unknown = origin.get("self-assessment", []), origin.get("none", [])
+    if not reviewers:
+        if own:
+            row = book.note(ws, row, sentence("self_assessment_all", lang, n=len(own)))
+        else:
+            row = book.note(ws, row, t("no_reviews"))
+        if unknown:
+            names = join_words(unknown, lang)
+            row = book.note(ws, row, sentence("motivation_unknown", lang, n=len(unknown), names=names))
+        return row + 1
+
+    disagreements = [d for d in block.get("disagreements") or () if isinstance(d, Mapping)]
+    aggregate = block.get("aggregate") or "mean"
+    row = book.pairs_kv(
+        ws,
+        row,
+        [
+            (t("reviewers"), "; ".join(reviewers), "text"),
+            (t("ratings_given"), block.get("ratings"), "int"),
+            (t("aggregation"), t(f"aggregate_{aggregate}"), "text"),
+            (sentence("disagreement_count", lang, points=points), len(disagreements), "int"),
+        ],
+    )
+    if own:
+        names = join_words(own, lang)
+        row = book.note(ws, row, sentence("self_assessment_some", lang, n=len(own), names=names))
+    if unknown:
+        names = join_words(unknown, lang)
+        row = book.note(ws, row, sentence("motivation_unknown", lang, n=len(unknown), names=names))
+    row += 1
+
+    alphas: list[float | None] = []
+    alpha_rows: list[list[object]] = []
+    for key, value in _mapping(block.get("agreement")).items():
+        alpha = _as_number(value)
+        alphas.append(alpha)
+        alpha_rows.append([_item_label(key, block, ctx, lang), alpha, t(_alpha_reading(alpha))])
+    if alpha_rows:
+        first = row + 1
+        row = book.small_table(
+            ws, row, [t("rubric_item"), t("alpha"), t("alpha_reading")], alpha_rows, ["text", "num", "text"]
+        )
+        for i, alpha in enumerate(alphas):
+            if alpha is not None:
+                ws.cell(row=first + i, column=2).number_format = "0.00"
+            _indent(ws.cell(row=first + i, column=3))
+        high, low = number(_ALPHA_HIGH, lang), number(_ALPHA_LOW, lang)
+        row = book.note(ws, row - 1, sentence("alpha_note", lang, high=high, low=low)) + 1
+
+    if disagreements:
+        row = book.title(ws, row, sentence("disagreements_title", lang, points=points))
+        colon = _colon(lang)
+        rows: list[list[object]] = []
+        for d in disagreements:
+            cid = d.get(CANDIDATE_ID)
+            ratings = _mapping(d.get("ratings"))
+            rows.append(
+                [
+                    d.get(MUNICIPALITY) or ctx.name(cid),
+                    cid,
+                    _item_label(d.get("item"), block, ctx, lang),
+                    d.get("spread"),
+                    "\n".join(f"{reviewer}{colon} {rating}" for reviewer, rating in ratings.items()),
+                ]
+            )
+        first = row + 1
+        row = book.small_table(
+            ws,
+            row,
+            [t("municipality"), t("refnis"), t("rubric_item"), t("spread"), t("ratings_by_reviewer")],
+            rows,
+            ["text", "id", "text", "int", "long"],
+        )
+        for i in range(len(rows)):
+            _indent(ws.cell(row=first + i, column=5))
+    else:
+        row = book.note(ws, row, sentence("no_disagreements", lang, points=points)) + 1
+    return row
 
 
 def _sheet_pairs(book: _Book, ctx: _Context) -> None:
@@ -1374,6 +1466,10 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
     contacts = (
         [] if book.scrub else [CONTACT_NAME, CONTACT_FUNCTION, CONTACT_EMAIL, RESPONDENT, RESPONDENT_EMAIL]
     )
+    block = _mapping(ctx.result.reviews)
+    # a column only when there were reviewers to disagree
+    marked = bool(block.get("reviewers"))
+    disagreements = _disagreements_by_candidate(ctx)
     cols = [
         _Col(t("rank"), "int"),
         _Col(t("municipality")),
@@ -1384,6 +1480,7 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         _Col(t("themes"), "long", 22),
         _Col(t("score"), "num", 11),
         *(_Col(_component_label(k, lang, ctx.criteria), "num") for k in components),
+        *([_Col(t("reviewer_disagreement"), wrap_at=24)] if marked else []),
         _Col(t("selected"), "flag"),
         _Col(t("partner"), wrap_at=22),
         _Col(t("why"), "long", 44),
@@ -1400,6 +1497,12 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         breakdown = _mapping(cand.get(BREAKDOWN))
         flag = explanation.get("selected")
         selected = pair is not None if flag is None else bool(flag)
+        differ = [
+            f"{_item_label(d.get('item'), block, ctx, lang)} "
+            f"({min(_mapping(d.get('ratings')).values())}–{max(_mapping(d.get('ratings')).values())})"
+            for d in disagreements.get(cid, ())
+            if _mapping(d.get("ratings"))
+        ]
         rows.append(
             [
                 cand.get(RANK),
@@ -1411,6 +1514,7 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
                 cand.get(THEMES),
                 cand.get(SCORE),
                 *(breakdown.get(k) for k in components),
+                *(["; ".join(differ) or None] if marked else []),
                 selected,
                 pair.get(PARTNER) if pair else None,
                 _why_text(explanation, ctx, lang),
@@ -1425,7 +1529,16 @@ def _sheet_shortlist(book: _Book, ctx: _Context, partner_ref: str | None) -> Non
         return
     score_col = get_column_letter(8)
     _data_bars(ws, f"{score_col}2:{score_col}{last}")
-    decision_j = 8 + len(components) + 5
+    marker_j = 9 + len(components)
+    decision_j = marker_j + 4 + (1 if marked else 0)
+    if marked:
+        points = _disagreement_points(block)
+        prompt = sentence("disagreement_prompt", lang, points=points)
+        ws.cell(row=1, column=marker_j).comment = Comment(prompt, "matchmaker")
+        for i, cand in enumerate(ranked, start=2):
+            if disagreements.get(str(cand.get(CANDIDATE_ID))):
+                ws.cell(row=i, column=marker_j).fill = _DISAGREEMENT_FILL
+                _indent(ws.cell(row=i, column=marker_j))
     decision_col = get_column_letter(decision_j)
     _validation(
         ws,
@@ -1600,7 +1713,7 @@ def _sheet_intake(book: _Book, ctx: _Context) -> None:
         by_submission[str(cand.get(SUBMISSION_ID))] = cand
         if cand.get(ELIGIBLE):
             continue
-        kind = t("not_eligible") if _missing(cand.get(SUPERSEDED_BY)) else t("superseded")
+        kind = t("not_eligible") if is_missing(cand.get(SUPERSEDED_BY)) else t("superseded")
         reasons = cand.get(REASONS) or [None]
         if isinstance(reasons, str):
             reasons = [reasons]
@@ -1860,10 +1973,7 @@ def write_shortlist(
     check_output(out, guarded)
     workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
     with atomic_path(out, inputs=guarded) as tmp:
-        try:
-            workbook.save(tmp)
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+        workbook.save(tmp)
     return out
 
 

@@ -210,6 +210,29 @@ _LABELS: Final[dict[str, tuple[str, str, str]]] = {
         "Chaque partenariat reçoit le budget, réparti à parts égales entre le côté flamand et le côté "
         "partenaire.",
     ),
+    # the reviewers' ratings of the motivation
+    "review_section": ("Beoordelingen", "Reviews", "Évaluations"),
+    "reviewers": ("Beoordelaars", "Reviewers", "Évaluateurs"),
+    "ratings_given": ("Gegeven scores", "Ratings given", "Notes attribuées"),
+    "aggregation": ("Samengevoegd met", "Combined by", "Combinées par"),
+    "aggregate_mean": ("het gemiddelde", "the mean", "la moyenne"),
+    "aggregate_median": ("de mediaan", "the median", "la médiane"),
+    "aggregate_leniency": (
+        "het gemiddelde, gecorrigeerd voor strenge en milde beoordelaars",
+        "the mean, corrected for strict and lenient reviewers",
+        "la moyenne, corrigée des évaluateurs sévères ou indulgents",
+    ),
+    "rubric_item": ("Rubriekitem", "Rubric item", "Critère de la grille"),
+    "alpha": ("Krippendorffs alfa", "Krippendorff's alpha", "Alpha de Krippendorff"),
+    "alpha_reading": ("Betekenis", "Reading", "Lecture"),
+    "alpha_high": ("hoge overeenstemming", "high agreement", "accord élevé"),
+    "alpha_moderate": ("matige overeenstemming", "moderate agreement", "accord modéré"),
+    "alpha_low": ("lage overeenstemming", "low agreement", "accord faible"),
+    "alpha_unknown": ("niet te berekenen", "cannot be computed", "non calculable"),
+    "spread": ("Verschil", "Spread", "Écart"),
+    "ratings_by_reviewer": ("Scores per beoordelaar", "Ratings by reviewer", "Notes par évaluateur"),
+    "reviewer_disagreement": ("Beoordelaars oneens", "Reviewers disagree", "Désaccord des évaluateurs"),
+    "no_reviews": ("Geen beoordelingen ingelezen.", "No reviews were given.", "Aucune évaluation fournie."),
 }
 
 # Codes from the candidate record shown as words.
@@ -757,6 +780,85 @@ _SENTENCES: Final[dict[str, tuple[str, str, str]]] = {
         "meer cellen dan de {width} kolommen van de kopregel; de antwoorden kunnen verschoven zijn",
         "more cells than the {width} columns of the header; answers may be shifted",
         "plus de cellules que les {width} colonnes de l'en-tête\u00a0; les réponses peuvent être décalées",
+    ),
+    # the reviews block of the overview
+    "disagreement_count": (
+        "Verschil van {points} punten of meer",
+        "Differing by {points} points or more",
+        "Écart de {points} points ou plus",
+    ),
+    "disagreements_title": (
+        "Waar beoordelaars {points} punten of meer verschillen",
+        "Where reviewers differ by {points} points or more",
+        "Où les évaluateurs divergent de {points} points ou plus",
+    ),
+    "no_disagreements": (
+        "De beoordelaars verschillen nergens {points} punten of meer.",
+        "Reviewers nowhere differ by {points} points or more.",
+        "Les évaluateurs ne divergent nulle part de {points} points ou plus.",
+    ),
+    "alpha_note": (
+        "Krippendorffs alfa: 1 = de beoordelaars zijn het volledig eens, 0 = niet beter dan toeval. "
+        "Vanaf {high} is de overeenstemming hoog, onder {low} laag.",
+        "Krippendorff's alpha: 1 = the reviewers fully agree, 0 = no better than chance. "
+        "From {high} agreement is high, below {low} low.",
+        "Alpha de Krippendorff\u00a0: 1 = les évaluateurs sont entièrement d'accord, 0 = pas mieux que le "
+        "hasard. À partir de {high}, l'accord est élevé\u00a0; en dessous de {low}, il est faible.",
+    ),
+    "disagreement_prompt": (
+        "Beoordelaars verschillen {points} punten of meer op dit item: lees de motivatie zelf. "
+        "Zie Overzicht voor de scores per beoordelaar.",
+        "Reviewers differ by {points} points or more on this item: read the motivation yourself. "
+        "See Overzicht for each reviewer's rating.",
+        "Les évaluateurs divergent de {points} points ou plus sur ce critère\u00a0: lisez la motivation "
+        "vous-même. Voir Overzicht pour la note de chaque évaluateur.",
+    ),
+    "self_assessment_all": (
+        "Geen beoordelingen ingelezen: de motivatiescore van {n} kandidaten komt uit hun zelfevaluatie "
+        "op het formulier.",
+        "No reviews were given: the motivation score of {n} candidates comes from their self-assessment "
+        "on the form.",
+        "Aucune évaluation fournie\u00a0: la note de motivation de {n} candidats vient de leur "
+        "auto-évaluation dans le formulaire.",
+    ),
+    "self_assessment_all_one": (
+        "Geen beoordelingen ingelezen: de motivatiescore van {n} kandidaat komt uit de zelfevaluatie "
+        "op het formulier.",
+        "No reviews were given: the motivation score of {n} candidate comes from its self-assessment "
+        "on the form.",
+        "Aucune évaluation fournie\u00a0: la note de motivation de {n} candidat vient de son "
+        "auto-évaluation dans le formulaire.",
+    ),
+    "self_assessment_some": (
+        "{n} kandidaten zonder beoordeling: voor hun motivatie telt de zelfevaluatie op het formulier "
+        "({names}).",
+        "{n} candidates without reviews: their self-assessment on the form counts for their motivation "
+        "({names}).",
+        "{n} candidats sans évaluation\u00a0: leur auto-évaluation dans le formulaire compte pour leur "
+        "motivation ({names}).",
+    ),
+    "self_assessment_some_one": (
+        "{n} kandidaat zonder beoordeling: voor de motivatie telt de zelfevaluatie op het formulier "
+        "({names}).",
+        "{n} candidate without reviews: its self-assessment on the form counts for its motivation ({names}).",
+        "{n} candidat sans évaluation\u00a0: son auto-évaluation dans le formulaire compte pour sa "
+        "motivation ({names}).",
+    ),
+    "motivation_unknown": (
+        "{n} kandidaten zonder beoordeling en zonder zelfevaluatie: hun motivatie telt met de "
+        "standaardwaarde uit de criteria ({names}).",
+        "{n} candidates with neither reviews nor a self-assessment: their motivation counts at the "
+        "criteria's default value ({names}).",
+        "{n} candidats sans évaluation ni auto-évaluation\u00a0: leur motivation compte pour la valeur "
+        "par défaut des critères ({names}).",
+    ),
+    "motivation_unknown_one": (
+        "{n} kandidaat zonder beoordeling en zonder zelfevaluatie: de motivatie telt met de "
+        "standaardwaarde uit de criteria ({names}).",
+        "{n} candidate with neither reviews nor a self-assessment: its motivation counts at the "
+        "criteria's default value ({names}).",
+        "{n} candidat sans évaluation ni auto-évaluation\u00a0: sa motivation compte pour la valeur "
+        "par défaut des critères ({names}).",
     ),
 }
 

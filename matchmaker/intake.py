@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import math
 import re
 import tomllib
 import unicodedata
@@ -350,15 +349,9 @@ def parse_multi(
 
 
 def _is_blank(value: object) -> bool:
-    if type(value) is str:
+    if isinstance(value, str):
         return not value.strip()
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if value is pd.NaT:
-        return True
-    return isinstance(value, str) and not value.strip()
+    return s.is_missing(value)
 
 
 def _text(value: object) -> str | None:
@@ -773,27 +766,6 @@ def _submission_id(value: object) -> int | None:
 # --- the result --------------------------------------------------------------------------------------
 
 
-_PLAIN: Final = (str, int, bool)
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or type(value) in _PLAIN:
-        return value  # most cells: nothing to convert, and this runs once per cell
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return None if value is pd.NaT else value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return _jsonable(value.item())
-    return value
-
-
 @dataclass(frozen=True)
 class IntakeResult:
     """The candidates table (one row per submission, every schema field) and what intake noticed."""
@@ -844,7 +816,7 @@ class IntakeResult:
         ]
         rows = []
         for record in self.candidates[columns].to_dict(orient="records"):
-            row = {str(k): _jsonable(v) for k, v in record.items()}
+            row = {str(k): s.to_jsonable(v) for k, v in record.items()}
             reasons = row.pop(s.REASONS)
             row["reason"] = reasons[0] if reasons else ""
             rows.append(row)
@@ -856,8 +828,8 @@ class IntakeResult:
             "schema": s.INTAKE_SCHEMA,
             "source": {"path": str(self.path), "sha256": self.sha256, "mapping": self.mapping},
             "summary": self.summary(),
-            "candidates": [{str(k): _jsonable(v) for k, v in r.items()} for r in records],
-            "issues": [_jsonable(i) for i in self.issues],
+            "candidates": [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records],
+            "issues": [s.to_jsonable(i) for i in self.issues],
         }
 
 
@@ -1279,7 +1251,7 @@ def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.Data
 
 def _facts(resolution: Resolution) -> dict[str, Any] | None:
     """A fresh copy per row: rows share nothing, and a resolution is cached across calls."""
-    return _jsonable(dict(resolution.facts)) if resolution.facts else None
+    return s.to_jsonable(dict(resolution.facts)) if resolution.facts else None
 
 
 def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
@@ -1397,4 +1369,4 @@ def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.Dat
 
 
 def _copy(facts: object) -> dict[str, Any] | None:
-    return _jsonable(dict(facts)) if isinstance(facts, Mapping) else None
+    return s.to_jsonable(dict(facts)) if isinstance(facts, Mapping) else None

@@ -60,6 +60,8 @@ class PairingResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     issues: list[dict[str, Any]] = field(default_factory=list)  # intake issues, carried along
     changes: list[dict[str, Any]] = field(default_factory=list)  # vs. the previous shortlist, if any
+    # who reviewed, agreement per rubric item, disagreements, where the motivation came from
+    reviews: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +81,7 @@ class PairingResult:
             "manifest": self.manifest,
             "issues": self.issues,
             "changes": self.changes,
+            "reviews": self.reviews,
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -838,28 +841,10 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _text_or_none(value: Any) -> str | None:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if s.is_missing(value):
         return None
     text = str(value).strip()
     return text or None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return None if value is pd.NaT else value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_jsonable(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        return _jsonable(value.item())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 REQUIRED_CANDIDATE_COLUMNS = (
@@ -1468,7 +1453,7 @@ def _assemble(
             }
         )
     records = candidates.to_dict(orient="records")
-    cand_records = [{str(k): _jsonable(v) for k, v in r.items()} for r in records]
+    cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
     return PairingResult(
         status="optimal" if best.optimal else "feasible",
         objective=objective,

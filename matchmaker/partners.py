@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from . import schema as s
 from .errors import IntakeError
+from .intake import check_workbook_archive, fold, load_mapping, option_codes
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
 ELIGIBLE = "eligible"
@@ -25,12 +27,6 @@ LINKED_REASON = "has a city link with a Flemish local government"
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 _YES = {"ja", "yes", "oui", "true", "1"}
 _NO = {"nee", "neen", "no", "non", "false", "0"}
-
-
-def _fold(text: str) -> str:
-    from .intake import fold
-
-    return fold(text)
 
 
 def _read_table(path: Path) -> list[list[str]]:
@@ -62,10 +58,6 @@ def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
         raise IntakeError(f"{path}: not a valid .xlsx file (damaged or truncated)") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise IntakeError(f"{path}: the workbook would unpack to {unpacked:,} bytes; refused as unsafe")
-    from python_calamine import CalamineWorkbook
-
-    from .intake import check_workbook_archive
-
     # The same checks as a form export (entity declarations, lying sizes) before a parser sees it.
     check_workbook_archive(path)
 
@@ -77,17 +69,15 @@ def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
     return [["" if v is None else str(v) for v in row] for row in rows]
 
 
-def _codes(
-    path: Path, row: int, column: str, value: str, options: dict[str, str], problems: list[str]
-) -> list[str]:
-    by_text = {_fold(k): v for k, v in options.items()}
-    by_text.update({_fold(v): v for v in options.values()})
+def _codes(row: int, column: str, value: str, options: dict[str, str], problems: list[str]) -> list[str]:
+    by_text = {fold(k): v for k, v in options.items()}
+    by_text.update({fold(v): v for v in options.values()})
     codes: list[str] = []
     for part in value.split(";"):
         part = part.strip()
         if not part:
             continue
-        code = by_text.get(_fold(part))
+        code = by_text.get(fold(part))
         if code is None:
             known = ", ".join(dict.fromkeys(options))
             problems.append(f"row {row}, column {column!r}: unknown option {part!r} (known: {known})")
@@ -103,8 +93,6 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
     bool) plus `eligible` and `reasons`. Every problem in the file is reported at once as an
     IntakeError naming the file, the row and the column.
     """
-    from .intake import load_mapping, option_codes
-
     path = Path(path)
     rows = [[cell.strip() for cell in row] for row in _read_table(path)]
     rows = [row for row in rows if any(row)]
@@ -137,16 +125,16 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
         name = cell(s.PARTNER)
         if not name:
             problems.append(f"row {number}: no partner name")
-        elif _fold(name) in seen:
-            problems.append(f"row {number}: partner {name!r} is listed twice (also row {seen[_fold(name)]})")
+        elif fold(name) in seen:
+            problems.append(f"row {number}: partner {name!r} is listed twice (also row {seen[fold(name)]})")
         else:
-            seen[_fold(name)] = number
-        country = next((c for c in s.COUNTRIES if _fold(c) == _fold(cell(s.COUNTRY))), None)
+            seen[fold(name)] = number
+        country = next((c for c in s.COUNTRIES if fold(c) == fold(cell(s.COUNTRY))), None)
         if country is None:
             problems.append(
                 f"row {number}, column 'country': {cell(s.COUNTRY)!r} is not one of {', '.join(s.COUNTRIES)}"
             )
-        link_text = _fold(cell(s.HAS_FLEMISH_LINK))
+        link_text = fold(cell(s.HAS_FLEMISH_LINK))
         if link_text not in _YES | _NO:
             problems.append(
                 f"row {number}, column 'has_flemish_link': {cell(s.HAS_FLEMISH_LINK)!r} is not Ja or Nee"
@@ -157,11 +145,9 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
                 s.PARTNER: name,
                 s.COUNTRY: country,
                 s.REGION: cell(s.REGION) or None,
-                s.PARTNER_THEMES: _codes(
-                    path, number, s.PARTNER_THEMES, cell(s.PARTNER_THEMES), themes, problems
-                ),
+                s.PARTNER_THEMES: _codes(number, s.PARTNER_THEMES, cell(s.PARTNER_THEMES), themes, problems),
                 s.PARTNER_LANGUAGES: _codes(
-                    path, number, s.PARTNER_LANGUAGES, cell(s.PARTNER_LANGUAGES), languages, problems
+                    number, s.PARTNER_LANGUAGES, cell(s.PARTNER_LANGUAGES), languages, problems
                 ),
                 s.HAS_FLEMISH_LINK: linked,
                 ELIGIBLE: not linked,

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -21,7 +22,14 @@ from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError
 from .pairing import PairingResult
 
+if TYPE_CHECKING:
+    from .reviews import Reviews
+    from .scoring import Scores
+
 PairSpec = str | tuple[str, str]
+
+# The call's rule: reviewers this many points apart on one item are shown to the committee.
+DISAGREEMENT_POINTS: Final = 2
 
 
 def file_sha256(path: Path) -> str:
@@ -31,16 +39,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _review_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$")))
-        elif path.exists():
-            files.append(path)
-    return files
 
 
 def _split(spec: PairSpec, kind: str) -> tuple[str, str]:
@@ -157,12 +155,17 @@ def run(
     say(f"reading {forms}")
     intake = read_form(forms, mapping=mapping_path, eligibility=criteria.eligibility)
     review_paths = [Path(p) for p in reviews]
+    review_inputs: list[Path] = []
+    read = None
     aggregated = None
     if review_paths:
-        from .reviews import read_reviews
+        from .reviews import read_reviews, review_files
 
-        say(f"reading {len(_review_files(review_paths))} reviewer sheet(s)")
-        aggregated = read_reviews(review_paths, criteria, intake.candidates).aggregate(aggregate)  # type: ignore[arg-type]
+        # the files read_reviews reads: a sheet named twice (alone and in its folder) counts once
+        review_inputs = review_files(review_paths)
+        say(f"reading {len(review_inputs)} reviewer sheet(s)")
+        read = read_reviews(review_paths, criteria, intake.candidates)
+        aggregated = read.aggregate(aggregate)  # type: ignore[arg-type]
     say("scoring")
     scores = score(intake.candidates, criteria, aggregated)
     candidates = with_scores(intake.candidates, scores)
@@ -190,7 +193,7 @@ def run(
     ]
     if mapping_path is not None:
         inputs.append({"role": "mapping", "path": str(mapping_path), "sha256": file_sha256(mapping_path)})
-    for path in _review_files(review_paths):
+    for path in review_inputs:
         inputs.append({"role": "reviews", "path": str(path), "sha256": file_sha256(path)})
     criteria_sha = criteria.sha256
     if criteria_sha is None and criteria.path is not None and criteria.path.exists():
@@ -218,7 +221,80 @@ def run(
         # relative input paths are relative to this folder; verify looks there
         "cwd": str(Path.cwd()),
     }
-    result = replace(result, manifest=manifest, issues=list(intake.issues))
+    result = replace(
+        result,
+        manifest=manifest,
+        issues=list(intake.issues),
+        reviews=reviews_block(read, aggregate, criteria, scores),
+    )
     if strict and result.unfilled:
         raise InfeasibleError("; ".join(u["reason"] for u in result.unfilled))
     return result
+
+
+def reviews_block(read: Reviews | None, aggregate: str, criteria: Criteria, scores: Scores) -> dict[str, Any]:
+    """The result's `reviews`: `Reviews.to_json()` with the aggregation used, the rubric's labels, and
+    where each candidate's motivation came from (reviews, or the form's self-assessment).
+
+    Without reviews the same keys are there, empty, so a reader needs no second shape.
+    """
+    from .scoring import MOTIVATION_SOURCE
+
+    origin = scores.totals[MOTIVATION_SOURCE].dropna().astype(str).value_counts(sort=False)
+    block: dict[str, Any] = {
+        "given": read is not None,
+        "aggregate": aggregate if read is not None else None,
+        "threshold": DISAGREEMENT_POINTS,
+        "scale": [int(v) for v in criteria.rubric_scale],
+        "labels": {item.key: item.label or item.key for item in criteria.rubric},
+        "reviewers": [],
+        "sources": {},
+        "ratings": 0,
+        "agreement": {},
+        "disagreements": [],
+        "disconnected": [],
+        "notes": [],
+        "motivation_source": {str(k): int(v) for k, v in origin.items()},
+        "scoring_notes": list(scores.notes),
+    }
+    if read is not None:
+        block.update(read.to_json())
+        block["disagreements"] = read.disagreements(DISAGREEMENT_POINTS)
+        if aggregate == "leniency":  # only there does it matter, and it costs the scipy import
+            block["disconnected"] = read.disconnected_items()
+    return block
+
+
+def review_lines(block: Mapping[str, Any]) -> list[str]:
+    """A result's `reviews` as lines to print: who rated, agreement per item, where reviewers differ."""
+    labels: Mapping[str, str] = block.get("labels") or {}
+    reviewers = list(block.get("reviewers") or ())
+    lines: list[str] = []
+    if reviewers:
+        lines.append(
+            f"Reviews: {block.get('ratings', 0)} rating(s) by {len(reviewers)} reviewer(s) "
+            f"({'; '.join(reviewers)}), combined by {block.get('aggregate') or 'mean'}."
+        )
+        parts = []
+        for key, alpha in (block.get("agreement") or {}).items():
+            known = isinstance(alpha, int | float) and math.isfinite(alpha)
+            parts.append(f"{labels.get(key, key)} {f'{alpha:.2f}' if known else 'n/a'}")
+        lines.append("Agreement (Krippendorff's alpha, interval): " + ", ".join(parts) + ".")
+        found = list(block.get("disagreements") or ())
+        points = block.get("threshold", DISAGREEMENT_POINTS)
+        if found:
+            lines.append(f"Reviewers differ by {points} points or more on {len(found)} rating(s):")
+            for d in found:
+                cid = d.get(s.CANDIDATE_ID)
+                given = ", ".join(f"{r} {v}" for r, v in (d.get("ratings") or {}).items())
+                item = labels.get(d.get("item"), d.get("item"))
+                lines.append(f"  {d.get(s.MUNICIPALITY) or cid} ({cid}), {item}: {given}")
+        else:
+            lines.append(f"Reviewers differ by less than {points} points everywhere.")
+        for key in block.get("disconnected") or ():
+            lines.append(
+                f"{labels.get(key, key)}: reviewers share no candidates, leniency is not identified."
+            )
+        lines.extend(str(n) for n in block.get("notes") or ())
+    lines.extend(f"note: {n}" for n in block.get("scoring_notes") or ())
+    return lines

@@ -316,10 +316,7 @@ def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> 
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"{out}: a review sheet must be an .xlsx file")
     with atomic_path(out, inputs=inputs) as tmp:
-        try:
-            wb.save(tmp)
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+        wb.save(tmp)
     return out
 
 

@@ -50,9 +50,6 @@ PARTNER_HEADERS: Final = ("partner", "country", "region", "themes", "languages",
 RWANDA: Final = "Rwanda (burgerparticipatie)"
 BENIN: Final = "Benin (lokale welvaart)"
 ANY: Final = "Geen voorkeur"
-INVOLVED: Final = ("Burgemeester of schepen", "Gemeenteraad", "Algemeen directeur", "Ambtenaren")
-ACTORS: Final = ("Middenveld", "Scholen", "Bedrijven", "Adviesraad internationale samenwerking")
-THEMES: Final = ("Innovatie", "Waardig werk", "Ongelijkheid", "Hernieuwbare energie")
 START: Final = dt.datetime(2023, 10, 2, 9, 0)
 
 FIRST_NAMES: Final = (

@@ -6,7 +6,11 @@ the form become the short codes below through the mapping in `criteria/form-mapp
 
 from __future__ import annotations
 
-from typing import Final
+import datetime as dt
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
 
 INTAKE_SCHEMA: Final = "matchmaker.intake/1"
 SCORES_SCHEMA: Final = "matchmaker.scores/1"
@@ -82,3 +86,55 @@ PARTNER_THEMES: Final = "themes"  # list of THEME_CODES
 PARTNER_LANGUAGES: Final = "languages"  # list of LANGUAGE_CODES
 HAS_FLEMISH_LINK: Final = "has_flemish_link"  # bool
 COUNTRIES: Final = ("Rwanda", "Benin")
+
+
+# --- values in the JSON documents ------------------------------------------------------------------
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA: a value that is not there."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are the values unequal to themselves
+    except (TypeError, ValueError):  # an array compares element-wise: it is there
+        return False
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn pandas/numpy scalars, datetimes, paths and sets into plain JSON values; NaN becomes null."""
+    if value is None or isinstance(value, bool | str):
+        return value  # most cells: nothing to convert, and this runs once per cell
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((to_jsonable(v) for v in value), key=str)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        # pandas.Timestamp is a datetime; NaT is not a valid moment.
+        if value != value:  # NaT compares unequal to itself
+            return None
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    # numpy arrays and numpy/pandas scalars, without importing them here: `tolist` keeps an array of
+    # one element a list, where `item` would unwrap it
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return to_jsonable(tolist())
+    item = getattr(value, "item", None)
+    if callable(item):
+        try:
+            return to_jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    raise TypeError(f"cannot write a {type(value).__name__} to JSON: {value!r}")

@@ -352,12 +352,6 @@ def _problem(where: str, row: object, column: str, value: object, expected: str)
     return IntakeError(f"{where}: candidate {row}, column {column!r}: {value!r} is not {expected}")
 
 
-def _blank(value: object) -> bool:
-    return (
-        value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
-    )
-
-
 def _check_candidates(candidates: pd.DataFrame, criteria: Criteria) -> None:
     where = "candidates table"
     needed: list[str] = [CANDIDATE_ID, *criteria.tie_break]
@@ -376,7 +370,7 @@ def _check_candidates(candidates: pd.DataFrame, criteria: Criteria) -> None:
     if missing:
         raise IntakeError(f"{where}: missing column(s) {', '.join(missing)}")
     ids = candidates[CANDIDATE_ID]
-    blank = ids.map(_blank)
+    blank = ids.map(schema.is_missing)
     if blank.any():
         raise IntakeError(f"{where}: row {int(np.flatnonzero(blank.to_numpy())[0])} has no candidate_id")
     duplicated = ids.astype(str)[ids.astype(str).duplicated()]
@@ -387,7 +381,7 @@ def _check_candidates(candidates: pd.DataFrame, criteria: Criteria) -> None:
         if isinstance(spec, RubricSource) and spec.fallback:
             low, high = spec.fallback_bounds
             for cid, value in zip(ids, candidates[spec.fallback], strict=True):
-                ok = _blank(value) or (
+                ok = schema.is_missing(value) or (
                     isinstance(value, int | float | np.integer | np.floating)
                     and not isinstance(value, bool)
                     and low <= float(value) <= high
@@ -399,19 +393,20 @@ def _check_candidates(candidates: pd.DataFrame, criteria: Criteria) -> None:
                 codes = CHOICE_FIELDS[group.field]
                 for cid, value in zip(ids, candidates[group.field], strict=True):
                     if not (
-                        _blank(value) or (isinstance(value, list | tuple) and all(v in codes for v in value))
+                        schema.is_missing(value)
+                        or (isinstance(value, list | tuple) and all(v in codes for v in value))
                     ):
                         raise _problem(where, cid, group.field, value, f"a list of {', '.join(codes)}")
                 if group.free_field:
                     for cid, value in zip(ids, candidates[group.free_field], strict=True):
                         if not (
-                            _blank(value)
+                            schema.is_missing(value)
                             or (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
                         ):
                             raise _problem(where, cid, group.free_field, value, "a list of texts")
         elif isinstance(spec, AnswerSource):
             for cid, value in zip(ids, candidates[spec.field], strict=True):
-                if not (_blank(value) or isinstance(value, bool | np.bool_)):
+                if not (schema.is_missing(value) or isinstance(value, bool | np.bool_)):
                     raise _problem(where, cid, spec.field, value, "true, false or blank")
 
 

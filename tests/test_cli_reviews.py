@@ -1,3 +1,5 @@
+"""`matchmaker review-sheet` through CliRunner: the sheet it writes, bad options, filled sheets in `score`."""
+
 from __future__ import annotations
 
 import shutil

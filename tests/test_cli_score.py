@@ -14,6 +14,7 @@ from conftest import FormWriter, answers
 from matchmaker import schema
 from matchmaker.cli import main
 from matchmaker.criteria import DEFAULT_CRITERIA, load_criteria
+from matchmaker.intake import DEFAULT_MAPPING
 from matchmaker.reviews import REVIEW_SHEET
 
 INVOLVED = "Wie is binnen uw bestuur betrokken?"
@@ -166,6 +167,7 @@ def test_a_weight_change_in_the_criteria_file_moves_the_scores(form: Path, tmp_p
         (["{form}", "--criteria", "{bad_criteria}"], "bad.toml: criteria.involvement.weight: missing"),
         (["{form}", "--reviews", "{tmp}/no-reviews"], "no-reviews"),
         (["{form}", "--json", "{form}"], "is also an input file"),
+        (["{form}", "--mapping", "{mapping}", "--json", "{mapping}"], "is also an input file"),
         (["{form}", "--json", "{tmp}"], "is a directory"),
     ],
 )
@@ -174,15 +176,18 @@ def test_bad_input_exits_2_with_one_message_and_no_output(
 ) -> None:
     bad_criteria = tmp_path / "bad.toml"
     bad_criteria.write_text(DEFAULT_CRITERIA.read_text(encoding="utf-8").replace("weight = 35\n", ""))
-    form_bytes = form.read_bytes()
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_bytes(DEFAULT_MAPPING.read_bytes())
+    form_bytes, mapping_bytes = form.read_bytes(), mapping.read_bytes()
     before = sorted(tmp_path.rglob("*"))
-    argv = [a.format(tmp=tmp_path, form=form, bad_criteria=bad_criteria) for a in args]
+    argv = [a.format(tmp=tmp_path, form=form, bad_criteria=bad_criteria, mapping=mapping) for a in args]
     result = run(*argv, "--json", str(tmp_path / "scores.json")) if "--json" not in argv else run(*argv)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
     assert sorted(tmp_path.rglob("*")) == before
     assert form.read_bytes() == form_bytes
+    assert mapping.read_bytes() == mapping_bytes
 
 
 def test_unknown_aggregation_is_a_usage_error(form: Path) -> None:

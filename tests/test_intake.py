@@ -29,7 +29,6 @@ from matchmaker.intake import (
 )
 
 SESSIONS = "Engagement: deelname aan minstens 3 digitale sessies per jaar"
-VISIT = "Engagement: minstens één werkbezoek en één ontvangst van een delegatie"
 RATING = "Hoe groot is de bereidheid om op gelijkwaardige basis uit te wisselen?"
 NAME = "Naam van het lokaal bestuur"
 

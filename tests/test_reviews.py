@@ -1,3 +1,5 @@
+"""reviews.py: reviewer sheets written and read back, rating problems, aggregation and agreement."""
+
 from __future__ import annotations
 
 import json
