@@ -46,6 +46,13 @@ criteria_option = click.option(
 mapping_option = click.option(
     "--mapping", type=click.Path(path_type=Path), help="Column mapping of the form export (.toml)."
 )
+aggregate_option = click.option(
+    "--aggregate",
+    type=click.Choice(("mean", "median", "leniency")),
+    default="mean",
+    show_default=True,
+    help="How the reviewers' ratings of one item are combined (leniency: corrected per reviewer).",
+)
 reviews_option = click.option(
     "--reviews",
     "review_paths",
@@ -128,8 +135,6 @@ def intake_command(
 
 # --- score / review-sheet ----------------------------------------------------------------------
 
-AGGREGATIONS = ("mean", "median", "leniency")
-
 
 @main.command(
     "score",
@@ -139,13 +144,7 @@ AGGREGATIONS = ("mean", "median", "leniency")
 @criteria_option
 @mapping_option
 @reviews_option
-@click.option(
-    "--aggregate",
-    type=click.Choice(AGGREGATIONS),
-    default="mean",
-    show_default=True,
-    help="How the reviewers' ratings of one item are combined.",
-)
+@aggregate_option
 @click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
 @json_option("Write the scored candidates as JSON.")
 @handle_errors
@@ -262,6 +261,7 @@ def review_sheet_command(
 @criteria_option
 @mapping_option
 @reviews_option
+@aggregate_option
 @click.option(
     "--lock", "locks", multiple=True, metavar="CAND=PARTNER", help="Keep this pair (REFNIS or municipality)."
 )
@@ -318,6 +318,7 @@ def pair_command(
     criteria_path: Path | None,
     mapping: Path | None,
     review_paths: tuple[Path, ...],
+    aggregate: str,
     locks: tuple[str, ...],
     forbids: tuple[str, ...],
     alternatives: int,
@@ -357,6 +358,7 @@ def pair_command(
         criteria=criteria,
         mapping=mapping,
         reviews=review_paths,
+        aggregate=aggregate,
         locks=(*locks, *(decisions.locks if decisions else ())),
         forbids=(*forbids, *(decisions.all_forbids() if decisions else ())),
         keep=decisions.keep if decisions else (),

@@ -105,3 +105,24 @@ def test_no_solver_banner_at_file_descriptor_level(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "HiGHS" not in done.stdout and "HiGHS" not in done.stderr
     assert done.stdout.startswith("country")
+
+
+def test_pair_takes_the_review_aggregation(tmp_path: Path) -> None:
+    """--aggregate reaches the scores: leniency-corrected ratings give other scores than the mean."""
+    root = Path(__file__).resolve().parent.parent / "sample_data"
+    docs = {}
+    for method in ("mean", "leniency"):
+        out = tmp_path / f"{method}.json"
+        args = [str(root / "candidacies.xlsx"), "--partners", str(root / "partners.csv")]
+        args += ["--reviews", str(root / "reviews"), "--aggregate", method]
+        args += ["--out", str(tmp_path / f"{method}.xlsx"), "--json", str(out)]
+        outcome = CliRunner().invoke(main, ["pair", *args])
+        assert outcome.exit_code == 0, outcome.output
+        docs[method] = json.loads(out.read_text(encoding="utf-8"))
+    assert docs["mean"]["manifest"]["options"]["aggregate"] == "mean"
+    assert docs["leniency"]["manifest"]["options"]["aggregate"] == "leniency"
+    scores = {
+        m: {c["candidate_id"]: c["score"] for c in d["candidates"] if c["eligible"]} for m, d in docs.items()
+    }
+    assert scores["mean"].keys() == scores["leniency"].keys()
+    assert scores["mean"] != scores["leniency"]
