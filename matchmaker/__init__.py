@@ -38,6 +38,7 @@ _API = {
     "DecisionError": "errors",
     "InfeasibleError": "errors",
     "OutputError": "errors",
+    "VerifyError": "errors",
 }
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "ReviewError",
     "Reviews",
     "Scores",
+    "VerifyError",
     "__version__",
     "load_criteria",
     "read_form",
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
         MatchmakerError,
         OutputError,
         ReviewError,
+        VerifyError,
     )
     from .export import verify, write_json, write_shortlist
     from .intake import IntakeResult, read_form

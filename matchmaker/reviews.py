@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
 from .export import atomic_path
+from .export import clean_text as cell_text
 from .schema import (
     CANDIDATE_ID,
     ELIGIBLE,
@@ -35,6 +36,7 @@ from .schema import (
     MUNICIPALITY,
     PROJECTS,
     PROVINCE,
+    is_missing,
 )
 
 SHEET_SCHEMA: Final = "matchmaker.review-sheet/1"
@@ -66,16 +68,13 @@ _COMMENT_COLUMN: Final = (COMMENT, "Opmerking", 40.0)
 _ITEM_WIDTH: Final = 16.0
 _ITEM_PREFIX: Final = "item:"
 
-# Excel's own limits: a longer cell or validation text makes Excel "repair" the file.
-_MAX_CELL_CHARS: Final = 32_767
+# Excel's own limits: a longer validation text makes Excel "repair" the file.
 _MAX_PROMPT_CHARS: Final = 250
 _MAX_TITLE_CHARS: Final = 32
 _MAX_ROW_HEIGHT: Final = 409.0
 _LINE_HEIGHT: Final = 15.0
 _MAX_PROBLEMS_SHOWN: Final = 25
 
-# openpyxl refuses these in cell text, and they never carry meaning in a form answer.
-_CONTROL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START: Final = ("=", "+", "-", "@")
 
 _HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
@@ -88,14 +87,8 @@ _CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
 
 
 def clean_text(value: object) -> str:
-    """Form text as it may go into a cell: no control characters, one kind of line break, trimmed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_CHARS.sub("", text).strip()
-    if len(text) > _MAX_CELL_CHARS:
-        text = text[: _MAX_CELL_CHARS - 1] + "…"
-    return text
+    """Form text as it may go into a cell (as the shortlist workbook writes it), trimmed; "" if missing."""
+    return "" if is_missing(value) else cell_text(value).strip()
 
 
 def _put_text(ws: Worksheet, row: int, column: int, text: str) -> None:
