@@ -151,17 +151,7 @@ def scale(n: int, m: int, solver: str) -> None:
 def assignment(n: int, m: int) -> None:
     rng = np.random.default_rng(1)
     values = rng.integers(1, 100 * UNIT, size=(n, m))
-    ci, pj = np.nonzero(np.ones((n, m), dtype=bool))
-    inst = Instance(
-        candidates=tuple(f"c{i}" for i in range(n)),
-        provinces=(None,) * n,
-        partners=tuple(f"p{j}" for j in range(m)),
-        countries=("X",) * m,
-        edge_cand=ci.astype(np.int64),
-        edge_partner=pj.astype(np.int64),
-        edge_value=values[ci, pj].astype(np.int64),
-        quotas={"X": m},
-    )
+    inst = Instance.assignment(values)
     start = time.perf_counter()
     found = lexsolve(PairingModel(inst))
     ours = time.perf_counter() - start

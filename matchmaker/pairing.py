@@ -127,6 +127,24 @@ class Instance:
     def n_edges(self) -> int:
         return len(self.edge_cand)
 
+    @classmethod
+    def assignment(cls, values: np.ndarray[Any, Any]) -> Instance:
+        """The pure assignment problem: every candidate may pair with every partner of one country,
+        at `values[i, j]` (integers in units of 1/UNIT), no other limit. For comparisons with
+        `scipy.optimize.linear_sum_assignment`."""
+        n, m = values.shape
+        ci, pj = np.nonzero(np.ones((n, m), dtype=bool))
+        return cls(
+            candidates=tuple(f"c{i}" for i in range(n)),
+            provinces=(None,) * n,
+            partners=tuple(f"p{j}" for j in range(m)),
+            countries=("X",) * m,
+            edge_cand=ci.astype(np.int64),
+            edge_partner=pj.astype(np.int64),
+            edge_value=values[ci, pj].astype(np.int64),
+            quotas={"X": m},
+        )
+
 
 @dataclass(frozen=True)
 class Solution:

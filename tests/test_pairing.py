@@ -472,26 +472,11 @@ def test_score_needed_is_exact(
 # --- the core on its own -----------------------------------------------------------------------------------
 
 
-def _assignment(values: np.ndarray[Any, Any]) -> Instance:
-    n, m = values.shape
-    ci, pj = np.nonzero(np.ones_like(values, dtype=bool))
-    return Instance(
-        candidates=tuple(f"c{i}" for i in range(n)),
-        provinces=(None,) * n,
-        partners=tuple(f"p{j}" for j in range(m)),
-        countries=("X",) * m,
-        edge_cand=ci.astype(np.int64),
-        edge_partner=pj.astype(np.int64),
-        edge_value=values[ci, pj].astype(np.int64),
-        quotas={"X": m},
-    )
-
-
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(0, 2**31 - 1))
 def test_pure_assignment_equals_linear_sum_assignment(n: int, m: int, seed: int) -> None:
     values = np.random.default_rng(seed).integers(1, 100 * UNIT, size=(n, m))
-    found = lexsolve(PairingModel(_assignment(values)))
+    found = lexsolve(PairingModel(Instance.assignment(values)))
     assert found is not None
     rows, cols = linear_sum_assignment(values, maximize=True)
     assert found[0].count == min(n, m)
@@ -500,7 +485,7 @@ def test_pure_assignment_equals_linear_sum_assignment(n: int, m: int, seed: int)
 
 def test_locks_the_solver_cannot_honour() -> None:
     values = np.full((2, 2), 5 * UNIT)
-    inst = _assignment(values)
+    inst = Instance.assignment(values)
     # two locks on one partner slip past no check in the core: the solver reports them infeasible
     both = Instance(**{**inst.__dict__, "locks": (0, 2)})
     assert lexsolve(PairingModel(both)) is None
