@@ -16,7 +16,10 @@ from typing import Final, Literal
 from . import schema
 from .errors import CriteriaError
 
+# The repository's criteria/ folder; an installed wheel carries the same files as matchmaker/_criteria.
 CRITERIA_DIR = Path(__file__).resolve().parent.parent / "criteria"
+if not CRITERIA_DIR.is_dir():
+    CRITERIA_DIR = Path(__file__).resolve().parent / "_criteria"
 DEFAULT_CRITERIA = CRITERIA_DIR / "sdg-partnerships-2024.toml"
 
 CRITERIA_VERSION: Final = 1
