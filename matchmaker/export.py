@@ -433,6 +433,7 @@ class _Book:
     ) -> int:
         """A table inside a free-form sheet: styled header, no filter; returns the next free row."""
         kinds = kinds or ["text"] * len(headers)
+        header_row = row
         for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
             self._header_cell(ws, row, j, header, kind)
         for values in rows:
@@ -450,6 +451,13 @@ class _Book:
                     ws.column_dimensions[letter].width = max(width, needed)
             if lines > 1:
                 ws.row_dimensions[row].height = 15 * min(lines, 27)
+        # a header wraps in a column the data left narrow: give its row the lines it needs
+        header_lines = max(
+            _lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
+            for j, header in enumerate(headers, start=1)
+        )
+        if header_lines > 1:
+            ws.row_dimensions[header_row].height = 15 * header_lines
         return row + 2
 
 
