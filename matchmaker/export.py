@@ -515,8 +515,10 @@ def _lines(value: object, width: float) -> int:
     if value is None or not isinstance(value, str):
         return 1
     # A column unit is the width of a digit; average text runs about 1.25 characters to it (Calibri,
-    # and Carlito in LibreOffice, which has the same metrics). Wrap word by word, as both programs do.
-    per_line = max(width * 1.25 - 1, 1)
+    # and Carlito in LibreOffice, which has the same metrics), but a line of wide letters (capitals,
+    # "w", "m") fits fewer: counting 1.15 keeps a wrapped line from spilling into the next row, at
+    # the cost of a little room under some rows. Wrap word by word, as both programs do.
+    per_line = max(width * 1.15 - 1, 1)
     total = 0
     for part in value.split("\n"):
         lines, used = 1, 0.0
