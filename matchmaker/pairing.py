@@ -1848,4 +1848,10 @@ def format_report(result: PairingResult) -> str:
             f"Alternative {a['rank']}: objective {a['objective']:.2f}, {a['gap_pct']:.2f}% below the best"
             + (f"; {'; '.join(changes)}" if changes else "")
         )
+    reshuffles = [a for a in result.alternatives if {p["candidate_id"] for p in a["pairs"]} == set(best_in)]
+    if reshuffles and len(reshuffles) == len(result.alternatives):
+        lines.append(
+            "  (every alternative selects the same candidates, on other partners; "
+            "--distinct selection shows pairings that select other candidates)"
+        )
     return "\n".join(lines)
