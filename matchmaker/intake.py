@@ -711,6 +711,45 @@ def _rating(bounds: tuple[int, int]) -> Callable[[object], tuple[int | None, str
     return _cached(read)
 
 
+# Month names as people write them in Dutch, French and English ("16 oktober 2023 14:32").
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            "januari jan janvier january",
+            "februari feb fevrier février february",
+            "maart mrt mar mars march",
+            "april apr avril avr",
+            "mei mai may",
+            "juni jun juin june",
+            "juli jul juillet july",
+            "augustus aug aout août august",
+            "september sep sept septembre",
+            "oktober okt oct octobre october",
+            "november nov novembre",
+            "december dec decembre décembre",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_WRITTEN_DATE: Final = re.compile(
+    r"^(?:[^\W\d]+,?\s+)?(\d{1,2})(?:e|er|st|nd|rd|th)?\.?\s+([^\W\d]+)\.?,?\s+(\d{4})\b(.*)$"
+)
+
+
+def _written_date(text: str) -> str | None:
+    """'maandag 16 oktober 2023 14:32' -> '2023-10-16 14:32'; None when it is not such a date."""
+    match = _WRITTEN_DATE.match(text.strip())
+    if not match:
+        return None
+    day, month_name, year, rest = match.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    return f"{year}-{month:02d}-{int(day):02d}{rest}"
+
+
 def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, str | None]]:
     def read(value: object) -> tuple[pd.Timestamp | None, str | None]:
         if _is_blank(value):
@@ -729,6 +768,7 @@ def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, 
                 stamp = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
                 return stamp.round("s"), None
             return None, UNREADABLE
+        text = _written_date(text) or text
         iso = re.match(r"^\d{4}-\d{2}-\d{2}", text) is not None
         if not re.search(r"\d{1,4}\D+\d{1,2}\D+\d{1,4}", text):
             return None, UNREADABLE  # "10:30" or "gisteren": no day in it

@@ -216,6 +216,25 @@ def test_dates_written_as_text_or_serial_numbers(write_form: FormWriter) -> None
     assert kinds == ["unreadable-answer"]
 
 
+def test_dates_with_month_names_in_dutch_french_or_english(write_form: FormWriter) -> None:
+    rows = [
+        answers(1, "Gent", completed="maandag 16 oktober 2023 14:32:10"),
+        answers(2, "Zulte", completed="1er octobre 2023 09:05"),
+        answers(3, "Aalst", completed="3 mrt. 2024"),
+        answers(4, "Lier", completed="16 October 2023 8:00"),
+        answers(5, "Mol", completed="16 brumaire 2023"),
+    ]
+    result = read_form(write_form(rows))
+    completed = result.candidates.set_index(s.SUBMISSION_ID)[s.COMPLETED]
+    assert completed[1] == pd.Timestamp("2023-10-16 14:32:10")
+    assert completed[2] == pd.Timestamp("2023-10-01 09:05")
+    assert completed[3] == pd.Timestamp("2024-03-03")
+    assert completed[4] == pd.Timestamp("2023-10-16 08:00")
+    assert pd.isna(completed[5])  # not a month this reader knows: reported, not guessed
+    kinds = [i["kind"] for i in issues_of(result, 5) if i["column"] == "Tijd van voltooien"]
+    assert kinds == ["unreadable-answer"]
+
+
 # --- names and duplicates --------------------------------------------------------------------------
 
 
