@@ -85,7 +85,7 @@ INTAKE_TABLE_ROWS = 100
 
 @main.command(
     "intake",
-    epilog="Example:\n\n  matchmaker intake sample_data/candidacies.xlsx --json out/intake.json",
+    epilog="Example:\n\n\b\n  matchmaker intake sample_data/candidacies.xlsx --json out/intake.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path))
 @mapping_option
@@ -138,7 +138,7 @@ def intake_command(
 
 @main.command(
     "score",
-    epilog="Example:\n\n  matchmaker score candidacies.xlsx --reviews reviews/ --json scores.json",
+    epilog="Example:\n\n\b\n  matchmaker score candidacies.xlsx --reviews reviews/ --json scores.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
 @criteria_option
@@ -392,7 +392,7 @@ def pair_command(
 
 @main.command(
     "verify",
-    epilog="Example:\n\n  matchmaker verify result.json",
+    epilog="Example:\n\n\b\n  matchmaker verify result.json",
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
 @json_option("Write the report as JSON.")
