@@ -92,12 +92,23 @@ def resolve_pairs(
 
             found = resolve(cand)
             cid = lookup.get(fold(found.refnis)) if found.refnis else None
+            if cid is not None and found.method == "fuzzy":
+                # a decision is not the place to guess at a spelling: say what was probably meant
+                raise DecisionError(
+                    f"{kind} {cand}={partner}: no candidate {cand!r}; did you mean {found.municipality!r}?"
+                )
         if cid is None:
             raise DecisionError(f"{kind} {cand}={partner}: no candidate {cand!r} in the form export")
         name = names.get(fold(partner))
         if name is None:
-            known = ", ".join(str(p) for p in partners[s.PARTNER])
-            raise DecisionError(f"{kind} {cand}={partner}: no partner {partner!r} (partners: {known})")
+            import difflib
+
+            known = [str(p) for p in partners[s.PARTNER]]
+            close = difflib.get_close_matches(partner, known, n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise DecisionError(
+                f"{kind} {cand}={partner}: no partner {partner!r} ({hint}partners: {', '.join(known)})"
+            )
         out.append((cid, name))
     return out
 

@@ -124,6 +124,17 @@ def test_bad_decisions_are_clear() -> None:
         run(FORMS, PARTNERS, forbids=["Gent"])
 
 
+def test_a_misspelt_decision_is_refused_with_what_was_probably_meant() -> None:
+    # intake may read "Gentt" as Gent and report it; a committee's lock must not guess
+    with pytest.raises(DecisionError, match="no candidate 'Gentt'; did you mean 'Gent'"):
+        run(FORMS, PARTNERS, locks=["Gentt=Karongi"])
+    with pytest.raises(DecisionError, match="did you mean 'Karongi'"):
+        run(FORMS, PARTNERS, locks=["Gent=Karongii"])
+    # an old name of a merged municipality is not a misspelling: it is the current one
+    merged = run(FORMS, PARTNERS, forbids=["Kruibeke=Karongi"])
+    assert merged.constraints["forbidden"] == [["46030", "Karongi"]]
+
+
 def test_strict_turns_an_unfilled_slot_into_an_error() -> None:
     with pytest.raises(InfeasibleError, match="Benin: 3 of 4 filled") as err:
         run(FORMS, PARTNERS, strict=True)
