@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import MatchmakerError
+from .errors import MatchmakerError, OutputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -352,6 +352,8 @@ def pair_command(
     for target in (out, json_path):
         if target is not None:
             check_output(target, inputs)
+    if json_path is not None and json_path.resolve() == out.resolve():
+        raise OutputError(f"{json_path}: --json and --out name the same file; give each its own")
     result = run(
         forms,
         partners_path,

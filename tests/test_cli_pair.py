@@ -126,3 +126,13 @@ def test_pair_takes_the_review_aggregation(tmp_path: Path) -> None:
     }
     assert scores["mean"].keys() == scores["leniency"].keys()
     assert scores["mean"] != scores["leniency"]
+
+
+def test_json_and_workbook_may_not_share_a_path(tmp_path: Path) -> None:
+    same = tmp_path / "result.xlsx"
+    res = CliRunner().invoke(
+        main, ["pair", FORMS, "--partners", PARTNERS, "--out", str(same), "--json", str(same)]
+    )
+    assert res.exit_code == 2
+    assert "--json and --out name the same file" in res.output
+    assert not same.exists()
