@@ -118,19 +118,19 @@ def intake_command(
     issues = ", ".join(f"{k} {v}" for k, v in summary["issues"].items()) or "none"
     click.echo(f"issues: {issues}")
     rows = result.overview()
-    click.echo(f"{'id':>5}  {'name as written':<28} {'municipality':<22} {'how':<11} {'pref':<6} status")
+    click.echo(f"{'id':>5}  {'name as written':<28} {'municipality':<28} {'how':<11} {'pref':<6} status")
     for row in rows[:INTAKE_TABLE_ROWS]:
         status = "eligible" if row["eligible"] else f"- {row['reason']}"
         name, municipality = row["name_as_written"] or "", row["municipality"] or ""
         click.echo(
-            f"{row['submission_id']:>5}  {name:<28.28} {municipality:<22.22} "
+            f"{row['submission_id']:>5}  {name:<28.28} {municipality:<28.28} "
             f"{row['resolution']:<11} {row['country_preference'] or '':<6} {status}"
         )
     if len(rows) > INTAKE_TABLE_ROWS:
         click.echo(f"... {len(rows) - INTAKE_TABLE_ROWS} more submissions (all of them are in --json)")
     if json_path is not None:
         write_json(result.to_json(), json_path, inputs=inputs)
-        click.echo(f"wrote {json_path}")
+        click.echo(f"Wrote {json_path}")
 
 
 # --- score / review-sheet ----------------------------------------------------------------------
@@ -203,7 +203,7 @@ def score_command(
         intake_doc = intake.to_json()
         doc = scores.to_json(intake_doc["candidates"], criteria=criteria, issues=intake_doc.get("issues", []))
         write_json(doc, json_path, inputs=inputs)
-        click.echo(f"wrote {json_path}")
+        click.echo(f"Wrote {json_path}")
 
 
 @main.command(
@@ -239,7 +239,7 @@ def review_sheet_command(
     check_output(out, inputs)  # refuse a bad output path before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
-    click.echo(f"wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
+    click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 
 # --- pair ----------------------------------------------------------------------------------------

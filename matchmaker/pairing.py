@@ -1823,7 +1823,7 @@ def format_report(result: PairingResult) -> str:
             f"{r['rank']}. {r.get('municipality') or r['candidate_id']} ({r['value']:.2f})" for r in rows[:5]
         )
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        lines.append(f"Reserves {country}: {top}{more}")
+        lines.append(f"Reserves {country} (value of their best pair): {top}{more}")
 
     def name(p: Mapping[str, Any]) -> str:
         return str(p.get("municipality") or p["candidate_id"])

@@ -910,8 +910,10 @@ class Reviews:
                 name = d[MUNICIPALITY] or d[CANDIDATE_ID]
                 given = ", ".join(f"{r} {v}" for r, v in d["ratings"].items())
                 lines.append(f"  {name} ({d[CANDIDATE_ID]}), {self.labels.get(d[ITEM], d[ITEM])}: {given}")
-        else:
+        elif len(self.ratings):
             lines.append(f"Reviewers differ by less than {threshold} points everywhere.")
+        else:
+            lines.append("No ratings in the sheets yet: every motivation comes from the self-assessment.")
         for item in self.disconnected_items():
             lines.append(
                 f"{self.labels.get(item, item)}: reviewers share no candidates, leniency is not identified."

@@ -25,7 +25,7 @@ def test_pair_prints_the_table_and_writes_both_files(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Karongi" in res.stdout and "Filled: Rwanda 4, Benin 3" in res.stdout
     assert "Unfilled: Benin: 3 of 4 filled" in res.stdout
-    assert "Reserves Rwanda: 1." in res.stdout
+    assert "Reserves Rwanda (value of their best pair): 1." in res.stdout
     assert "pairing with cbc" in res.stderr and "pairing with cbc" not in res.stdout
     doc = json.loads(result_json.read_text(encoding="utf-8"))
     assert doc["status"] == "optimal" and len(doc["pairs"]) == 7

@@ -37,7 +37,7 @@ def test_review_sheet_writes_one_row_per_eligible_candidate(forms: Path, tmp_pat
     )
     assert result.exit_code == 0, result.output
     expected = eligible_ids(forms)
-    assert result.output == f"wrote {out}: {len(expected)} eligible candidates for An Peeters\n"
+    assert result.output == f"Wrote {out}: {len(expected)} eligible candidates for An Peeters\n"
     wb = openpyxl.load_workbook(out)
     ids = {row[0] for row in wb[REVIEW_SHEET].iter_rows(min_row=2, values_only=True)}
     assert ids == expected

@@ -438,6 +438,9 @@ def test_sheets_without_ratings_aggregate_to_nothing(tmp_path: Path) -> None:
     assert all(math.isnan(a) for a in reviews.agreement().values())
     assert reviews.disagreements() == []
     assert reviews.summary()[0] == "Reviews: 0 rating(s) by 1 reviewer(s) (An) on 0 candidate(s)."
+    # an empty sheet is not a sign of agreement
+    assert not any("differ by less" in line for line in reviews.summary())
+    assert "No ratings in the sheets yet" in " ".join(reviews.summary())
 
 
 def test_ineligible_and_unrated_candidates_become_notes(tmp_path: Path) -> None:
