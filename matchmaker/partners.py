@@ -100,6 +100,12 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
         raise IntakeError(f"{path}: the partners file has no header row")
     header = rows[0]
     missing = [c for c in COLUMNS if c not in header]
+    if missing and len(header) == 1 and all(c in header[0].split(";") for c in COLUMNS):
+        # Excel on Dutch or French settings saves "CSV" with semicolons
+        raise IntakeError(
+            f"{path}: the columns are separated by ';'; "
+            "save the partners file as 'CSV UTF-8 (comma delimited)'"
+        )
     if missing:
         raise IntakeError(
             f"{path}: missing column(s) {', '.join(missing)}; the header must hold {', '.join(COLUMNS)}"

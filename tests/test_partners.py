@@ -128,3 +128,9 @@ def test_an_entity_declaration_is_refused_before_parsing(tmp_path: Path) -> None
             dst.writestr(info, data)
     with pytest.raises(IntakeError, match="document type declaration"):
         read_partners(attacked)
+
+
+def test_semicolon_separated_csv_is_named_as_such(tmp_path: Path) -> None:
+    text = ";".join(COLUMNS) + "\nKarongi;Rwanda;Western Province;;Engels;Nee\n"
+    with pytest.raises(IntakeError, match="separated by ';'"):
+        read_partners(write(tmp_path, text))
