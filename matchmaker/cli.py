@@ -210,7 +210,7 @@ def score_command(
     "review-sheet",
     epilog=(
         "Example:\n\n\b\n  matchmaker review-sheet candidacies.xlsx --reviewer 'An Peeters' "
-        "--out reviews/an-peeters.xlsx"
+        "--out an-peeters.xlsx"
     ),
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))

@@ -62,4 +62,4 @@ def test_library_example_runs(workdir: Path, capsys: pytest.CaptureFixture[str])
     (code,) = _blocks("python")
     exec(compile(code, "README.md", "exec"), {})
     printed = capsys.readouterr().out
-    assert "Karongi" in printed
+    assert "Karongi" in printed and "Merelbeke-Melle" in printed
