@@ -1168,17 +1168,28 @@ def solve_pairing(
                 raise DecisionError(f"{kind} {c}={p}: there is no candidate {c!r}")
             if p not in all_partners:
                 raise DecisionError(f"{kind} {c}={p}: there is no partner {p!r}")
+    municipalities = (
+        candidates[s.MUNICIPALITY] if s.MUNICIPALITY in candidates else pd.Series([None] * len(candidates))
+    )
+    named = {
+        str(c): m for c, m in zip(candidates[s.CANDIDATE_ID], municipalities, strict=True) if _text_or_none(m)
+    }
+
+    def who(cid: str) -> str:
+        """A candidate as a person reads it in a message: "Lier (12021)"."""
+        return f"{named[cid]} ({cid})" if cid in named else cid
+
     both = sorted(set(locks) & set(forbids))
     if both:
-        raise DecisionError(f"{both[0][0]}={both[0][1]} is both locked and forbidden")
+        raise DecisionError(f"{who(both[0][0])}={both[0][1]} is both locked and forbidden")
     for side, label in ((0, "candidate"), (1, "partner")):
         seen: dict[str, tuple[str, str]] = {}
         for pair in locks:
             if pair[side] in seen and seen[pair[side]] != pair:
                 other = seen[pair[side]]
-                raise DecisionError(
-                    f"locks {other[0]}={other[1]} and {pair[0]}={pair[1]} give {label} {pair[side]} two pairs"
-                )
+                whom = who(pair[0]) if side == 0 else pair[1]
+                first, second = f"{who(other[0])}={other[1]}", f"{who(pair[0])}={pair[1]}"
+                raise DecisionError(f"locks {first} and {second} give {label} {whom} two pairs")
             seen[pair[side]] = pair
     locks = list(dict.fromkeys(locks))
 
@@ -1199,11 +1210,11 @@ def solve_pairing(
             reasons = _as_list(row.get(s.REASONS)) if s.REASONS in row else []
             why = "has no score" if bool(row[s.ELIGIBLE]) else "is not eligible"
             detail = f" ({'; '.join(reasons)})" if reasons and why == "is not eligible" else ""
-            raise InfeasibleError(f"lock {c}={p}: candidate {c} {why}{detail}")
+            raise InfeasibleError(f"lock {who(c)}={p}: the candidate {why}{detail}")
         i, j = row_of[c], col_of[p]
         if (i, j) not in index:
             raise InfeasibleError(
-                f"lock {c}={p}: the pair is not allowed: {_obstacle(table, i, j, settings)}"
+                f"lock {who(c)}={p}: the pair is not allowed: {_obstacle(table, i, j, settings)}"
             )
         lock_edges.append(index[(i, j)])
     _check_locks(table, lock_edges, ei, ej, settings)
@@ -1280,7 +1291,8 @@ def _check_locks(
     per_province: dict[str, list[str]] = {}
     for e in lock_edges:
         i, j = int(ei[e]), int(ej[e])
-        pair = f"{table.ids[i]}={table.names[j]}"
+        name = _text_or_none(table.pool.iloc[i].get(s.MUNICIPALITY))
+        pair = f"{name} ({table.ids[i]})={table.names[j]}" if name else f"{table.ids[i]}={table.names[j]}"
         per_country.setdefault(table.countries[j], []).append(pair)
         province = _text_or_none(table.pool.iloc[i][s.PROVINCE])
         if province is not None:
