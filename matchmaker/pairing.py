@@ -1860,6 +1860,19 @@ def format_report(result: PairingResult) -> str:
             f"Alternative {a['rank']}: objective {a['objective']:.2f}, {a['gap_pct']:.2f}% below the best"
             + (f"; {'; '.join(changes)}" if changes else "")
         )
+    names = {c.get("candidate_id"): c.get("municipality") for c in result.candidates}
+    changed = [c for c in result.changes if c.get("change") not in (None, "kept")]
+    if changed:
+        lines.append("Changes from the previous shortlist:")
+    for c in changed:
+        who = f"{names.get(c['candidate_id']) or c['candidate_id']} with {c['partner']}"
+        source = c.get("source") or {}
+        where = (
+            f" ({c['decision']}, {source['sheet']} row {source['row']})"
+            if c.get("decision") and source
+            else ""
+        )
+        lines.append(f"  {c['change']}: {who}{where}")
     reshuffles = [a for a in result.alternatives if {p["candidate_id"] for p in a["pairs"]} == set(best_in)]
     if reshuffles and len(reshuffles) == len(result.alternatives):
         lines.append(

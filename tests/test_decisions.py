@@ -243,6 +243,12 @@ def test_round_trip_re_solves_with_the_decisions_and_marks_the_changes(
     assert {"decision": "forbid", "source": {"sheet": SHEET_PAIRS, "row": len(rows) + 1}}.items() <= removed[
         0
     ].items()
+    # the terminal says so too, with the decision's row
+    assert "Changes from the previous shortlist:" in result.stdout
+    assert (
+        f"removed: {refuse['Gemeente']} with {refuse['Partner']} (forbid, {SHEET_PAIRS} row {len(rows) + 1})"
+        in result.stdout
+    )
     # the new workbook shows the lock as "vast" and marks the change
     r2 = openpyxl.load_workbook(tmp_path / "r2.xlsx")
     pairs = r2[SHEET_PAIRS]
