@@ -279,23 +279,40 @@ def compute(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame 
     return Scores(
         detail=detail,
         totals=totals,
-        notes=_notes(criteria, sources, reviews, ids),
+        notes=_notes(criteria, sources, reviews, ids, _names(frame)),
         criteria_sha256=criteria.sha256,
     )
+
+
+def _names(frame: pd.DataFrame) -> dict[str, str]:
+    """Candidate id -> municipality, for notes a person reads."""
+    if schema.MUNICIPALITY not in frame.columns:
+        return {}
+    return {
+        str(i): m
+        for i, m in zip(frame.index, frame[schema.MUNICIPALITY], strict=True)
+        if isinstance(m, str) and m
+    }
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _listed(ids: Sequence[str], limit: int = 20) -> str:
-    """Candidate ids for a note; a long list is cut, since every id is in the totals anyway."""
-    shown = ", ".join(ids[:limit])
+def _listed(ids: Sequence[str], names: Mapping[str, str] | None = None, limit: int = 20) -> str:
+    """Candidates for a note, "Gent (44021)" where the name is known; a long list is cut, since
+    every candidate is in the totals anyway."""
+    names = names or {}
+    shown = ", ".join(f"{names[i]} ({i})" if names.get(i) else i for i in ids[:limit])
     return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
 
 
 def _notes(
-    criteria: Criteria, sources: Mapping[str, pd.Series], reviews: pd.DataFrame | None, ids: pd.Index
+    criteria: Criteria,
+    sources: Mapping[str, pd.Series],
+    reviews: pd.DataFrame | None,
+    ids: pd.Index,
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
     notes = []
     for criterion in criteria.criteria:
@@ -317,13 +334,13 @@ def _notes(
         elif own:
             notes.append(
                 f"{criterion.key}: {len(own)} of {_count(len(ids), 'candidate')} without reviews; their "
-                f"self-assessment ({spec.fallback}) stands in: {_listed(own)}"
+                f"self-assessment ({spec.fallback}) stands in: {_listed(own, names)}"
             )
         if nothing:
             notes.append(
                 f"{criterion.key}: {_count(len(nothing), 'candidate')} with neither reviews nor a "
                 "self-assessment, "
-                f"scored as the raw value {spec.unknown:g}: {_listed(nothing)}"
+                f"scored as the raw value {spec.unknown:g}: {_listed(nothing, names)}"
             )
         if reviews is not None:
             items = [i for i in spec.items if i in reviews.columns]
@@ -340,7 +357,7 @@ def _notes(
         if ignored:
             notes.append(
                 f"reviews of {_count(len(ignored), 'candidate')} that are not scored (not eligible) "
-                "were left out: " + _listed(ignored)
+                "were left out: " + _listed(ignored, names)
             )
     return notes
 

@@ -143,7 +143,9 @@ def test_three_candidates_by_hand() -> None:
         "31005": FROM_REVIEWS,
     }
     assert any(
-        "2 of 3 candidates without reviews" in note and "11002, 44021" in note for note in scores.notes
+        "2 of 3 candidates without reviews" in note
+        and "Gemeente 11002 (11002), Gemeente 44021 (44021)" in note
+        for note in scores.notes
     )
 
 
