@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -280,6 +280,12 @@ class _Reader:
             message += f"; valid: {valid}"
         return CriteriaError(message)
 
+    def form_field(self, value: object, key: str, fields: Collection[str], kind: str) -> str:
+        """`value` if it names one of `fields` (form fields of one kind), else a CriteriaError."""
+        if value not in fields:
+            raise self.fail(key, f"not {kind}: {value!r}", ", ".join(fields))
+        return str(value)
+
     # --- typed getters -------------------------------------------------------------------------
 
     def table(
@@ -491,12 +497,7 @@ class _Reader:
         fallback_bounds = bounds
         if "fallback" in table:
             fallback = table["fallback"]  # type: ignore[assignment]
-            if fallback not in RATING_FIELDS:
-                raise self.fail(
-                    f"{where}.fallback",
-                    f"not a rating field of the form: {fallback!r}",
-                    ", ".join(RATING_FIELDS),
-                )
+            self.form_field(fallback, f"{where}.fallback", RATING_FIELDS, "a rating field of the form")
             fallback_bounds = self.bounds(
                 self.required(table, "fallback_bounds", where), f"{where}.fallback_bounds"
             )
@@ -519,12 +520,7 @@ class _Reader:
             gkey = f"{where}.groups.{name}"
             group = self.check_table(value, gkey, ("field", "points", "free_field", "free_points", "cap"))
             fld = self.required(group, "field", gkey)
-            if fld not in CHOICE_FIELDS:
-                raise self.fail(
-                    f"{gkey}.field",
-                    f"not a multi-select field of the form: {fld!r}",
-                    ", ".join(CHOICE_FIELDS),
-                )
+            self.form_field(fld, f"{gkey}.field", CHOICE_FIELDS, "a multi-select field of the form")
             codes = CHOICE_FIELDS[str(fld)]
             points_table = self.check_table(
                 self.required(group, "points", gkey), f"{gkey}.points", codes, "code"
@@ -536,12 +532,9 @@ class _Reader:
             free_points = 0.0
             if "free_field" in group:
                 free_field = group["free_field"]  # type: ignore[assignment]
-                if free_field not in FREE_TEXT_LIST_FIELDS:
-                    raise self.fail(
-                        f"{gkey}.free_field",
-                        f"not a free-text list field: {free_field!r}",
-                        ", ".join(FREE_TEXT_LIST_FIELDS),
-                    )
+                self.form_field(
+                    free_field, f"{gkey}.free_field", FREE_TEXT_LIST_FIELDS, "a free-text list field"
+                )
                 free_points = self.number(group, "free_points", gkey, minimum=0)
                 if "cap" not in group:
                     raise self.fail(f"{gkey}.cap", "missing: free-text answers need a cap", "a number >= 0")
@@ -592,10 +585,7 @@ class _Reader:
         self, table: dict[str, object], where: str, bounds: tuple[float, float]
     ) -> AnswerSource:
         fld = self.required(table, "field", where)
-        if fld not in YES_NO_FIELDS:
-            raise self.fail(
-                f"{where}.field", f"not a yes/no field of the form: {fld!r}", ", ".join(YES_NO_FIELDS)
-            )
+        self.form_field(fld, f"{where}.field", YES_NO_FIELDS, "a yes/no field of the form")
         values = {}
         for name in ("yes", "no", "unknown"):
             values[name] = self.number(table, name, where)
