@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 INTAKE_SCHEMA: Final = "matchmaker.intake/1"
 SCORES_SCHEMA: Final = "matchmaker.scores/1"
@@ -138,3 +138,149 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     raise TypeError(f"cannot write a {type(value).__name__} to JSON: {value!r}")
+
+
+# --- the records of the result document (matchmaker.result/1) ------------------------------------
+# Typed views of the JSON blocks, for the assembler that builds them and the readers that use them.
+# `total=False` marks the blocks whose keys depend on the case (an explanation of a selected
+# candidate has no `outranked_by`); the keys every record has are listed in the schema's docs.
+
+
+class Breakdown(TypedDict):
+    """A pair value's terms in points: the candidate's score and the pair's fit."""
+
+    score: float
+    preference: float
+    themes: float
+    language: float
+
+
+class EdgeRecord(TypedDict):
+    """An allowed pair with its value: what an independent solver needs to re-solve the optimum."""
+
+    candidate_id: str
+    partner: str
+    country: str
+    value: float
+    breakdown: Breakdown
+
+
+class PairRecord(EdgeRecord):
+    """A chosen pair, with the facts the workbook and the terminal show beside it."""
+
+    municipality: str | None
+    province: str | None
+    region: str | None
+    locked: bool
+
+
+class UnfilledRecord(TypedDict, total=False):
+    """An open slot in one country: how many, the `cause` code and the counts behind it."""
+
+    country: str
+    slots: int
+    reason: str
+    cause: str  # few_partners | no_partners | few_candidates | blocked
+    filled: int
+    quota: int
+    eligible_partners: int
+    ineligible_partners: int
+    candidates: int
+    accepting: int
+    language_ok: int
+    languages: list[str]
+
+
+class ReserveRecord(TypedDict):
+    """A candidate waiting in one country, by the value of its best pair there."""
+
+    candidate_id: str
+    country: str
+    rank: int
+    municipality: str | None
+    value: float
+    partner: str
+
+
+class AlternativeRecord(TypedDict):
+    """A next-best pairing and its distance to the best."""
+
+    rank: int
+    objective: float
+    gap_pct: float
+    filled: dict[str, int]
+    pairs: list[PairRecord]
+
+
+class ExplanationRecord(TypedDict, total=False):
+    """Why one eligible candidate is or is not selected: the facts, and the English sentence."""
+
+    candidate_id: str
+    municipality: str | None
+    selected: bool
+    partner: str | None
+    country: str | None
+    cause: str
+    why: str
+    value: float
+    breakdown: Breakdown
+    score_needed: float | None
+    need: str
+    best_value: float
+    displaces: list[dict[str, Any]]
+    outranked_by: list[dict[str, Any]]
+    outranked_count: int
+    province: str | None
+    province_taken_by: list[dict[str, Any]]
+    max_per_province: int
+    obstacles: list[dict[str, Any]]
+    countries: list[str]
+    tie_break: list[str]
+
+
+class ChangeRecord(TypedDict, total=False):
+    """A pair of the previous shortlist or of the new result: kept, added, dropped or removed, and why."""
+
+    candidate_id: str
+    partner: str
+    country: str | None
+    change: str  # kept | added | removed (decisions); dropped | added (the pairing's own account)
+    decision: str | None
+    source: dict[str, Any] | None
+    related: list[list[str]]
+    reason: str | None
+    cause: str | None
+    obstacle: dict[str, Any] | None
+
+
+class PartnerRecord(TypedDict):
+    """A partner local government as the run read it, and whether it could be paired."""
+
+    partner: str
+    country: str
+    region: str | None
+    themes: list[str]
+    languages: list[str]
+    has_flemish_link: bool
+    eligible: bool
+    reasons: list[str]
+
+
+class ConstraintsRecord(TypedDict):
+    """The limits of the model, as an independent solver needs them."""
+
+    per_country: dict[str, int]
+    max_per_province: int | None
+    locked: list[list[str]]
+    forbidden: list[list[str]]
+    min_value: float | None
+    languages: dict[str, dict[str, Any]]
+    tie_break: list[str]
+
+
+class InputRecord(TypedDict):
+    """One input file of a run, with its checksum."""
+
+    role: str
+    path: str
+    sha256: str
