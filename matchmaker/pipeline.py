@@ -63,7 +63,7 @@ def resolve_pairs(
     specs = list(specs)
     if not specs:  # the common case: no lookup table to build
         return []
-    from .intake import fold
+    from .form_mapping import fold
 
     counting = candidates[candidates[s.SUPERSEDED_BY].isna()] if s.SUPERSEDED_BY in candidates else candidates
     # a name from a superseded submission means the municipality's submission that counts
