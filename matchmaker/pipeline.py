@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import __version__
 from . import schema as s
+from .agreement import DISAGREEMENT_POINTS
 from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError
 from .pairing import PairingResult
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from .scoring import Scores
 
 PairSpec = str | tuple[str, str]
-
-# The call's rule: reviewers this many points apart on one item are shown to the committee.
-DISAGREEMENT_POINTS: Final = 2
 
 
 def file_sha256(path: Path) -> str:
