@@ -8,13 +8,9 @@ and decides eligibility. Every unusable file raises `IntakeError`; every doubtfu
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import re
-import tomllib
-import unicodedata
-import warnings
 import xml.parsers.expat
 import zipfile
 from collections import Counter
@@ -27,48 +23,12 @@ import defusedxml.ElementTree
 import pandas as pd
 import python_calamine
 
+from . import answers
+from . import form_mapping as fm
 from . import schema as s
-from .criteria import CRITERIA_DIR, Eligibility
+from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
 from .reference import Resolution, resolve
-
-DEFAULT_MAPPING: Final = CRITERIA_DIR / "form-mapping.toml"
-
-# Field kinds: how an answer is read. The mapping says where a field is; the schema says what it is.
-INT_FIELDS: Final = (s.SUBMISSION_ID,)
-DATETIME_FIELDS: Final = (s.STARTED, s.COMPLETED)
-TEXT_FIELDS: Final = (
-    s.RESPONDENT_EMAIL,
-    s.RESPONDENT,
-    s.NAME_AS_WRITTEN,
-    s.CONTACT_NAME,
-    s.CONTACT_FUNCTION,
-    s.CONTACT_EMAIL,
-    s.MOTIVATION,
-    s.PROJECTS,
-    s.CITY_LINK_PARTNER,
-)
-CHOICE_FIELDS: Final = (s.COUNTRY_PREFERENCE, s.BOARD_APPROVAL)
-MULTI_FIELDS: Final = (s.INVOLVED, s.OTHER_ACTORS, s.THEMES, s.LANGUAGES)
-BOOL_FIELDS: Final = (s.CITY_LINK, *s.COMMITMENTS)
-RATING_FIELDS: Final = (s.EQUAL_BASIS_RATING,)
-FORM_FIELDS: Final = (
-    *INT_FIELDS,
-    *DATETIME_FIELDS,
-    *TEXT_FIELDS,
-    *CHOICE_FIELDS,
-    *MULTI_FIELDS,
-    *BOOL_FIELDS,
-    *RATING_FIELDS,
-)
-CODES: Final[dict[str, tuple[str, ...]]] = {
-    s.COUNTRY_PREFERENCE: s.PREFERENCE_CODES,
-    s.BOARD_APPROVAL: s.APPROVAL_CODES,
-    s.INVOLVED: s.INVOLVED_CODES,
-    s.OTHER_ACTORS: s.OTHER_ACTOR_CODES,
-    s.THEMES: s.THEME_CODES,
-    s.LANGUAGES: s.LANGUAGE_CODES,
-}
 
 # The candidate record, column by column, in this order.
 CANDIDATE_COLUMNS: Final = (
@@ -117,10 +77,6 @@ COMMITMENT_LABELS: Final = {
 # Issue kinds, so a summary can count them.
 ISSUE_KIND: Final = s.ISSUE_KIND
 MISSING_COLUMN: Final = "missing-column"
-UNANSWERED: Final = "unanswered"
-UNREADABLE: Final = "unreadable-answer"
-UNKNOWN_OPTION: Final = "unknown-option"
-FORMULA_TEXT: Final = "formula-like-text"
 NAME_UNRESOLVED: Final = "name-unresolved"
 NAME_NOT_FLEMISH: Final = "name-not-flemish"
 NAME_LOW_CONFIDENCE: Final = "name-low-confidence"
@@ -134,10 +90,10 @@ DATE_ORDER: Final = "date-order"
 ROW_SHAPE: Final = "row-shape"
 ISSUE_KINDS: Final = (
     MISSING_COLUMN,
-    UNANSWERED,
-    UNREADABLE,
-    UNKNOWN_OPTION,
-    FORMULA_TEXT,
+    answers.UNANSWERED,
+    answers.UNREADABLE,
+    answers.UNKNOWN_OPTION,
+    answers.FORMULA_TEXT,
     NAME_UNRESOLVED,
     NAME_NOT_FLEMISH,
     NAME_LOW_CONFIDENCE,
@@ -152,9 +108,9 @@ ISSUE_KINDS: Final = (
 )
 # The `variant` an issue's params may carry per kind (the facts differ): each is worded on its own.
 ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
-    UNANSWERED: ("date", "name", "answer"),
-    UNREADABLE: ("date", "yes_no", "rating"),
-    UNKNOWN_OPTION: ("choice", "multi"),
+    answers.UNANSWERED: ("date", "name", "answer"),
+    answers.UNREADABLE: ("date", "yes_no", "rating"),
+    answers.UNKNOWN_OPTION: ("choice", "multi"),
     DUPLICATE: ("again", "merger"),
     BAD_ID: ("missing", "repeated"),
     OTHER_SHEET: ("read_from", "sheet"),
@@ -170,204 +126,12 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC: Final = b"PK"
 XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
 CSV_SUFFIXES: Final = (".csv",)
-_FORMULA_START: Final = ("=", "+", "@")
-# "4", "4.0", "4/5", "4 - groot", "4 (groot)": a number with at most a label after it.
-_RATING_TEXT: Final = re.compile(r"^\s*(\d+)(?:[.,]0+)?\s*(?:/\s*\d+)?\s*(?:[-–:(]\s*[^\d\s].*)?$")
-
-
-_SERIAL_TEXT: Final = re.compile(r"^\d{5}(?:[.,]\d+)?$")
-_DASHES: Final = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "`": "'"})
-
-
-def fold(text: str) -> str:
-    """Compare answers and headers without case, accents, dash or quote styles, or stray spaces."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_DASHES))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.split())
-
-
-# --- the mapping -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FormMapping:
-    """Where each field is in the export, and which option text means which code."""
-
-    name: str
-    headers: Mapping[str, str]  # field -> question header as in the mapping file
-    required: tuple[str, ...]
-    yes: frozenset[str]  # folded answers
-    no: frozenset[str]
-    options: Mapping[str, Mapping[str, str]]  # field -> option text as written -> code
-    other: Mapping[str, str]  # multi-select field -> field for free "other" text
-    ratings: Mapping[str, tuple[int, int]]
-    multi_separator: str = ";"
-    dayfirst: bool = True
-    path: Path | None = None
-    sha256: str | None = None
-    # header key -> field, built once: a wide export asks for thousands of headers
-    _index: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._index.update(_header_index(self))
-
-    def field_for(self, header: str) -> str | None:
-        return self._index.get(header_key(header))
-
-
-def header_key(header: str) -> str:
-    """Headers match without case, spaces, dash styles or a trailing '?' or ':'."""
-    return fold(header).rstrip(" ?:.")
-
-
-def _header_index(mapping: FormMapping) -> dict[str, str]:
-    return {header_key(h): f for f, h in mapping.headers.items()}
-
-
-def load_mapping(path: Path | str | None = None) -> FormMapping:
-    """Read and validate a mapping file (default `criteria/form-mapping.toml`); CriteriaError if bad."""
-    path = Path(path) if path is not None else DEFAULT_MAPPING
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot read the mapping file ({exc.strerror or exc})") from None
-    try:
-        doc = tomllib.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CriteriaError(f"{path}: not a valid TOML mapping file ({exc})") from None
-
-    def fail(problem: str) -> CriteriaError:
-        return CriteriaError(f"{path}: {problem}")
-
-    if doc.get("version") != 1:
-        raise fail("needs 'version = 1' as its first key")
-    columns = doc.get("columns")
-    if not isinstance(columns, dict) or not columns:
-        raise fail("needs a [columns] table: question header = field")
-    headers: dict[str, str] = {}
-    for header, fld in columns.items():
-        if fld not in FORM_FIELDS:
-            raise fail(
-                f"[columns] {header!r} maps to unknown field {fld!r}; fields: {', '.join(FORM_FIELDS)}"
-            )
-        if fld in headers:
-            raise fail(f"[columns] field {fld!r} is mapped twice ({headers[fld]!r} and {header!r})")
-        headers[fld] = header
-    if len({header_key(h) for h in headers.values()}) != len(headers):
-        raise fail("[columns] has two headers that differ only in case or spaces")
-    required = tuple(doc.get("required", {}).get("fields", ()))
-    for fld in required:
-        if fld not in headers:
-            raise fail(f"[required] field {fld!r} has no column in [columns]")
-    answers = doc.get("answers", {})
-    yes = frozenset(fold(str(a)) for a in answers.get("yes", ["Ja"]))
-    no = frozenset(fold(str(a)) for a in answers.get("no", ["Nee"]))
-    if yes & no:
-        raise fail("[answers] an answer cannot be both yes and no")
-    options: dict[str, dict[str, str]] = {}
-    for fld, table in doc.get("options", {}).items():
-        if fld not in CODES:
-            raise fail(f"[options.{fld}] is not a choice or multi-select field")
-        if not isinstance(table, dict):
-            raise fail(f"[options.{fld}] must be a table of option text = code")
-        for text, code in table.items():
-            if code not in CODES[fld]:
-                raise fail(
-                    f"[options.{fld}] {text!r} = {code!r}: code must be one of {', '.join(CODES[fld])}"
-                )
-        options[fld] = {str(k): str(v) for k, v in table.items()}
-    for fld in headers:
-        if fld in CODES and fld not in options:
-            raise fail(f"field {fld!r} has a column but no [options.{fld}] table")
-    other = {str(k): str(v) for k, v in doc.get("other", {}).items()}
-    for fld, target in other.items():
-        if fld not in MULTI_FIELDS or target != s.OTHER_ACTORS_OTHER:
-            raise fail(f"[other] {fld} = {target!r} is not supported")
-    ratings: dict[str, tuple[int, int]] = {}
-    for fld, bounds in doc.get("rating", {}).items():
-        if fld not in RATING_FIELDS or not (
-            isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)
-        ):
-            raise fail(f"[rating] {fld} must be a rating field with [low, high]")
-        ratings[fld] = (bounds[0], bounds[1])
-    separator = doc.get("multi_separator", ";")
-    if not isinstance(separator, str) or not separator:
-        raise fail("multi_separator must be a non-empty string")
-    return FormMapping(
-        name=str(doc.get("name", path.stem)),
-        headers=headers,
-        required=required,
-        yes=yes,
-        no=no,
-        options=options,
-        other=other,
-        ratings=ratings,
-        multi_separator=separator,
-        dayfirst=bool(doc.get("dayfirst", True)),
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-
-
-def option_codes(mapping: FormMapping | Path | str | None, fld: str) -> dict[str, str]:
-    """Option text -> code for a choice or multi-select field (themes, languages...)."""
-    if not isinstance(mapping, FormMapping):
-        mapping = load_mapping(mapping)
-    return dict(mapping.options.get(fld, {}))
-
-
-def parse_multi(
-    value: object, options: Mapping[str, str], separator: str = ";"
-) -> tuple[list[str], list[str]]:
-    """A multi-select answer -> (codes in option order, texts that are none of the options)."""
-    text = _text(value)
-    if text is None:
-        return [], []
-    by_text = {fold(k): v for k, v in options.items()}
-    codes: list[str] = []
-    others: list[str] = []
-    for part in text.split(separator):
-        part = part.strip()
-        if not part:
-            continue
-        code = by_text.get(fold(part))
-        pieces = [fold(p) for p in re.split(r"[,;/]", part) if p.strip()]
-        if code is not None:
-            found = [code]
-        elif len(pieces) > 1 and all(p in by_text for p in pieces):
-            # "Engels, Frans" in a form that joins with ";": every piece is an option, so no guess.
-            found = [by_text[p] for p in pieces]
-        else:
-            others.append(part)
-            continue
-        codes.extend(c for c in found if c not in codes)
-    order = list(dict.fromkeys(options.values()))
-    return sorted(codes, key=order.index), others
-
 
 # --- reading cells ----------------------------------------------------------------------------------
 
 
-def _is_blank(value: object) -> bool:
-    if isinstance(value, str):
-        return not value.strip()
-    return s.is_missing(value)
-
-
-def _text(value: object) -> str | None:
-    if type(value) is str:
-        return value.strip() or None
-    if _is_blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | pd.Timestamp):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _display(value: object) -> str:
-    text = _text(value)
+    text = fm.answer_text(value)
     return "" if text is None else text
 
 
@@ -634,175 +398,6 @@ def _read_rows(path: Path) -> tuple[list[_Sheet], str]:
     return [_Sheet(path.name, True, lambda: rows)], digest
 
 
-# --- normalising columns ------------------------------------------------------------------------------
-
-
-def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
-    """Answers repeat a lot (Ja, Nee, the same options): read each distinct value once."""
-    memo: dict[Any, Any] = {}
-
-    def wrapper(value: object) -> Any:
-        try:
-            key = (type(value), value)
-            hash(key)
-        except TypeError:
-            return func(value)
-        if key not in memo:
-            memo[key] = func(value)
-        return memo[key]
-
-    return wrapper
-
-
-def _yes_no(mapping: FormMapping) -> Callable[[object], tuple[bool | None, str | None]]:
-    def read(value: object) -> tuple[bool | None, str | None]:
-        text = _text(value)
-        if text is None:
-            return None, UNANSWERED
-        folded = fold(text).rstrip(".;!").strip()
-        if folded in mapping.yes:
-            return True, None
-        if folded in mapping.no:
-            return False, None
-        return None, UNREADABLE
-
-    return _cached(read)
-
-
-def _choice(options: Mapping[str, str]) -> Callable[[object], tuple[str | None, str | None]]:
-    by_text = {fold(k): v for k, v in options.items()}
-    # "Rwanda" for "Rwanda (burgerparticipatie)": unambiguous when one option starts that way.
-    short: dict[str, set[str]] = {}
-    for text, code in options.items():
-        short.setdefault(fold(text.split("(")[0]), set()).add(code)
-
-    def read(value: object) -> tuple[str | None, str | None]:
-        text = _text(value)
-        if text is None:
-            return None, UNANSWERED
-        folded = fold(text).rstrip(";").strip()
-        if folded in by_text:
-            return by_text[folded], None
-        codes = short.get(folded, set())
-        if len(codes) == 1:
-            return next(iter(codes)), None
-        return None, UNKNOWN_OPTION
-
-    return _cached(read)
-
-
-def _rating(bounds: tuple[int, int]) -> Callable[[object], tuple[int | None, str | None]]:
-    low, high = bounds
-
-    def read(value: object) -> tuple[int | None, str | None]:
-        if _is_blank(value):
-            return None, UNANSWERED
-        number: float | None = None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        else:
-            match = _RATING_TEXT.match(str(value))
-            if match:
-                number = float(match.group(1))
-        if number is None or not number.is_integer() or not low <= number <= high:
-            return None, UNREADABLE
-        return int(number), None
-
-    return _cached(read)
-
-
-# Month names as people write them in Dutch, French and English ("16 oktober 2023 14:32").
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            "januari jan janvier january",
-            "februari feb fevrier février february",
-            "maart mrt mar mars march",
-            "april apr avril avr",
-            "mei mai may",
-            "juni jun juin june",
-            "juli jul juillet july",
-            "augustus aug aout août august",
-            "september sep sept septembre",
-            "oktober okt oct octobre october",
-            "november nov novembre",
-            "december dec decembre décembre",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_WRITTEN_DATE: Final = re.compile(
-    r"^(?:[^\W\d]+,?\s+)?(\d{1,2})(?:e|er|st|nd|rd|th)?\.?\s+([^\W\d]+)\.?,?\s+(\d{4})\b(.*)$"
-)
-
-
-def _written_date(text: str) -> str | None:
-    """'maandag 16 oktober 2023 14:32' -> '2023-10-16 14:32'; None when it is not such a date."""
-    match = _WRITTEN_DATE.match(text.strip())
-    if not match:
-        return None
-    day, month_name, year, rest = match.groups()
-    month = _MONTHS.get(month_name.lower())
-    if month is None:
-        return None
-    return f"{year}-{month:02d}-{int(day):02d}{rest}"
-
-
-def _timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, str | None]]:
-    def read(value: object) -> tuple[pd.Timestamp | None, str | None]:
-        if _is_blank(value):
-            return None, UNANSWERED
-        if isinstance(value, dt.datetime | dt.date):
-            return pd.Timestamp(value), None
-        if isinstance(value, dt.time | dt.timedelta):
-            return None, UNREADABLE  # a time without a day
-        text = str(value).strip()
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if number or _SERIAL_TEXT.match(text):
-            # An Excel serial day number that lost its date format (or was stored as text). Its
-            # binary fraction misses whole seconds by a hair: the form records whole seconds.
-            serial = float(text.replace(",", "."))
-            if 20000 < serial < 80000:
-                stamp = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
-                return stamp.round("s"), None
-            return None, UNREADABLE
-        text = _written_date(text) or text
-        iso = re.match(r"^\d{4}-\d{2}-\d{2}", text) is not None
-        if not re.search(r"\d{1,4}\D+\d{1,2}\D+\d{1,4}", text):
-            return None, UNREADABLE  # "10:30" or "gisteren": no day in it
-        try:
-            with warnings.catch_warnings():
-                # "10/16/2023" with dayfirst: only one reading exists, pandas takes it and warns.
-                warnings.simplefilter("ignore")
-                stamp = pd.to_datetime(text, dayfirst=dayfirst and not iso)
-        except (ValueError, OverflowError):
-            return None, UNREADABLE
-        if stamp is pd.NaT:
-            return None, UNREADABLE
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("Europe/Brussels").tz_localize(None)
-        return stamp, None
-
-    return _cached(read)
-
-
-def _submission_id(value: object) -> int | None:
-    if _is_blank(value):
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = str(value).strip()
-    # "12" or "12.0" (a number stored as text after a round trip through a spreadsheet)
-    match = re.fullmatch(r"(\d+)(?:[.,]0+)?", text)
-    return int(match.group(1)) if match else None
-
-
 # --- the result --------------------------------------------------------------------------------------
 
 
@@ -879,22 +474,22 @@ class IntakeResult:
 HEADER_SEARCH_ROWS: Final = 20
 
 
-def _header_row(rows: list[list[object]], mapping: FormMapping) -> tuple[int, set[str]] | None:
+def _header_row(rows: list[list[object]], mapping: fm.FormMapping) -> tuple[int, set[str]] | None:
     """The header is the first row, unless a title sits above it: then the row, among the first
     few, with the most known question headers. None for an empty sheet."""
-    filled = [i for i, row in enumerate(rows) if any(not _is_blank(v) for v in row)]
+    filled = [i for i, row in enumerate(rows) if any(not fm.is_blank(v) for v in row)]
     if not filled:
         return None
     best, best_fields = filled[0], set[str]()
     for i in filled[:HEADER_SEARCH_ROWS]:
-        fields = {f for v in rows[i] if not _is_blank(v) and (f := mapping.field_for(_display(v)))}
+        fields = {f for v in rows[i] if not fm.is_blank(v) and (f := mapping.field_for(_display(v)))}
         if len(fields) > len(best_fields):
             best, best_fields = i, fields
     return best, best_fields
 
 
 def _pick_sheet(
-    path: Path, sheets: list[_Sheet], mapping: FormMapping
+    path: Path, sheets: list[_Sheet], mapping: fm.FormMapping
 ) -> tuple[list[list[object]], int, str | None, dict[str, Any]]:
     """The sheet with the answers: the first one, unless it is hidden, empty or holds no form
     headers while a later sheet has them all (a list of options, a cover sheet before Form1).
@@ -941,12 +536,12 @@ def _pick_sheet(
 def read_form(
     path: Path | str,
     *,
-    mapping: Path | str | FormMapping | None = None,
+    mapping: Path | str | fm.FormMapping | None = None,
     eligibility: Eligibility | None = None,
 ) -> IntakeResult:
     """Read a candidacy form export into one row per submission; IntakeError if it is unusable."""
     path = Path(path)
-    form_mapping = mapping if isinstance(mapping, FormMapping) else load_mapping(mapping)
+    form_mapping = mapping if isinstance(mapping, fm.FormMapping) else fm.load_mapping(mapping)
     eligibility = eligibility or Eligibility()
     sheets, digest = _read_rows(path)
     rows, start, sheet_note, sheet_facts = _pick_sheet(path, sheets, form_mapping)
@@ -972,12 +567,12 @@ def read_form(
 
     width = len(header)
     body = [list(r) + [None] * (width - len(r)) for r in body]
-    kept = [r for r in body if any(not _is_blank(v) for v in r)]
+    kept = [r for r in body if any(not fm.is_blank(v) for v in r)]
     blank_rows = len(body) - len(kept)
     if not kept:
         raise IntakeError(f"{path}: no submissions (only the header row)")
     # A CSV row with more fields than the header has lost its quoting: its answers may be shifted.
-    long_rows = [i for i, r in enumerate(kept) if any(not _is_blank(v) for v in r[width:])]
+    long_rows = [i for i, r in enumerate(kept) if any(not fm.is_blank(v) for v in r[width:])]
     kept = [r[:width] for r in kept]
 
     issues = _Issues()
@@ -1028,7 +623,7 @@ def _normalise(
     raw: pd.DataFrame,
     positions: Mapping[str, int],
     header: list[str],
-    mapping: FormMapping,
+    mapping: fm.FormMapping,
     issues: _Issues,
 ) -> pd.DataFrame:
     n = len(raw)
@@ -1064,48 +659,52 @@ def _normalise(
                 issues.add(sid, col, value, text, problem, params)
 
     dayfirst = _day_order(
-        {header[positions[f]]: column(f) for f in DATETIME_FIELDS if f in positions},
+        {header[positions[f]]: column(f) for f in fm.DATETIME_FIELDS if f in positions},
         ids,
         mapping.dayfirst,
         issues,
     )
-    for fld in DATETIME_FIELDS:
+    for fld in fm.DATETIME_FIELDS:
         read_column(
             fld,
-            _timestamp(dayfirst),
+            answers.timestamp(dayfirst),
             {
-                UNANSWERED: ("no date", {"variant": "date"}),
-                UNREADABLE: ("not a date and time; left empty", {"variant": "date"}),
+                answers.UNANSWERED: ("no date", {"variant": "date"}),
+                answers.UNREADABLE: ("not a date and time; left empty", {"variant": "date"}),
             },
         )
 
-    for fld in TEXT_FIELDS:
+    for fld in fm.TEXT_FIELDS:
         read_column(
-            fld, _free_text, {FORMULA_TEXT: ("starts like a spreadsheet formula; kept as plain text", {})}
+            fld,
+            answers.free_text,
+            {answers.FORMULA_TEXT: ("starts like a spreadsheet formula; kept as plain text", {})},
         )
     if s.NAME_AS_WRITTEN in positions:
         col = header[positions[s.NAME_AS_WRITTEN]]
         for sid, name in zip(ids, out[s.NAME_AS_WRITTEN], strict=True):
             if name is None:
-                issues.add(sid, col, None, "no name of the local government", UNANSWERED, {"variant": "name"})
+                issues.add(
+                    sid, col, None, "no name of the local government", answers.UNANSWERED, {"variant": "name"}
+                )
 
-    for fld in CHOICE_FIELDS:
+    for fld in fm.CHOICE_FIELDS:
         options = list(mapping.options.get(fld, {}))
         choices = ", ".join(repr(t) for t in options)
         read_column(
             fld,
-            _choice(mapping.options.get(fld, {})),
+            answers.choice(mapping.options.get(fld, {})),
             {
-                UNANSWERED: ("not answered", {"variant": "answer"}),
-                UNKNOWN_OPTION: (
+                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
+                answers.UNKNOWN_OPTION: (
                     f"not one of the options ({choices}); left empty",
                     {"variant": "choice", "options": options},
                 ),
             },
         )
 
-    for fld in MULTI_FIELDS:
-        read_multi = _multi_reader(mapping.options.get(fld, {}), mapping.multi_separator)
+    for fld in fm.MULTI_FIELDS:
+        read_multi = answers.multi_reader(mapping.options.get(fld, {}), mapping.multi_separator)
         multi = [read_multi(v) for v in column(fld)]
         out[fld] = [codes for codes, _ in multi]
         other_field = mapping.other.get(fld)
@@ -1116,27 +715,27 @@ def _normalise(
             for sid, (_, unknown) in zip(ids, multi, strict=True):
                 for text in unknown:
                     problem = "not one of the options; left out"
-                    issues.add(sid, col, text, problem, UNKNOWN_OPTION, {"variant": "multi"})
+                    issues.add(sid, col, text, problem, answers.UNKNOWN_OPTION, {"variant": "multi"})
     out.setdefault(s.OTHER_ACTORS_OTHER, [[] for _ in range(n)])
 
-    for fld in BOOL_FIELDS:
+    for fld in fm.BOOL_FIELDS:
         read_column(
             fld,
-            _yes_no(mapping),
+            answers.yes_no(mapping),
             {
-                UNANSWERED: ("not answered", {"variant": "answer"}),
-                UNREADABLE: ("not a yes/no answer; left empty", {"variant": "yes_no"}),
+                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
+                answers.UNREADABLE: ("not a yes/no answer; left empty", {"variant": "yes_no"}),
             },
         )
 
-    for fld in RATING_FIELDS:
+    for fld in fm.RATING_FIELDS:
         low, high = mapping.ratings.get(fld, (1, 5))
         read_column(
             fld,
-            _rating((low, high)),
+            answers.rating((low, high)),
             {
-                UNANSWERED: ("not answered", {"variant": "answer"}),
-                UNREADABLE: (
+                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
+                answers.UNREADABLE: (
                     f"not a whole number from {low} to {high}; left empty",
                     {"variant": "rating", "low": low, "high": high},
                 ),
@@ -1148,7 +747,7 @@ def _normalise(
     frame = pd.DataFrame(
         {k: v if isinstance(v, pd.api.extensions.ExtensionArray) else _objects(v) for k, v in out.items()}
     )
-    for fld in DATETIME_FIELDS:
+    for fld in fm.DATETIME_FIELDS:
         frame[fld] = pd.to_datetime(frame[fld])
     frame[s.SUBMISSION_ID] = frame[s.SUBMISSION_ID].astype("int64")
     return frame
@@ -1201,28 +800,6 @@ def _day_order(columns: Mapping[str, list[object]], ids: list[int], dayfirst: bo
     return dayfirst
 
 
-def _free_text(value: object) -> tuple[str | None, str | None]:
-    text = _text(value)
-    return text, FORMULA_TEXT if text is not None and text.startswith(_FORMULA_START) else None
-
-
-def _multi_reader(
-    options: Mapping[str, str], separator: str
-) -> Callable[[object], tuple[list[str], list[str]]]:
-    """parse_multi, each distinct answer read once, with fresh lists per row (rows share nothing)."""
-    memo: dict[str, tuple[list[str], list[str]]] = {}
-
-    def read(value: object) -> tuple[list[str], list[str]]:
-        if not isinstance(value, str):
-            return parse_multi(value, options, separator)
-        if value not in memo:
-            memo[value] = parse_multi(value, options, separator)
-        codes, others = memo[value]
-        return list(codes), list(others)
-
-    return read
-
-
 def _objects(values: Iterable[object], index: pd.Index | None = None) -> pd.Series:
     return pd.Series(list(values), dtype=object, index=index)
 
@@ -1231,7 +808,7 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
     """The export's Id per row; a missing, unreadable or repeated Id gets a fresh number above all."""
     if not present:
         return list(range(1, len(values) + 1))
-    ids = [_submission_id(v) for v in values]
+    ids = [answers.submission_id(v) for v in values]
     used: set[int] = set()
     fresh = max((i for i in ids if i is not None), default=0)
     result: list[int] = []

@@ -12,12 +12,13 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import __version__
 from . import schema as s
+from .agreement import DISAGREEMENT_POINTS
 from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError
 from .pairing import PairingResult
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from .scoring import Scores
 
 PairSpec = str | tuple[str, str]
-
-# The call's rule: reviewers this many points apart on one item are shown to the committee.
-DISAGREEMENT_POINTS: Final = 2
 
 
 def file_sha256(path: Path) -> str:
@@ -63,7 +61,7 @@ def resolve_pairs(
     specs = list(specs)
     if not specs:  # the common case: no lookup table to build
         return []
-    from .intake import fold
+    from .form_mapping import fold
 
     counting = candidates[candidates[s.SUPERSEDED_BY].isna()] if s.SUPERSEDED_BY in candidates else candidates
     # a name from a superseded submission means the municipality's submission that counts

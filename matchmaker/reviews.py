@@ -24,6 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
 from .export import atomic_path
@@ -52,9 +53,7 @@ COMMENT: Final = "comment"
 RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
 
 METHODS: Final = ("mean", "median", "leniency")
-METRICS: Final = ("interval", "ordinal", "nominal")
 Method = Literal["mean", "median", "leniency"]
-Metric = Literal["interval", "ordinal", "nominal"]
 
 # The sheet's columns: (field key, header, width). Rubric items go between the texts and the comment.
 _TEXT_COLUMNS: Final = (
@@ -688,88 +687,7 @@ def read_reviews(
     )
 
 
-# --- aggregation and agreement -------------------------------------------------------------------
-
-
-def leniency_fit(
-    candidate_index: np.ndarray, reviewer_index: np.ndarray, ratings: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Least squares of rating = candidate effect + reviewer offset on the observed cells.
-
-    Offsets are constrained to sum to zero, by writing the last reviewer's offset as minus the sum of
-    the others. Returns (candidate effects, reviewer offsets) for indices 0..max. When the rating design
-    splits into unconnected groups the split between effects and offsets is not identified and the
-    minimum-norm solution is returned.
-    """
-    n_cand = int(candidate_index.max()) + 1
-    n_rev = int(reviewer_index.max()) + 1
-    design = np.zeros((len(ratings), n_cand + n_rev - 1))
-    rows = np.arange(len(ratings))
-    design[rows, candidate_index] = 1.0
-    last = reviewer_index == n_rev - 1
-    design[rows[~last], n_cand + reviewer_index[~last]] = 1.0
-    design[np.ix_(rows[last], np.arange(n_cand, n_cand + n_rev - 1))] = -1.0
-    solution, *_ = np.linalg.lstsq(design, ratings.astype(float), rcond=None)
-    effects = solution[:n_cand]
-    offsets = np.append(solution[n_cand:], -solution[n_cand:].sum())
-    return effects, offsets
-
-
-def _difference(values: np.ndarray, marginals: np.ndarray, metric: Metric) -> np.ndarray:
-    """Squared difference delta^2(c, k) between the sorted distinct values, per Krippendorff's metrics."""
-    if metric == "nominal":
-        return 1.0 - np.eye(len(values))
-    if metric == "interval":
-        return np.asarray(np.subtract.outer(values, values) ** 2)
-    # ordinal: the sum of the marginals from c to k, less half of the two end points.
-    cumulative = np.concatenate([[0.0], np.cumsum(marginals)])
-    lo = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
-    hi = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
-    between = cumulative[hi + 1] - cumulative[lo]
-    return np.asarray((between - (marginals[lo] + marginals[hi]) / 2.0) ** 2)
-
-
-def coincidence_matrix(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values and the coincidence matrix o_ck of a coders x units array (NaN = missing).
-
-    Each unit with m >= 2 values adds every ordered pair of values from different coders, weighted
-    1 / (m - 1); units with a single value are not pairable and add nothing.
-    """
-    matrix = np.asarray(data, dtype=float)
-    present = ~np.isnan(matrix)
-    values = np.unique(matrix[present])
-    if values.size == 0:
-        return values, np.zeros((0, 0))
-    # counts[u, c]: how many coders gave unit u the value c
-    counts = np.stack([((matrix == v) & present).sum(axis=0) for v in values], axis=1).astype(float)
-    per_unit = counts.sum(axis=1)
-    pairable = per_unit >= 2
-    counts, per_unit = counts[pairable], per_unit[pairable]
-    weighted = counts / np.maximum(per_unit - 1.0, 1.0)[:, None]
-    return values, counts.T @ weighted - np.diag(weighted.sum(axis=0))
-
-
-def krippendorff_alpha(data: np.ndarray, metric: Metric = "interval") -> float:
-    """Krippendorff's alpha of a coders x units array (NaN = missing value), from the coincidence matrix.
-
-    Follows K. Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), Annenberg School
-    for Communication, University of Pennsylvania: alpha = 1 - D_o / D_e with
-    D_o = sum_ck o_ck delta^2_ck / n and D_e = sum_ck n_c n_k delta^2_ck / (n (n - 1)).
-    Returns NaN when alpha is undefined (fewer than two pairable values, or no variation at all).
-    """
-    if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
-    values, coincidences = coincidence_matrix(data)
-    marginals = coincidences.sum(axis=1)
-    total = float(marginals.sum())
-    if total < 2:
-        return float("nan")
-    delta = _difference(values, marginals, metric)
-    observed = float((coincidences * delta).sum()) / total
-    expected = float((np.outer(marginals, marginals) * delta).sum()) / (total * (total - 1.0))
-    if expected == 0.0:
-        return float("nan")
-    return 1.0 - observed / expected
+# --- aggregation and agreement (the arithmetic is in agreement.py) ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -843,42 +761,36 @@ class Reviews:
 
     def disconnected_items(self) -> list[str]:
         """Rubric items whose reviewers share no candidates, so leniency cannot be separated from quality."""
-        # scipy is imported here, not at the top: the pair command never needs it.
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
         result = []
         for item in self.items:
             rows = self.ratings[self.ratings[ITEM] == item]
             if rows.empty:
                 continue
-            cand_codes, cands = pd.factorize(rows[CANDIDATE_ID])
+            cand_codes, _ = pd.factorize(rows[CANDIDATE_ID])
             rev_codes, _ = pd.factorize(rows[REVIEWER])
-            size = len(cands) + int(rev_codes.max()) + 1
-            graph = coo_matrix((np.ones(len(rows)), (cand_codes, len(cands) + rev_codes)), shape=(size, size))
-            if connected_components(graph, directed=False)[0] > 1:
+            if components(cand_codes, rev_codes) > 1:
                 result.append(item)
         return result
 
-    def disagreements(self, threshold: int = 2) -> list[dict[str, Any]]:
+    def disagreements(self, threshold: int = DISAGREEMENT_POINTS) -> list[dict[str, Any]]:
         """Candidates and items where the highest and lowest rating differ by `threshold` or more."""
         result: list[dict[str, Any]] = []
         order = {c: i for i, c in enumerate(self._index())}
         item_order = {k: i for i, k in enumerate(self.items)}
-        for (cid, item), rows in self.ratings.groupby([CANDIDATE_ID, ITEM], sort=False):
-            spread = int(rows[RATING].max() - rows[RATING].min())
-            if len(rows) >= 2 and spread >= threshold:
-                result.append(
-                    {
-                        CANDIDATE_ID: cid,
-                        MUNICIPALITY: self.municipalities.get(str(cid), ""),
-                        ITEM: item,
-                        "spread": spread,
-                        "ratings": {
-                            str(r): int(v) for r, v in zip(rows[REVIEWER], rows[RATING], strict=True)
-                        },
-                    }
-                )
+        # one group per candidate and item, numbered in order of first appearance
+        groups = self.ratings.groupby([CANDIDATE_ID, ITEM], sort=False).ngroup().to_numpy()
+        ratings = self.ratings[RATING].to_numpy()
+        for group in np.flatnonzero(disagreeing(groups, ratings, threshold)):
+            rows = self.ratings[groups == group]
+            result.append(
+                {
+                    CANDIDATE_ID: rows[CANDIDATE_ID].iloc[0],
+                    MUNICIPALITY: self.municipalities.get(str(rows[CANDIDATE_ID].iloc[0]), ""),
+                    ITEM: rows[ITEM].iloc[0],
+                    "spread": int(rows[RATING].max() - rows[RATING].min()),
+                    "ratings": {str(r): int(v) for r, v in zip(rows[REVIEWER], rows[RATING], strict=True)},
+                }
+            )
         result.sort(key=lambda d: (order.get(d[CANDIDATE_ID], 0), item_order.get(d[ITEM], 0)))
         return result
 
@@ -891,7 +803,7 @@ class Reviews:
             result[item] = krippendorff_alpha(table.to_numpy(dtype=float), metric)
         return result
 
-    def summary(self, threshold: int = 2) -> list[str]:
+    def summary(self, threshold: int = DISAGREEMENT_POINTS) -> list[str]:
         """Readable lines on who reviewed, how well reviewers agree and where they differ."""
         reviewers = self.reviewers
         lines = [

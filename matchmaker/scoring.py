@@ -1,5 +1,6 @@
 """Pure functions: the criteria's values for each eligible candidate -> scores with their breakdown.
 
+`criterion_matrix` gives the weight-free values, `weighted_scores` weighs them (one vector or many);
 `compute` is the arithmetic and trusts its input; `score` validates the candidates, reviews and
 criteria first and raises a domain error naming the row and column.
 """
@@ -13,6 +14,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import schema
 from .criteria import (
@@ -225,27 +227,106 @@ def _rank_order(candidates: pd.DataFrame, total: np.ndarray, tie_break: Sequence
     return positions
 
 
-def compute(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None = None) -> Scores:
-    """Score every row of `candidates` (already eligible, unique candidate_id); trusts its input."""
-    frame = candidates.set_index(candidates[CANDIDATE_ID].astype(str).to_numpy())
-    if reviews is not None:
-        reviews = reviews.set_axis(reviews.index.astype(str), axis=0)
-    ids = frame.index
-    keys = [c.key for c in criteria.criteria]
-    shape = (len(ids), len(keys))
-    raw, normalised, contribution = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+@dataclass(frozen=True, eq=False)
+class ScoreMatrix:
+    """The criteria's values before weighing: n candidates x k criteria, each normalised to [0, 1]
+    on the criterion's declared bounds (clipped). Rows are the scored candidates in table order,
+    columns the criteria in the file's order; `weighted_scores` turns it into totals."""
+
+    candidate_ids: tuple[str, ...]
+    criteria: tuple[str, ...]
+    values: np.ndarray  # n x k, in [0, 1]
+    raw: np.ndarray  # n x k, on each criterion's own scale
+    sources: np.ndarray  # n x k, where each raw value came from (FROM_REVIEWS, ...)
+
+
+def _matrix(frame: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None) -> ScoreMatrix:
+    """The matrix of `frame` (indexed by candidate_id as text); trusts its input."""
+    shape = (len(frame), len(criteria.criteria))
+    raw, normalised = np.zeros(shape), np.zeros(shape)
     source = np.empty(shape, dtype=object)
-    sources: dict[str, pd.Series] = {}
     for j, criterion in enumerate(criteria.criteria):
         values, origin = criterion_raw(frame, criterion, reviews)
         low, high = criterion.bounds
         raw[:, j] = values.to_numpy(dtype=float)
         normalised[:, j] = np.clip((raw[:, j] - low) / (high - low), 0.0, 1.0)
-        contribution[:, j] = np.round(criterion.weight * normalised[:, j], DECIMALS)
         source[:, j] = origin.to_numpy()
-        sources[criterion.key] = origin
-    # the sum of the rounded contributions, so that a breakdown adds up to its score
-    total = np.round(contribution.sum(axis=1), DECIMALS)
+    return ScoreMatrix(
+        candidate_ids=tuple(str(i) for i in frame.index),
+        criteria=tuple(c.key for c in criteria.criteria),
+        values=normalised,
+        raw=raw,
+        sources=source,
+    )
+
+
+def _indexed(
+    candidates: pd.DataFrame, reviews: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    frame = candidates.set_index(candidates[CANDIDATE_ID].astype(str).to_numpy())
+    if reviews is not None:
+        reviews = reviews.set_axis(reviews.index.astype(str), axis=0)
+    return frame, reviews
+
+
+def criterion_matrix(
+    candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None = None
+) -> ScoreMatrix:
+    """The weight-free matrix of the eligible candidates (the rows `score` scores, checked as it
+    checks them): one row per eligible candidate in table order, one column per criterion."""
+    rows = _checked(candidates, criteria, reviews)
+    frame, indexed = _indexed(rows, reviews)
+    return _matrix(frame, criteria, indexed)
+
+
+# At most this many numbers in one block of a many-weights product: the memory stays small.
+_BLOCK: Final = 1 << 22
+
+
+def _contributions(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each criterion's points, rounded, so that equal answers give equal points."""
+    points: np.ndarray = np.round(weights * values, DECIMALS)
+    return points
+
+
+def weighted_scores(matrix: ScoreMatrix, weights: ArrayLike) -> np.ndarray:
+    """Totals in points: `weights` in the matrix's criterion order, one vector (k) -> n totals, or
+    S vectors (S x k) -> S x n totals, each row what that vector alone gives.
+
+    A total is the sum of the rounded contributions, rounded, as `compute` makes it, so that a
+    breakdown adds up to its score.
+    """
+    w = np.asarray(weights, dtype=float)
+    k = len(matrix.criteria)
+    if w.ndim not in (1, 2) or w.shape[-1] != k:
+        raise ValueError(f"weights of shape {w.shape} for {k} criteria; give k or S x k weights")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise CriteriaError("weights must be numbers >= 0")
+    if w.ndim == 1:
+        total: np.ndarray = np.round(_contributions(matrix.values, w).sum(axis=1), DECIMALS)
+        return total
+    n = len(matrix.candidate_ids)
+    out = np.empty((len(w), n))
+    step = max(1, _BLOCK // max(1, n * k))
+    for start in range(0, len(w), step):
+        block = w[start : start + step, None, :]
+        out[start : start + step] = np.round(
+            _contributions(matrix.values[None, :, :], block).sum(axis=2), DECIMALS
+        )
+    return out
+
+
+def compute(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None = None) -> Scores:
+    """Score every row of `candidates` (already eligible, unique candidate_id); trusts its input."""
+    frame, reviews = _indexed(candidates, reviews)
+    ids = frame.index
+    keys = [c.key for c in criteria.criteria]
+    matrix = _matrix(frame, criteria, reviews)
+    raw, normalised, source = matrix.raw, matrix.values, matrix.sources
+    weights = np.array([c.weight for c in criteria.criteria], dtype=float)
+    contribution = _contributions(normalised, weights)
+    total = weighted_scores(matrix, weights)
+    sources = {key: pd.Series(source[:, j], index=ids, dtype=object) for j, key in enumerate(keys)}
     order = _rank_order(frame, total, criteria.tie_break)
     ranked_ids = ids.to_numpy()[order]
     rubric_keys = [c.key for c in criteria.criteria if isinstance(c.spec, RubricSource)]
@@ -263,7 +344,6 @@ def compute(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame 
         columns=list(TOTALS_COLUMNS),
     )
     # the detail frame follows the ranking, criteria in the file's order
-    weights = np.array([c.weight for c in criteria.criteria], dtype=float)
     detail = pd.DataFrame(
         {
             CANDIDATE_ID: np.repeat(ranked_ids, len(keys)),
@@ -488,6 +568,11 @@ def eligible_rows(candidates: pd.DataFrame) -> pd.DataFrame:
 
 def score(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None = None) -> Scores:
     """Score the eligible candidates after checking the table, the criteria and the aggregated reviews."""
+    return compute(_checked(candidates, criteria, reviews), criteria, reviews)
+
+
+def _checked(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | None) -> pd.DataFrame:
+    """The eligible rows, after checking the table, the criteria and the aggregated reviews."""
     if not isinstance(candidates, pd.DataFrame):
         raise IntakeError(f"candidates table: expected a DataFrame, got {type(candidates).__name__}")
     _check_criteria(criteria)
@@ -497,7 +582,7 @@ def score(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame | 
     _check_candidates(rows, criteria)
     if reviews is not None:
         _check_reviews(reviews, criteria)
-    return compute(rows, criteria, reviews)
+    return rows
 
 
 def with_scores(candidates: pd.DataFrame, scores: Scores) -> pd.DataFrame:

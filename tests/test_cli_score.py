@@ -14,7 +14,7 @@ from conftest import FormWriter, answers
 from matchmaker import schema
 from matchmaker.cli import main
 from matchmaker.criteria import DEFAULT_CRITERIA, load_criteria
-from matchmaker.intake import DEFAULT_MAPPING
+from matchmaker.form_mapping import DEFAULT_MAPPING
 from matchmaker.reviews import REVIEW_SHEET
 
 INVOLVED = "Wie is binnen uw bestuur betrokken?"

@@ -17,16 +17,9 @@ from openpyxl import Workbook
 
 from matchmaker import schema as s
 from matchmaker.criteria import Eligibility
-from matchmaker.errors import CriteriaError, IntakeError
-from matchmaker.intake import (
-    CANDIDATE_COLUMNS,
-    DEFAULT_MAPPING,
-    IntakeResult,
-    load_mapping,
-    option_codes,
-    parse_multi,
-    read_form,
-)
+from matchmaker.errors import IntakeError
+from matchmaker.form_mapping import DEFAULT_MAPPING
+from matchmaker.intake import CANDIDATE_COLUMNS, IntakeResult, read_form
 
 SESSIONS = "Engagement: deelname aan minstens 3 digitale sessies per jaar"
 RATING = "Hoe groot is de bereidheid om op gelijkwaardige basis uit te wisselen?"
@@ -650,47 +643,6 @@ def test_a_missing_optional_column_is_reported_once(write_form: FormWriter) -> N
     missing = [i for i in result.issues if i["kind"] == "missing-column"]
     assert [(i["column"], i["submission_id"]) for i in missing] == [(RATING, None)]
     assert result.candidates[s.EQUAL_BASIS_RATING].isna().all()
-
-
-def test_option_codes_and_parse_multi() -> None:
-    mapping = load_mapping()
-    assert option_codes(mapping, s.THEMES) == {
-        "Innovatie": "innovation",
-        "Waardig werk": "decent_work",
-        "Ongelijkheid": "inequality",
-        "Hernieuwbare energie": "renewable_energy",
-    }
-    assert option_codes(None, s.LANGUAGES) == {"Nederlands": "nl", "Frans": "fr", "Engels": "en"}
-    codes = option_codes(mapping, s.LANGUAGES)
-    assert parse_multi("Engels;Frans;", codes) == (["fr", "en"], [])
-    assert parse_multi(" frans ; ; Swahili", codes) == (["fr"], ["Swahili"])
-    assert parse_multi(None, codes) == ([], [])
-    assert parse_multi(float("nan"), codes) == ([], [])
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("name = 'x'", "version = 1"),
-        ("version = 1\n[columns]\n'Id' = 'nonsense'", "unknown field"),
-        ("version = 1\n[columns]\n'A' = 'motivation'\n'B' = 'motivation'", "mapped twice"),
-        ("version = 1\n[columns]\n'A' = 'themes'", "no [options.themes]"),
-        ("version = 1\n[columns]\n'A' = 'themes'\n[options.themes]\n'X' = 'bogus'", "code must be one of"),
-        ("version = 1\n[columns]\n'A' = 'motivation'\n[required]\nfields = ['completed']", "no column"),
-        ("version = [", "not a valid TOML"),
-    ],
-)
-def test_a_bad_mapping_file_is_a_criteria_error(tmp_path: Path, text: str, message: str) -> None:
-    mapping = tmp_path / "bad.toml"
-    mapping.write_text(text, encoding="utf-8")
-    with pytest.raises(CriteriaError, match=r"bad\.toml") as info:
-        load_mapping(mapping)
-    assert message in str(info.value)
-
-
-def test_a_missing_mapping_file() -> None:
-    with pytest.raises(CriteriaError, match=r"nowhere\.toml"):
-        load_mapping(ROOT / "nowhere.toml")
 
 
 # --- bad input: each kind, one clear IntakeError naming the file ----------------------------------------

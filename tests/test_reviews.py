@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from test_agreement import KRIPPENDORFF_EXAMPLE
 
 from matchmaker import schema as s
+from matchmaker.agreement import krippendorff_alpha
 from matchmaker.criteria import Criteria, RubricItem, load_criteria
 from matchmaker.errors import OutputError, ReviewError
 from matchmaker.reviews import (
@@ -28,8 +29,6 @@ from matchmaker.reviews import (
     SHEET_SCHEMA,
     Reviews,
     ReviewSheetError,
-    coincidence_matrix,
-    krippendorff_alpha,
     make_sample_reviews,
     read_reviews,
     review_files,
@@ -556,43 +555,6 @@ def test_disagreements_flag_spreads_of_two() -> None:
 
 # --- agreement ---------------------------------------------------------------------------------------
 
-NAN = float("nan")
-# K. Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for
-# Communication, University of Pennsylvania: the example of 4 observers and 12 units with missing values.
-KRIPPENDORFF_EXAMPLE = np.array(
-    [
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-    ]
-)
-
-
-def test_alpha_matches_the_published_example() -> None:
-    values, o = coincidence_matrix(KRIPPENDORFF_EXAMPLE)
-    assert list(values) == [1, 2, 3, 4, 5]
-    # By hand: unit 12 has one value and is not pairable; the remaining 40 values give these marginals.
-    assert list(o.sum(axis=1)) == pytest.approx([9, 13, 10, 5, 3])
-    assert list(np.diag(o)) == pytest.approx([7, 10, 8, 4, 3])
-    # Nominal by hand: 1 - (n - 1) (n - sum o_cc) / (n^2 - sum n_c^2) = 1 - 39 * 8 / (1600 - 384).
-    assert krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "nominal") == pytest.approx(
-        float(1 - Fraction(312, 1216))
-    )
-    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "nominal"), 3) == 0.743
-    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "interval"), 3) == 0.849
-    assert round(krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "ordinal"), 3) == 0.815
-
-
-def test_alpha_edge_cases() -> None:
-    assert krippendorff_alpha(np.array([[3, 4, 5], [3, 4, 5]])) == 1.0
-    assert math.isnan(krippendorff_alpha(np.array([[3, 3], [3, 3]])))
-    assert math.isnan(krippendorff_alpha(np.array([[1, NAN], [NAN, 2]])))
-    # Two coders who always disagree in opposite directions are worse than chance.
-    assert krippendorff_alpha(np.array([[1, 5, 1, 5], [5, 1, 5, 1]])) < 0
-    with pytest.raises(ValueError, match="unknown metric"):
-        krippendorff_alpha(KRIPPENDORFF_EXAMPLE, "ratio")  # type: ignore[arg-type]
-
 
 def test_agreement_per_item_uses_reviewers_as_coders() -> None:
     rows = []
@@ -678,11 +640,3 @@ def test_leniency_recovers_any_planted_design(
     fitted = reviews.aggregate("leniency")["openness"]
     expected = np.clip([q + mean_offset for q in quality], 1, 5)
     assert fitted.to_list() == pytest.approx(list(expected))
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(1, 5), min_size=2, max_size=10).filter(lambda v: len(set(v)) > 1))
-def test_identical_coders_agree_perfectly(values: list[int]) -> None:
-    data = np.array([values, values, values], dtype=float)
-    for metric in ("interval", "ordinal", "nominal"):
-        assert krippendorff_alpha(data, metric) == pytest.approx(1.0)  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ from conftest import SAMPLE_DIR
 from openpyxl import load_workbook
 
 from matchmaker import schema as s
-from matchmaker.intake import option_codes, parse_multi, read_form
+from matchmaker.form_mapping import option_codes, parse_multi
+from matchmaker.intake import read_form
 from matchmaker.sample import HEADERS, main, make_export, partner_rows, truth, write_export
 
 

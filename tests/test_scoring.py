@@ -27,9 +27,13 @@ from matchmaker.scoring import (
     RANK,
     SCORE,
     TOTALS_COLUMNS,
+    ScoreMatrix,
     compute,
+    criterion_matrix,
+    eligible_rows,
     ranking,
     score,
+    weighted_scores,
     with_scores,
 )
 
@@ -467,3 +471,82 @@ def test_row_order_does_not_matter(pool: tuple[list[dict[str, Any]], pd.DataFram
     assert list(forward[RANK]) == list(range(1, len(records) + 1))
     assert forward[SCORE].between(0, 100).all()
     assert np.allclose(forward[SCORE], [sum(b.values()) for b in forward[BREAKDOWN]], atol=1e-9)
+
+
+# --- the weight-free matrix and the weighted sum ---------------------------------------------------
+
+ANY_WEIGHTS = st.fixed_dictionaries(
+    {c.key: st.floats(0, 1000, allow_nan=False, allow_infinity=False) for c in CRITERIA.criteria}
+)
+
+
+def test_the_matrix_holds_the_eligible_candidates_normalised_on_the_bounds() -> None:
+    table = frame(GENT, ANTWERPEN, BRUGGE, candidate("12345", eligible=False))
+    matrix = criterion_matrix(table, CRITERIA)
+    assert isinstance(matrix, ScoreMatrix)
+    assert matrix.candidate_ids == ("44021", "11002", "31005")
+    assert matrix.criteria == tuple(c.key for c in CRITERIA.criteria)
+    assert matrix.values.shape == matrix.raw.shape == matrix.sources.shape == (3, len(CRITERIA.criteria))
+    assert ((matrix.values >= 0) & (matrix.values <= 1)).all()
+    for j, criterion in enumerate(CRITERIA.criteria):
+        low, high = criterion.bounds
+        expected = np.clip((matrix.raw[:, j] - low) / (high - low), 0, 1)
+        assert matrix.values[:, j].tolist() == expected.tolist()
+    detail = score(table, CRITERIA).detail
+    for i, cid in enumerate(matrix.candidate_ids):
+        rows = detail[detail[CANDIDATE_ID] == cid]
+        assert rows["normalised"].tolist() == np.round(matrix.values[i], 4).tolist()
+        assert rows["source"].tolist() == matrix.sources[i].tolist()
+    with pytest.raises(IntakeError, match="missing column"):
+        criterion_matrix(table.drop(columns=[schema.INVOLVED]), CRITERIA)
+
+
+def test_weights_must_fit_the_matrix() -> None:
+    matrix = criterion_matrix(frame(GENT, BRUGGE), CRITERIA)
+    k = len(matrix.criteria)
+    with pytest.raises(ValueError, match="shape"):
+        weighted_scores(matrix, np.ones(k + 1))
+    with pytest.raises(ValueError, match="shape"):
+        weighted_scores(matrix, np.ones((2, 2, k)))
+    with pytest.raises(CriteriaError, match=">= 0"):
+        weighted_scores(matrix, [-1.0] + [1.0] * (k - 1))
+    assert weighted_scores(matrix, np.zeros((0, k))).shape == (0, 2)
+
+
+@PROPERTY
+@given(pools(), ANY_WEIGHTS)
+def test_compute_totals_are_the_weighted_matrix(
+    pool: tuple[list[dict[str, Any]], pd.DataFrame | None], weights: dict[str, float]
+) -> None:
+    records, reviews = pool
+    table = frame(*records)
+    criteria = CRITERIA.with_weights(weights)
+    totals = compute(eligible_rows(table), criteria, reviews).totals
+    matrix = criterion_matrix(table, CRITERIA, reviews)
+    vector = np.array([c.weight for c in criteria.criteria])
+    by_id = dict(zip(matrix.candidate_ids, weighted_scores(matrix, vector).tolist(), strict=True))
+    assert dict(zip(totals[CANDIDATE_ID], totals[SCORE].tolist(), strict=True)) == by_id
+
+
+@PROPERTY
+@given(pools(), st.lists(ANY_WEIGHTS, min_size=1, max_size=5))
+def test_many_weight_vectors_at_once_equal_one_at_a_time(
+    pool: tuple[list[dict[str, Any]], pd.DataFrame | None], many: list[dict[str, float]]
+) -> None:
+    records, reviews = pool
+    matrix = criterion_matrix(frame(*records), CRITERIA, reviews)
+    vectors = np.array([[w[key] for key in matrix.criteria] for w in many])
+    together = weighted_scores(matrix, vectors)
+    assert together.shape == (len(many), len(matrix.candidate_ids))
+    for row, vector in zip(together, vectors, strict=True):
+        assert row.tolist() == weighted_scores(matrix, vector).tolist()
+
+
+def test_many_weight_vectors_in_small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matchmaker import scoring
+
+    matrix = criterion_matrix(frame(GENT, ANTWERPEN, BRUGGE), CRITERIA)
+    vectors = np.random.default_rng(1).uniform(0, 100, size=(7, len(matrix.criteria)))
+    whole = weighted_scores(matrix, vectors)
+    monkeypatch.setattr(scoring, "_BLOCK", 1)
+    assert weighted_scores(matrix, vectors).tolist() == whole.tolist()

@@ -1,0 +1,71 @@
+"""answers.py: one answer -> a value of its field's kind, or the kind of issue it raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from matchmaker import answers
+from matchmaker.form_mapping import load_mapping
+
+
+def test_yes_no_reads_the_mapping_s_answers() -> None:
+    read = answers.yes_no(load_mapping())
+    assert read("Ja.") == (True, None)
+    assert read(" nee ") == (False, None)
+    assert read(None) == (None, answers.UNANSWERED)
+    assert read("misschien") == (None, answers.UNREADABLE)
+
+
+def test_choice_accepts_an_unambiguous_short_form() -> None:
+    read = answers.choice({"Rwanda (burgerparticipatie)": "Rwanda", "Benin": "Benin"})
+    assert read("rwanda") == ("Rwanda", None)
+    assert read("Benin;") == ("Benin", None)
+    assert read("Peru") == (None, answers.UNKNOWN_OPTION)
+    assert read("") == (None, answers.UNANSWERED)
+
+
+def test_rating_takes_a_whole_number_within_bounds() -> None:
+    read = answers.rating((1, 5))
+    assert read(4) == (4, None)
+    assert read("4 - groot") == (4, None)
+    assert read("4/5") == (4, None)
+    assert read(4.5) == (None, answers.UNREADABLE)
+    assert read(6) == (None, answers.UNREADABLE)
+    assert read(" ") == (None, answers.UNANSWERED)
+
+
+def test_timestamps_from_cells_text_and_serial_numbers() -> None:
+    read = answers.timestamp(dayfirst=True)
+    assert read(dt.datetime(2023, 10, 16, 14, 32)) == (pd.Timestamp("2023-10-16 14:32"), None)
+    assert read("16/10/2023 14:32") == (pd.Timestamp("2023-10-16 14:32"), None)
+    assert read("maandag 16 oktober 2023 14:32") == (pd.Timestamp("2023-10-16 14:32"), None)
+    assert read(45215.5) == (pd.Timestamp("2023-10-16 12:00"), None)
+    assert read("10:30") == (None, answers.UNREADABLE)
+    assert read(dt.time(10, 30)) == (None, answers.UNREADABLE)
+    assert read(None) == (None, answers.UNANSWERED)
+
+
+def test_submission_ids_and_free_text() -> None:
+    assert [answers.submission_id(v) for v in (12, 12.0, "12", "12.0", 1.5, True, "x", None)] == [
+        12,
+        12,
+        12,
+        12,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert answers.free_text(" =SUM(A1) ") == ("=SUM(A1)", answers.FORMULA_TEXT)
+    assert answers.free_text("-5 graden") == ("-5 graden", None)
+    assert answers.free_text("") == (None, None)
+
+
+def test_multi_reader_gives_fresh_lists_per_answer() -> None:
+    read = answers.multi_reader({"Nederlands": "nl", "Frans": "fr"}, ";")
+    first, second = read("Frans;Nederlands"), read("Frans;Nederlands")
+    assert first == (["nl", "fr"], []) == second
+    first[0].append("en")
+    assert read("Frans;Nederlands") == (["nl", "fr"], [])
