@@ -20,7 +20,7 @@ class Lin:
     in-process HiGHS model for the tie-breaks and the explanations. Each form is made once, on demand.
     """
 
-    __slots__ = ("_coef", "_expr", "_idx", "_terms")
+    __slots__ = ("_coef", "_expr", "_idx", "_terms", "_vars")
 
     def __init__(
         self,
@@ -33,6 +33,7 @@ class Lin:
         self._idx = None if idx is None else np.asarray(idx, dtype=np.int32)
         self._coef = None if coef is None else np.asarray(coef, dtype=float)
         self._expr: Any = None
+        self._vars: Sequence[Any] | None = None  # the variables `_expr` is stated in
 
     @property
     def terms(self) -> dict[int, int]:
@@ -49,10 +50,12 @@ class Lin:
         return self._idx, self._coef
 
     def pulp(self, x: Sequence[Any]) -> Any:
-        if self._expr is None:
+        """The expression over the PuLP variables `x` (made once per variable list)."""
+        if self._expr is None or self._vars is not x:
             import pulp
 
             self._expr = pulp.LpAffineExpression({x[e]: w for e, w in self.terms.items()})
+            self._vars = x
         return self._expr
 
 
