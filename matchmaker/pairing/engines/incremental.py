@@ -1,0 +1,168 @@
+"""The pairing model held by one in-process HiGHS instance, changed between solves, not rebuilt.
+
+For the many small solves around the main ones: tie-breaks on the optimal face, the explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ...errors import MatchmakerError
+from ..model import FixedEdges, GroupLimit, Lin, Model, Ran, Row, RowFamily, fixed_edges
+from .base import quiet_stdout
+
+
+class IncrementalEngine:
+    """One highspy model of the pairing, whose costs, bounds and extra rows change between solves.
+
+    No model file, no process start, a warm start from the last basis. The model's own rows (its
+    constraint families) stay; `set_extra` keeps the extra rows a following call shares with the
+    current ones, so an optimal face is added once for a run of solves on it. Either call `solve`
+    with an objective and extra rows, or set them with `set_costs` / `set_extra` and `solve` with
+    None for them. Each variable is bounded by [lower, upper] within [0, 1]; the model's fixed edges
+    (locks) have lower bound 1.
+    """
+
+    def __init__(self, model: Model) -> None:
+        import highspy
+
+        self._hs = highspy
+        with quiet_stdout():  # the constructor prints a banner from C
+            self.h = h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", 0.5)  # every objective is integral: a gap under 1 proves optimality
+        self.model = model
+        self.solves = 0
+        self.n = n = model.instance.n_edges
+        self.cols = np.arange(n, dtype=np.int32)
+        self.lower = np.zeros(n)
+        self.lower[fixed_edges(model.families)] = 1.0
+        self.upper = np.ones(n)
+        self.mip: bool | None = None
+        self.extra: list[Row] = []
+        if not n:
+            self.base_rows = 0
+            return
+        h.addVars(n, self.lower, self.upper)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for family in model.families:
+            if isinstance(family, GroupLimit):
+                keys, starts, edges, limits = family.groups()
+                h.addRows(
+                    len(keys),
+                    np.full(len(keys), -np.inf),
+                    limits,
+                    len(edges),
+                    starts,
+                    edges,
+                    np.ones(len(edges)),
+                )
+            elif isinstance(family, RowFamily):
+                for row in family.rows:
+                    self._add_row(row)
+            elif not isinstance(family, FixedEdges):  # fixed edges are bounds, set above
+                raise TypeError(f"no HiGHS rows for the constraint family {family.name!r}")
+        self.base_rows = h.getNumRow()
+
+    def set_costs(self, objective: Lin) -> None:
+        """Maximise `objective` from the next solve on (edges it leaves out cost 0)."""
+        if not self.n:
+            return
+        cost = np.zeros(self.n)
+        idx, coef = objective.arrays()
+        cost[idx] = coef
+        self.h.changeColsCost(self.n, self.cols, cost)
+
+    def set_bounds(
+        self, edges: Sequence[int], lower: float | None = None, upper: float | None = None
+    ) -> None:
+        """Set the bounds of these edge variables; None keeps a bound as it is. Upper 0 leaves the
+        edges out of every solution, lower 1 puts them in every one."""
+        if not len(edges):
+            return
+        idx = np.asarray(edges, dtype=np.int32)
+        if lower is not None:
+            self.lower[idx] = lower
+        if upper is not None:
+            self.upper[idx] = upper
+        self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+
+    def _add_row(self, row: Row) -> None:
+        idx, coef = row.lin.arrays()
+        lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
+        self.h.addRow(lower, upper, len(idx), idx, coef)
+
+    def set_extra(self, extra: Sequence[Row]) -> None:
+        """Replace the extra rows by `extra`: rows shared (the same objects, as a prefix) with the
+        current ones stay in place, the rest are deleted and the new ones added."""
+        same = 0
+        for have, want in zip(self.extra, extra, strict=False):
+            if have is not want:
+                break
+            same += 1
+        if same < len(self.extra):
+            gone = np.arange(self.base_rows + same, self.base_rows + len(self.extra), dtype=np.int32)
+            self.h.deleteRows(len(gone), gone)
+        for row in extra[same:]:
+            self._add_row(row)
+        self.extra = list(extra)
+
+    def add_extra(self, rows: Sequence[Row]) -> None:
+        """Add rows to the current extra rows."""
+        self.set_extra([*self.extra, *rows])
+
+    def _integral(self, mip: bool) -> None:
+        if mip == self.mip:
+            return
+        kind = self._hs.HighsVarType.kInteger if mip else self._hs.HighsVarType.kContinuous
+        self.h.changeColsIntegrality(self.n, self.cols, np.full(self.n, kind))
+        # primal simplex: measured 3-6x faster than HiGHS's default on these degenerate assignment LPs
+        self.h.setOptionValue("simplex_strategy", 1 if mip else 4)
+        self.mip = mip
+
+    def solve(
+        self,
+        objective: Lin | None,
+        extra: Sequence[Row] | None,
+        time_limit: float | None,
+        relax: bool = False,
+    ) -> Ran | None:
+        """Maximise `objective` under the model's rows plus `extra`; None when infeasible.
+
+        None for `objective` or `extra` keeps the costs or extra rows of the previous call. With
+        `relax` (a network model), the LP first: its optimum is taken when integral.
+        """
+        if not self.n:
+            return Ran(np.zeros(0, dtype=bool), True)
+        self.solves += 1
+        hs, h = self._hs, self.h
+        if extra is not None:
+            self.set_extra(extra)
+        if objective is not None:
+            self.set_costs(objective)
+        h.setOptionValue("time_limit", float(time_limit) if time_limit else hs.kHighsInf)
+        status = None
+        for mip in (False, True) if relax else (True,):
+            self._integral(mip)
+            h.run()
+            status = h.getModelStatus()
+            if status in (hs.HighsModelStatus.kInfeasible, hs.HighsModelStatus.kUnboundedOrInfeasible):
+                return None  # every variable is bounded: "unbounded or infeasible" is infeasible
+            if not mip and status == hs.HighsModelStatus.kOptimal:
+                solution = h.getSolution()
+                values = np.asarray(solution.col_value)
+                if np.all(np.abs(values - np.rint(values)) <= 1e-6):
+                    return Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)))
+        if status == hs.HighsModelStatus.kOptimal:
+            optimal = True
+        elif h.getInfo().primal_solution_status == 2:  # a feasible solution, stopped at the time limit
+            optimal = False
+        else:
+            raise MatchmakerError(
+                "the HiGHS solver found no pairing"
+                + (f" within the time limit of {time_limit:g} s" if time_limit else "")
+            )
+        return Ran(np.asarray(h.getSolution().col_value) > 0.5, optimal)

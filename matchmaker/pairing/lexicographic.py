@@ -1,0 +1,270 @@
+"""The lexicographic optimum of the pairing: most slots, then most kept pairs, then most value,
+each its own solve, then the ties settled exactly by the tie-break chain on the optimal face.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .engines import IncrementalEngine, MipEngine
+from .instance import Instance, Solution
+from .model import Family, Lin, Model, Ran, Row
+
+# Above this many allowed pairs the value stage is solved first (see `lexsolve`).
+VALUE_FIRST_EDGES = 20_000
+
+
+class PairingModel(Model):
+    """The integer program of one instance, built once and solved under changing objectives.
+
+    The main stages run on the chosen solver through PuLP (`run`, on `mip`); the many small solves
+    around them run on the same model held in process by HiGHS (`run_here`, on `here`).
+    """
+
+    def __init__(self, instance: Instance, fams: Sequence[Family] | None = None) -> None:
+        super().__init__(instance, fams)
+        self.mip = MipEngine(self)
+        self._here: IncrementalEngine | None = None
+
+    @property
+    def here(self) -> IncrementalEngine:
+        if self._here is None:
+            self._here = IncrementalEngine(self)
+        return self._here
+
+    @property
+    def solves(self) -> int:
+        """All solves so far; of them `solves_here` in process."""
+        return self.mip.solves + self.solves_here
+
+    @property
+    def solves_here(self) -> int:
+        return 0 if self._here is None else self._here.solves
+
+    def run(
+        self, objective: Lin, extra: Sequence[Row], solver: str, time_limit: float | None, relax: bool = False
+    ) -> Ran | None:
+        """Maximise `objective` under the model's rows plus `extra` on `solver`; None when infeasible."""
+        return self.mip.solve(objective, extra, time_limit, relax, solver)
+
+    def run_here(
+        self, objective: Lin, extra: Sequence[Row], time_limit: float | None, relax: bool = False
+    ) -> Ran | None:
+        """Maximise `objective` under the model's rows plus `extra`, in process; None when infeasible."""
+        return self.here.solve(objective, extra, time_limit, relax)
+
+
+def _count_bound(inst: Instance) -> int:
+    """An upper bound on the slots any pairing fills: per country, per province, per side."""
+    partners = set(inst.edge_partner.tolist())
+    cands = set(inst.edge_cand.tolist())
+    by_country: dict[str, int] = {}
+    for p in partners:
+        by_country[inst.countries[p]] = by_country.get(inst.countries[p], 0) + 1
+    bound = sum(min(n, int(inst.quotas.get(c, 0))) for c, n in by_country.items())
+    if inst.max_per_province is not None:
+        by_province: dict[str | None, int] = {}
+        for c in cands:
+            by_province[inst.provinces[c]] = by_province.get(inst.provinces[c], 0) + 1
+        bound = min(
+            bound, sum(n if v is None else min(n, inst.max_per_province) for v, n in by_province.items())
+        )
+    return min(bound, len(partners), len(cands))
+
+
+def lexsolve(
+    model: PairingModel, extra: Sequence[Row] = (), *, solver: str = "cbc", time_limit: float | None = None
+) -> tuple[Solution, list[Row]] | None:
+    """The lexicographic optimum under `extra`: most slots, then most kept pairs, then most value.
+
+    Returns the solution and the constraints that pin its optimal face (for re-solves), or None
+    when `extra` cannot be met. Each stage is its own solve on `solver` with the previous optimum
+    fixed as a constraint, so no weighting mixes the goals. Ties are then settled exactly on that
+    optimal face (see `_settle`).
+    """
+    inst = model.instance
+    # When every constraint family is a network family and there are no kept pairs or cuts, LP
+    # relaxations are integral and their reduced costs can prove the optimum unique.
+    relax = model.network and not inst.keep and not extra
+    sol: Solution | None = None
+    got: Ran | None = None
+    if relax and inst.n_edges > VALUE_FIRST_EDGES:
+        # Large models: values are positive, so the most valuable pairing usually fills every slot the
+        # bound allows; when it does, it is lexicographically optimal and the count stage is saved.
+        got = model.run(model.value_expr, extra, solver, time_limit, relax)
+        if got is None:
+            return None
+        sol = model.measure(got)
+        if sol.count != _count_bound(inst):
+            sol = got = None
+    if sol is None:
+        counted = model.run(model.count_expr, extra, solver, time_limit, relax)
+        if counted is None:
+            return None
+        sol = model.measure(counted)
+    optimal = sol.optimal
+    face = [*extra, model.at_least(model.count_expr, sol.count), model.at_most(model.count_expr, sol.count)]
+    if inst.keep:
+        kept = model.run(model.kept_expr, face, solver, time_limit)
+        if kept is None:  # cannot happen: the count stage's solution satisfies the face
+            return None
+        sol = model.measure(kept)
+        optimal = optimal and sol.optimal
+        face.append(model.at_least(model.kept_expr, sol.kept))
+    if got is None:
+        got = model.run(model.value_expr, face, solver, time_limit, relax)
+        if got is None:
+            return None
+        sol = model.measure(got)
+    optimal = optimal and sol.optimal
+    face.append(model.at_least(model.value_expr, sol.value))
+    if got.reduced is not None and bool(np.all(got.reduced[~got.chosen] >= 0.5)):
+        # Every unused pair has a nonzero reduced cost in an optimal LP basis, so complementary
+        # slackness excludes it from every optimal pairing: the optimum is unique, nothing to settle.
+        # (The reduced costs of this network LP with integral values are integers: 0.5 separates.)
+        return Solution(sol.edges, sol.count, sol.kept, sol.value, optimal), face
+    # Complementary slackness: an unused pair with a nonzero reduced cost in the optimal LP basis is
+    # in no optimal pairing, so the tie-break solves may leave it out (fixed at 0), which keeps them small.
+    unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
+    # The tie-break solves run in process: their answer is defined by the chain alone (not by the
+    # engine), and they are many small solves that would each cost a model file and a process.
+    model.here.set_bounds(unused, upper=0.0)
+    try:
+        settled = _settle(model, model.here, sol, face, time_limit, relax)
+    finally:
+        model.here.set_bounds(unused, upper=1.0)
+    if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
+        settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
+    return Solution(
+        settled.edges, settled.count, settled.kept, settled.value, optimal and settled.optimal
+    ), face
+
+
+def _settle(
+    model: Model,
+    engine: IncrementalEngine,
+    sol: Solution,
+    face: list[Row],
+    time_limit: float | None,
+    relax: bool,
+    partners: bool = True,
+) -> Solution:
+    """Pick one pairing among the equally good ones, the same on every run and every solver.
+
+    Among the optimal pairings: first the lexicographically best selection in tie-break order
+    (the earliest candidate that can be selected is), then for the selected candidates in that
+    order the earliest partner in file order. Each step asks `engine` only what the current
+    incumbent cannot answer, so an instance without ties costs one extra solve.
+
+    With `relax` (network model), every step is an LP over the optimal face, which is a face of an
+    integral polytope and so has integral vertices. Without `partners`, only the selection is
+    settled (the partners stay as found).
+    """
+    inst = model.instance
+    optimal = sol.optimal
+
+    def run(objective: Lin, constraints: list[Row]) -> Ran | None:
+        return engine.solve(objective, constraints, time_limit, relax)
+
+    # one solve settles the common case: no optimal pairing differs from the incumbent at all
+    got = run(model.weighted({e: -1 for e in sol.edges}), face) if partners else None
+    if partners and (got is None or set(model.measure(got).edges) == set(sol.edges)):
+        return sol
+    cand_of = inst.edge_cand
+    with_edges = sorted(set(cand_of.tolist()))
+
+    def selected(s_: Solution) -> set[int]:
+        return {int(cand_of[e]) for e in s_.edges}
+
+    inc = sol
+    fixes: list[Row] = []
+    outside = [c for c in with_edges if c not in selected(inc)]
+    ties = False
+    if outside and inc.count:
+        got = run(sum_expr(model, outside), face)
+        if got is not None:
+            other = model.measure(got)
+            optimal = optimal and other.optimal
+            ties = bool(selected(other) - selected(inc))
+    if ties:
+        fixed_in = 0
+        for pos, c in enumerate(with_edges):
+            if fixed_in == inc.count:
+                break
+            if c in selected(inc):
+                fixes.append(model.at_least(model.cand_expr[c], 1))
+                fixed_in += 1
+                continue
+            rest = [d for d in with_edges[pos:] if d not in selected(inc)]
+            # weights favour the earlier candidates, so one solve often settles c and finds a better incumbent
+            weights = {d: len(rest) - k for k, d in enumerate(rest)}
+            got = run(sum_expr(model, rest, weights), face + fixes)
+            if got is None:
+                break
+            trial = model.measure(got)
+            optimal = optimal and trial.optimal
+            if not selected(trial) & set(rest):
+                break  # no later candidate can enter: the incumbent's selection is the answer
+            if c not in selected(trial):
+                got = run(model.cand_expr[c], face + fixes)
+                if got is None:
+                    break
+                trial = model.measure(got)
+                optimal = optimal and trial.optimal
+            if c in selected(trial):
+                inc = trial
+                fixes.append(model.at_least(model.cand_expr[c], 1))
+                fixed_in += 1
+            else:
+                fixes.append(model.at_most(model.cand_expr[c], 0))
+    if not partners:
+        return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
+    chosen = selected(inc)
+    fixes = [model.at_least(model.cand_expr[c], 1) for c in sorted(chosen)]
+    # the partners: unique unless a solution exists that moves some selected candidate elsewhere
+    got = run(model.weighted({e: -1 for e in inc.edges}), face + fixes)
+    if got is not None:
+        other = model.measure(got)
+        optimal = optimal and other.optimal
+        if set(other.edges) != set(inc.edges):
+            taken: set[int] = set()
+            edges_of: dict[int, list[int]] = {}
+            for e, c in enumerate(cand_of.tolist()):
+                edges_of.setdefault(c, []).append(e)
+            n_partners = len(inst.partners)
+            for c in sorted(chosen):
+                mine = next(e for e in inc.edges if cand_of[e] == c)
+                free = [
+                    int(inst.edge_partner[e]) for e in edges_of[c] if int(inst.edge_partner[e]) not in taken
+                ]
+                if int(inst.edge_partner[mine]) != min(free):
+                    weights = {e: n_partners - int(inst.edge_partner[e]) for e in edges_of[c]}
+                    got = run(model.weighted(weights), face + fixes)
+                    if got is not None:
+                        trial = model.measure(got)
+                        optimal = optimal and trial.optimal
+                        inc = trial
+                        mine = next(e for e in inc.edges if cand_of[e] == c)
+                fixes.append(model.at_least(model.weighted({mine: 1}), 1))
+                taken.add(int(inst.edge_partner[mine]))
+    return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
+
+
+def sum_expr(model: Model, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:
+    """The number of these candidates selected (with `weights`: their weighted sum)."""
+    terms: dict[int, int] = {}
+    for c in cands:
+        w = 1 if weights is None else weights[c]
+        for e in model.cand_expr[c].terms:
+            terms[e] = w
+    return Lin(terms)
+
+
+def no_good(model: Model, sol: Solution, distinct: str = "pairs") -> Row:
+    """A cut that excludes this set of pairs, or with `distinct="selection"` this set of candidates."""
+    if distinct == "selection":
+        chosen = sorted({int(model.instance.edge_cand[e]) for e in sol.edges})
+        return model.at_most(sum_expr(model, chosen), len(chosen) - 1)
+    return model.at_most(model.weighted(dict.fromkeys(sol.edges, 1)), len(sol.edges) - 1)

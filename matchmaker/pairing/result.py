@@ -1,0 +1,241 @@
+"""What one pairing run decided (`PairingResult`, the `matchmaker.result/1` document) and the one
+assembler that builds it from the solved instance and the facts of `explain`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import schema as s
+from ..criteria import Criteria
+from ..schema import RESULT_SCHEMA
+from . import english
+from .counterfactual import Forced
+from .explain import changes as explain_changes
+from .explain import diagnose, explain
+from .instance import EDGE_TERMS, UNIT, Instance, Pair, Solution, _as_list, _Table, _text_or_none
+
+
+@dataclass(frozen=True)
+class PairingResult:
+    """What one pairing run decided; `to_json()` is the `matchmaker.result/1` document.
+
+    Every list holds JSON-ready dicts with the keys named in the result schema.
+    """
+
+    status: str  # "optimal" | "feasible"
+    objective: float
+    filled: dict[str, int]
+    unfilled: list[dict[str, Any]]
+    constraints: dict[str, Any]
+    candidates: list[dict[str, Any]]
+    partners: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    pairs: list[dict[str, Any]]
+    reserves: list[dict[str, Any]] = field(default_factory=list)
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    explanations: list[dict[str, Any]] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+    issues: list[dict[str, Any]] = field(default_factory=list)  # intake issues, carried along
+    changes: list[dict[str, Any]] = field(default_factory=list)  # vs. the previous shortlist, if any
+    # who reviewed, agreement per rubric item, disagreements, where the motivation came from
+    reviews: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": RESULT_SCHEMA,
+            "status": self.status,
+            "objective": self.objective,
+            "filled": self.filled,
+            "unfilled": self.unfilled,
+            "constraints": self.constraints,
+            "candidates": self.candidates,
+            "partners": self.partners,
+            "edges": self.edges,
+            "pairs": self.pairs,
+            "reserves": self.reserves,
+            "alternatives": self.alternatives,
+            "explanations": self.explanations,
+            "manifest": self.manifest,
+            "issues": self.issues,
+            "changes": self.changes,
+            "reviews": self.reviews,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pairs as a table: country, partner, municipality, province, value and its terms."""
+        columns = ["country", "partner", "candidate_id", "municipality", "province", "value", *EDGE_TERMS]
+        rows = [
+            {**{k: p.get(k) for k in columns if k not in EDGE_TERMS}, **p["breakdown"]} for p in self.pairs
+        ]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+    def explanations_frame(self) -> pd.DataFrame:
+        """One row per eligible candidate: selected or not, why, and the score it would need."""
+        columns = ["candidate_id", "municipality", "selected", "partner", "cause", "score_needed", "why"]
+        return pd.DataFrame.from_records(
+            [{k: e.get(k) for k in columns} for e in self.explanations], columns=columns
+        )
+
+
+def assemble(
+    candidates: pd.DataFrame,
+    partners: pd.DataFrame,
+    criteria: Criteria,
+    table: _Table,
+    inst: Instance,
+    best: Solution,
+    alts: list[Solution],
+    forced: dict[int, Forced],
+    locks: list[Pair],
+    forbids: list[Pair],
+    keep: list[Pair],
+    solver: str,
+    explained: bool,
+) -> PairingResult:
+    """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
+    settings = criteria.pairing
+    pool = table.pool
+    ei, ej = inst.edge_cand, inst.edge_partner
+    municipality = [_text_or_none(v) for v in pool[s.MUNICIPALITY]]
+    label = [m or c for m, c in zip(municipality, table.ids, strict=True)]
+    locked_edges = set(inst.locks)
+
+    def edge_record(e: int) -> dict[str, Any]:
+        i, j = int(ei[e]), int(ej[e])
+        return {
+            "candidate_id": table.ids[i],
+            "partner": table.names[j],
+            "country": table.countries[j],
+            "value": int(inst.edge_value[e]) / UNIT,
+            "breakdown": {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS},
+        }
+
+    regions = (
+        [_text_or_none(v) for v in table.partners[s.REGION]]
+        if s.REGION in table.partners.columns
+        else [None] * len(table.names)
+    )
+
+    def pair_record(e: int) -> dict[str, Any]:
+        i, j = int(ei[e]), int(ej[e])
+        return {
+            **edge_record(e),
+            "municipality": municipality[i],
+            "province": inst.provinces[i],
+            "region": regions[j],
+            "locked": e in locked_edges,
+        }
+
+    def pairs_of(sol: Solution) -> list[dict[str, Any]]:
+        order = {c: k for k, c in enumerate(sorted(settings.quotas))}
+        recs = [pair_record(e) for e in sol.edges]
+        return sorted(recs, key=lambda r: (order.get(r["country"], 99), table.names.index(r["partner"])))
+
+    pairs = pairs_of(best)
+    filled = {c: sum(1 for p in pairs if p["country"] == c) for c in settings.quotas}
+    unfilled = [
+        {
+            "country": c,
+            "slots": int(q) - filled[c],
+            **diagnose(table, inst, best, c, int(q), settings),
+        }
+        for c, q in settings.quotas.items()
+        if filled[c] < int(q)
+    ]
+    objective = best.value / UNIT
+    alternatives = []
+    for k, alt in enumerate(alts, start=1):
+        gap = 0.0 if best.value == 0 else (best.value - alt.value) / best.value * 100
+        alternatives.append(
+            {
+                "rank": k,
+                "objective": alt.value / UNIT,
+                "gap_pct": round(gap, 4),
+                "filled": {
+                    c: sum(1 for e in alt.edges if inst.countries[int(ej[e])] == c) for c in settings.quotas
+                },
+                "pairs": pairs_of(alt),
+            }
+        )
+
+    # reserves: per country, eligible candidates not selected, by their best pair value there
+    chosen_cands = {int(ei[e]) for e in best.edges}
+    reserves: list[dict[str, Any]] = []
+    for country in settings.quotas:
+        best_there: dict[int, tuple[int, int]] = {}
+        for e in range(inst.n_edges):
+            i = int(ei[e])
+            if i in chosen_cands or inst.countries[int(ej[e])] != country:
+                continue
+            v = int(inst.edge_value[e])
+            if i not in best_there or v > best_there[i][0]:
+                best_there[i] = (v, e)
+        ranked = sorted(best_there.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        for rank, (i, (v, e)) in enumerate(ranked, start=1):
+            reserves.append(
+                {
+                    "candidate_id": table.ids[i],
+                    "country": country,
+                    "rank": rank,
+                    "municipality": municipality[i],
+                    "value": v / UNIT,
+                    "partner": table.names[int(ej[e])],
+                }
+            )
+
+    explanations = explain(table, inst, best, forced, label, settings, explained, criteria.tie_break)
+
+    partner_records = []
+    for j, (_, row) in enumerate(partners.iterrows()):
+        eligible = bool(table.partner_ok[j])
+        reasons = _as_list(row.get("reasons")) if "reasons" in partners.columns else []
+        if not eligible and not reasons:
+            reasons = [english.no_slots(str(row[s.COUNTRY]))]
+        partner_records.append(
+            {
+                "partner": str(row[s.PARTNER]),
+                "country": str(row[s.COUNTRY]),
+                "region": _text_or_none(row.get(s.REGION)),
+                "themes": _as_list(row[s.PARTNER_THEMES]),
+                "languages": _as_list(row[s.PARTNER_LANGUAGES]),
+                "has_flemish_link": bool(row.get(s.HAS_FLEMISH_LINK, False)),
+                "eligible": eligible,
+                "reasons": reasons,
+            }
+        )
+    records = candidates.to_dict(orient="records")
+    cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
+    return PairingResult(
+        status="optimal" if best.optimal else "feasible",
+        objective=objective,
+        filled=filled,
+        unfilled=unfilled,
+        constraints={
+            "per_country": {str(k): int(v) for k, v in settings.quotas.items()},
+            "max_per_province": settings.max_per_province,
+            "locked": [[c, p] for c, p in locks],
+            "forbidden": [[c, p] for c, p in forbids],
+            "min_value": settings.min_value,
+            "languages": {
+                c: {"any_of": list(r.any_of), "mode": r.mode} for c, r in settings.languages.items()
+            },
+            "tie_break": list(criteria.tie_break),
+        },
+        candidates=cand_records,
+        partners=partner_records,
+        edges=[edge_record(e) for e in range(inst.n_edges)],
+        pairs=pairs,
+        reserves=reserves,
+        alternatives=alternatives,
+        explanations=explanations,
+        manifest={
+            "solver": solver,
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+        changes=explain_changes(table, pairs, keep, locks, settings),
+    )
