@@ -10,12 +10,9 @@ import copy
 import datetime as dt
 import json
 import math
-import os
 import re
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -35,8 +32,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import as_number as _as_number
+from .cells import clean_text, write_text
 from .criteria import Criteria, PairingSettings
 from .errors import DecisionError, MatchmakerError, OutputError, VerifyError
+from .files import atomic_path, check_output, file_sha256, save_workbook, write_json
 from .i18n import (
     CANDIDATE_DECISIONS,
     LANGS,
@@ -122,102 +122,6 @@ __all__ = [
     "write_json",
     "write_shortlist",
 ]
-
-
-# --- atomic output -------------------------------------------------------------------------------
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
-
-
-def check_output(out: Path, inputs: Iterable[Path | str] = ()) -> Path:
-    """Refuse an output path that is a folder, one of the inputs, or in a missing folder."""
-    out = Path(out)
-    if out.is_dir():
-        raise OutputError(f"{out}: is a directory, not an output file")
-    for given in inputs:
-        if _same_file(out, Path(given)):
-            raise OutputError(f"{out}: is also an input file; choose another output path")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out}: cannot write: folder {out.parent} does not exist")
-    return out
-
-
-def _default_mode() -> int:
-    # mkstemp creates 0600 files; the result should get the permissions any new file gets.
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextmanager
-def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterator[Path]:
-    """Yield a temporary path beside `out`; on success it replaces `out`, on any error it is removed.
-
-    The temporary file keeps the extension of `out`, so writers that choose a format by suffix work.
-    A path that cannot be written, or that is one of `inputs`, raises OutputError naming it; so does
-    an OSError of the writer.
-    """
-    out = check_output(Path(out), inputs)
-    parent = out.parent
-    if not parent.is_dir():
-        raise OutputError(f"{out}: cannot write: folder {parent} does not exist")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}", dir=parent)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        try:
-            yield tmp
-            if out.exists():
-                os.chmod(tmp, out.stat().st_mode & 0o7777)
-            else:
-                os.chmod(tmp, _default_mode())
-            os.replace(tmp, out)
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
-    finally:
-        # After a successful replace the temporary name is gone; otherwise nothing partial stays.
-        tmp.unlink(missing_ok=True)
-
-
-# --- JSON ------------------------------------------------------------------------------------------
-
-
-def write_json(doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
-    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path."""
-    text = json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
-    out = Path(out)
-    with atomic_path(out, inputs=inputs) as tmp:
-        tmp.write_text(text + "\n", encoding="utf-8")
-    return out
-
-
-# --- cell values -----------------------------------------------------------------------------------
-
-# Characters an .xlsx cannot hold (XML 1.0), plus DEL and lone surrogates.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_MAX_CELL = 32_767  # Excel's limit on the characters of one cell
-_TRUNCATED = " […]"
-
-
-def clean_text(value: object, *, scrub_emails: bool = False) -> str:
-    """A value as text an .xlsx cell can hold: control characters gone, line ends normalised."""
-    text = _ILLEGAL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    if scrub_emails:
-        text = _EMAIL.sub("[e-mail]", text)
-    if len(text) > _MAX_CELL:
-        text = text[: _MAX_CELL - len(_TRUNCATED)] + _TRUNCATED
-    return text
 
 
 # --- the shortlist workbook -----------------------------------------------------------------------
@@ -345,14 +249,11 @@ class _Book:
         """Write one value; `styled=False` leaves the number format to the caller."""
         cell = ws.cell(row=row, column=col)
         written = self.value(value, kind)
-        cell.value = written
         if isinstance(written, str):
-            # openpyxl makes "=..." a formula and "#N/A" an error; text from the form stays text,
-            # and quotePrefix keeps it text when someone edits the cell in Excel.
-            cell.data_type = "s"
-            if written[:1] in {"=", "+", "-", "@"}:
-                cell.quotePrefix = True
-        elif styled and kind in _FORMATS and written is not None:
+            write_text(cell, written)
+            return cell
+        cell.value = written
+        if styled and kind in _FORMATS and written is not None:
             cell.number_format = _FORMATS[kind]
         return cell
 
@@ -479,22 +380,6 @@ def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> No
         cell._style = copy.copy(template)
         if quoted:
             cell._style.quotePrefix = 1
-
-
-def _as_number(value: object) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        item = getattr(value, "item", None)
-        if not callable(item):
-            return None
-        try:
-            number = float(item())
-        except (TypeError, ValueError):
-            return None
-    return number if math.isfinite(number) else None
 
 
 def _shown_length(shown: object, kind: str) -> int:
@@ -1982,9 +1867,7 @@ def write_shortlist(
         guarded.append(criteria.path)
     check_output(out, guarded)
     workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
-    with atomic_path(out, inputs=guarded) as tmp:
-        workbook.save(tmp)
-    return out
+    return save_workbook(workbook, out, inputs=guarded)
 
 
 # --- the committee's decisions ---------------------------------------------------------------------
@@ -2458,7 +2341,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
     Relative input paths are looked up from the current folder, then from the result's folder.
     Raises VerifyError when the file is not a result; everything else goes into the report.
     """
-    from .pipeline import file_sha256, run
+    from .pipeline import run
 
     path = Path(result_path)
     doc = _load_result(path)

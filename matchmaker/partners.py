@@ -16,7 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from . import schema as s
 from .errors import IntakeError
-from .intake import check_workbook_archive, fold, load_mapping, option_codes
+from .files import check_workbook_archive
+from .intake import fold, load_mapping, option_codes
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
 ELIGIBLE = "eligible"

@@ -6,7 +6,6 @@ Locks and forbids name the candidate by REFNIS code or municipality name, as a c
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +19,7 @@ from . import __version__
 from . import schema as s
 from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError
+from .files import file_sha256
 from .pairing import PairingResult
 
 if TYPE_CHECKING:
@@ -30,15 +30,6 @@ PairSpec = str | tuple[str, str]
 
 # The call's rule: reviewers this many points apart on one item are shown to the committee.
 DISAGREEMENT_POINTS: Final = 2
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks: the manifest records it and `verify` compares it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _split(spec: PairSpec, kind: str) -> tuple[str, str]:
