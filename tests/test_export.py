@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from result_factory import HOSTILE_MOTIVATION, make_result
 
 from matchmaker import schema as s
+from matchmaker.cells import clean_text
 from matchmaker.cli import main
 from matchmaker.criteria import Criteria, PairingSettings
 from matchmaker.errors import OutputError
@@ -37,14 +38,12 @@ from matchmaker.export import (
     SHEET_PARTNERS,
     SHEET_RESERVES,
     SHEET_SHORTLIST,
-    atomic_path,
     build_workbook,
-    clean_text,
-    to_jsonable,
-    write_json,
     write_shortlist,
 )
+from matchmaker.files import atomic_path, write_json
 from matchmaker.i18n import code_label, label
+from matchmaker.schema import to_jsonable
 
 # --- helpers ---------------------------------------------------------------------------------------
 
