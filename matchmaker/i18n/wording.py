@@ -1,11 +1,11 @@
 """Facts to sentences, in one place: the pairing's explanations, intake's reasons and issues, the
-changes between two shortlists, each worded from the facts a result records, in nl, en or fr.
-
-The result JSON keeps the engine's English sentences (`why`, `reason`, `problem`) beside the facts
-behind them; these functions write their own sentence from those facts. A record without the facts
-(an older result file) or with facts there is no sentence for keeps its recorded sentence. Every
-word comes from the catalogue; nothing here parses English back.
+changes between two shortlists and the partners' reasons, worded in nl, en or fr from the catalogue.
 """
+
+# The result JSON keeps the engine's English sentences (`why`, `reason`, `problem`) beside the facts
+# behind them; these functions write their own sentence from those facts. A record without the facts
+# (an older result file), or with facts there is no sentence for, keeps its recorded sentence.
+# Nothing here reads English back.
 
 from __future__ import annotations
 
