@@ -52,7 +52,7 @@ cands = with_scores(intake.candidates, score(intake.candidates, criteria, agg));
 from matchmaker.partners import read_partners; partners = read_partners(S / "partners.csv"); lap("partners")
 from matchmaker.pairing import format_report, solve_pairing
 result = solve_pairing(cands, partners, criteria); format_report(result); lap("solve_pairing")
-from matchmaker.export import write_json, write_shortlist
+from matchmaker.export import write_shortlist; from matchmaker.files import write_json
 write_shortlist(result, Path(sys.argv[2]) / "s.xlsx", criteria=criteria, inputs=[]); lap("write_shortlist")
 write_json(result.to_json(), Path(sys.argv[2]) / "r.json", inputs=[]); lap("write_json")
 print(json.dumps(out))

@@ -29,8 +29,8 @@ _API = {
     "PairingResult": "pairing",
     "run": "pipeline",
     "write_shortlist": "export",
-    "write_json": "export",
-    "verify": "export",
+    "write_json": "files",
+    "verify": "audit",
     "MatchmakerError": "errors",
     "IntakeError": "errors",
     "CriteriaError": "errors",
@@ -72,6 +72,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .audit import verify
     from .criteria import Criteria, load_criteria
     from .errors import (
         CriteriaError,
@@ -83,7 +84,8 @@ if TYPE_CHECKING:
         ReviewError,
         VerifyError,
     )
-    from .export import verify, write_json, write_shortlist
+    from .export import write_shortlist
+    from .files import write_json
     from .intake import IntakeResult, read_form
     from .pairing import PairingResult, solve_pairing
     from .partners import read_partners

@@ -80,8 +80,6 @@ def main() -> None:
 
 # --- intake ------------------------------------------------------------------------------------
 
-INTAKE_TABLE_ROWS = 100
-
 
 @main.command(
     "intake",
@@ -99,7 +97,8 @@ def intake_command(
     municipality, check the hard rules, and list what needs a person's attention.
     """
     from .criteria import load_criteria
-    from .export import check_output, write_json
+    from .export.terminal import intake_lines
+    from .files import check_output, write_json
     from .intake import read_form
 
     criteria = load_criteria(criteria_path)
@@ -107,27 +106,7 @@ def intake_command(
     if json_path is not None:
         check_output(json_path, inputs)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    summary = result.summary()
-    click.echo(
-        f"{forms}: {summary['submissions']} submissions, {summary['candidates']} candidate municipalities, "
-        f"{summary['eligible']} eligible, {summary['superseded']} superseded, "
-        f"{summary['blank_rows_dropped']} blank rows dropped"
-    )
-    resolution = ", ".join(f"{k} {v}" for k, v in summary["resolution"].items())
-    click.echo(f"names: {resolution}")
-    issues = ", ".join(f"{k} {v}" for k, v in summary["issues"].items()) or "none"
-    click.echo(f"issues: {issues}")
-    rows = result.overview()
-    click.echo(f"{'id':>5}  {'name as written':<28} {'municipality':<28} {'how':<11} {'pref':<6} status")
-    for row in rows[:INTAKE_TABLE_ROWS]:
-        status = "eligible" if row["eligible"] else f"- {row['reason']}"
-        name, municipality = row["name_as_written"] or "", row["municipality"] or ""
-        click.echo(
-            f"{row['submission_id']:>5}  {name:<28.28} {municipality:<28.28} "
-            f"{row['resolution']:<11} {row['country_preference'] or '':<6} {status}"
-        )
-    if len(rows) > INTAKE_TABLE_ROWS:
-        click.echo(f"... {len(rows) - INTAKE_TABLE_ROWS} more submissions (all of them are in --json)")
+    click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
     if json_path is not None:
         write_json(result.to_json(), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}")
@@ -163,7 +142,7 @@ def score_command(
     its self-assessment, marked "self" in the table.
     """
     from .criteria import load_criteria
-    from .export import check_output, write_json
+    from .files import check_output, write_json
     from .intake import read_form
     from .reviews import read_reviews
     from .scoring import ranking, score
@@ -230,7 +209,7 @@ def review_sheet_command(
     number per rubric item and an optional comment. Read the filled sheets back with --reviews.
     """
     from .criteria import load_criteria
-    from .export import check_output
+    from .files import check_output
     from .intake import read_form
     from .reviews import write_review_sheet
 
@@ -338,15 +317,16 @@ def pair_command(
     writes the shortlist workbook (--out) and the result JSON (--json).
     """
     from .criteria import load_criteria
-    from .export import check_output, write_json, write_shortlist
-    from .pairing import format_report
-    from .pipeline import review_lines, run
+    from .export import write_shortlist
+    from .export.terminal import format_report, review_lines
+    from .files import check_output, write_json
+    from .pipeline import run
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, decisions_path)
     decisions = None
     if decisions_path is not None:
-        from .export import read_decisions
+        from .decisions import read_decisions
 
         decisions = read_decisions(decisions_path, criteria=criteria)
     for target in (out, json_path):
@@ -405,7 +385,8 @@ def verify_command(result_path: Path, json_path: Path | None) -> None:
     Checks every input file against its recorded SHA-256, re-runs with the recorded options and
     compares the pairs. Exit code 0: verified; 1: something differs (listed); 2: not a result file.
     """
-    from .export import verify, write_json
+    from .audit import verify
+    from .files import write_json
 
     report = verify(result_path, progress=lambda line: click.echo(line, err=True))
     click.echo("\n".join(report.lines()))

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import re
-import xml.parsers.expat
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import defusedxml.ElementTree
 import pandas as pd
 import python_calamine
 
@@ -28,6 +26,8 @@ from . import form_mapping as fm
 from . import schema as s
 from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
+from .files import check_zip as _check_zip
+from .files import sniff as _sniff
 from .reference import Resolution, resolve
 
 # The candidate record, column by column, in this order.
@@ -117,13 +117,6 @@ ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     DATE_ORDER: ("proven", "either"),
 }
 
-# An .xlsx is a zip archive; neither engine limits how far it may expand, so the declared sizes
-# in the central directory are checked before anything is parsed.
-MAX_UNCOMPRESSED: Final = 512 * 1024 * 1024
-MAX_RATIO: Final = 200
-RATIO_CHECK_FROM: Final = 32 * 1024 * 1024
-_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC: Final = b"PK"
 XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
 CSV_SUFFIXES: Final = (".csv",)
 
@@ -162,117 +155,6 @@ class _Issues:
 
 
 # --- reading the file ----------------------------------------------------------------------------
-
-
-def _check_zip(path: Path) -> None:
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise IntakeError(
-            f"{path}: the workbook is truncated or damaged (not a readable zip archive)"
-        ) from None
-    with archive:
-        infos = archive.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED:
-            raise IntakeError(
-                f"{path}: refused: the archive would expand to {total / 2**20:,.0f} MB "
-                f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MB), a possible zip bomb"
-            )
-        for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
-                raise IntakeError(
-                    f"{path}: refused: {info.filename} would expand {ratio:,.0f} times, a possible zip bomb"
-                )
-        names = {i.filename for i in infos}
-        if "[Content_Types].xml" not in names:
-            raise IntakeError(f"{path}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
-        try:
-            for info in infos:
-                _check_member(path, archive, info)
-            types = defusedxml.ElementTree.fromstring(archive.read("[Content_Types].xml"))
-        except zipfile.BadZipFile as exc:
-            raise IntakeError(f"{path}: the workbook is truncated or damaged ({exc})") from None
-        except RuntimeError:  # zipfile's way of saying a member is encrypted
-            raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
-        except NotImplementedError as exc:
-            raise IntakeError(f"{path}: the workbook uses an unsupported compression ({exc})") from None
-        except defusedxml.DefusedXmlException:
-            raise IntakeError(f"{path}: refused: [Content_Types].xml declares XML entities") from None
-        except defusedxml.ElementTree.ParseError as exc:
-            raise IntakeError(f"{path}: the workbook is damaged ([Content_Types].xml: {exc})") from None
-        content_types = " ".join(e.get("ContentType", "") for e in types)
-        if "spreadsheetml" not in content_types and "ms-excel" not in content_types:
-            raise IntakeError(f"{path}: a zip archive (Office document?), but not an Excel workbook")
-
-
-def check_workbook_archive(path: Path) -> None:
-    """IntakeError unless `path` is an .xlsx archive that is safe to hand to a parser: a zip
-    (not encrypted, not an old .xls), within the size limits, without XML entity declarations.
-    Other readers of workbooks (reviewer sheets) use it before openpyxl sees the file."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    kind = _sniff(path, head)
-    if kind == "ole":
-        raise IntakeError(f"{path}: the workbook is password-protected (encrypted) or an old .xls file")
-    if kind != "zip":
-        raise IntakeError(f"{path}: not an .xlsx workbook (not a zip archive)")
-    _check_zip(path)
-
-
-class _Prolog(Exception):
-    pass
-
-
-def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Decompress one member in chunks, so no engine ever meets a lie in the declared sizes:
-    zipfile stops at the declared size and checks the CRC at the end.
-
-    An XML member must not have a document type declaration, where entity-expansion attacks
-    live; only its prolog, up to the first element, goes through the parser.
-    """
-    in_prolog = info.filename.endswith((".xml", ".rels", ".vml"))
-    parser = xml.parsers.expat.ParserCreate()
-    found: list[str] = []
-
-    def doctype(*_: object) -> None:
-        found.append("doctype")
-        raise _Prolog
-
-    def element(*_: object) -> None:
-        raise _Prolog
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    parser.StartElementHandler = element
-    with archive.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            if not in_prolog:
-                continue
-            try:
-                parser.Parse(chunk, False)
-            except _Prolog:
-                in_prolog = False
-            except xml.parsers.expat.ExpatError as exc:
-                raise IntakeError(f"{path}: the workbook is damaged ({info.filename}: {exc})") from None
-            if found:
-                raise IntakeError(
-                    f"{path}: refused: {info.filename} contains an XML document type declaration "
-                    "(a possible entity-expansion attack)"
-                )
-
-
-def _sniff(path: Path, head: bytes) -> str:
-    """What the file is by its content: 'zip', 'ole' or 'text'."""
-    if head.startswith(_OLE_MAGIC):
-        return "ole"
-    if head.startswith(_ZIP_MAGIC):
-        return "zip"
-    return "text"
 
 
 @dataclass(frozen=True)

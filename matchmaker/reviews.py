@@ -25,10 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
+from .cells import put_text as _put_text
+from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
-from .export import atomic_path
-from .export import clean_text as cell_text
+from .files import save_workbook
 from .schema import (
     CANDIDATE_ID,
     ELIGIBLE,
@@ -37,7 +38,6 @@ from .schema import (
     MUNICIPALITY,
     PROJECTS,
     PROVINCE,
-    is_missing,
 )
 
 SHEET_SCHEMA: Final = "matchmaker.review-sheet/1"
@@ -74,8 +74,6 @@ _MAX_ROW_HEIGHT: Final = 409.0
 _LINE_HEIGHT: Final = 15.0
 _MAX_PROBLEMS_SHOWN: Final = 25
 
-_FORMULA_START: Final = ("=", "+", "-", "@")
-
 _HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
 _INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
 _WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
@@ -83,22 +81,6 @@ _CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
 
 
 # --- writing ---------------------------------------------------------------------------------------
-
-
-def clean_text(value: object) -> str:
-    """Form text as it may go into a cell (as the shortlist workbook writes it), trimmed; "" if missing."""
-    return "" if is_missing(value) else cell_text(value).strip()
-
-
-def _put_text(ws: Worksheet, row: int, column: int, text: str) -> None:
-    """Write `text` as a string cell even when it looks like a formula (`=`, `+`, `-`, `@`)."""
-    cell = ws.cell(row=row, column=column)
-    cell.value = text
-    # openpyxl turns a string starting with "=" into a formula; the form's text must stay text.
-    cell.data_type = "s"
-    if text.startswith(_FORMULA_START):
-        # quotePrefix keeps it text even if someone edits the cell in Excel later.
-        cell.quotePrefix = True
 
 
 def _reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
@@ -307,9 +289,7 @@ def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> 
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"{out}: a review sheet must be an .xlsx file")
-    with atomic_path(out, inputs=inputs) as tmp:
-        wb.save(tmp)
-    return out
+    return save_workbook(wb, out, inputs=inputs)
 
 
 def write_review_sheet(
@@ -448,7 +428,7 @@ def _read_sheet(
     problems: list[ReviewProblem],
 ) -> _Sheet | None:
     low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
-    from .intake import check_workbook_archive
+    from .files import check_workbook_archive
 
     try:
         # openpyxl would expand a zip bomb or parse a damaged archive before saying anything.

@@ -16,8 +16,9 @@ from result_factory import make_result
 from matchmaker import schema as s
 from matchmaker.cli import main
 from matchmaker.criteria import Criteria, PairingSettings
+from matchmaker.decisions import read_decisions
 from matchmaker.errors import DecisionError
-from matchmaker.export import SHEET_PAIRS, SHEET_SHORTLIST, read_decisions, write_shortlist
+from matchmaker.export import SHEET_PAIRS, SHEET_SHORTLIST, write_shortlist
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 

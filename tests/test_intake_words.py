@@ -15,8 +15,9 @@ from conftest import SAMPLE_DIR, FormWriter, answers
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matchmaker import schema as s
-from matchmaker.export import SHEET_INTAKE, _issue_text, _reason_text, write_shortlist
+from matchmaker.export import SHEET_INTAKE, write_shortlist
 from matchmaker.i18n import _SENTENCES, LANGS, commitment, has_sentence, label, resolution_label
+from matchmaker.i18n.wording import issue_text, reason_text
 from matchmaker.intake import ISSUE_KINDS, ISSUE_VARIANTS, IntakeResult, read_form
 from matchmaker.pairing import PairingResult
 from matchmaker.pipeline import run
@@ -134,14 +135,14 @@ def test_every_reason_and_issue_of_a_messy_export_is_worded_in_each_language(
     assert {c["code"] for _, c in reasons} == set(s.REASON_KINDS)
     for lang in LANGS:
         for issue in result.issues:
-            text = _issue_text(issue, lang)
+            text = issue_text(issue, lang)
             assert text, (lang, issue)
             if lang != "en":
                 assert text != issue["problem"], (lang, issue)
             if lang == "fr":
                 assert not re.search(r"[^\s\d][:;?]", text), text
         for english, code in reasons:
-            text = _reason_text(code, lang)
+            text = reason_text(code, lang)
             assert text, (lang, code)
             if lang != "en":
                 assert text != english
@@ -151,9 +152,9 @@ def test_english_words_the_facts_as_intake_wrote_them(sample_intake: IntakeResul
     for texts, codes in zip(
         sample_intake.candidates[s.REASONS], sample_intake.candidates[s.REASON_CODES], strict=True
     ):
-        assert [_reason_text(c, "en") for c in codes] == texts
+        assert [reason_text(c, "en") for c in codes] == texts
     for issue in sample_intake.issues:
-        assert _issue_text(issue, "en") == issue["problem"]
+        assert issue_text(issue, "en") == issue["problem"]
 
 
 # --- the Intake sheet ------------------------------------------------------------------------------------
@@ -292,10 +293,10 @@ def test_issues_of_the_file_layout_are_worded_in_each_language(tmp_path: Path) -
     kinds = {i["kind"] for i in issues}
     assert {"skipped-rows", "date-order", "row-shape", "other-sheet"} <= kinds
     for issue in issues:
-        texts = [_issue_text(issue, lang) for lang in LANGS]
+        texts = [issue_text(issue, lang) for lang in LANGS]
         assert texts[1] == issue["problem"] or issue["kind"] == "skipped-rows", issue
         assert all(texts) and len(set(texts)) == 3, texts
-    words = {i["kind"]: [_issue_text(i, lang) for lang in LANGS] for i in issues}
+    words = {i["kind"]: [issue_text(i, lang) for lang in LANGS] for i in issues}
     assert words["skipped-rows"] == [
         "1 rij boven de kopregel genegeerd",
         "1 row above the header row ignored",

@@ -12,13 +12,16 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.worksheet.worksheet import Worksheet
 
+from matchmaker.audit import verify
 from matchmaker.cli import main
 from matchmaker.criteria import load_criteria
-from matchmaker.export import SHEET_OVERVIEW, SHEET_SHORTLIST, build_workbook, read_decisions, verify
+from matchmaker.decisions import read_decisions
+from matchmaker.export import SHEET_OVERVIEW, SHEET_SHORTLIST, build_workbook
+from matchmaker.export.terminal import review_lines
 from matchmaker.i18n import label
 from matchmaker.intake import read_form
 from matchmaker.pairing import PairingResult
-from matchmaker.pipeline import review_lines, run
+from matchmaker.pipeline import run
 from matchmaker.reviews import read_reviews
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

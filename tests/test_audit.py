@@ -9,8 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from matchmaker.audit import verify
 from matchmaker.errors import VerifyError
-from matchmaker.export import verify, write_json
+from matchmaker.files import write_json
 from matchmaker.pipeline import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

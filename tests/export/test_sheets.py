@@ -1,27 +1,20 @@
-"""The JSON and workbook writers: atomic files, safe cells, the sheets a committee reads."""
+"""The shortlist's sheets: what a committee reads, in its language, and what it decides in."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import io
 import json
 import math
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from result_factory import HOSTILE_MOTIVATION, make_result
+from workbook_helpers import all_cells, column, header, leftovers
 
 from matchmaker import schema as s
 from matchmaker.cli import main
@@ -37,214 +30,15 @@ from matchmaker.export import (
     SHEET_PARTNERS,
     SHEET_RESERVES,
     SHEET_SHORTLIST,
-    atomic_path,
     build_workbook,
-    clean_text,
-    to_jsonable,
-    write_json,
     write_shortlist,
 )
 from matchmaker.i18n import code_label, label
-
-# --- helpers ---------------------------------------------------------------------------------------
-
-
-def header(ws: Worksheet) -> list[Any]:
-    return [c.value for c in ws[1]]
-
-
-def column(ws: Worksheet, name: str) -> list[Any]:
-    j = header(ws).index(name) + 1
-    return [ws.cell(row=i, column=j).value for i in range(2, ws.max_row + 1)]
-
-
-def all_cells(wb: openpyxl.Workbook) -> list[Any]:
-    return [cell for ws in wb for row in ws.iter_rows() for cell in row if cell.value is not None]
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name)
 
 
 @pytest.fixture
 def shortlist(tmp_path: Path) -> Path:
     return write_shortlist(make_result(), tmp_path / "shortlist.xlsx")
-
-
-# --- write_json --------------------------------------------------------------------------------------
-
-
-def test_write_json_round_trips_plain_values_and_keeps_non_ascii(tmp_path: Path) -> None:
-    doc = {"name": "Zulte – Bénin", "n": 3, "nested": {"list": [1, 2.5, None]}}
-    out = write_json(doc, tmp_path / "r.json")
-    text = out.read_text(encoding="utf-8")
-    assert "Bénin" in text and "\\u" not in text
-    assert text.startswith("{\n  ")
-    assert json.loads(text) == doc
-
-
-def test_write_json_converts_pandas_numpy_and_missing_values(tmp_path: Path) -> None:
-    doc = {
-        "ts": pd.Timestamp("2024-01-02 03:04:05"),
-        "date": dt.date(2024, 1, 2),
-        "nat": pd.NaT,
-        "na": pd.NA,
-        "nan": float("nan"),
-        "inf": math.inf,
-        "np_int": np.int64(7),
-        "np_float": np.float64(1.5),
-        "np_nan": np.float64("nan"),
-        "np_bool": np.bool_(True),
-        "array": np.array([1, 2]),
-        "path": Path("a/b.xlsx"),
-        "tuple": (1, "x"),
-        "set": {"b", "a"},
-    }
-    loaded = json.loads(write_json(doc, tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert loaded == {
-        "ts": "2024-01-02T03:04:05",
-        "date": "2024-01-02",
-        "nat": None,
-        "na": None,
-        "nan": None,
-        "inf": None,
-        "np_int": 7,
-        "np_float": 1.5,
-        "np_nan": None,
-        "np_bool": True,
-        "array": [1, 2],
-        "path": str(Path("a/b.xlsx")),
-        "tuple": [1, "x"],
-        "set": ["a", "b"],
-    }
-
-
-def test_write_json_writes_a_pairing_result_document(tmp_path: Path) -> None:
-    result = make_result()
-    loaded = json.loads(write_json(result.to_json(), tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert loaded["schema"] == s.RESULT_SCHEMA
-    assert loaded["pairs"] == result.pairs
-
-
-def test_write_json_replaces_an_existing_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    out = tmp_path / "r.json"
-    out.write_text("old", encoding="utf-8")
-    write_json({"a": 1}, out)
-    assert json.loads(out.read_text(encoding="utf-8")) == {"a": 1}
-    assert leftovers(tmp_path) == []
-
-
-def test_write_json_gives_the_file_ordinary_permissions(tmp_path: Path) -> None:
-    out = write_json({"a": 1}, tmp_path / "r.json")
-    umask = os.umask(0)
-    os.umask(umask)
-    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
-
-
-def test_write_json_refuses_an_input_file_as_output(tmp_path: Path) -> None:
-    source = tmp_path / "candidacies.xlsx"
-    source.write_bytes(b"original")
-    with pytest.raises(OutputError, match=r"candidacies\.xlsx: is also an input"):
-        write_json({"a": 1}, tmp_path / "." / "candidacies.xlsx", inputs=[source])
-    assert source.read_bytes() == b"original"
-
-
-def test_write_json_to_a_missing_folder_names_the_path(tmp_path: Path) -> None:
-    out = tmp_path / "nowhere" / "r.json"
-    with pytest.raises(OutputError, match=r"nowhere.*does not exist"):
-        write_json({"a": 1}, out)
-
-
-def test_write_json_to_a_folder_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="is a directory"):
-        write_json({"a": 1}, tmp_path)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_write_json_into_a_read_only_folder_is_an_output_error(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(OutputError, match=r"r\.json: cannot write"):
-            write_json({"a": 1}, folder / "r.json")
-    finally:
-        folder.chmod(0o700)
-    assert list(folder.iterdir()) == []
-
-
-def test_a_value_json_cannot_hold_leaves_the_old_file_untouched(tmp_path: Path) -> None:
-    out = tmp_path / "r.json"
-    out.write_text('{"old": true}', encoding="utf-8")
-    with pytest.raises(TypeError, match="cannot write a object"):
-        write_json({"bad": object()}, out)
-    assert out.read_text(encoding="utf-8") == '{"old": true}'
-    assert leftovers(tmp_path) == []
-
-
-def test_to_jsonable_keeps_plain_json_as_it_is() -> None:
-    doc = {"a": [1, 2.5, "x", None, True, {"b": False}]}
-    assert to_jsonable(doc) == doc
-
-
-# --- atomic_path ---------------------------------------------------------------------------------------
-
-
-def test_atomic_path_keeps_the_extension_and_removes_the_file_on_error(tmp_path: Path) -> None:
-    out = tmp_path / "sheet.xlsx"
-    with pytest.raises(RuntimeError), atomic_path(out) as tmp:
-        assert tmp.parent == tmp_path and tmp.suffix == ".xlsx"
-        tmp.write_bytes(b"partial")
-        raise RuntimeError("writer failed halfway")
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_atomic_path_replaces_the_target_only_on_success(tmp_path: Path) -> None:
-    out = tmp_path / "sheet.xlsx"
-    out.write_bytes(b"old")
-    with atomic_path(out) as tmp:
-        tmp.write_bytes(b"new")
-        assert out.read_bytes() == b"old"
-    assert out.read_bytes() == b"new"
-    assert list(tmp_path.iterdir()) == [out]
-
-
-# --- cell safety ---------------------------------------------------------------------------------------
-
-
-def test_clean_text_strips_control_characters_and_normalises_line_ends() -> None:
-    assert clean_text("a\x00b\x07c\x1fd\x7f") == "abcd"
-    assert clean_text("one\r\ntwo\rthree\tfour") == "one\ntwo\nthree\tfour"
-    assert clean_text("mail an@example.be now", scrub_emails=True) == "mail [e-mail] now"
-
-
-def test_clean_text_truncates_to_what_one_cell_holds() -> None:
-    text = clean_text("x" * 40_000)
-    assert len(text) == 32_767 and text.endswith("[…]")
-
-
-TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
-    ["=1+1", "+32 9 123", "-5", "@SUM(A1)", "#N/A", '=HYPERLINK("x")', "\x00=x", "#DIV/0!"]
-)
-
-
-@settings(max_examples=20, deadline=None)
-@given(motivation=TEXT, name=TEXT)
-def test_any_form_text_reads_back_as_the_same_text(motivation: str, name: str) -> None:
-    result = make_result()
-    candidates = [dict(c) for c in result.candidates]
-    candidates[0][s.MOTIVATION] = motivation
-    candidates[0][s.MUNICIPALITY] = name
-    result = dataclasses.replace(result, candidates=candidates)
-    buffer = io.BytesIO()
-    build_workbook(result).save(buffer)
-    wb = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
-    cell = wb[SHEET_MOTIVATION].cell(row=2, column=4)  # the first candidate ranks first
-    expected = clean_text(motivation)
-    assert cell.value == (expected or None)
-    if expected:
-        assert cell.data_type == "s"
 
 
 def test_formula_looking_text_is_written_as_text(shortlist: Path) -> None:
@@ -411,47 +205,6 @@ def test_a_long_shortlist_charts_the_best_fifty(tmp_path: Path) -> None:
     assert "beste 50" in title
 
 
-def test_every_table_sheet_has_a_frozen_styled_header_and_a_filter(shortlist: Path) -> None:
-    wb = openpyxl.load_workbook(shortlist)
-    for name in (
-        SHEET_PAIRS,
-        SHEET_SHORTLIST,
-        SHEET_RESERVES,
-        SHEET_ALTERNATIVES,
-        SHEET_INTAKE,
-        SHEET_PARTNERS,
-    ):
-        ws = wb[name]
-        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), name
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
-        assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("1F4E78"), name
-        assert ws.print_title_rows == "$1:$1", name
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, name
-        widths = [ws.column_dimensions[c.column_letter].width for c in ws[1]]
-        assert all(6 <= w <= 90 for w in widths), (name, widths)
-
-
-def test_numbers_are_numbers_with_formats(shortlist: Path) -> None:
-    wb = openpyxl.load_workbook(shortlist)
-    pairs = wb[SHEET_PAIRS]
-    value = pairs.cell(row=2, column=7)
-    assert isinstance(value.value, float) and value.number_format == "0.0_)"
-    assert isinstance(pairs.cell(row=2, column=2).value, int)  # NIS code: no "number stored as text"
-    gap = wb[SHEET_ALTERNATIVES].cell(row=2, column=3)
-    assert gap.value == pytest.approx(0.0125) and gap.number_format == "0.0%_)"
-    completed = wb[SHEET_INTAKE].cell(row=2, column=2)
-    assert isinstance(completed.value, dt.datetime) and completed.number_format == "yyyy-mm-dd hh:mm"
-
-
-def test_long_text_wraps_and_its_row_is_tall_enough(shortlist: Path) -> None:
-    ws = openpyxl.load_workbook(shortlist)[SHEET_MOTIVATION]
-    long_rows = [i for i in range(2, ws.max_row + 1) if len(str(ws.cell(row=i, column=4).value)) > 200]
-    assert long_rows
-    for i in long_rows:
-        assert ws.cell(row=i, column=4).alignment.wrap_text
-        assert (ws.row_dimensions[i].height or 0) >= 45
-
-
 def test_overzicht_shows_slots_budget_and_run(shortlist: Path) -> None:
     ws = openpyxl.load_workbook(shortlist)[SHEET_OVERVIEW]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
@@ -573,7 +326,7 @@ def test_a_failing_workbook_leaves_the_previous_file_and_no_partial_one(tmp_path
 
 # --- end to end: `matchmaker pair` on the sample data ----------------------------------------------------
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 
 
 def _pair(folder: Path, *extra: str) -> Any:
@@ -655,15 +408,6 @@ def test_pair_into_a_missing_folder_is_exit_2_without_traceback(tmp_path: Path) 
     result = _pair(tmp_path, "--out", str(tmp_path / "no" / "s.xlsx"))
     assert result.exit_code == 2
     assert "does not exist" in result.output and "Traceback" not in result.output
-
-
-@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder nobody can write to")
-def test_write_json_where_even_root_cannot_write_is_an_output_error() -> None:
-    with pytest.raises(OutputError, match=r"/proc/result\.json: cannot write"):
-        write_json({"a": 1}, Path("/proc/result.json"))
-
-
-# --- explanations in the workbook's language -------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,73 @@
+"""Cell hygiene for every workbook matchmaker writes: text an .xlsx can hold, never a formula,
+e-mail addresses scrubbed on request, numbers that are finite.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Final
+
+from .schema import is_missing
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["FORMULA_START", "as_number", "clean_text", "put_text", "trimmed_text", "write_text"]
+
+# Characters an .xlsx cannot hold (XML 1.0), plus DEL and lone surrogates.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAX_CELL = 32_767  # Excel's limit on the characters of one cell
+_TRUNCATED = " […]"
+# What Excel (and openpyxl) would read as the start of a formula
+FORMULA_START: Final = ("=", "+", "-", "@")
+
+
+def clean_text(value: object, *, scrub_emails: bool = False) -> str:
+    """A value as text an .xlsx cell can hold: control characters gone, line ends normalised."""
+    text = _ILLEGAL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    if scrub_emails:
+        text = _EMAIL.sub("[e-mail]", text)
+    if len(text) > _MAX_CELL:
+        text = text[: _MAX_CELL - len(_TRUNCATED)] + _TRUNCATED
+    return text
+
+
+def trimmed_text(value: object) -> str:
+    """Form text as it may go into a cell, trimmed; "" if missing."""
+    return "" if is_missing(value) else clean_text(value).strip()
+
+
+def write_text(cell: Cell, text: str) -> Cell:
+    """Give `cell` the string `text`, kept a string even when it looks like a formula or an error."""
+    cell.value = text
+    # openpyxl makes "=..." a formula and "#N/A" an error; text from the form stays text,
+    # and quotePrefix keeps it text when someone edits the cell in Excel.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    return cell
+
+
+def put_text(ws: Worksheet, row: int, column: int, text: str) -> None:
+    """Write `text` as a string cell of worksheet `ws` even when it looks like a formula."""
+    write_text(ws.cell(row=row, column=column), text)
+
+
+def as_number(value: object) -> float | None:
+    """A finite number from a Python or numpy number; None for anything else (bools too)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        item = getattr(value, "item", None)
+        if not callable(item):
+            return None
+        try:
+            number = float(item())
+        except (TypeError, ValueError):
+            return None
+    return number if math.isfinite(number) else None

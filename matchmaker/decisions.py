@@ -1,0 +1,412 @@
+"""The committee's decisions read back from a shortlist workbook: pairs kept or refused, candidates
+excluded, partners chosen, checked for contradictions, ready to re-solve with.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .criteria import Criteria
+from .errors import DecisionError
+from .export.layout import (
+    COL_COUNTRY,
+    COL_DECISION,
+    COL_MUNICIPALITY,
+    COL_PAIR_WITH,
+    COL_PARTNER,
+    COL_PROVINCE,
+    COL_REFNIS,
+    KIND_FORBIDDEN,
+    SHEET_PAIRS,
+    SHEET_PARAMETERS,
+    SHEET_PARTNERS,
+    SHEET_SHORTLIST,
+)
+from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
+from .pairing import PairingResult
+from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER
+
+__all__ = ["Decisions", "Pair", "read_decisions"]
+
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the committee wrote in a shortlist workbook, ready to re-solve with.
+
+    `locks` and `forbids` are (candidate_id, partner) pairs; `excluded` candidates get no partner;
+    `previous` are the pairs the workbook showed, to be kept where the decisions allow it.
+    `sources` says where each decision was written, as (sheet, row).
+    """
+
+    path: Path
+    locks: tuple[Pair, ...] = ()
+    forbids: tuple[Pair, ...] = ()
+    excluded: tuple[str, ...] = ()
+    previous: tuple[Pair, ...] = ()
+    partners: tuple[str, ...] = ()
+    sources: Mapping[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def keep(self) -> tuple[Pair, ...]:
+        """The previous pairs no decision undoes: re-solving preserves as many as it can."""
+        gone = set(self.forbids) | {p for p in self.previous if p[0] in self.excluded}
+        return tuple(p for p in self.previous if p not in gone)
+
+    def all_forbids(self) -> tuple[Pair, ...]:
+        """The forbidden pairs, with an excluded candidate forbidden with every partner."""
+        pairs = dict.fromkeys(self.forbids)
+        for cid in self.excluded:
+            for partner in self.partners:
+                pairs.setdefault((cid, partner))
+        return tuple(pairs)
+
+    def source(self, kind: str, pair: Pair) -> dict[str, Any] | None:
+        found = self.sources.get((kind, pair[0], pair[1] if kind != "exclude" else ""))
+        return {"sheet": found[0], "row": found[1]} if found else None
+
+    def changes(self, result: PairingResult) -> list[dict[str, Any]]:
+        """Each pair of the previous shortlist or the new result: kept, added or removed, and why."""
+        previous = list(dict.fromkeys(self.previous))
+        new = [(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))) for p in result.pairs]
+        country = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p.get(COUNTRY) for p in result.pairs}
+        for partner in result.partners:
+            for pair in previous:
+                if pair[1] == partner.get(PARTNER):
+                    country.setdefault(pair, partner.get(COUNTRY))
+        locks, forbids, excluded = set(self.locks), set(self.forbids), set(self.excluded)
+        # the pairing's own account of why a kept pair could not stay
+        reasons = {
+            (str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): c.get("reason")
+            for c in result.changes
+            if c.get("change") in {"dropped", "removed"}
+        }
+        causes = {
+            (str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): (c.get("cause"), c.get("obstacle"))
+            for c in result.changes
+            if c.get("change") in {"dropped", "removed"}
+        }
+        out: list[dict[str, Any]] = []
+
+        def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
+            kind_key = decision or ""
+            out.append(
+                {
+                    CANDIDATE_ID: pair[0],
+                    PARTNER: pair[1],
+                    COUNTRY: country.get(pair),
+                    "change": change,
+                    "decision": decision,
+                    "source": self.source(kind_key, pair) if decision else None,
+                    "related": [list(r) for r in related],
+                    "reason": reasons.get(pair) if change == "removed" else None,
+                    "cause": causes.get(pair, (None, None))[0] if change == "removed" else None,
+                    "obstacle": causes.get(pair, (None, None))[1] if change == "removed" else None,
+                }
+            )
+
+        for pair in new:
+            if pair in previous:
+                entry(pair, "kept", "lock" if pair in locks else None, [])
+            else:
+                related = [p for p in previous if p not in new and (p[0] == pair[0] or p[1] == pair[1])]
+                entry(pair, "added", "lock" if pair in locks else None, related)
+        for pair in previous:
+            if pair in new:
+                continue
+            decision = "forbid" if pair in forbids else "exclude" if pair[0] in excluded else None
+            related = [p for p in new if p not in previous and (p[0] == pair[0] or p[1] == pair[1])]
+            entry(pair, "removed", decision, related)
+        return out
+
+
+def _all_labels(key: str) -> set[str]:
+    return {label(key, lang).casefold() for lang in LANGS}
+
+
+def _norm(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _find_columns(ws: Worksheet, keys: Iterable[str]) -> dict[str, int]:
+    wanted = {key: _all_labels(key) for key in keys}
+    found: dict[str, int] = {}
+    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        text = _norm(cell.value).casefold()
+        for key, names in wanted.items():
+            if text in names and key not in found:
+                found[key] = cell.column
+    return found
+
+
+def _country_code(text: str) -> str:
+    for code in COUNTRIES:
+        if text.casefold() in {code_label(code, lang).casefold() for lang in LANGS} | {code.casefold()}:
+            return code
+    return text
+
+
+def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Decisions:
+    """Read the committee's decisions from a shortlist workbook written by `write_shortlist`.
+
+    Koppelingen: `vast` keeps a pair, `weiger` never allows it (English and French words too).
+    Shortlist: `uitsluiten` excludes a candidate; a partner in `Koppelen aan` locks that pair.
+    Parameters: pairs refused in earlier rounds stay refused. Contradictions raise DecisionError
+    naming the rows; with `criteria`, so do locks beyond a country's quota or a province's cap.
+    """
+    path = Path(path)
+    workbook = _open_workbook(path)
+    for sheet in (SHEET_PAIRS, SHEET_SHORTLIST):
+        if sheet not in workbook.sheetnames:
+            raise DecisionError(
+                f"{path}: no sheet '{sheet}'; expected a shortlist written by matchmaker pair"
+            )
+    problems: list[str] = []
+    sources: dict[tuple[str, str, str], tuple[str, int]] = {}
+    locks: dict[Pair, list[tuple[str, int]]] = {}
+    forbids: dict[Pair, list[tuple[str, int]]] = {}
+    excluded: dict[str, list[tuple[str, int]]] = {}
+    previous: list[Pair] = []
+    province: dict[str, str] = {}
+    names: dict[str, str] = {}
+
+    def where(sheet: str, row: int) -> str:
+        return f"{sheet} row {row}"
+
+    def record(kind: str, pair: Pair, at: tuple[str, int]) -> None:
+        target = {"lock": locks, "forbid": forbids}[kind]
+        target.setdefault(pair, []).append(at)
+        sources.setdefault((kind, *pair), at)
+
+    # Koppelingen: the pairs shown, with vast / weiger
+    ws = workbook[SHEET_PAIRS]
+    cols = _find_columns(ws, (COL_REFNIS, COL_PARTNER, COL_DECISION, COL_MUNICIPALITY, COL_PROVINCE))
+    for key in (COL_REFNIS, COL_PARTNER, COL_DECISION):
+        if key not in cols:
+            raise DecisionError(f"{path}: sheet '{SHEET_PAIRS}' has no column '{label(key)}'")
+    for row in ws.iter_rows(min_row=2):
+        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+        cid, partner, word = (
+            values.get(COL_REFNIS, ""),
+            values.get(COL_PARTNER, ""),
+            values.get(COL_DECISION, ""),
+        )
+        r = row[0].row
+        if not cid and not partner:
+            if word:
+                problems.append(f"{where(SHEET_PAIRS, r)}: decision '{word}' on a row without a pair")
+            continue
+        if not cid or not partner:
+            problems.append(
+                f"{where(SHEET_PAIRS, r)}: the {label(COL_REFNIS, 'en') if not cid else 'partner'} is empty"
+            )
+            continue
+        pair = (cid, partner)
+        previous.append(pair)
+        names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
+        if values.get(COL_PROVINCE):
+            province[cid] = values[COL_PROVINCE]
+        kind = PAIR_DECISIONS.get(word.casefold()) or CANDIDATE_DECISIONS.get(word.casefold())
+        if not word:
+            continue
+        if kind is None:
+            problems.append(
+                f"{where(SHEET_PAIRS, r)}: unknown decision '{word}'; write "
+                f"'{decision_word('lock')}' or '{decision_word('forbid')}'"
+            )
+        elif kind == "exclude":
+            excluded.setdefault(cid, []).append((SHEET_PAIRS, r))
+            sources.setdefault(("exclude", cid, ""), (SHEET_PAIRS, r))
+        else:
+            record(kind, pair, (SHEET_PAIRS, r))
+
+    # Shortlist: exclusions, and partners chosen in "Koppelen aan"
+    ws = workbook[SHEET_SHORTLIST]
+    cols = _find_columns(ws, (COL_REFNIS, COL_DECISION, COL_PAIR_WITH, COL_MUNICIPALITY, COL_PROVINCE))
+    if COL_REFNIS not in cols:
+        raise DecisionError(f"{path}: sheet '{SHEET_SHORTLIST}' has no column '{label(COL_REFNIS)}'")
+    for row in ws.iter_rows(min_row=2):
+        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+        cid, word, partner = (
+            values.get(COL_REFNIS, ""),
+            values.get(COL_DECISION, ""),
+            values.get(COL_PAIR_WITH, ""),
+        )
+        r = row[0].row
+        if cid:
+            names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
+            if values.get(COL_PROVINCE):
+                province.setdefault(cid, values[COL_PROVINCE])
+        if not word and not partner:
+            continue
+        if not cid:
+            problems.append(f"{where(SHEET_SHORTLIST, r)}: a decision on a row without a candidate")
+            continue
+        folded = word.casefold()
+        if folded in CANDIDATE_DECISIONS:
+            if partner:
+                problems.append(
+                    f"{where(SHEET_SHORTLIST, r)}: '{word}' excludes {names[cid]}, yet it is also paired "
+                    f"with {partner}"
+                )
+                continue
+            excluded.setdefault(cid, []).append((SHEET_SHORTLIST, r))
+            sources.setdefault(("exclude", cid, ""), (SHEET_SHORTLIST, r))
+        elif not partner:
+            problems.append(
+                f"{where(SHEET_SHORTLIST, r)}: '{word}' needs a partner in column '{label(COL_PAIR_WITH)}'"
+                if folded in PAIR_DECISIONS
+                else f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'; write "
+                f"'{decision_word('exclude')}' or choose a partner in '{label(COL_PAIR_WITH)}'"
+            )
+        elif not word or PAIR_DECISIONS.get(folded) == "lock":
+            record("lock", (cid, partner), (SHEET_SHORTLIST, r))
+        elif PAIR_DECISIONS.get(folded) == "forbid":
+            record("forbid", (cid, partner), (SHEET_SHORTLIST, r))
+        else:
+            problems.append(f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'")
+
+    partners, countries = _read_partners(workbook)
+    _read_carried_forbids(workbook, record)
+
+    # contradictions
+    for pair, ats in locks.items():
+        if pair in forbids:
+            at = ", ".join(where(*a) for a in [*ats, *forbids[pair]])
+            problems.append(f"{names.get(pair[0], pair[0])} – {pair[1]} is both kept and refused ({at})")
+        if pair[0] in excluded:
+            at = ", ".join(where(*a) for a in [*ats, *excluded[pair[0]]])
+            problems.append(f"{names.get(pair[0], pair[0])} is both excluded and kept with {pair[1]} ({at})")
+        if partners and pair[1] not in partners:
+            problems.append(f"{', '.join(where(*a) for a in ats)}: unknown partner '{pair[1]}'")
+    by_partner: dict[str, list[Pair]] = {}
+    by_candidate: dict[str, list[Pair]] = {}
+    for pair in locks:
+        by_partner.setdefault(pair[1], []).append(pair)
+        by_candidate.setdefault(pair[0], []).append(pair)
+    for partner, pairs in by_partner.items():
+        if len(pairs) > 1:
+            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+            who = ", ".join(names.get(p[0], p[0]) for p in pairs)
+            problems.append(f"{partner} is kept with more than one candidate ({who}: {at})")
+    for cid, pairs in by_candidate.items():
+        if len(pairs) > 1:
+            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+            problems.append(
+                f"{names.get(cid, cid)} is kept with more than one partner "
+                f"({', '.join(p[1] for p in pairs)}: {at})"
+            )
+    if criteria is not None:
+        problems += _check_limits(locks, criteria, countries, province, names)
+    if problems:
+        raise DecisionError(f"{path}: contradictory or unclear decisions:\n  " + "\n  ".join(problems))
+    return Decisions(
+        path=path,
+        locks=tuple(locks),
+        forbids=tuple(forbids),
+        excluded=tuple(excluded),
+        previous=tuple(dict.fromkeys(previous)),
+        partners=tuple(partners),
+        sources=sources,
+    )
+
+
+def _open_workbook(path: Path) -> Workbook:
+    if not path.exists():
+        raise DecisionError(f"{path}: file not found")
+    if path.is_dir():
+        raise DecisionError(f"{path}: is a folder; expected a shortlist .xlsx")
+    try:
+        return load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DecisionError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+
+
+def _read_partners(workbook: Workbook) -> tuple[list[str], dict[str, str]]:
+    if SHEET_PARTNERS not in workbook.sheetnames:
+        return [], {}
+    ws = workbook[SHEET_PARTNERS]
+    cols = _find_columns(ws, (COL_PARTNER, COL_COUNTRY))
+    if COL_PARTNER not in cols:
+        return [], {}
+    names: list[str] = []
+    countries: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=2):
+        name = _norm(row[cols[COL_PARTNER] - 1].value)
+        if name:
+            names.append(name)
+            if COL_COUNTRY in cols:
+                countries[name] = _country_code(_norm(row[cols[COL_COUNTRY] - 1].value))
+    return names, countries
+
+
+def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
+    """Pairs refused in an earlier round, listed on Parameters, stay refused."""
+    if SHEET_PARAMETERS not in workbook.sheetnames:
+        return
+    ws = workbook[SHEET_PARAMETERS]
+    refnis, partner_names, refused = (
+        _all_labels(COL_REFNIS),
+        _all_labels(COL_PARTNER),
+        _all_labels(KIND_FORBIDDEN),
+    )
+    in_table = False
+    for row in ws.iter_rows(min_col=1, max_col=4):
+        texts = [_norm(c.value) for c in row]
+        if texts[2].casefold() in refnis and texts[3].casefold() in partner_names:
+            in_table = True
+            continue
+        if in_table:
+            if not texts[0]:
+                break
+            if texts[0].casefold() in refused and texts[2] and texts[3]:
+                record("forbid", (texts[2], texts[3]), (SHEET_PARAMETERS, row[0].row))
+
+
+def _check_limits(
+    locks: Mapping[Pair, list[tuple[str, int]]],
+    criteria: Criteria,
+    countries: Mapping[str, str],
+    province: Mapping[str, str],
+    names: Mapping[str, str],
+) -> list[str]:
+    problems: list[str] = []
+    per_country: dict[str, list[Pair]] = {}
+    per_province: dict[str, list[Pair]] = {}
+    for pair in locks:
+        if pair[1] in countries:
+            per_country.setdefault(countries[pair[1]], []).append(pair)
+        if pair[0] in province:
+            per_province.setdefault(province[pair[0]], []).append(pair)
+
+    def rows(pairs: list[Pair]) -> str:
+        return ", ".join(
+            f"{names.get(p[0], p[0])} – {p[1]} ({s} row {r})" for p in pairs for s, r in locks[p]
+        )
+
+    for country, pairs in per_country.items():
+        quota = criteria.pairing.quotas.get(country)
+        if quota is not None and len(pairs) > quota:
+            problems.append(f"{len(pairs)} pairs kept for {country}, but its quota is {quota}: {rows(pairs)}")
+    cap = criteria.pairing.max_per_province
+    if cap is not None:
+        for name, pairs in per_province.items():
+            if len(pairs) > cap:
+                problems.append(
+                    f"{len(pairs)} pairs kept in province {name}, but at most {cap} are allowed: "
+                    f"{rows(pairs)}"
+                )
+    return problems

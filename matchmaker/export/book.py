@@ -1,0 +1,374 @@
+"""The workbook builder every shortlist sheet is written with: typed, safe cells, styled tables,
+column formats and widths, row heights that fit wrapped text, and the page setup for printing.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.formatting.rule import DataBarRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..cells import as_number, clean_text, write_text
+from ..i18n import code_label, label
+from ..i18n.wording import breakdown_text
+from ..schema import is_missing
+
+BLUE = "1F4E78"
+_FONT = "Calibri"  # the default font of a new workbook; set on styled cells too
+_HEADER_FILL = PatternFill("solid", fgColor=BLUE)
+_HEADER_FONT = Font(name=_FONT, bold=True, color="FFFFFF")
+TITLE_FONT = Font(name=_FONT, bold=True, size=15, color=BLUE)
+SECTION_FONT = Font(name=_FONT, bold=True, size=12, color=BLUE)
+LABEL_FONT = Font(name=_FONT, bold=True)
+NOTE_FONT = Font(name=_FONT, italic=True, color="595959")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # cells the committee fills in
+CHANGED_FILL = PatternFill("solid", fgColor="E2EFDA")
+_BAR_COLOR = "5B9BD5"
+# "_)" leaves the width of a ")" after a number, so it never touches the text in the next column.
+_FORMATS: Final = {
+    "int": "0_)",
+    "num": "0.0_)",
+    "pct": "0.0%_)",
+    "money": '#,##0 "EUR"_)',
+    "date": "yyyy-mm-dd hh:mm",
+    "id": "0",
+}
+_NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
+_WRAP_AT: Final = 45  # wider text wraps instead of widening its column
+DISAGREEMENT_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    kind: str = "text"  # text | long | input | flag | int | num | pct | money | date | id
+    width: float | None = None
+    wrap_at: int = _WRAP_AT
+
+
+def parse_datetime(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment != moment:  # NaT
+        return None
+    # Excel has no time zones: show the local wall-clock time that was recorded.
+    return moment.replace(tzinfo=None)
+
+
+class Book:
+    """Writes typed, safe cells and styled tables into one openpyxl workbook."""
+
+    def __init__(self, lang: str, include_contacts: bool) -> None:
+        self.lang = lang
+        self.scrub = not include_contacts
+        self.wb = Workbook()
+        self._first = True
+
+    def sheet(self, title: str) -> Worksheet:
+        if self._first:
+            ws = self.wb.active
+            ws.title = title
+            self._first = False
+        else:
+            ws = self.wb.create_sheet(title)
+        _page_setup(ws)
+        return ws
+
+    def t(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def value(self, value: object, kind: str = "text") -> object:
+        """The value a cell gets: numbers stay numbers, everything else becomes clean text."""
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return self.t("yes" if value else "no")
+        if kind == "date":
+            moment = parse_datetime(value)
+            return moment if moment is not None else self.value(value)
+        if kind == "id" and isinstance(value, str) and value.isdigit() and not value.startswith("0"):
+            return int(value)  # a REFNIS code as a number: no "number stored as text" warnings
+        if kind in _NUMERIC:
+            number = as_number(value)
+            if number is not None:
+                return int(number) if kind in {"int", "id"} and number == int(number) else number
+            if isinstance(value, float | int):
+                return None  # NaN or infinite: an empty cell, not a broken one
+        if isinstance(value, float):
+            return value if math.isfinite(value) else None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list | tuple | set | frozenset):
+            return clean_text(
+                ", ".join(code_label(str(v), self.lang) for v in value if not is_missing(v)),
+                scrub_emails=self.scrub,
+            )
+        if isinstance(value, Mapping):
+            return clean_text(breakdown_text(value, self.lang), scrub_emails=self.scrub)
+        return clean_text(value, scrub_emails=self.scrub)
+
+    def put(
+        self, ws: Worksheet, row: int, col: int, value: object, kind: str = "text", *, styled: bool = True
+    ) -> Cell:
+        """Write one value; `styled=False` leaves the number format to the caller."""
+        cell = ws.cell(row=row, column=col)
+        written = self.value(value, kind)
+        if isinstance(written, str):
+            write_text(cell, written)
+            return cell
+        cell.value = written
+        if styled and kind in _FORMATS and written is not None:
+            cell.number_format = _FORMATS[kind]
+        return cell
+
+    def table(
+        self,
+        ws: Worksheet,
+        cols: list[Col],
+        rows: list[list[object]],
+        *,
+        freeze: str | None = "B",
+    ) -> int:
+        """Write a header row 1 and the rows below it; return the last row written."""
+        for j, col in enumerate(cols, start=1):
+            self._header_cell(ws, 1, j, col.header, col.kind)
+        widths = [_header_width(col.header) for col in cols]
+        for i, values in enumerate(rows, start=2):
+            for j, (col, value) in enumerate(zip(cols, values, strict=True), start=1):
+                cell = self.put(ws, i, j, value, col.kind, styled=False)
+                widths[j - 1] = max(widths[j - 1], _shown_length(cell.value, col.kind))
+        last = 1 + len(rows)
+        final: list[float] = []
+        wraps: list[bool] = []
+        for j, col in enumerate(cols, start=1):
+            wrap = col.kind == "long" or widths[j - 1] > col.wrap_at
+            pad = 3 if col.kind in _NUMERIC - {"id"} else 2  # room for the "_)" space after numbers
+            width = col.width if col.width is not None else min(widths[j - 1], col.wrap_at) + pad
+            final.append(max(width, 6))
+            wraps.append(wrap)
+            ws.column_dimensions[get_column_letter(j)].width = final[-1]
+            if last >= 2:
+                _style_column(ws, j, last, col.kind, wrap)
+        _fit_row_heights(ws, 2, last, final, wraps)
+        header_lines = max((_lines(col.header, w) for col, w in zip(cols, final, strict=True)), default=1)
+        ws.row_dimensions[1].height = 15 * min(header_lines, 3) + 3
+        if freeze is not None:
+            ws.freeze_panes = f"{freeze}2"
+        if cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
+        ws.print_title_rows = "1:1"
+        return last
+
+    def _header_cell(self, ws: Worksheet, row: int, col: int, text: str, kind: str = "text") -> None:
+        cell = self.put(ws, row, col, text)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        # A header over numbers is centred: right-aligned, it would run into the next header.
+        numeric = kind in _NUMERIC - {"id"} or kind == "flag"
+        cell.alignment = Alignment(
+            horizontal="center" if numeric else None, vertical="center", wrap_text=True
+        )
+
+    def title(self, ws: Worksheet, row: int, text: str, font: Font = SECTION_FONT) -> int:
+        cell = self.put(ws, row, 1, text)
+        cell.font = font
+        return row + 1
+
+    def note(self, ws: Worksheet, row: int, text: str) -> int:
+        cell = self.put(ws, row, 1, text)
+        cell.font = NOTE_FONT
+        return row + 1
+
+    def pairs_kv(self, ws: Worksheet, row: int, items: list[tuple[str, object, str]]) -> int:
+        """Label in column A, value in column B; returns the next free row."""
+        for key, value, kind in items:
+            self.put(ws, row, 1, key).font = LABEL_FONT
+            cell = self.put(ws, row, 2, value, kind)
+            cell.alignment = Alignment(horizontal="left", vertical="top")
+            row += 1
+        return row
+
+    def small_table(
+        self,
+        ws: Worksheet,
+        row: int,
+        headers: list[str],
+        rows: list[list[object]],
+        kinds: list[str] | None = None,
+    ) -> int:
+        """A table inside a free-form sheet: styled header, no filter; returns the next free row."""
+        kinds = kinds or ["text"] * len(headers)
+        header_row = row
+        for j, (header, kind) in enumerate(zip(headers, kinds, strict=True), start=1):
+            self._header_cell(ws, row, j, header, kind)
+        for values in rows:
+            row += 1
+            lines = 1
+            for j, (value, kind) in enumerate(zip(values, kinds, strict=True), start=1):
+                cell = self.put(ws, row, j, value, kind)
+                cell.alignment = _alignment(kind, wrap=kind == "long")
+                letter = get_column_letter(j)
+                width = ws.column_dimensions[letter].width or 8.43
+                if kind == "long":
+                    lines = max(lines, _lines(cell.value, width))
+                else:
+                    needed = min(_shown_length(cell.value, kind) + 2, _WRAP_AT)
+                    ws.column_dimensions[letter].width = max(width, needed)
+            if lines > 1:
+                ws.row_dimensions[row].height = 15 * min(lines, 27)
+        # a header wraps in a column the data left narrow: give its row the lines it needs
+        header_lines = max(
+            _lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
+            for j, header in enumerate(headers, start=1)
+        )
+        if header_lines > 1:
+            ws.row_dimensions[header_row].height = 15 * header_lines
+        return row + 2
+
+
+def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> None:
+    """Give column j's data cells one style; copying openpyxl's style array is far quicker than
+    setting a style on every cell, which matters for exports with thousands of rows."""
+    first = ws.cell(row=2, column=j)
+    quoted = bool(first.quotePrefix)
+    first.alignment = _alignment(kind, wrap)
+    if kind == "input":
+        first.fill = _INPUT_FILL
+    if kind in _FORMATS:
+        first.number_format = _FORMATS[kind]
+    template = copy.copy(first._style)
+    template.quotePrefix = 0
+    for i in range(2, last + 1):
+        cell = ws.cell(row=i, column=j)
+        quoted = bool(cell.quotePrefix) if i > 2 else quoted
+        cell._style = copy.copy(template)
+        if quoted:
+            cell._style.quotePrefix = 1
+
+
+def _shown_length(shown: object, kind: str) -> int:
+    """About how many characters wide a written cell value shows."""
+    if shown is None:
+        return 0
+    if isinstance(shown, float):
+        return len(f"{shown:,.1f}") + (4 if kind == "money" else 0)
+    if isinstance(shown, int):
+        return len(f"{shown:,}") + (4 if kind == "money" else 0)
+    if isinstance(shown, dt.datetime):
+        return 16
+    return max((len(line) for line in str(shown).split("\n")), default=0)
+
+
+def _lines(value: object, width: float) -> int:
+    """How many lines a wrapped text needs in a column of `width` characters."""
+    if value is None or not isinstance(value, str):
+        return 1
+    # A column unit is the width of a digit; average text runs about 1.25 characters to it (Calibri,
+    # and Carlito in LibreOffice, which has the same metrics), but a line of wide letters (capitals,
+    # "w", "m") fits fewer: counting 1.15 keeps a wrapped line from spilling into the next row, at
+    # the cost of a little room under some rows. Wrap word by word, as both programs do.
+    per_line = max(width * 1.15 - 1, 1)
+    total = 0
+    for part in value.split("\n"):
+        lines, used = 1, 0.0
+        for word in part.split(" "):
+            if used and used + 1 + len(word) > per_line:
+                lines, used = lines + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+            while used > per_line:  # a word longer than the line breaks inside it
+                lines, used = lines + 1, used - per_line
+        total += lines
+    return total
+
+
+def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], wraps: list[bool]) -> None:
+    # Neither openpyxl nor LibreOffice sizes rows with wrapped text on opening; set the height here.
+    wrapped = [j for j, wrap in enumerate(wraps, start=1) if wrap]
+    if not wrapped:
+        return
+    for i in range(first, last + 1):
+        lines = max(_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * min(lines, 27)  # Excel's limit is 409 points
+
+
+def _header_width(header: str) -> int:
+    # Headers wrap onto two lines: a long header needs about half its length, but never less
+    # than its longest word.
+    if len(header) <= 10:
+        return len(header)
+    return max(max(len(word) for word in header.split()), math.ceil(len(header) / 2))
+
+
+def _alignment(kind: str, wrap: bool = False, vertical: str = "top") -> Alignment:
+    if kind == "flag":  # ja / nee, centred: left-aligned it reads as part of the number before it
+        return Alignment(horizontal="center", vertical=vertical, wrap_text=wrap)
+    if kind in _NUMERIC - {"id"}:
+        return Alignment(horizontal="right", vertical=vertical, wrap_text=wrap)
+    if kind in {"id", "date"}:
+        return Alignment(horizontal="left", vertical=vertical, wrap_text=wrap)
+    return Alignment(vertical=vertical, wrap_text=wrap)
+
+
+def _page_setup(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.oddFooter.center.text = "&A – &P / &N"
+    ws.oddFooter.center.size = 8
+
+
+def indent_cell(cell: Cell) -> None:
+    # text right after a right-aligned number would otherwise run into it
+    old = cell.alignment
+    cell.alignment = Alignment(horizontal="left", vertical=old.vertical, wrap_text=old.wrap_text, indent=1)
+
+
+def add_data_bars(ws: Worksheet, ref: str) -> None:
+    ws.conditional_formatting.add(
+        ref, DataBarRule(start_type="min", end_type="max", color=_BAR_COLOR, showValue=True)
+    )
+
+
+def add_validation(ws: Worksheet, ref: str, choices: list[str] | str, title: str, prompt: str) -> None:
+    formula = choices if isinstance(choices, str) else '"' + ",".join(choices) + '"'
+    rule = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
+        showInputMessage=True,
+        promptTitle=title[:32],
+        prompt=prompt[:255],
+        errorTitle=title[:32],
+        error=prompt[:255],
+    )
+    ws.add_data_validation(rule)
+    rule.add(ref)

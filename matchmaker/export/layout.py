@@ -1,0 +1,31 @@
+"""The shortlist workbook's layout shared by its writer and by `decisions`, which reads it back:
+sheet names and the label keys of the columns the committee writes its decisions in.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Sheet names stay Dutch in every language: other tools and `read_decisions` find the sheets by them.
+SHEET_OVERVIEW: Final = "Overzicht"
+SHEET_PAIRS: Final = "Koppelingen"
+SHEET_SHORTLIST: Final = "Shortlist"
+SHEET_RESERVES: Final = "Reservelijst"
+SHEET_ALTERNATIVES: Final = "Alternatieven"
+SHEET_MOTIVATION: Final = "Motivatie"
+SHEET_INTAKE: Final = "Intake"
+SHEET_PARTNERS: Final = "Partners"
+SHEET_PARAMETERS: Final = "Parameters"
+
+# Column headers are catalogue labels in the workbook's language; `decisions` finds a column by its
+# header in any language, so these keys name the columns on both sides.
+COL_MUNICIPALITY: Final = "municipality"
+COL_REFNIS: Final = "refnis"
+COL_PROVINCE: Final = "province"
+COL_PARTNER: Final = "partner"
+COL_COUNTRY: Final = "country"
+COL_DECISION: Final = "decision"  # Koppelingen and Shortlist: vast, weiger, uitsluiten
+COL_PAIR_WITH: Final = "pair_with"  # Shortlist: a partner to lock the candidate with
+# Parameters: the table of earlier decisions, a row per pair; its kind column reads "forbidden"
+KIND_FORBIDDEN: Final = "forbidden"
+KIND_LOCKED: Final = "locked"

@@ -1,0 +1,533 @@
+"""Facts to sentences, in one place: the pairing's explanations, intake's reasons and issues, the
+changes between two shortlists and the partners' reasons, worded in nl, en or fr from the catalogue.
+"""
+
+# The result JSON keeps the engine's English sentences (`why`, `reason`, `problem`) beside the facts
+# behind them; these functions write their own sentence from those facts. A record without the facts
+# (an older result file), or with facts there is no sentence for, keeps its recorded sentence.
+# Nothing here reads English back.
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from ..cells import as_number
+from ..schema import (
+    CANDIDATE_ID,
+    COUNTRY,
+    ELIGIBLE,
+    HAS_FLEMISH_LINK,
+    ISSUE_KIND,
+    ISSUE_PARAMS,
+    MUNICIPALITY,
+    PARTNER,
+    PROVINCE,
+    REASONS,
+    RESOLUTION,
+    RESOLUTION_FACTS,
+    RESOLUTION_NOTE,
+    is_missing,
+)
+from . import (
+    code_label,
+    commitment,
+    decision_word,
+    has_sentence,
+    in_languages,
+    in_region,
+    intake_word,
+    join_words,
+    label,
+    long_date,
+    moment,
+    number,
+    province_of,
+    quoted,
+    resolution_label,
+    sentence,
+)
+
+
+def pair_key(pair: object) -> tuple[str, str]:
+    """(candidate_id, partner) of a pair recorded as a mapping or as a two-item list."""
+    if isinstance(pair, Mapping):
+        return str(pair.get(CANDIDATE_ID)), str(pair.get(PARTNER))
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        return str(pair[0]), str(pair[1])
+    raise ValueError(f"not a pair: {pair!r}")
+
+
+def display_name(known: Mapping[str, str], candidate_id: object) -> str:
+    """A candidate by its name in `known` (display names by candidate id), else by its id."""
+    return known.get(str(candidate_id)) or ("" if is_missing(candidate_id) else str(candidate_id))
+
+
+def breakdown_text(breakdown: Mapping[str, Any], lang: str) -> str:
+    """A score breakdown as one line: "Score 7,5; Themes 1,0"."""
+    parts = []
+    for key, value in breakdown.items():
+        number = as_number(value)
+        shown = f"{number:.1f}" if number is not None else str(value)
+        parts.append(f"{label(key, lang)} {shown}")
+    return "; ".join(parts)
+
+
+def change_text(change: Mapping[str, Any], known: Mapping[str, str], lang: str, *, kind: bool = True) -> str:
+    """One change as a phrase: what happened to the pair (unless `kind` is off, for a table that
+    shows it in a column of its own), then the decision, the pairs involved, or why it is gone."""
+    parts: list[str] = []
+    decision = change.get("decision")
+    if decision:
+        word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
+        part = f"{label('decision', lang).lower()} '{word}'"
+        source = change.get("source")
+        if isinstance(source, Mapping):
+            part += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
+        elif source:
+            part += f" ({source})"
+        parts.append(part)
+    related = [pair_key(r) for r in change.get("related") or ()]
+    if related:
+        key = "instead_of" if change.get("change") == "added" else "replaced_by"
+        pairs = ", ".join(f"{display_name(known, c)} – {p}" for c, p in related)
+        parts.append(f"{label(key, lang)} {pairs}")
+    reason = gone_text(change, lang)
+    if reason and not decision and change.get("change") in {"removed", "dropped"}:
+        parts.append(reason)
+    body = sentence("list_separator", lang).join(parts)
+    if not kind:
+        return body
+    head = label(str(change.get("change", "")), lang)
+    return f"{head}{colon_for(lang)} {body}" if body else head
+
+
+_DECISION_KINDS: Final = ("lock", "forbid", "exclude")
+
+
+def colon_for(lang: str) -> str:
+    # French typography puts a space before the colon
+    return "\u00a0:" if lang == "fr" else ":"
+
+
+# --- the pairing's explanations, worded in the workbook's language ---------------------------------
+# The result JSON keeps the engine's English sentences (`why`, `reason`) and the facts behind them;
+# the workbook writes its own sentence from those facts. A record without the facts (an older result
+# file) keeps its recorded sentence.
+
+
+def points_text(value: object, lang: str) -> str:
+    number_ = as_number(value)
+    return number(number_, lang) if number_ is not None else str(value)
+
+
+def points_needed_text(value: float, lang: str) -> str:
+    # rounded up, so that "more than X" is always enough: 9.6666 -> "9,67"
+    return number(math.ceil(round(value * 100, 6)) / 100, lang)
+
+
+def plain_number_text(value: object, lang: str) -> str:
+    number_ = as_number(value)
+    if number_ is None:
+        return str(value)
+    return str(int(number_)) if number_ == int(number_) else number(number_, lang)
+
+
+def obstacle_phrase(obstacle: Mapping[str, Any], lang: str) -> str | None:
+    kind = str(obstacle.get("kind"))
+    if f"ob_{kind}" not in _OBSTACLE_KINDS:
+        return None
+    country = code_label(str(obstacle.get(COUNTRY) or ""), lang)
+    fields: dict[str, Any] = {"country": country, "partner": obstacle.get(PARTNER) or ""}
+    if kind == "language":
+        fields["languages"] = in_languages([str(c) for c in obstacle.get("languages") or ()], lang)
+    elif kind == "preference":
+        fields["asked"] = code_label(str(obstacle.get("asked") or ""), lang)
+    elif kind == "below_min":
+        fields["value"] = points_text(obstacle.get("value"), lang)
+        fields["minimum"] = plain_number_text(obstacle.get("min_value"), lang)
+    return sentence(f"ob_{kind}", lang, **fields)
+
+
+_OBSTACLE_KINDS: Final = frozenset(
+    f"ob_{k}"
+    for k in (
+        "language",
+        "preference",
+        "no_slots",
+        "partner_not_eligible",
+        "forbidden",
+        "below_min",
+        "no_partner",
+    )
+)
+_NEEDS: Final = frozenset({"score", "tie", "slots", "kept", "time_limit", "not_computed"})
+
+
+def candidate_names(people: Iterable[object], known: Mapping[str, str]) -> list[str]:
+    out = []
+    for person in people:
+        if isinstance(person, Mapping):
+            out.append(str(person.get(MUNICIPALITY) or display_name(known, person.get(CANDIDATE_ID))))
+        else:
+            out.append(display_name(known, person))
+    return out
+
+
+def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
+    """One short sentence or two: selected with whom, or the main reason not and what would change it."""
+    recorded = explanation.get("why")
+    fallback = str(recorded) if recorded else None
+    cause = explanation.get("cause")
+    country = code_label(str(explanation.get(COUNTRY) or ""), lang)
+    if cause in {"selected", "locked"}:
+        if explanation.get("value") is None or not explanation.get(PARTNER):
+            return fallback
+        value = points_text(explanation.get("value"), lang)
+        where = sentence("in_country", lang, country=country)
+        return sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+    head = sentence("not_selected", lang)
+    if cause == "no_pair":
+        obstacles = explanation.get("obstacles")
+        if not isinstance(obstacles, list):
+            return fallback
+        phrases = [p for o in obstacles if isinstance(o, Mapping) and (p := obstacle_phrase(o, lang))]
+        phrases = list(dict.fromkeys(phrases))
+        body = (
+            sentence("no_pair", lang, obstacles=sentence("list_separator", lang).join(phrases))
+            if phrases
+            else sentence("no_pair_bare", lang)
+        )
+        return f"{head} {body}"
+    need = explanation.get("need")
+    if need not in _NEEDS:
+        return fallback
+    taken = explanation.get("province_taken_by") or []
+    rivals = [r for r in explanation.get("outranked_by") or () if isinstance(r, Mapping)]
+    if cause == "province_cap" and taken and explanation.get(PROVINCE):
+        first = sentence(
+            "province_cap",
+            lang,
+            n=len(taken),
+            province_of=province_of(str(explanation.get(PROVINCE)), lang),
+            names=", ".join(candidate_names(taken, known)),
+        )
+        text = f"{head} {first}"
+    elif rivals:
+        lowest = min(rivals, key=lambda r: as_number(r.get("value")) or 0.0)
+        countries = [str(c) for c in explanation.get("countries") or ()] or [str(lowest.get(COUNTRY))]
+        names = [code_label(c, lang) for c in countries]
+        # "au Rwanda et au Bénin" repeats the preposition; "in Rwanda en Benin" does not
+        where = (
+            join_words([sentence("in_country", lang, country=c) for c in names], lang)
+            if lang == "fr"
+            else sentence("in_country", lang, country=join_words(names, lang))
+        )
+        first = sentence(
+            "outranked",
+            lang,
+            value=points_text(explanation.get("best_value"), lang),
+            where=where,
+            lowest=candidate_names([lowest], known)[0],
+            lowest_value=points_text(lowest.get("value"), lang),
+        )
+        text = f"{head} {first}"
+    else:
+        text = sentence("not_selected_bare", lang)
+    needed = as_number(explanation.get("score_needed"))
+    displaced = candidate_names(explanation.get("displaces") or (), known)
+    if need == "score" and needed is not None:
+        points = points_needed_text(needed, lang)
+        tail = (
+            sentence("need_score", lang, points=points, names=join_words(displaced, lang))
+            if displaced
+            else sentence("need_score_free", lang, points=points)
+        )
+    elif need in {"tie", "slots", "kept", "time_limit"}:
+        tail = sentence(f"need_{need}", lang)
+    else:
+        tail = ""
+    return f"{text} {tail}".strip()
+
+
+def unfilled_text(gap: Mapping[str, Any], lang: str) -> str:
+    """Why slots stay open in one country, from the facts the pairing records."""
+    recorded = str(gap.get("reason") or "")
+    cause = gap.get("cause")
+    country = code_label(str(gap.get(COUNTRY) or ""), lang)
+    filled, quota = gap.get("filled"), gap.get("quota")
+    if cause not in {"few_partners", "no_partners", "few_candidates", "blocked"} or filled is None:
+        return recorded
+    head = sentence("unfilled_head", lang, filled=filled, quota=quota)
+
+    def count(key: str) -> int:
+        return int(as_number(gap.get(key)) or 0)
+
+    if cause == "few_partners":
+        body = sentence("few_partners", lang, n=count("eligible_partners"), country=country)
+        if count("ineligible_partners"):
+            body += sentence("more_not_eligible", lang, n=count("ineligible_partners"))
+    elif cause == "no_partners":
+        body = sentence("no_partners", lang, country=country)
+    else:
+        codes = [str(c) for c in gap.get("languages") or ()]
+        languages = in_languages(codes, lang) if codes else ""
+        n = count("candidates")
+
+        def speaking(k: int) -> str:
+            return sentence("speaking", lang, n=k, languages=languages) if codes else ""
+
+        if cause == "few_candidates":
+            body = sentence("few_candidates", lang, n=n, country=country, speaking=speaking(n))
+            excluded = count("language_ok") - n
+            wrong = count("accepting") - count("language_ok")
+            if excluded > 0:
+                body += sentence("more_excluded", lang, n=excluded)
+            elif codes and wrong > 0:
+                body += sentence("more_wrong_language", lang, n=wrong, country=country, languages=languages)
+        else:
+            body = sentence("blocked", lang, n=n, country=country, speaking=speaking(n))
+            if count("elsewhere"):
+                body += sentence("elsewhere", lang, n=count("elsewhere"))
+            if count("capped"):
+                provinces = [code_label(str(p), lang) for p in gap.get("capped_provinces") or ()]
+                body += sentence(
+                    "capped",
+                    lang,
+                    n=count("capped"),
+                    cap=gap.get("max_per_province"),
+                    provinces=", ".join(provinces),
+                )
+            if not count("elsewhere") and not count("capped"):
+                body += sentence("no_room", lang)
+    return head + body + "."
+
+
+def gone_text(change: Mapping[str, Any], lang: str) -> str | None:
+    """Why a pair of the previous shortlist could not stay, in `lang`."""
+    cause = change.get("cause")
+    obstacle = change.get("obstacle")
+    if isinstance(obstacle, Mapping):
+        phrase = obstacle_phrase(obstacle, lang)
+        if phrase:
+            return phrase
+    if cause in {"more_slots", "not_candidate", "no_partner", "locked"}:
+        return sentence(f"gone_{cause}", lang, partner=change.get(PARTNER) or "")
+    reason = change.get("reason")
+    return str(reason) if reason and reason != "new pair" else None
+
+
+def partner_facts(partner: Mapping[str, Any], quotas: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Why a partner record of a pairing result is not eligible, as facts: a city link with a
+    Flemish local government, or no slots in its country. Empty for an eligible partner."""
+    if partner.get(HAS_FLEMISH_LINK):
+        return [{"code": "linked"}]
+    country = str(partner.get(COUNTRY) or "")
+    if not partner.get(ELIGIBLE, True) and int(quotas.get(country) or 0) <= 0:
+        return [{"code": "no_slots", COUNTRY: country}]
+    return []
+
+
+def partner_reason(facts: Mapping[str, Any], lang: str) -> str | None:
+    """One of `partner_facts` as a phrase in `lang`, or None for facts it has no sentence for."""
+    code = facts.get("code")
+    if code == "linked":
+        return sentence("partner_linked", lang)
+    if code == "no_slots":
+        return sentence("ob_no_slots", lang, country=code_label(str(facts.get(COUNTRY) or ""), lang))
+    return None
+
+
+def partner_reasons(partner: Mapping[str, Any], quotas: Mapping[str, int], lang: str) -> object:
+    """A partner record's `reasons` in `lang`, worded from its facts; the recorded reasons stay when
+    the facts do not go with them one for one (a table with reasons of its own, an older file)."""
+    recorded = partner.get(REASONS)
+    if not isinstance(recorded, list | tuple):
+        return recorded
+    facts = partner_facts(partner, quotas)
+    worded = [partner_reason(f, lang) for f in facts]
+    if len(worded) != len(recorded) or any(w is None for w in worded):
+        return [str(r) for r in recorded]
+    return worded
+
+
+# --- intake's reasons and issues, worded in the workbook's language ----------------------------------
+# As with the pairing's explanations: the JSON keeps intake's English sentences (`reasons`, an issue's
+# `problem`) beside their facts (`reason_codes`, an issue's `params`); the workbook words the facts.
+# Facts it has no sentence for (a newer code, an older result file) leave the recorded English.
+
+_BAD_FACTS: Final = (KeyError, IndexError, TypeError, ValueError)
+
+
+def note_text(facts: object, lang: str) -> str | None:
+    """How a name as written was read (reference's `Resolution.facts`), or None."""
+    if not isinstance(facts, Mapping) or not has_sentence(f"note_{facts.get('code')}"):
+        return None
+    code = str(facts.get("code"))
+    try:
+        text = sentence(f"note_{code}", lang, **note_fields(code, facts, lang))
+        if code == "fuzzy" and isinstance(facts.get("merged"), Mapping):
+            merged = note_text(facts["merged"], lang)
+            if merged is None:
+                return None
+            text += sentence("list_separator", lang) + merged
+    except _BAD_FACTS:
+        return None
+    return text
+
+
+def note_fields(code: str, facts: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    if code in {"province", "formula", "unknown"}:
+        return {"name": quoted(str(facts["name"]), lang)}
+    if code == "province_conflict":
+        province = str(facts["province"])
+        written = [code_label(str(p), lang) for p in facts["written"]]
+        return {
+            "municipality": facts["municipality"],
+            "province_of": province_of(province, lang),
+            "written": join_words(written, lang, conjunction="or"),
+        }
+    if code == "several":
+        return {"names": join_words([str(n) for n in facts["names"]], lang)}
+    if code == "alias":
+        return {"name": facts["name"], "language": code_label(str(facts["lang"]), lang)}
+    if code == "merged":
+        return {
+            "former": facts["former"],
+            "municipality": facts["municipality"],
+            "date": long_date(str(facts["date"]), lang),
+        }
+    if code in {"not_flemish", "not_flemish_fuzzy"}:
+        # a Walloon or Brussels municipality by its French name for a French reader: Liège, not Luik
+        name = facts.get("name_fr") if lang == "fr" and facts.get("name_fr") else facts["name"]
+        return {"name": name, "in_region": in_region(str(facts["region"]), lang)}
+    if code == "fuzzy":
+        return {
+            "written": quoted(str(facts["written"]), lang),
+            "municipality": facts["municipality"],
+            "similarity": number(float(facts["similarity"]), lang),
+        }
+    fields: dict[str, Any] = {}
+    if "codes" in facts:
+        fields["codes"] = ", ".join(str(c) for c in facts["codes"])
+    if "names" in facts:
+        fields["names"] = join_words([str(n) for n in facts["names"]], lang)
+    if "municipality" in facts:
+        fields["municipality"] = facts["municipality"]
+    return fields
+
+
+def reason_text(facts: object, lang: str) -> str | None:
+    """Why a submission is not an eligible candidate (one of intake's `reason_codes`), or None."""
+    if not isinstance(facts, Mapping) or not has_sentence(f"reason_{facts.get('code')}"):
+        return None
+    code = str(facts.get("code"))
+    fields: dict[str, Any] = {}
+    if code == "superseded":
+        fields["by"] = plain_number_text(facts.get("by"), lang)
+    elif code in {"not_flemish", "unresolved"}:
+        fields["note"] = note_text(facts.get("note"), lang)
+    elif code in {"refuses", "not_confirmed"}:
+        fields["commitment"] = commitment(str(facts.get("field")), lang)
+    if any(v is None for v in fields.values()):
+        return None
+    try:
+        return sentence(f"reason_{code}", lang, **fields)
+    except _BAD_FACTS:
+        return None
+
+
+def issue_text(issue: Mapping[str, Any], lang: str) -> str | None:
+    """An intake issue's problem from its `kind` and `params`, or None."""
+    params = issue.get(ISSUE_PARAMS)
+    kind = issue.get(ISSUE_KIND)
+    if not isinstance(params, Mapping) or not kind:
+        return None
+    variant = params.get("variant")
+    base = f"issue_{str(kind).replace('-', '_')}"
+    key = f"{base}_{variant}" if variant else base
+    if not has_sentence(key):
+        return None
+    try:
+        fields = issue_fields(str(kind), params, lang)
+        if fields is None:
+            return None
+        text = sentence(key, lang, **fields)
+        if kind == "superseded":
+            if params.get("undated"):
+                text += sentence(f"issue_superseded_undated_{params['undated']}", lang)
+            if params.get("similar"):
+                winner = quoted(str(params["winner_name"]), lang)
+                text += sentence(
+                    "issue_superseded_similar", lang, winner=winner, municipality=params["municipality"]
+                )
+    except _BAD_FACTS:
+        return None
+    return text
+
+
+def issue_fields(kind: str, params: Mapping[str, Any], lang: str) -> dict[str, Any] | None:
+    variant = params.get("variant")
+    if kind in {"name-unresolved", "name-not-flemish", "name-low-confidence"}:
+        note = note_text(params.get("note"), lang)
+        return None if note is None else {"note": note}
+    if kind == "unreadable-answer" and variant == "rating":
+        return {"low": params["low"], "high": params["high"]}
+    if kind == "unknown-option" and variant == "choice":
+        return {"options": ", ".join(quoted(str(o), lang) for o in params["options"])}
+    if kind == "superseded":
+        return {
+            "municipality": params["municipality"],
+            "by": params["by"],
+            "own": params["own"],
+            "other": params["other"],
+            "winner": params["winner_name"],
+        }
+    if kind == "same-completion-time":
+        return {"completed": moment(str(params["completed"]), lang), "by": params["by"], **_place(params)}
+    if kind == "bad-id":
+        return {"id": params.get("id"), "numbered": params["numbered"]}
+    if kind == "skipped-rows":
+        return {"n": int(params["n"])}
+    if kind == "other-sheet":
+        passed = [
+            f"{quoted(str(p['sheet']), lang)} ({intake_word(str(p['why']), lang)})"
+            if p.get("why")
+            else quoted(str(p["sheet"]), lang)
+            for p in params.get("passed") or ()
+        ]
+        return {"sheet": quoted(str(params["sheet"]), lang), "passed": ", ".join(passed)}
+    if kind == "time-order":
+        return {
+            "started": moment(str(params["started"]), lang),
+            "completed": moment(str(params["completed"]), lang),
+        }
+    if kind == "date-order":
+        first = intake_word("day" if params["day_first"] else "month", lang)
+        if variant == "proven":
+            return {"first": first, "example": quoted(str(params["example"]), lang)}
+        return {
+            "first": first,
+            "a": quoted(str(params["day_first_example"]), lang),
+            "b": quoted(str(params["month_first_example"]), lang),
+        }
+    if kind == "row-shape":
+        return {"width": params["width"]}
+    return {}
+
+
+def _place(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"municipality": params["municipality"]}
+
+
+def resolution_text(cand: Mapping[str, Any], lang: str) -> str | None:
+    """How the name was read, and the note on it: "naam van vóór de fusie: Wachtebeke is op ..."."""
+    method = cand.get(RESOLUTION)
+    if is_missing(method):
+        return None
+    head = resolution_label(str(method), lang)
+    note = note_text(cand.get(RESOLUTION_FACTS), lang)
+    if note is None and not is_missing(cand.get(RESOLUTION_NOTE)) and str(cand.get(RESOLUTION_NOTE)).strip():
+        note = str(cand.get(RESOLUTION_NOTE))
+    return f"{head}{colon_for(lang)} {note}" if note else head

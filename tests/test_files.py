@@ -1,0 +1,221 @@
+"""Atomic writing and the JSON writer: a file is replaced whole or not at all, never over an input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from result_factory import make_result
+from workbook_helpers import leftovers
+
+from matchmaker import schema as s
+from matchmaker.errors import IntakeError, OutputError
+from matchmaker.files import (
+    atomic_path,
+    check_workbook_archive,
+    file_sha256,
+    save_workbook,
+    sniff,
+    write_json,
+)
+from matchmaker.schema import to_jsonable
+
+# --- write_json --------------------------------------------------------------------------------------
+
+
+def test_write_json_round_trips_plain_values_and_keeps_non_ascii(tmp_path: Path) -> None:
+    doc = {"name": "Zulte – Bénin", "n": 3, "nested": {"list": [1, 2.5, None]}}
+    out = write_json(doc, tmp_path / "r.json")
+    text = out.read_text(encoding="utf-8")
+    assert "Bénin" in text and "\\u" not in text
+    assert text.startswith("{\n  ")
+    assert json.loads(text) == doc
+
+
+def test_write_json_converts_pandas_numpy_and_missing_values(tmp_path: Path) -> None:
+    doc = {
+        "ts": pd.Timestamp("2024-01-02 03:04:05"),
+        "date": dt.date(2024, 1, 2),
+        "nat": pd.NaT,
+        "na": pd.NA,
+        "nan": float("nan"),
+        "inf": math.inf,
+        "np_int": np.int64(7),
+        "np_float": np.float64(1.5),
+        "np_nan": np.float64("nan"),
+        "np_bool": np.bool_(True),
+        "array": np.array([1, 2]),
+        "path": Path("a/b.xlsx"),
+        "tuple": (1, "x"),
+        "set": {"b", "a"},
+    }
+    loaded = json.loads(write_json(doc, tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert loaded == {
+        "ts": "2024-01-02T03:04:05",
+        "date": "2024-01-02",
+        "nat": None,
+        "na": None,
+        "nan": None,
+        "inf": None,
+        "np_int": 7,
+        "np_float": 1.5,
+        "np_nan": None,
+        "np_bool": True,
+        "array": [1, 2],
+        "path": str(Path("a/b.xlsx")),
+        "tuple": [1, "x"],
+        "set": ["a", "b"],
+    }
+
+
+def test_write_json_writes_a_pairing_result_document(tmp_path: Path) -> None:
+    result = make_result()
+    loaded = json.loads(write_json(result.to_json(), tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert loaded["schema"] == s.RESULT_SCHEMA
+    assert loaded["pairs"] == result.pairs
+
+
+def test_write_json_replaces_an_existing_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("old", encoding="utf-8")
+    write_json({"a": 1}, out)
+    assert json.loads(out.read_text(encoding="utf-8")) == {"a": 1}
+    assert leftovers(tmp_path) == []
+
+
+def test_write_json_gives_the_file_ordinary_permissions(tmp_path: Path) -> None:
+    out = write_json({"a": 1}, tmp_path / "r.json")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_write_json_refuses_an_input_file_as_output(tmp_path: Path) -> None:
+    source = tmp_path / "candidacies.xlsx"
+    source.write_bytes(b"original")
+    with pytest.raises(OutputError, match=r"candidacies\.xlsx: is also an input"):
+        write_json({"a": 1}, tmp_path / "." / "candidacies.xlsx", inputs=[source])
+    assert source.read_bytes() == b"original"
+
+
+def test_write_json_to_a_missing_folder_names_the_path(tmp_path: Path) -> None:
+    out = tmp_path / "nowhere" / "r.json"
+    with pytest.raises(OutputError, match=r"nowhere.*does not exist"):
+        write_json({"a": 1}, out)
+
+
+def test_write_json_to_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="is a directory"):
+        write_json({"a": 1}, tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_write_json_into_a_read_only_folder_is_an_output_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match=r"r\.json: cannot write"):
+            write_json({"a": 1}, folder / "r.json")
+    finally:
+        folder.chmod(0o700)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_value_json_cannot_hold_leaves_the_old_file_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text('{"old": true}', encoding="utf-8")
+    with pytest.raises(TypeError, match="cannot write a object"):
+        write_json({"bad": object()}, out)
+    assert out.read_text(encoding="utf-8") == '{"old": true}'
+    assert leftovers(tmp_path) == []
+
+
+def test_to_jsonable_keeps_plain_json_as_it_is() -> None:
+    doc = {"a": [1, 2.5, "x", None, True, {"b": False}]}
+    assert to_jsonable(doc) == doc
+
+
+# --- atomic_path ---------------------------------------------------------------------------------------
+
+
+def test_atomic_path_keeps_the_extension_and_removes_the_file_on_error(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    with pytest.raises(RuntimeError), atomic_path(out) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".xlsx"
+        tmp.write_bytes(b"partial")
+        raise RuntimeError("writer failed halfway")
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_path_replaces_the_target_only_on_success(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    out.write_bytes(b"old")
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(b"new")
+        assert out.read_bytes() == b"old"
+    assert out.read_bytes() == b"new"
+    assert list(tmp_path.iterdir()) == [out]
+
+
+# --- cell safety ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder nobody can write to")
+def test_write_json_where_even_root_cannot_write_is_an_output_error() -> None:
+    with pytest.raises(OutputError, match=r"/proc/result\.json: cannot write"):
+        write_json({"a": 1}, Path("/proc/result.json"))
+
+
+# --- explanations in the workbook's language -------------------------------------------------------------
+
+
+# --- reading workbooks safely, checksums ---------------------------------------------------------------
+
+
+def test_check_workbook_archive_refuses_what_is_not_a_safe_xlsx(tmp_path: Path) -> None:
+    text = tmp_path / "text.xlsx"
+    text.write_text("id,name\n1,Gent\n", encoding="utf-8")
+    ole = tmp_path / "old.xlsx"
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    plain_zip = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    for path, message in (
+        (text, "not a zip archive"),
+        (ole, "password-protected"),
+        (plain_zip, r"no \[Content_Types\]\.xml"),
+        (tmp_path / "missing.xlsx", "cannot read the file"),
+    ):
+        with pytest.raises(IntakeError, match=message):
+            check_workbook_archive(path)
+    book = tmp_path / "book.xlsx"
+    openpyxl.Workbook().save(book)
+    check_workbook_archive(book)
+    assert sniff(book, book.read_bytes()[:8]) == "zip"
+
+
+def test_save_workbook_writes_atomically_and_never_over_an_input(tmp_path: Path) -> None:
+    out = save_workbook(openpyxl.Workbook(), tmp_path / "book.xlsx")
+    assert openpyxl.load_workbook(out).sheetnames == ["Sheet"]
+    assert leftovers(tmp_path) == []
+    with pytest.raises(OutputError, match="is also an input file"):
+        save_workbook(openpyxl.Workbook(), out, inputs=[out])
+
+
+def test_file_sha256_reads_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    data = os.urandom(3 << 20)  # more than one block
+    path.write_bytes(data)
+    assert file_sha256(path) == hashlib.sha256(data).hexdigest()
