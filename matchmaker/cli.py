@@ -142,46 +142,19 @@ def score_command(
     its self-assessment, marked "self" in the table.
     """
     from .criteria import load_criteria
+    from .export.terminal import score_lines
     from .files import check_output, write_json
-    from .intake import read_form
-    from .reviews import read_reviews
-    from .scoring import ranking, score
+    from .pipeline import RunOptions, score_forms
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, *review_paths, criteria.path, mapping)
     if json_path is not None:
         check_output(json_path, inputs)  # refuse a bad output path before the work, not after
-    intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    reviews = None
-    review_lines: list[str] = []
-    if review_paths:
-        read = read_reviews(list(review_paths), criteria, intake.candidates)
-        reviews = read.aggregate(aggregate)  # type: ignore[arg-type]
-        review_lines = read.summary()
-    scores = score(intake.candidates, criteria, reviews)
-    rows = ranking(intake.candidates, scores, top=top)
-    click.echo(
-        f"{len(rows)} eligible candidates of {len(intake.candidates)} submissions; criteria: {criteria.name}"
-    )
-    if rows:
-        header = f"{'rank':>4}  {'municipality':<28} {'province':<16} {'score':>7}  {'motivation':<10}"
-        click.echo(f"{header} top contributions")
-    for row in rows:
-        top_text = ", ".join(f"{key} {value:.2f}" for key, value in row["top"])
-        motivation = {"self-assessment": "self"}.get(row["motivation_source"], row["motivation_source"] or "")
-        name = row["municipality"] or row["candidate_id"]
-        click.echo(
-            f"{row['rank']:>4}  {name:<28.28} {row['province'] or '':<16.16} "
-            f"{row['score']:>7.2f}  {motivation:<10} {top_text}"
-        )
-    for line in review_lines:
-        click.echo(line)
-    for note in scores.notes:
-        click.echo(f"note: {note}")
+    options = RunOptions(criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate)
+    scored = score_forms(forms, options)
+    click.echo("\n".join(score_lines(scored, top=top)))
     if json_path is not None:
-        intake_doc = intake.to_json()
-        doc = scores.to_json(intake_doc["candidates"], criteria=criteria, issues=intake_doc.get("issues", []))
-        write_json(doc, json_path, inputs=inputs)
+        write_json(scored.to_json(), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}")
 
 
@@ -320,41 +293,30 @@ def pair_command(
     from .export import write_shortlist
     from .export.terminal import format_report, review_lines
     from .files import check_output, write_json
-    from .pipeline import run
+    from .pipeline import RunOptions, run
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, decisions_path)
-    decisions = None
-    if decisions_path is not None:
-        from .decisions import read_decisions
-
-        decisions = read_decisions(decisions_path, criteria=criteria)
     for target in (out, json_path):
         if target is not None:
             check_output(target, inputs)
     if json_path is not None and json_path.resolve() == out.resolve():
         raise OutputError(f"{json_path}: --json and --out name the same file; give each its own")
-    result = run(
-        forms,
-        partners_path,
+    options = RunOptions(
         criteria=criteria,
         mapping=mapping,
         reviews=review_paths,
         aggregate=aggregate,
-        locks=(*locks, *(decisions.locks if decisions else ())),
-        forbids=(*forbids, *(decisions.all_forbids() if decisions else ())),
-        keep=decisions.keep if decisions else (),
+        locks=locks,
+        forbids=forbids,
+        decisions=decisions_path,
         alternatives=alternatives,
         distinct=distinct,
         solver=solver,
         time_limit=time_limit,
         strict=strict,
-        progress=lambda line: click.echo(line, err=True),
     )
-    if decisions is not None:
-        from dataclasses import replace
-
-        result = replace(result, changes=decisions.changes(result))
+    result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
     # after the table, which stays as it is: the reviewers' agreement, or that self-assessment stood in
     lines = review_lines(result.reviews)

@@ -5,8 +5,9 @@ Locks and forbids name the candidate by REFNIS code or municipality name, as a c
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
 
 if TYPE_CHECKING:
+    from .intake import IntakeResult
     from .reviews import Reviews
     from .scoring import Scores
 
@@ -98,43 +100,77 @@ def resolve_pairs(
     return out
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run is given besides the two files: the same fields as `run`'s keywords.
+
+    `verify` rebuilds one from a result's manifest; `decisions` names a shortlist workbook whose
+    committee decisions (vast, weiger, uitsluiten, Koppelen aan) the run applies.
+    """
+
+    criteria: Criteria | Path | str | None = None
+    mapping: Path | str | None = None
+    reviews: tuple[Path | str, ...] = ()
+    aggregate: str = "mean"
+    locks: tuple[PairSpec, ...] = ()
+    forbids: tuple[PairSpec, ...] = ()
+    keep: tuple[PairSpec, ...] = ()
+    decisions: Path | str | None = None
+    alternatives: int = 0
+    distinct: str = "pairs"
+    solver: str = "cbc"
+    time_limit: float | None = None
+    strict: bool = False
+
+
 def run(
     forms: Path | str,
     partners: Path | str,
+    options: RunOptions | None = None,
     *,
-    criteria: Criteria | Path | str | None = None,
-    mapping: Path | str | None = None,
-    reviews: Iterable[Path | str] = (),
-    locks: Iterable[PairSpec] = (),
-    forbids: Iterable[PairSpec] = (),
-    keep: Iterable[PairSpec] = (),
-    alternatives: int = 0,
-    distinct: str = "pairs",
-    solver: str = "cbc",
-    time_limit: float | None = None,
-    strict: bool = False,
-    aggregate: str = "mean",
     progress: Callable[[str], None] | None = None,
+    **fields: Any,
 ) -> PairingResult:
     """Run the whole selection on a form export and a partners file and return the pairing.
 
-    With `strict`, an unfilled slot raises InfeasibleError with its diagnosis. `progress` receives
-    one short line per stage (the command line prints them on stderr).
+    The options come as a `RunOptions`, as keywords (`run(forms, partners, reviews=[...])`), or
+    both (the keywords win). With `strict`, an unfilled slot raises InfeasibleError with its
+    diagnosis. `progress` receives one short line per stage (the command line prints them on stderr).
     """
+    unknown = sorted(set(fields) - {f.name for f in dataclasses.fields(RunOptions)})
+    if unknown:
+        raise TypeError(f"run() got unknown option(s) {', '.join(unknown)}")
+    for name in ("reviews", "locks", "forbids", "keep"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
+    opts = replace(options or RunOptions(), **fields)
+    return _run(Path(forms), Path(partners), opts, progress or (lambda _line: None))
+
+
+def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], None]) -> PairingResult:
     from .criteria import load_criteria
     from .intake import read_form
     from .pairing import solve_pairing
     from .partners import read_partners
     from .scoring import score, with_scores
 
-    say = progress or (lambda _line: None)
-    forms, partners = Path(forms), Path(partners)
+    criteria = opts.criteria
     if not isinstance(criteria, Criteria):
         criteria = load_criteria(None if criteria is None else Path(criteria))
-    mapping_path = None if mapping is None else Path(mapping)
+    mapping_path = None if opts.mapping is None else Path(opts.mapping)
+    decisions = None
+    if opts.decisions is not None:
+        from .decisions import read_decisions
+
+        say(f"reading the decisions in {opts.decisions}")
+        decisions = read_decisions(Path(opts.decisions), criteria=criteria)
+    locks = (*opts.locks, *(decisions.locks if decisions else ()))
+    forbids = (*opts.forbids, *(decisions.all_forbids() if decisions else ()))
+    keep = (*opts.keep, *(decisions.keep if decisions else ()))
+    aggregate, solver, strict = opts.aggregate, opts.solver, opts.strict
     say(f"reading {forms}")
     intake = read_form(forms, mapping=mapping_path, eligibility=criteria.eligibility)
-    review_paths = [Path(p) for p in reviews]
+    review_paths = [Path(p) for p in opts.reviews]
     review_inputs: list[Path] = []
     read = None
     aggregated = None
@@ -162,10 +198,10 @@ def run(
         locks=lock_pairs,
         forbids=forbid_pairs,
         keep=keep_pairs,
-        alternatives=alternatives,
-        distinct=distinct,
+        alternatives=opts.alternatives,
+        distinct=opts.distinct,
         solver=solver,
-        time_limit=time_limit,
+        time_limit=opts.time_limit,
     )
     inputs = [
         input_entry("forms", forms, intake.sha256),
@@ -185,9 +221,9 @@ def run(
             "locks": [f"{c}={p}" for c, p in lock_pairs],
             "forbids": [f"{c}={p}" for c, p in forbid_pairs],
             "keep": [f"{c}={p}" for c, p in keep_pairs],
-            "alternatives": alternatives,
-            "distinct": distinct,
-            "time_limit": time_limit,
+            "alternatives": opts.alternatives,
+            "distinct": opts.distinct,
+            "time_limit": opts.time_limit,
             "strict": strict,
         },
     )
@@ -197,9 +233,62 @@ def run(
         issues=list(intake.issues),
         reviews=reviews_block(read, aggregate, criteria, scores),
     )
+    if decisions is not None:  # what changed from the shortlist the committee decided on, and why
+        result = replace(result, changes=decisions.changes(result))
     if strict and result.unfilled:
         raise InfeasibleError("; ".join(u["reason"] for u in result.unfilled))
     return result
+
+
+@dataclass(frozen=True)
+class ScoreRun:
+    """The scoring of one form export: its intake, the scores, and the reviewers' summary lines."""
+
+    intake: IntakeResult
+    criteria: Criteria
+    scores: Scores
+    review_summary: tuple[str, ...] = ()
+
+    def ranking(self, top: int = 2) -> list[dict[str, Any]]:
+        """The eligible candidates ranked, each with its `top` largest contributions."""
+        from .scoring import ranking
+
+        return ranking(self.intake.candidates, self.scores, top=top)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `matchmaker.scores/1` document."""
+        intake_doc = self.intake.to_json()
+        return self.scores.to_json(
+            intake_doc["candidates"], criteria=self.criteria, issues=intake_doc.get("issues", [])
+        )
+
+
+def score_forms(
+    forms: Path | str, options: RunOptions | None = None, *, progress: Callable[[str], None] | None = None
+) -> ScoreRun:
+    """Intake, reviews and scoring of a form export, without pairing (the `score` command)."""
+    from .criteria import load_criteria
+    from .intake import read_form
+    from .scoring import score
+
+    opts = options or RunOptions()
+    say = progress or (lambda _line: None)
+    criteria = opts.criteria
+    if not isinstance(criteria, Criteria):
+        criteria = load_criteria(None if criteria is None else Path(criteria))
+    mapping = None if opts.mapping is None else Path(opts.mapping)
+    say(f"reading {forms}")
+    intake = read_form(Path(forms), mapping=mapping, eligibility=criteria.eligibility)
+    aggregated = None
+    summary: list[str] = []
+    if opts.reviews:
+        from .reviews import read_reviews
+
+        read = read_reviews([Path(p) for p in opts.reviews], criteria, intake.candidates)
+        aggregated = read.aggregate(opts.aggregate)  # type: ignore[arg-type]
+        summary = read.summary()
+    say("scoring")
+    return ScoreRun(intake, criteria, score(intake.candidates, criteria, aggregated), tuple(summary))
 
 
 def reviews_block(read: Reviews | None, aggregate: str, criteria: Criteria, scores: Scores) -> dict[str, Any]:

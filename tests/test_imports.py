@@ -134,3 +134,31 @@ def test_lower_modules_do_not_import_the_writers() -> None:
     upper = {"matchmaker.audit", "matchmaker.pipeline", "matchmaker.export", "matchmaker.cli"}
     for low in ("matchmaker.files", "matchmaker.cells", "matchmaker.reviews", "matchmaker.i18n.wording"):
         assert not graph[low] & upper, f"{low} imports {graph[low] & upper}"
+
+
+def test_the_command_line_holds_no_table_logic() -> None:
+    """cli.py parses, calls the library and prints: no pandas, no decisions of its own."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    names = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    names |= {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0
+    }
+    assert not names & {"pandas", "numpy", "openpyxl"}
+    relative = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+    }
+    assert "decisions" not in relative, "the pipeline applies the committee's decisions, not the CLI"
+
+
+def test_no_module_grows_past_a_thousand_lines() -> None:
+    sizes = {module_name(p): len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert not {m: n for m, n in sizes.items() if n > 1000}

@@ -139,3 +139,40 @@ def test_strict_turns_an_unfilled_slot_into_an_error() -> None:
     with pytest.raises(InfeasibleError, match="Benin: 3 of 4 filled") as err:
         run(FORMS, PARTNERS, strict=True)
     assert err.value.exit_code == 3
+
+
+def test_options_as_a_record_or_as_keywords_give_the_same_run(sample_result: Any) -> None:
+    from matchmaker.pipeline import RunOptions
+
+    options = RunOptions(reviews=(SAMPLE / "reviews",), locks=("Gent=Karongi",))
+    by_record = run(FORMS, PARTNERS, options)
+    by_keywords = run(FORMS, PARTNERS, reviews=[SAMPLE / "reviews"], locks=["Gent=Karongi"])
+    assert by_record.pairs == by_keywords.pairs
+    # keywords win over the record's fields
+    unlocked = run(FORMS, PARTNERS, options, locks=[])
+    assert not any(p["locked"] for p in unlocked.pairs)
+    with pytest.raises(TypeError, match="unknown option"):
+        run(FORMS, PARTNERS, lock="Gent=Karongi")
+
+
+def test_the_run_applies_the_committees_decisions(tmp_path: Path) -> None:
+    import openpyxl
+
+    from matchmaker.export import SHEET_PAIRS, write_shortlist
+
+    first = run(FORMS, PARTNERS)
+    book = write_shortlist(first, tmp_path / "shortlist.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb[SHEET_PAIRS]
+    headers = [c.value for c in ws[1]]
+    refused = (
+        ws.cell(2, headers.index("Gemeente") + 1).value,
+        ws.cell(2, headers.index("Partner") + 1).value,
+    )
+    ws.cell(2, headers.index("Beslissing") + 1).value = "weiger"
+    wb.save(book)
+    again = run(FORMS, PARTNERS, decisions=book)
+    assert (refused[0], refused[1]) not in {(p["municipality"], p["partner"]) for p in again.pairs}
+    removed = [c for c in again.changes if c["change"] == "removed"]
+    assert any(c["decision"] == "forbid" and c["partner"] == refused[1] for c in removed)
+    assert {c["change"] for c in again.changes} >= {"kept", "removed", "added"}

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..agreement import DISAGREEMENT_POINTS
 from ..pairing import PairingResult, english
+
+if TYPE_CHECKING:
+    from ..pipeline import ScoreRun
 from ..schema import CANDIDATE_ID, MUNICIPALITY
 
-__all__ = ["INTAKE_TABLE_ROWS", "format_report", "intake_lines", "review_lines"]
+__all__ = ["INTAKE_TABLE_ROWS", "format_report", "intake_lines", "review_lines", "score_lines"]
 
 # submissions shown in the intake table; all of them are in the JSON
 INTAKE_TABLE_ROWS: Final = 100
@@ -159,4 +162,28 @@ def review_lines(block: Mapping[str, Any]) -> list[str]:
             )
         lines.extend(str(n) for n in block.get("notes") or ())
     lines.extend(f"note: {n}" for n in block.get("scoring_notes") or ())
+    return lines
+
+
+def score_lines(scored: ScoreRun, *, top: int = 2) -> list[str]:
+    """What `matchmaker score` prints: the ranked eligible candidates with their largest contributions,
+    the reviewers' summary and the scoring notes."""
+    rows = scored.ranking(top)
+    lines = [
+        f"{len(rows)} eligible candidates of {len(scored.intake.candidates)} submissions; "
+        f"criteria: {scored.criteria.name}"
+    ]
+    if rows:
+        header = f"{'rank':>4}  {'municipality':<28} {'province':<16} {'score':>7}  {'motivation':<10}"
+        lines.append(f"{header} top contributions")
+    for row in rows:
+        top_text = ", ".join(f"{key} {value:.2f}" for key, value in row["top"])
+        motivation = {"self-assessment": "self"}.get(row["motivation_source"], row["motivation_source"] or "")
+        name = row["municipality"] or row["candidate_id"]
+        lines.append(
+            f"{row['rank']:>4}  {name:<28.28} {row['province'] or '':<16.16} "
+            f"{row['score']:>7.2f}  {motivation:<10} {top_text}"
+        )
+    lines += scored.review_summary
+    lines += [f"note: {note}" for note in scored.scores.notes]
     return lines
