@@ -31,7 +31,7 @@ from .export.layout import (
     SHEET_SHORTLIST,
 )
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
-from .pairing import PairingResult
+from .pairing import PairingResult, lock_conflicts
 from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER
 
 __all__ = ["Decisions", "Pair", "read_decisions"]
@@ -282,35 +282,52 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     partners, countries = _read_partners(workbook)
     _read_carried_forbids(workbook, record)
 
-    # contradictions
+    # contradictions: the pairing's one lock check, worded here with the rows of each decision
     for pair, ats in locks.items():
-        if pair in forbids:
-            at = ", ".join(where(*a) for a in [*ats, *forbids[pair]])
-            problems.append(f"{names.get(pair[0], pair[0])} – {pair[1]} is both kept and refused ({at})")
         if pair[0] in excluded:
             at = ", ".join(where(*a) for a in [*ats, *excluded[pair[0]]])
             problems.append(f"{names.get(pair[0], pair[0])} is both excluded and kept with {pair[1]} ({at})")
         if partners and pair[1] not in partners:
             problems.append(f"{', '.join(where(*a) for a in ats)}: unknown partner '{pair[1]}'")
-    by_partner: dict[str, list[Pair]] = {}
-    by_candidate: dict[str, list[Pair]] = {}
-    for pair in locks:
-        by_partner.setdefault(pair[1], []).append(pair)
-        by_candidate.setdefault(pair[0], []).append(pair)
-    for partner, pairs in by_partner.items():
-        if len(pairs) > 1:
-            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+
+    def rows(pairs: Iterable[Pair]) -> str:
+        return ", ".join(where(*a) for p in pairs for a in locks[p])
+
+    def named(pairs: Iterable[Pair]) -> str:
+        return ", ".join(
+            f"{names.get(p[0], p[0])} – {p[1]} ({s} row {r})" for p in pairs for s, r in locks[p]
+        )
+
+    conflicts = lock_conflicts(
+        locks,
+        forbids,
+        country_of=countries if criteria is not None else None,
+        province_of=province if criteria is not None else None,
+        quotas=criteria.pairing.quotas if criteria is not None else None,
+        max_per_province=criteria.pairing.max_per_province if criteria is not None else None,
+    )
+    for conflict in conflicts:
+        pairs, key = conflict.pairs, conflict.key
+        if conflict.kind == "both":
+            at = ", ".join(where(*a) for a in [*locks[pairs[0]], *forbids[pairs[0]]])
+            problems.append(f"{names.get(key, key)} – {pairs[0][1]} is both kept and refused ({at})")
+        elif conflict.kind == "partner":
             who = ", ".join(names.get(p[0], p[0]) for p in pairs)
-            problems.append(f"{partner} is kept with more than one candidate ({who}: {at})")
-    for cid, pairs in by_candidate.items():
-        if len(pairs) > 1:
-            at = ", ".join(where(*a) for p in pairs for a in locks[p])
+            problems.append(f"{key} is kept with more than one candidate ({who}: {rows(pairs)})")
+        elif conflict.kind == "candidate":
             problems.append(
-                f"{names.get(cid, cid)} is kept with more than one partner "
-                f"({', '.join(p[1] for p in pairs)}: {at})"
+                f"{names.get(key, key)} is kept with more than one partner "
+                f"({', '.join(p[1] for p in pairs)}: {rows(pairs)})"
             )
-    if criteria is not None:
-        problems += _check_limits(locks, criteria, countries, province, names)
+        elif conflict.kind == "quota":
+            problems.append(
+                f"{len(pairs)} pairs kept for {key}, but its quota is {conflict.limit}: {named(pairs)}"
+            )
+        else:
+            problems.append(
+                f"{len(pairs)} pairs kept in province {key}, but at most {conflict.limit} are allowed: "
+                f"{named(pairs)}"
+            )
     if problems:
         raise DecisionError(f"{path}: contradictory or unclear decisions:\n  " + "\n  ".join(problems))
     return Decisions(
@@ -374,39 +391,3 @@ def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
                 break
             if texts[0].casefold() in refused and texts[2] and texts[3]:
                 record("forbid", (texts[2], texts[3]), (SHEET_PARAMETERS, row[0].row))
-
-
-def _check_limits(
-    locks: Mapping[Pair, list[tuple[str, int]]],
-    criteria: Criteria,
-    countries: Mapping[str, str],
-    province: Mapping[str, str],
-    names: Mapping[str, str],
-) -> list[str]:
-    problems: list[str] = []
-    per_country: dict[str, list[Pair]] = {}
-    per_province: dict[str, list[Pair]] = {}
-    for pair in locks:
-        if pair[1] in countries:
-            per_country.setdefault(countries[pair[1]], []).append(pair)
-        if pair[0] in province:
-            per_province.setdefault(province[pair[0]], []).append(pair)
-
-    def rows(pairs: list[Pair]) -> str:
-        return ", ".join(
-            f"{names.get(p[0], p[0])} – {p[1]} ({s} row {r})" for p in pairs for s, r in locks[p]
-        )
-
-    for country, pairs in per_country.items():
-        quota = criteria.pairing.quotas.get(country)
-        if quota is not None and len(pairs) > quota:
-            problems.append(f"{len(pairs)} pairs kept for {country}, but its quota is {quota}: {rows(pairs)}")
-    cap = criteria.pairing.max_per_province
-    if cap is not None:
-        for name, pairs in per_province.items():
-            if len(pairs) > cap:
-                problems.append(
-                    f"{len(pairs)} pairs kept in province {name}, but at most {cap} are allowed: "
-                    f"{rows(pairs)}"
-                )
-    return problems

@@ -14,9 +14,11 @@ from .instance import (
     UNIT,
     VALUE_DECIMALS,
     Instance,
+    LockConflict,
     Solution,
     check_locks,
     encode,
+    lock_conflicts,
 )
 from .lexicographic import PairingModel, lexsolve, no_good, sum_expr
 from .model import Lin, Model, Row
@@ -34,6 +36,7 @@ __all__ = [
     "IncrementalEngine",
     "Instance",
     "Lin",
+    "LockConflict",
     "MipEngine",
     "Model",
     "PairingModel",
@@ -44,6 +47,7 @@ __all__ = [
     "encode",
     "forced_solutions",
     "lexsolve",
+    "lock_conflicts",
     "no_good",
     "solve_pairing",
     "sum_expr",

@@ -352,6 +352,64 @@ def pair_obstacle(table: _Table, i: int, j: int, settings: PairingSettings) -> d
 # --- the one lock check ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LockConflict:
+    """Locks (or a lock and a forbid) that no pairing can honour together, before any solve.
+
+    `kind`: both (a pair locked and forbidden), candidate or partner (one side locked twice),
+    quota (a country's locks beyond its quota), province (a province's locks beyond the cap).
+    `key` is the candidate, partner, country or province concerned; `limit` the quota or cap.
+    """
+
+    kind: str
+    pairs: tuple[Pair, ...]
+    key: str
+    limit: int | None = None
+
+
+def lock_conflicts(
+    locks: Iterable[Pair],
+    forbids: Iterable[Pair] = (),
+    *,
+    country_of: Mapping[str, str] | None = None,
+    province_of: Mapping[str, str | None] | None = None,
+    quotas: Mapping[str, int] | None = None,
+    max_per_province: int | None = None,
+) -> list[LockConflict]:
+    """The one check of locks against each other and the limits: every conflict, in a fixed order.
+
+    The committee's decisions (with their rows) and the pairing's own locks (with the candidates'
+    names) both word what this finds; a limit is checked only where its facts are given.
+    """
+    locks = list(dict.fromkeys((str(c), str(p)) for c, p in locks))
+    forbidden = {(str(c), str(p)) for c, p in forbids}
+    found = [LockConflict("both", (pair,), pair[0]) for pair in locks if pair in forbidden]
+    for side, kind in ((1, "partner"), (0, "candidate")):
+        groups: dict[str, list[Pair]] = {}
+        for pair in locks:
+            groups.setdefault(pair[side], []).append(pair)
+        found += [LockConflict(kind, tuple(g), key) for key, g in groups.items() if len(g) > 1]
+    if country_of is not None and quotas is not None:
+        per_country: dict[str, list[Pair]] = {}
+        for pair in locks:
+            if pair[1] in country_of:
+                per_country.setdefault(country_of[pair[1]], []).append(pair)
+        for country, group in per_country.items():
+            quota = quotas.get(country)
+            if quota is not None and len(group) > quota:
+                found.append(LockConflict("quota", tuple(group), country, int(quota)))
+    if province_of is not None and max_per_province is not None:
+        per_province: dict[str, list[Pair]] = {}
+        for pair in locks:
+            province = province_of.get(pair[0])
+            if province is not None:
+                per_province.setdefault(province, []).append(pair)
+        for province, group in per_province.items():
+            if len(group) > max_per_province:
+                found.append(LockConflict("province", tuple(group), province, max_per_province))
+    return found
+
+
 def check_locks(
     candidates: pd.DataFrame,
     partners: pd.DataFrame,
@@ -390,18 +448,17 @@ def check_locks(
         """A candidate as a person reads it in a message: "Lier (12021)"."""
         return f"{named[cid]} ({cid})" if cid in named else cid
 
-    both = sorted(set(locks) & set(forbids))
-    if both:
-        raise DecisionError(f"{who(both[0][0])}={both[0][1]} is both locked and forbidden")
-    for side, label in ((0, "candidate"), (1, "partner")):
-        seen: dict[str, Pair] = {}
-        for pair in locks:
-            if pair[side] in seen and seen[pair[side]] != pair:
-                other = seen[pair[side]]
-                whom = who(pair[0]) if side == 0 else pair[1]
-                first, second = f"{who(other[0])}={other[1]}", f"{who(pair[0])}={pair[1]}"
-                raise DecisionError(f"locks {first} and {second} give {label} {whom} two pairs")
-            seen[pair[side]] = pair
+    for conflict in lock_conflicts(sorted(set(locks)), forbids):
+        if conflict.kind == "both":
+            raise DecisionError(f"{who(conflict.key)}={conflict.pairs[0][1]} is both locked and forbidden")
+    order = {pair: k for k, pair in reversed(list(enumerate(locks)))}  # a pair's first place
+    twice = [c for c in lock_conflicts(locks) if c.kind in ("candidate", "partner")]
+    for conflict in sorted(twice, key=lambda c: (c.kind != "candidate", order[c.pairs[1]])):
+        (first_c, first_p), (c, p) = conflict.pairs[:2]
+        label = "candidate" if conflict.kind == "candidate" else "partner"
+        whom = who(c) if conflict.kind == "candidate" else p
+        first, second = f"{who(first_c)}={first_p}", f"{who(c)}={p}"
+        raise DecisionError(f"locks {first} and {second} give {label} {whom} two pairs")
     locks = list(dict.fromkeys(locks))
 
     table = pair_table(candidates, partners, criteria, forbids)
@@ -424,27 +481,31 @@ def check_locks(
 
     # locks that break a quota or the province cap by themselves: say so before solving
     ei, ej = table.edges
-    per_country: dict[str, list[str]] = {}
-    per_province: dict[str, list[str]] = {}
+    written: dict[Pair, str] = {}
+    country_of: dict[str, str] = {}
+    province_of: dict[str, str | None] = {}
     for e in lock_edges:
         i, j = int(ei[e]), int(ej[e])
         name = _text_or_none(table.pool.iloc[i].get(s.MUNICIPALITY))
-        written = f"{name} ({table.ids[i]})={table.names[j]}" if name else f"{table.ids[i]}={table.names[j]}"
-        per_country.setdefault(table.countries[j], []).append(written)
-        province = _text_or_none(table.pool.iloc[i][s.PROVINCE])
-        if province is not None:
-            per_province.setdefault(province, []).append(written)
-    for country, shown in per_country.items():
-        quota = settings.quotas.get(country, 0)
-        if len(shown) > quota:
-            raise InfeasibleError(f"locks {', '.join(shown)} exceed the {country} quota of {quota}")
-    cap = settings.max_per_province
-    if cap is not None:
-        for province, shown in per_province.items():
-            if len(shown) > cap:
-                raise InfeasibleError(
-                    f"locks {', '.join(shown)} exceed the cap of {cap} candidates per province ({province})"
-                )
+        pair = (table.ids[i], table.names[j])
+        written[pair] = f"{name} ({pair[0]})={pair[1]}" if name else f"{pair[0]}={pair[1]}"
+        country_of[pair[1]] = table.countries[j]
+        province_of[pair[0]] = _text_or_none(table.pool.iloc[i][s.PROVINCE])
+    quotas = {c: int(settings.quotas.get(c, 0)) for c in country_of.values()}
+    limits = lock_conflicts(
+        written,
+        country_of=country_of,
+        province_of=province_of,
+        quotas=quotas,
+        max_per_province=settings.max_per_province,
+    )
+    for conflict in limits:
+        shown = ", ".join(written[pair] for pair in conflict.pairs)
+        if conflict.kind == "quota":
+            raise InfeasibleError(f"locks {shown} exceed the {conflict.key} quota of {conflict.limit}")
+        raise InfeasibleError(
+            f"locks {shown} exceed the cap of {conflict.limit} candidates per province ({conflict.key})"
+        )
     return table
 
 

@@ -106,3 +106,31 @@ def test_the_instance_keeps_score_and_fit_apart() -> None:
     # an instance built from values alone has no fit part
     plain = Instance.assignment(np.full((2, 2), 3 * UNIT))
     assert (plain.edge_fit == 0).all() and (plain.edge_score == plain.edge_value).all()
+
+
+def test_lock_conflicts_finds_every_kind_at_once() -> None:
+    from matchmaker.pairing import lock_conflicts
+
+    locks = [("a", "R1"), ("a", "R2"), ("b", "R1"), ("c", "B1"), ("d", "B2"), ("c", "B1")]
+    found = lock_conflicts(
+        locks,
+        forbids=[("d", "B2")],
+        country_of={"R1": "Rwanda", "R2": "Rwanda", "B1": "Benin", "B2": "Benin"},
+        province_of={"a": "Limburg", "b": "Limburg", "c": "Limburg", "d": None},
+        quotas={"Rwanda": 4, "Benin": 1},
+        max_per_province=2,
+    )
+    kinds = {(c.kind, c.key): c.pairs for c in found}
+    assert kinds == {
+        ("both", "d"): (("d", "B2"),),
+        ("partner", "R1"): (("a", "R1"), ("b", "R1")),
+        ("candidate", "a"): (("a", "R1"), ("a", "R2")),
+        ("quota", "Benin"): (("c", "B1"), ("d", "B2")),  # the repeated lock counts once
+        ("province", "Limburg"): (("a", "R1"), ("a", "R2"), ("b", "R1"), ("c", "B1")),
+    }
+    assert {c.limit for c in found if c.kind in ("quota", "province")} == {1, 2}
+    # without the facts of a limit, that limit is not checked; honourable locks give nothing
+    assert {c.kind for c in lock_conflicts(locks)} == {"partner", "candidate"}
+    assert (
+        lock_conflicts([("a", "R1"), ("b", "R2")], country_of={"R1": "X", "R2": "X"}, quotas={"X": 2}) == []
+    )
