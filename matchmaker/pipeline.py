@@ -198,7 +198,7 @@ def run(
         reviews=reviews_block(read, aggregate, criteria, scores),
     )
     if strict and result.unfilled:
-        raise InfeasibleError("; ".join(u["reason"] for u in result.unfilled))
+        raise InfeasibleError("; ".join(f"{u['country']}: {u['reason']}" for u in result.unfilled))
     return result
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 
 from .. import schema as s
 from ..criteria import Criteria
+from ..i18n.wording import no_slots_reason
 from ..schema import RESULT_SCHEMA
-from . import english
 from .counterfactual import Forced
 from .explain import changes as explain_changes
 from .explain import diagnose, explain
@@ -195,7 +195,7 @@ def assemble(
         eligible = bool(table.partner_ok[j])
         reasons = _as_list(row.get("reasons")) if "reasons" in partners.columns else []
         if not eligible and not reasons:
-            reasons = [english.no_slots(str(row[s.COUNTRY]))]
+            reasons = [no_slots_reason(str(row[s.COUNTRY]), "en")]
         partner_records.append(
             {
                 "partner": str(row[s.PARTNER]),
