@@ -32,7 +32,7 @@ from .export.layout import (
 )
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult, lock_conflicts
-from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER
+from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER, ChangeRecord
 
 __all__ = ["Decisions", "Pair", "read_decisions"]
 
@@ -74,7 +74,7 @@ class Decisions:
         found = self.sources.get((kind, pair[0], pair[1] if kind != "exclude" else ""))
         return {"sheet": found[0], "row": found[1]} if found else None
 
-    def changes(self, result: PairingResult) -> list[dict[str, Any]]:
+    def changes(self, result: PairingResult) -> list[ChangeRecord]:
         """Each pair of the previous shortlist or the new result: kept, added or removed, and why."""
         previous = list(dict.fromkeys(self.previous))
         new = [(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))) for p in result.pairs]
@@ -95,7 +95,7 @@ class Decisions:
             for c in result.changes
             if c.get("change") in {"dropped", "removed"}
         }
-        out: list[dict[str, Any]] = []
+        out: list[ChangeRecord] = []
 
         def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
             kind_key = decision or ""

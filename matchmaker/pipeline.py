@@ -236,7 +236,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     if decisions is not None:  # what changed from the shortlist the committee decided on, and why
         result = replace(result, changes=decisions.changes(result))
     if strict and result.unfilled:
-        raise InfeasibleError("; ".join(u["reason"] for u in result.unfilled))
+        raise InfeasibleError("; ".join(f"{u['country']}: {u['reason']}" for u in result.unfilled))
     return result
 
 

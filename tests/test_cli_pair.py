@@ -24,7 +24,7 @@ def test_pair_prints_the_table_and_writes_both_files(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 0, res.output
     assert "Karongi" in res.stdout and "Filled: Rwanda 4, Benin 3" in res.stdout
-    assert "Unfilled: Benin: 3 of 4 filled" in res.stdout
+    assert "Unfilled Benin: 3 of 4 slots filled" in res.stdout
     assert "Reserves Rwanda (value of their best pair): 1." in res.stdout
     assert "pairing with cbc" in res.stderr and "pairing with cbc" not in res.stdout
     doc = json.loads(result_json.read_text(encoding="utf-8"))
@@ -54,7 +54,8 @@ def test_strict_exits_3_with_the_diagnosis_and_writes_nothing(tmp_path: Path) ->
     out = tmp_path / "s.xlsx"
     res = CliRunner().invoke(main, ["pair", FORMS, "--partners", PARTNERS, "--strict", "--out", str(out)])
     assert res.exit_code == 3
-    assert "Benin: 3 of 4 filled: only 3 eligible candidates accept Benin and work in French" in res.stderr
+    diagnosis = "Benin: 3 of 4 slots filled: only 3 eligible candidates accept Benin and work in French"
+    assert diagnosis in res.stderr
     assert "Traceback" not in res.output
     assert not out.exists()
 

@@ -136,7 +136,7 @@ def test_a_misspelt_decision_is_refused_with_what_was_probably_meant() -> None:
 
 
 def test_strict_turns_an_unfilled_slot_into_an_error() -> None:
-    with pytest.raises(InfeasibleError, match="Benin: 3 of 4 filled") as err:
+    with pytest.raises(InfeasibleError, match="Benin: 3 of 4 slots filled") as err:
         run(FORMS, PARTNERS, strict=True)
     assert err.value.exit_code == 3
 

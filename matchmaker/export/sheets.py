@@ -134,7 +134,7 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
     for pair in pairs:
         cid = str(pair.get(CANDIDATE_ID))
         cand = ctx.candidates.get(cid, {})
-        partner = ctx.partners.get(str(pair.get(PARTNER)), {})
+        partner: Mapping[str, Any] = ctx.partners.get(str(pair.get(PARTNER)), {})
         breakdown = as_mapping(pair.get(BREAKDOWN))
         decision = decision_word("lock", lang) if (cid, str(pair.get(PARTNER))) in ctx.locked else None
         row: list[object] = [

@@ -9,7 +9,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ..agreement import DISAGREEMENT_POINTS
-from ..pairing import PairingResult, english
+from ..i18n.wording import pair_value_text
+from ..pairing import PairingResult
+from ..schema import ReserveRecord
 
 if TYPE_CHECKING:
     from ..pipeline import ScoreRun
@@ -65,13 +67,13 @@ def format_report(result: PairingResult) -> str:
             f"{p['country']:<8} {p['partner'][:wp]:<{wp}} "
             f"{(p.get('municipality') or p['candidate_id'])[:wm]:<{wm}} "
             f"{(p.get('province') or '')[:16]:<16} {p['value']:>7.2f}  "
-            f"{english.breakdown(p['breakdown'])}{lock}"
+            f"{pair_value_text(p['breakdown'], 'en')}{lock}"
         )
     filled = ", ".join(f"{c} {n}" for c, n in result.filled.items())
     lines.append(f"\nFilled: {filled}; total value {result.objective:.2f} ({result.status})")
     for u in result.unfilled:
-        lines.append(f"Unfilled: {u['reason']}")
-    by_country: dict[str, list[dict[str, Any]]] = {}
+        lines.append(f"Unfilled {u['country']}: {u['reason']}")
+    by_country: dict[str, list[ReserveRecord]] = {}
     for r in result.reserves:
         by_country.setdefault(r["country"], []).append(r)
     for country in result.filled:

@@ -2,10 +2,10 @@
 changes between two shortlists and the partners' reasons, worded in nl, en or fr from the catalogue.
 """
 
-# The result JSON keeps the engine's English sentences (`why`, `reason`, `problem`) beside the facts
-# behind them; these functions write their own sentence from those facts. A record without the facts
-# (an older result file), or with facts there is no sentence for, keeps its recorded sentence.
-# Nothing here reads English back.
+# The result JSON keeps English sentences (`why`, `reason`, `problem`) beside the facts behind them;
+# the pairing writes its English with these very functions ("en"), the workbook words the same facts
+# in its own language. A record without the facts (an older result file), or with facts there is no
+# sentence for, keeps its recorded sentence. Nothing here reads English back.
 
 from __future__ import annotations
 
@@ -111,10 +111,9 @@ def colon_for(lang: str) -> str:
     return "\u00a0:" if lang == "fr" else ":"
 
 
-# --- the pairing's explanations, worded in the workbook's language ---------------------------------
-# The result JSON keeps the engine's English sentences (`why`, `reason`) and the facts behind them;
-# the workbook writes its own sentence from those facts. A record without the facts (an older result
-# file) keeps its recorded sentence.
+# --- the pairing's explanations, unfilled slots, changes and partner reasons -----------------------
+# The pairing words its `why` and `reason` fields with these functions in English; the workbook words
+# the same facts in its language. A record without the facts (an older result file) keeps its sentence.
 
 
 def points_text(value: object, lang: str) -> str:
@@ -132,6 +131,31 @@ def plain_number_text(value: object, lang: str) -> str:
     if number_ is None:
         return str(value)
     return str(int(number_)) if number_ == int(number_) else number(number_, lang)
+
+
+def pair_value_text(terms: Mapping[str, Any], lang: str) -> str:
+    """A pair value's terms as one line: "score 60.00 + preference 2.50 + language 5.00" (the score
+    always, the other terms when they add something)."""
+    parts = []
+    for key, value in terms.items():
+        number_ = as_number(value)
+        if key != "score" and not number_:
+            continue
+        shown = number(number_, lang) if number_ is not None else str(value)
+        parts.append(
+            sentence(f"pair_value_{key}", lang, value=shown)
+            if has_sentence(f"pair_value_{key}")
+            else f"{key} {shown}"
+        )
+    return " + ".join(parts)
+
+
+def tie_break_text(keys: Iterable[object], lang: str) -> str:
+    """The tie-break chain as the order it sorts in: "form completed earliest, then lowest NIS code"."""
+    words = [
+        sentence(f"tie_break_{key}", lang) if has_sentence(f"tie_break_{key}") else str(key) for key in keys
+    ]
+    return sentence("tie_break_then", lang).join(words)
 
 
 def obstacle_phrase(obstacle: Mapping[str, Any], lang: str) -> str | None:
@@ -194,11 +218,11 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
             return fallback
         phrases = [p for o in obstacles if isinstance(o, Mapping) and (p := obstacle_phrase(o, lang))]
         phrases = list(dict.fromkeys(phrases))
-        body = (
-            sentence("no_pair", lang, obstacles=sentence("list_separator", lang).join(phrases))
-            if phrases
-            else sentence("no_pair_bare", lang)
-        )
+        if phrases:
+            body = sentence("no_pair", lang, obstacles=sentence("list_separator", lang).join(phrases))
+        else:
+            # no obstacle at all: there is no partner to pair with
+            body = sentence("no_pair_no_partners" if not obstacles else "no_pair_bare", lang)
         return f"{head} {body}"
     need = explanation.get("need")
     if need not in _NEEDS:
@@ -224,8 +248,11 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
             if lang == "fr"
             else sentence("in_country", lang, country=join_words(names, lang))
         )
+        best, weakest = as_number(explanation.get("best_value")), as_number(lowest.get("value"))
+        # "less than" only when it is: a tie or a locked pair can leave a better pair out
+        lower = best is None or weakest is None or best < weakest
         first = sentence(
-            "outranked",
+            "outranked" if lower else "outranked_not_lower",
             lang,
             value=points_text(explanation.get("best_value"), lang),
             where=where,
@@ -244,6 +271,9 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
             if displaced
             else sentence("need_score_free", lang, points=points)
         )
+    elif need == "tie" and explanation.get("tie_break"):
+        order = tie_break_text(explanation.get("tie_break") or (), lang)
+        tail = sentence("need_tie_order", lang, order=order)
     elif need in {"tie", "slots", "kept", "time_limit"}:
         tail = sentence(f"need_{need}", lang)
     else:
@@ -318,6 +348,19 @@ def gone_text(change: Mapping[str, Any], lang: str) -> str | None:
     return str(reason) if reason and reason != "new pair" else None
 
 
+def change_reason(change: Mapping[str, Any], lang: str) -> str | None:
+    """Why a pair of the previous shortlist changed: an added pair is new, a dropped one is gone for
+    the reason `gone_text` words."""
+    if change.get("change") == "added":
+        return sentence("change_new", lang)
+    return gone_text(change, lang)
+
+
+def no_slots_reason(country: str, lang: str) -> str:
+    """Why a partner of a country without slots is not eligible."""
+    return sentence("ob_no_slots", lang, country=code_label(country, lang))
+
+
 def partner_facts(partner: Mapping[str, Any], quotas: Mapping[str, int]) -> list[dict[str, Any]]:
     """Why a partner record of a pairing result is not eligible, as facts: a city link with a
     Flemish local government, or no slots in its country. Empty for an eligible partner."""
@@ -335,7 +378,7 @@ def partner_reason(facts: Mapping[str, Any], lang: str) -> str | None:
     if code == "linked":
         return sentence("partner_linked", lang)
     if code == "no_slots":
-        return sentence("ob_no_slots", lang, country=code_label(str(facts.get(COUNTRY) or ""), lang))
+        return no_slots_reason(str(facts.get(COUNTRY) or ""), lang)
     return None
 
 

@@ -1,16 +1,17 @@
 """The facts behind a pairing: why each candidate is (not) selected, why slots stay unfilled, why
-a kept pair changed. The sentences of the `why` and `reason` fields come from `english`.
+a kept pair changed. The `why` and `reason` fields are those facts worded by `i18n.wording` in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 
 from ..criteria import PairingSettings
-from . import english
+from ..i18n.wording import change_reason, unfilled_text, why_text
+from ..schema import ChangeRecord, ExplanationRecord
 from .counterfactual import Forced
 from .instance import EDGE_TERMS, UNIT, VALUE_DECIMALS, Instance, Pair, Solution, _Table, pair_obstacle
 
@@ -57,12 +58,11 @@ def diagnose(
         "ineligible_partners": len(in_country) - n_partners,
     }
     rule = settings.languages.get(country)
-    hard = rule is not None and rule.mode == "hard"
-    hard_languages = list(rule.any_of) if rule is not None and hard else None
+    hard_languages = list(rule.any_of) if rule is not None and rule.mode == "hard" else None
 
     def done(cause: str) -> dict[str, Any]:
         return {
-            "reason": english.unfilled_reason(cause, country, facts, hard_languages),
+            "reason": unfilled_text({"country": country, "cause": cause, **facts}, "en"),
             "cause": cause,
             **facts,
         }
@@ -123,7 +123,7 @@ def explain(
     settings: PairingSettings,
     explain: bool,
     tie_break: Sequence[str],
-) -> list[dict[str, Any]]:
+) -> list[ExplanationRecord]:
     """One record per eligible scored candidate: selected or not, the cause, the facts, the score
     it would need (from the `forced` re-solves) and the sentence."""
     ei, ej = inst.edge_cand, inst.edge_partner
@@ -134,7 +134,8 @@ def explain(
         prov = inst.provinces[i]
         if prov is not None:
             per_province.setdefault(prov, []).append(i)
-    out: list[dict[str, Any]] = []
+    known = dict(zip(table.ids, label, strict=True))
+    out: list[ExplanationRecord] = []
     for i, cid in enumerate(table.ids):
         rec: dict[str, Any] = {
             "candidate_id": cid,
@@ -160,18 +161,18 @@ def explain(
                 score_needed=0.0,
                 value=value,
                 breakdown=terms,
-                why=english.selected_why(locked, table.names[j], table.countries[j], value, terms),
             )
         elif i not in with_edges:
             obstacles = no_pair_obstacles(table, i, settings)
-            rec.update(cause="no_pair", why=english.no_pair_why(obstacles), obstacles=obstacles)
+            rec.update(cause="no_pair", obstacles=obstacles)
         else:
             rec.update(
                 _unselected(
                     table, inst, best, forced.get(i), i, label, settings, per_province, explain, tie_break
                 )
             )
-        out.append(rec)
+        rec["why"] = why_text(rec, known, "en") or ""
+        out.append(cast(ExplanationRecord, rec))  # built up case by case, the record's keys
     return out
 
 
@@ -194,7 +195,7 @@ def _unselected(
     prov = inst.provinces[i]
     cap = settings.max_per_province
     cause = "outranked"
-    # the facts behind the sentence, for writers that word it in another language
+    # the facts the sentence is worded from, in English here and in the workbook's language there
     facts: dict[str, Any] = {
         "countries": countries,
         "best_value": best_mine,
@@ -204,9 +205,7 @@ def _unselected(
         "outranked_by": [],
         "tie_break": list(tie_break),
     }
-    taken_by: list[str] = []
     if cap is not None and prov is not None and len(per_province.get(prov, [])) >= cap:
-        taken_by = [label[k] for k in sorted(per_province[prov])]
         cause = "province_cap"
         facts["province_taken_by"] = [
             {"candidate_id": table.ids[k], "municipality": label[k]} for k in sorted(per_province[prov])
@@ -236,7 +235,6 @@ def _unselected(
     # V_c + d = V* the tie-break decides: so the exact increase needed is V* - V_c, from one re-solve.
     # need: what a higher score would do (score | tie | slots | kept | time_limit | not_computed)
     needed: float | None = None
-    instead: list[str] = []
     if not explain:
         rec["need"] = "not_computed"
     elif forced is None:
@@ -250,36 +248,22 @@ def _unselected(
         needed = round((best.value - forced.value) / UNIT, VALUE_DECIMALS)
         out = sorted({int(ei[e]) for e in best.edges} - {int(ei[e]) for e in forced.edges})
         rec["displaces"] = [table.ids[k] for k in out]
-        instead = [label[k] for k in out]
         rec["need"] = "tie" if needed <= 0 else "score"
         if needed <= 0:
             cause = "tie" if cause == "outranked" else cause
-    why = english.unselected_why(
-        province=prov,
-        cap=cap,
-        province_taken_by=taken_by,
-        countries=countries,
-        rivals=[(label[int(ei[e])], int(inst.edge_value[e]) / UNIT) for e in rivals[:4]],
-        more_rivals=len(rivals) > 4,
-        best_value=best_mine,
-        need=rec["need"],
-        needed=needed,
-        displaces=instead,
-        tie_break=tie_break,
-    )
-    rec.update(cause=cause, why=why, score_needed=needed)
+    rec.update(cause=cause, score_needed=needed)
     return rec
 
 
 def changes(
     table: _Table,
-    pairs: list[dict[str, Any]],
+    pairs: Sequence[Mapping[str, Any]],
     keep: list[Pair],
     locks: list[Pair],
     settings: PairingSettings,
-) -> list[dict[str, Any]]:
+) -> list[ChangeRecord]:
     """The pairs of the previous shortlist (`keep`) that were dropped, with the cause, and the new ones."""
-    out: list[dict[str, Any]] = []
+    out: list[ChangeRecord] = []
     if not keep:
         return out
     now = {(p["candidate_id"], p["partner"]) for p in pairs}
@@ -299,27 +283,19 @@ def changes(
             cause = "locked"
         else:
             cause = "more_slots"
-        facts = {"partner": p, "obstacle": obstacle, "lock": in_lock[0] if in_lock else None}
-        out.append(
-            {
-                "candidate_id": c,
-                "partner": p,
-                "change": "dropped",
-                "reason": english.change_reason(cause, facts),
-                "cause": cause,
-                "obstacle": obstacle,
-            }
-        )
+        dropped: dict[str, Any] = {
+            "candidate_id": c,
+            "partner": p,
+            "change": "dropped",
+            "reason": None,
+            "cause": cause,
+            "obstacle": obstacle,
+        }
+        dropped["reason"] = change_reason(dropped, "en")
+        out.append(cast(ChangeRecord, dropped))
     kept_set = set(keep)
     for pr in pairs:
         if (pr["candidate_id"], pr["partner"]) not in kept_set:
-            out.append(
-                {
-                    "candidate_id": pr["candidate_id"],
-                    "partner": pr["partner"],
-                    "change": "added",
-                    "reason": english.change_reason("new", {}),
-                    "cause": "new",
-                }
-            )
+            added = {"candidate_id": pr["candidate_id"], "partner": pr["partner"], "change": "added"}
+            out.append(cast(ChangeRecord, {**added, "reason": change_reason(added, "en"), "cause": "new"}))
     return out

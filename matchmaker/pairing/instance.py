@@ -18,7 +18,7 @@ import pandas as pd
 from .. import schema as s
 from ..criteria import Criteria, PairingSettings
 from ..errors import DecisionError, InfeasibleError, MatchmakerError
-from . import english
+from ..i18n.wording import obstacle_phrase
 
 # Pair values are kept as whole numbers of 10**-6 points inside the model: every objective is then
 # integral, so an absolute gap of 0.5 proves exact optimality and "value >= best" needs no tolerance.
@@ -324,8 +324,8 @@ def pair_obstacle(table: _Table, i: int, j: int, settings: PairingSettings) -> d
     """Why candidate i may not pair with partner j, as a `kind` code and the facts behind it.
 
     Kinds: no_slots, partner_not_eligible (reasons), preference (asked), language (languages),
-    forbidden, below_min (value, min_value). None when the pair is allowed. `english.obstacle`
-    words them; the workbook words them in its own language.
+    forbidden, below_min (value, min_value). None when the pair is allowed. `i18n.wording.obstacle_phrase`
+    words them, in English here and in the workbook's language there.
     """
     partner = table.names[j]
     country = table.countries[j]
@@ -475,7 +475,9 @@ def check_locks(
         i, j = table.row_of[c], table.col_of[p]
         if (i, j) not in table.edge_index:
             data = pair_obstacle(table, i, j, settings)
-            text = None if data is None else english.obstacle(data)
+            text = None if data is None else obstacle_phrase(data, "en")
+            if data is not None and data.get("reasons"):
+                text = f"{text} ({'; '.join(data['reasons'])})"
             raise InfeasibleError(f"lock {who(c)}={p}: the pair is not allowed: {text}")
         lock_edges.append(table.edge_index[(i, j)])
 

@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from .. import schema as s
 from ..criteria import Criteria
-from ..schema import RESULT_SCHEMA
-from . import english
+from ..i18n.wording import no_slots_reason
+from ..schema import (
+    RESULT_SCHEMA,
+    AlternativeRecord,
+    Breakdown,
+    ChangeRecord,
+    ConstraintsRecord,
+    EdgeRecord,
+    ExplanationRecord,
+    PairRecord,
+    PartnerRecord,
+    ReserveRecord,
+    UnfilledRecord,
+)
 from .counterfactual import Forced
 from .explain import changes as explain_changes
 from .explain import diagnose, explain
@@ -30,18 +42,18 @@ class PairingResult:
     status: str  # "optimal" | "feasible"
     objective: float
     filled: dict[str, int]
-    unfilled: list[dict[str, Any]]
-    constraints: dict[str, Any]
+    unfilled: list[UnfilledRecord]
+    constraints: ConstraintsRecord
     candidates: list[dict[str, Any]]
-    partners: list[dict[str, Any]]
-    edges: list[dict[str, Any]]
-    pairs: list[dict[str, Any]]
-    reserves: list[dict[str, Any]] = field(default_factory=list)
-    alternatives: list[dict[str, Any]] = field(default_factory=list)
-    explanations: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[PartnerRecord]
+    edges: list[EdgeRecord]
+    pairs: list[PairRecord]
+    reserves: list[ReserveRecord] = field(default_factory=list)
+    alternatives: list[AlternativeRecord] = field(default_factory=list)
+    explanations: list[ExplanationRecord] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     issues: list[dict[str, Any]] = field(default_factory=list)  # intake issues, carried along
-    changes: list[dict[str, Any]] = field(default_factory=list)  # vs. the previous shortlist, if any
+    changes: list[ChangeRecord] = field(default_factory=list)  # vs. the previous shortlist, if any
     # who reviewed, agreement per rubric item, disagreements, where the motivation came from
     reviews: dict[str, Any] = field(default_factory=dict)
 
@@ -105,15 +117,21 @@ def assemble(
     label = [m or c for m, c in zip(municipality, table.ids, strict=True)]
     locked_edges = set(inst.locks)
 
-    def edge_record(e: int) -> dict[str, Any]:
+    def edge_record(e: int) -> EdgeRecord:
         i, j = int(ei[e]), int(ej[e])
-        return {
-            "candidate_id": table.ids[i],
-            "partner": table.names[j],
-            "country": table.countries[j],
-            "value": int(inst.edge_value[e]) / UNIT,
-            "breakdown": {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS},
-        }
+        terms = {t: int(table.terms[t][i, j]) / UNIT for t in EDGE_TERMS}
+        return EdgeRecord(
+            candidate_id=table.ids[i],
+            partner=table.names[j],
+            country=table.countries[j],
+            value=int(inst.edge_value[e]) / UNIT,
+            breakdown=Breakdown(
+                score=terms["score"],
+                preference=terms["preference"],
+                themes=terms["themes"],
+                language=terms["language"],
+            ),
+        )
 
     regions = (
         [_text_or_none(v) for v in table.partners[s.REGION]]
@@ -121,17 +139,17 @@ def assemble(
         else [None] * len(table.names)
     )
 
-    def pair_record(e: int) -> dict[str, Any]:
+    def pair_record(e: int) -> PairRecord:
         i, j = int(ei[e]), int(ej[e])
-        return {
+        return PairRecord(
             **edge_record(e),
-            "municipality": municipality[i],
-            "province": inst.provinces[i],
-            "region": regions[j],
-            "locked": e in locked_edges,
-        }
+            municipality=municipality[i],
+            province=inst.provinces[i],
+            region=regions[j],
+            locked=e in locked_edges,
+        )
 
-    def pairs_of(sol: Solution) -> list[dict[str, Any]]:
+    def pairs_of(sol: Solution) -> list[PairRecord]:
         order = {c: k for k, c in enumerate(sorted(settings.quotas))}
         recs = [pair_record(e) for e in sol.edges]
         return sorted(recs, key=lambda r: (order.get(r["country"], 99), table.names.index(r["partner"])))
@@ -139,33 +157,32 @@ def assemble(
     pairs = pairs_of(best)
     filled = {c: sum(1 for p in pairs if p["country"] == c) for c in settings.quotas}
     unfilled = [
-        {
-            "country": c,
-            "slots": int(q) - filled[c],
-            **diagnose(table, inst, best, c, int(q), settings),
-        }
+        cast(
+            UnfilledRecord,
+            {"country": c, "slots": int(q) - filled[c], **diagnose(table, inst, best, c, int(q), settings)},
+        )
         for c, q in settings.quotas.items()
         if filled[c] < int(q)
     ]
     objective = best.value / UNIT
-    alternatives = []
+    alternatives: list[AlternativeRecord] = []
     for k, alt in enumerate(alts, start=1):
         gap = 0.0 if best.value == 0 else (best.value - alt.value) / best.value * 100
         alternatives.append(
-            {
-                "rank": k,
-                "objective": alt.value / UNIT,
-                "gap_pct": round(gap, 4),
-                "filled": {
+            AlternativeRecord(
+                rank=k,
+                objective=alt.value / UNIT,
+                gap_pct=round(gap, 4),
+                filled={
                     c: sum(1 for e in alt.edges if inst.countries[int(ej[e])] == c) for c in settings.quotas
                 },
-                "pairs": pairs_of(alt),
-            }
+                pairs=pairs_of(alt),
+            )
         )
 
     # reserves: per country, eligible candidates not selected, by their best pair value there
     chosen_cands = {int(ei[e]) for e in best.edges}
-    reserves: list[dict[str, Any]] = []
+    reserves: list[ReserveRecord] = []
     for country in settings.quotas:
         best_there: dict[int, tuple[int, int]] = {}
         for e in range(inst.n_edges):
@@ -178,35 +195,35 @@ def assemble(
         ranked = sorted(best_there.items(), key=lambda kv: (-kv[1][0], kv[0]))
         for rank, (i, (v, e)) in enumerate(ranked, start=1):
             reserves.append(
-                {
-                    "candidate_id": table.ids[i],
-                    "country": country,
-                    "rank": rank,
-                    "municipality": municipality[i],
-                    "value": v / UNIT,
-                    "partner": table.names[int(ej[e])],
-                }
+                ReserveRecord(
+                    candidate_id=table.ids[i],
+                    country=country,
+                    rank=rank,
+                    municipality=municipality[i],
+                    value=v / UNIT,
+                    partner=table.names[int(ej[e])],
+                )
             )
 
     explanations = explain(table, inst, best, forced, label, settings, explained, criteria.tie_break)
 
-    partner_records = []
+    partner_records: list[PartnerRecord] = []
     for j, (_, row) in enumerate(partners.iterrows()):
         eligible = bool(table.partner_ok[j])
         reasons = _as_list(row.get("reasons")) if "reasons" in partners.columns else []
         if not eligible and not reasons:
-            reasons = [english.no_slots(str(row[s.COUNTRY]))]
+            reasons = [no_slots_reason(str(row[s.COUNTRY]), "en")]
         partner_records.append(
-            {
-                "partner": str(row[s.PARTNER]),
-                "country": str(row[s.COUNTRY]),
-                "region": _text_or_none(row.get(s.REGION)),
-                "themes": _as_list(row[s.PARTNER_THEMES]),
-                "languages": _as_list(row[s.PARTNER_LANGUAGES]),
-                "has_flemish_link": bool(row.get(s.HAS_FLEMISH_LINK, False)),
-                "eligible": eligible,
-                "reasons": reasons,
-            }
+            PartnerRecord(
+                partner=str(row[s.PARTNER]),
+                country=str(row[s.COUNTRY]),
+                region=_text_or_none(row.get(s.REGION)),
+                themes=_as_list(row[s.PARTNER_THEMES]),
+                languages=_as_list(row[s.PARTNER_LANGUAGES]),
+                has_flemish_link=bool(row.get(s.HAS_FLEMISH_LINK, False)),
+                eligible=eligible,
+                reasons=reasons,
+            )
         )
     records = candidates.to_dict(orient="records")
     cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
@@ -215,17 +232,15 @@ def assemble(
         objective=objective,
         filled=filled,
         unfilled=unfilled,
-        constraints={
-            "per_country": {str(k): int(v) for k, v in settings.quotas.items()},
-            "max_per_province": settings.max_per_province,
-            "locked": [[c, p] for c, p in locks],
-            "forbidden": [[c, p] for c, p in forbids],
-            "min_value": settings.min_value,
-            "languages": {
-                c: {"any_of": list(r.any_of), "mode": r.mode} for c, r in settings.languages.items()
-            },
-            "tie_break": list(criteria.tie_break),
-        },
+        constraints=ConstraintsRecord(
+            per_country={str(k): int(v) for k, v in settings.quotas.items()},
+            max_per_province=settings.max_per_province,
+            locked=[[c, p] for c, p in locks],
+            forbidden=[[c, p] for c, p in forbids],
+            min_value=settings.min_value,
+            languages={c: {"any_of": list(r.any_of), "mode": r.mode} for c, r in settings.languages.items()},
+            tie_break=list(criteria.tie_break),
+        ),
         candidates=cand_records,
         partners=partner_records,
         edges=[edge_record(e) for e in range(inst.n_edges)],

@@ -452,9 +452,9 @@ def test_gent_province_cap_reads_in_dutch_with_its_names_and_numbers(
         f"Niet geselecteerd: provincie Oost-Vlaanderen heeft al 2 geselecteerden ({', '.join(taken)}). "
         f"Met meer dan {gap_text} punten extra zou het {weakest} vervangen."
     )
-    # the JSON keeps the engine's English sentence and the facts behind it
+    # the JSON keeps the same sentence in English and the facts behind it
     gent = next(e for e in doc["explanations"] if e["municipality"] == "Gent")
-    assert gent["why"].startswith("not selected: its province Oost-Vlaanderen")
+    assert gent["why"].startswith("Not selected: the province of East Flanders")
     assert [t["municipality"] for t in gent["province_taken_by"]] == taken
     assert gent["need"] == "score" and gent["score_needed"] == pytest.approx(gap, abs=1e-3)
 
@@ -548,8 +548,9 @@ def test_unfilled_benin_slot_is_explained_in_dutch_and_french(
         f"travaillent en français ; {others} autres acceptent le Bénin mais ne travaillent pas en français."
     )
     # the printed report and the JSON stay English, whatever the workbook's language
-    assert "Unfilled: Benin: 3 of 4 filled: only 3 eligible candidates" in demo_fr[2]
-    assert doc["unfilled"][0]["reason"].startswith("Benin: 3 of 4 filled")
+    assert "Unfilled Benin: 3 of 4 slots filled: only 3 eligible candidates" in demo_fr[2]
+    assert doc["unfilled"][0]["country"] == "Benin"
+    assert doc["unfilled"][0]["reason"].startswith("3 of 4 slots filled")
 
 
 def test_partner_reasons_follow_the_language(demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]) -> None:

@@ -3,12 +3,14 @@ recorded sentence when the facts do not say enough; none of them reads English b
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from matchmaker import schema as s
 from matchmaker.i18n.wording import (
+    change_reason,
     change_text,
     display_name,
     gone_text,
@@ -20,6 +22,7 @@ from matchmaker.i18n.wording import (
     unfilled_text,
     why_text,
 )
+from matchmaker.pipeline import run
 
 QUOTAS = {"Rwanda": 4, "Benin": 4}
 
@@ -96,3 +99,44 @@ def test_a_change_names_the_pairs_it_involves_in_the_language() -> None:
     assert "Antwerpen – Karongi" in nl
     assert "Koppelingen" in nl and "3" in nl
     assert change_text(change, known, "fr", kind=False) in change_text(change, known, "fr")
+
+
+# --- every sentence of a real run renders in every language ------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def sample_run() -> Any:
+    """The sample paired twice: once as it is, once keeping a previous shortlist, some of whose
+    pairs can no longer stay (a pair against the language rule, a forbidden one, an unknown one)."""
+    forms, partners = SAMPLE / "candidacies.xlsx", SAMPLE / "partners.csv"
+    first = run(forms, partners, reviews=[SAMPLE / "reviews"])
+    keep = [(p[s.CANDIDATE_ID], p[s.PARTNER]) for p in first.pairs]
+    benin = next(p[s.PARTNER] for p in first.pairs if p[s.COUNTRY] == "Benin")
+    outsider = next(e[s.CANDIDATE_ID] for e in first.explanations if e["cause"] == "no_pair")
+    keep += [(outsider, benin)]
+    second = run(forms, partners, reviews=[SAMPLE / "reviews"], keep=keep, forbids=[keep[0]])
+    return first, second
+
+
+def test_every_sentence_of_the_sample_renders_in_nl_en_and_fr(sample_run: Any) -> None:
+    causes = set()
+    for result in sample_run:
+        known = {e[s.CANDIDATE_ID]: e[s.MUNICIPALITY] for e in result.explanations}
+        quotas = result.constraints["per_country"]
+        texts = []
+        for lang in ("nl", "en", "fr"):
+            for e in result.explanations:
+                texts.append(why_text(e, known, lang))
+                causes.add(e["cause"])
+            texts += [unfilled_text(gap, lang) for gap in result.unfilled]
+            texts += [change_reason(c, lang) for c in result.changes]
+            texts += [r for p in result.partners for r in partner_reasons(p, quotas, lang)]
+            for e in result.explanations:
+                texts += [obstacle_phrase(o, lang) for o in e.get("obstacles") or ()]
+        for text in texts:
+            assert isinstance(text, str) and text, text
+            assert "{" not in text and "}" not in text, text
+    assert sample_run[1].changes and any(c["change"] == "dropped" for c in sample_run[1].changes)
+    assert {"selected", "no_pair", "province_cap"} <= causes

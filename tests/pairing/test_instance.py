@@ -43,7 +43,7 @@ def test_lock_forces_a_pair_and_errors_name_it() -> None:
         solve_pairing(cands, parts, criteria({"Rwanda": 1}), locks=[("1", "Karongi"), ("2", "Bugesera")])
     benin = pd.concat([cands, frame([cand("5", 50, pref="Benin")])], ignore_index=True)
     with pytest.raises(
-        InfeasibleError, match=r"lock M5 \(5\)=Karongi: the pair is not allowed: it asked for Benin"
+        InfeasibleError, match=r"lock M5 \(5\)=Karongi: the pair is not allowed: prefers Benin, not Rwanda"
     ):
         solve_pairing(benin, parts, crit, locks=[("5", "Karongi")])
 
@@ -66,7 +66,7 @@ def test_min_value_removes_edges() -> None:
     )
     assert {e["candidate_id"] for e in result.edges} == {"1"}
     low = next(e for e in result.explanations if e["candidate_id"] == "2")
-    assert "below the minimum 60" in low["why"]
+    assert "below the minimum of 60" in low["why"]
 
 
 def test_check_locks_on_its_own() -> None:
