@@ -30,6 +30,7 @@ from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
 from .files import save_workbook
+from .i18n.wording import review_note_text
 from .schema import (
     CANDIDATE_ID,
     ELIGIBLE,
@@ -639,18 +640,16 @@ def read_reviews(
                             COMMENT: row[COMMENT],
                         }
                     )
-    notes: list[str] = []
+    # the notes as facts, worded in English: a candidate without a name is named by its id
+    notes: list[dict[str, Any]] = []
     if ignored:
-        notes.append(
-            f"ratings of {len(ignored)} candidate(s) that are no longer eligible were ignored: "
-            + ", ".join(f"{names.get(c) or c} ({c})" for c in sorted(ignored))
-        )
+        candidates = [{"id": c, "name": names.get(c) or c} for c in sorted(ignored)]
+        notes.append({"code": "ratings_ignored", "candidates": candidates})
     rated = {r[CANDIDATE_ID] for r in records}
     unrated = [c for c in eligible_ids if c not in rated]
     if unrated:
         notes.append(
-            f"{len(unrated)} eligible candidate(s) have no rating on any sheet: "
-            + ", ".join(f"{names.get(c) or c} ({c})" for c in unrated)
+            {"code": "unrated", "candidates": [{"id": c, "name": names.get(c) or c} for c in unrated]}
         )
     ratings = pd.DataFrame.from_records(records, columns=list(RATING_COLUMNS))
     ratings[RATING] = ratings[RATING].astype("int64")
@@ -663,7 +662,8 @@ def read_reviews(
         municipalities={c: names.get(c, "") for c in eligible_ids},
         comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT]),
         sources={sheet.reviewer: sheet.path for sheet in sheets},
-        notes=tuple(notes),
+        notes=tuple(review_note_text(facts, "en") for facts in notes),
+        note_facts=tuple(notes),
     )
 
 
@@ -689,6 +689,8 @@ class Reviews:
     )
     sources: Mapping[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # the facts of `notes`, one for one, for wording them in another language
+    note_facts: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def reviewers(self) -> tuple[str, ...]:
