@@ -30,11 +30,11 @@ from matchmaker.reviews import (
     SHEET_SCHEMA,
     Reviews,
     ReviewSheetError,
-    make_sample_reviews,
     read_reviews,
     review_files,
     write_review_sheet,
 )
+from matchmaker.sample import make_sample_reviews
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = ("equal_basis", "openness", "concreteness")
