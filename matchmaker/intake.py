@@ -28,6 +28,7 @@ from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
 from .files import check_zip as _check_zip
 from .files import sniff as _sniff
+from .i18n.wording import issue_text, reason_text
 from .reference import Resolution, resolve
 
 # The candidate record, column by column, in this order.
@@ -66,13 +67,6 @@ CANDIDATE_COLUMNS: Final = (
     s.REASONS,
     s.REASON_CODES,
 )
-
-COMMITMENT_LABELS: Final = {
-    s.COMMIT_SESSIONS: "take part in at least 3 digital sessions a year",
-    s.COMMIT_VISIT: "one work visit and hosting one delegation",
-    s.COMMIT_TIME: "invest the time from January 2024 to December 2025",
-    s.COMMIT_FEEDBACK: "give feedback to VVSG",
-}
 
 # Issue kinds, so a summary can count them.
 ISSUE_KIND: Final = s.ISSUE_KIND
@@ -137,21 +131,27 @@ class _Issues:
         submission: int | None,
         column: str | None,
         value: object,
-        problem: str,
         kind: str,
         params: Mapping[str, Any] | None = None,
     ) -> None:
-        """`problem` is the English sentence; `params` its facts, for wording it in another language."""
-        self.items.append(
-            {
-                "submission_id": submission,
-                "column": column,
-                "value": _display(value) if value is not None else None,
-                "problem": problem,
-                ISSUE_KIND: kind,
-                s.ISSUE_PARAMS: dict(params or {}),
-            }
-        )
+        """An issue of `kind` with its facts, `params`; its `problem` is those facts worded in English."""
+        issue: dict[str, Any] = {
+            "submission_id": submission,
+            "column": column,
+            "value": _display(value) if value is not None else None,
+            "problem": None,
+            ISSUE_KIND: kind,
+            s.ISSUE_PARAMS: dict(params or {}),
+        }
+        issue["problem"] = _english(issue_text(issue, "en"), issue)
+        self.items.append(issue)
+
+
+def _english(text: str | None, facts: object) -> str:
+    """A sentence worded from intake's own facts: every kind and code has one in the catalogue."""
+    if text is None:
+        raise ValueError(f"no sentence for {facts!r}")
+    return text
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -377,7 +377,6 @@ def _pick_sheet(
     headers while a later sheet has them all (a list of options, a cover sheet before Form1).
     Returns its rows, the header row, and a note on what was passed over, with its facts."""
     order = [sh for sh in sheets if sh.visible] + [sh for sh in sheets if not sh.visible]
-    passed: list[str] = []
     # each sheet passed over with why: "empty", "hidden" or "no_answers"
     passed_facts: list[dict[str, str]] = []
     first: tuple[_Sheet, list[list[object]], int] | None = None
@@ -385,7 +384,6 @@ def _pick_sheet(
         rows = sheet.load()
         found = _header_row(rows, mapping)
         if found is None:
-            passed.append(f"{sheet.name!r} (empty)")
             passed_facts.append({"sheet": sheet.name, "why": "empty"})
             continue
         start, fields = found
@@ -393,26 +391,28 @@ def _pick_sheet(
             note = None
             facts: dict[str, Any] = {}
             if sheet is not sheets[0]:
-                hidden = [f"{sh.name!r} (hidden)" for sh in sheets if not sh.visible and sh is not sheet]
-                skipped = list(dict.fromkeys([*passed, *hidden])) or [f"{sheets[0].name!r}"]
-                note = f"answers read from sheet {sheet.name!r}; passed over: {', '.join(skipped)}"
                 hidden_facts = [
                     {"sheet": sh.name, "why": "hidden"} for sh in sheets if not sh.visible and sh is not sheet
                 ]
                 skipped_facts = [*passed_facts, *hidden_facts] or [{"sheet": sheets[0].name, "why": ""}]
                 unique = list({(f["sheet"], f["why"]): f for f in skipped_facts}.values())
                 facts = {"variant": "read_from", "sheet": sheet.name, "passed": unique}
+                note = _sheet_note(facts)
             return rows, start, note, facts
         if first is None:
             first = (sheet, rows, start)
-        passed.append(f"{sheet.name!r} (no form answers)")
         passed_facts.append({"sheet": sheet.name, "why": "no_answers"})
     if first is None:
         where = "the workbook" if len(sheets) > 1 else "the first sheet"
         raise IntakeError(f"{path}: {where} is empty (no header row, no submissions)")
     sheet, rows, start = first
-    note = None if len(sheets) == 1 else f"sheet {sheet.name!r}"
-    return rows, start, note, {"variant": "sheet", "sheet": sheet.name}
+    facts = {"variant": "sheet", "sheet": sheet.name}
+    return rows, start, None if len(sheets) == 1 else _sheet_note(facts), facts
+
+
+def _sheet_note(facts: Mapping[str, Any]) -> str:
+    issue = {ISSUE_KIND: OTHER_SHEET, s.ISSUE_PARAMS: facts}
+    return _english(issue_text(issue, "en"), issue)
 
 
 def read_form(
@@ -459,27 +459,18 @@ def read_form(
 
     issues = _Issues()
     if sheet_note is not None:
-        issues.add(None, None, None, sheet_note, OTHER_SHEET, sheet_facts)
+        issues.add(None, None, None, OTHER_SHEET, sheet_facts)
     if start > 0:
-        problem = f"{start} row(s) above the header row ignored"
-        issues.add(None, None, None, problem, SKIPPED_ROWS, {"n": start})
+        issues.add(None, None, None, SKIPPED_ROWS, {"n": start})
     for fld, header_text in form_mapping.headers.items():
         if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
-            issues.add(
-                None,
-                header_text,
-                None,
-                "column not in the export; the answers stay empty",
-                MISSING_COLUMN,
-                {},
-            )
+            issues.add(None, header_text, None, MISSING_COLUMN, {})
 
     raw = pd.DataFrame(kept, columns=range(width), dtype=object)
     frame = _normalise(raw, positions, header, form_mapping, issues)
     for i in long_rows:
         sid = int(frame[s.SUBMISSION_ID].iloc[i])
-        problem = f"more cells than the {width} columns of the header; answers may be shifted"
-        issues.add(sid, None, None, problem, ROW_SHAPE, {"width": width})
+        issues.add(sid, None, None, ROW_SHAPE, {"width": width})
     name_column = _header_of(positions, header, s.NAME_AS_WRITTEN)
     _check_time_order(frame, issues, _header_of(positions, header, s.STARTED))
     frame = _resolve_names(frame, issues, name_column)
@@ -527,7 +518,7 @@ def _normalise(
     def read_column(
         fld: str,
         read: Callable[[object], tuple[Any, str | None]],
-        messages: Mapping[str, tuple[str, Mapping[str, Any]]],
+        facts: Mapping[str, Mapping[str, Any]],
     ) -> None:
         values = column(fld)
         parsed = [read(v) for v in values]
@@ -537,8 +528,7 @@ def _normalise(
         col = header[positions[fld]]
         for sid, value, (_, problem) in zip(ids, values, parsed, strict=True):
             if problem is not None:
-                text, params = messages[problem]
-                issues.add(sid, col, value, text, problem, params)
+                issues.add(sid, col, value, problem, facts[problem])
 
     dayfirst = _day_order(
         {header[positions[f]]: column(f) for f in fm.DATETIME_FIELDS if f in positions},
@@ -550,38 +540,29 @@ def _normalise(
         read_column(
             fld,
             answers.timestamp(dayfirst),
-            {
-                answers.UNANSWERED: ("no date", {"variant": "date"}),
-                answers.UNREADABLE: ("not a date and time; left empty", {"variant": "date"}),
-            },
+            {answers.UNANSWERED: {"variant": "date"}, answers.UNREADABLE: {"variant": "date"}},
         )
 
     for fld in fm.TEXT_FIELDS:
         read_column(
             fld,
             answers.free_text,
-            {answers.FORMULA_TEXT: ("starts like a spreadsheet formula; kept as plain text", {})},
+            {answers.FORMULA_TEXT: {}},
         )
     if s.NAME_AS_WRITTEN in positions:
         col = header[positions[s.NAME_AS_WRITTEN]]
         for sid, name in zip(ids, out[s.NAME_AS_WRITTEN], strict=True):
             if name is None:
-                issues.add(
-                    sid, col, None, "no name of the local government", answers.UNANSWERED, {"variant": "name"}
-                )
+                issues.add(sid, col, None, answers.UNANSWERED, {"variant": "name"})
 
     for fld in fm.CHOICE_FIELDS:
         options = list(mapping.options.get(fld, {}))
-        choices = ", ".join(repr(t) for t in options)
         read_column(
             fld,
             answers.choice(mapping.options.get(fld, {})),
             {
-                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
-                answers.UNKNOWN_OPTION: (
-                    f"not one of the options ({choices}); left empty",
-                    {"variant": "choice", "options": options},
-                ),
+                answers.UNANSWERED: {"variant": "answer"},
+                answers.UNKNOWN_OPTION: {"variant": "choice", "options": options},
             },
         )
 
@@ -596,18 +577,14 @@ def _normalise(
             col = header[positions[fld]]
             for sid, (_, unknown) in zip(ids, multi, strict=True):
                 for text in unknown:
-                    problem = "not one of the options; left out"
-                    issues.add(sid, col, text, problem, answers.UNKNOWN_OPTION, {"variant": "multi"})
+                    issues.add(sid, col, text, answers.UNKNOWN_OPTION, {"variant": "multi"})
     out.setdefault(s.OTHER_ACTORS_OTHER, [[] for _ in range(n)])
 
     for fld in fm.BOOL_FIELDS:
         read_column(
             fld,
             answers.yes_no(mapping),
-            {
-                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
-                answers.UNREADABLE: ("not a yes/no answer; left empty", {"variant": "yes_no"}),
-            },
+            {answers.UNANSWERED: {"variant": "answer"}, answers.UNREADABLE: {"variant": "yes_no"}},
         )
 
     for fld in fm.RATING_FIELDS:
@@ -616,11 +593,8 @@ def _normalise(
             fld,
             answers.rating((low, high)),
             {
-                answers.UNANSWERED: ("not answered", {"variant": "answer"}),
-                answers.UNREADABLE: (
-                    f"not a whole number from {low} to {high}; left empty",
-                    {"variant": "rating", "low": low, "high": high},
-                ),
+                answers.UNANSWERED: {"variant": "answer"},
+                answers.UNREADABLE: {"variant": "rating", "low": low, "high": high},
             },
         )
         out[fld] = pd.array(out[fld], dtype="Int64")
@@ -658,27 +632,18 @@ def _day_order(columns: Mapping[str, list[object]], ids: list[int], dayfirst: bo
     if len(proof) == 1:
         order = next(iter(proof))
         if order != dayfirst:
-            problem = (
-                f"dates are written {'day' if order else 'month'} first, as {proof[order]!r} shows; "
-                "all dates of the export are read so"
-            )
             params = {"variant": "proven", "day_first": order, "example": proof[order]}
-            issues.add(None, ", ".join(columns), None, problem, DATE_ORDER, params)
+            issues.add(None, ", ".join(columns), None, DATE_ORDER, params)
         return order
     if len(proof) == 2:
-        reading = "day" if dayfirst else "month"
         for sid, column, value in either:
-            problem = (
-                f"day and month could be swapped: the export writes both {proof[True]!r} and "
-                f"{proof[False]!r}; read {reading} first, please check"
-            )
             params = {
                 "variant": "either",
                 "day_first_example": proof[True],
                 "month_first_example": proof[False],
                 "day_first": dayfirst,
             }
-            issues.add(sid, column, value, problem, DATE_ORDER, params)
+            issues.add(sid, column, value, DATE_ORDER, params)
     return dayfirst
 
 
@@ -697,9 +662,8 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
     for value, sid in zip(values, ids, strict=True):
         if sid is None or sid in used:
             fresh += 1
-            why = "no submission number" if sid is None else f"submission number {sid} used twice"
             params = {"variant": "missing" if sid is None else "repeated", "id": sid, "numbered": fresh}
-            issues.add(fresh, column, value, f"{why}; numbered {fresh}", BAD_ID, params)
+            issues.add(fresh, column, value, BAD_ID, params)
             sid = fresh
         used.add(sid)
         result.append(sid)
@@ -716,12 +680,8 @@ def _check_time_order(frame: pd.DataFrame, issues: _Issues, column: str) -> None
         frame.loc[late, s.COMPLETED],
         strict=True,
     ):
-        problem = (
-            f"started ({started}) after it was completed ({completed}); one of the times is wrong, "
-            "and the completion time decides which submission of a municipality counts"
-        )
         params = {"started": started.isoformat(), "completed": completed.isoformat()}
-        issues.add(int(sid), column, started, problem, TIME_ORDER, params)
+        issues.add(int(sid), column, started, TIME_ORDER, params)
 
 
 def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
@@ -738,13 +698,11 @@ def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.Data
     for sid, name, r in zip(frame[s.SUBMISSION_ID], names, resolutions, strict=True):
         params = {"note": _facts(r)}
         if r.method == "unresolved" and name is not None:
-            problem = f"municipality not recognised: {r.note}"
-            issues.add(int(sid), column, name, problem, NAME_UNRESOLVED, params)
+            issues.add(int(sid), column, name, NAME_UNRESOLVED, params)
         elif r.method == "not-flemish":
-            problem = f"not a Flemish local government: {r.note}"
-            issues.add(int(sid), column, name, problem, NAME_NOT_FLEMISH, params)
+            issues.add(int(sid), column, name, NAME_NOT_FLEMISH, params)
         elif r.warning:
-            issues.add(int(sid), column, name, r.warning, NAME_LOW_CONFIDENCE, params)
+            issues.add(int(sid), column, name, NAME_LOW_CONFIDENCE, params)
     return frame
 
 
@@ -793,35 +751,17 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
             "undated": None,
             "similar": methods[by] == "fuzzy",
         }
-        if own != other:
-            # Before 1 January 2025 these were two local governments; the call allows one candidacy
-            # per municipality as it is now, so only one of them can count.
-            problem = (
-                f"{own} and {other} are one municipality since the merger, {municipality}: "
-                f"only one candidacy counts, the latest, submission {by} ({winner_name})"
-            )
-        else:
-            problem = f"{municipality} submitted again: submission {by} counts"
+        # "merger": before 1 January 2025 these were two local governments; the call allows one
+        # candidacy per municipality as it is now, so only one of them can count.
         if pd.isna(completed):
-            params["undated"] = "both" if pd.isna(winner_completed) else "this"
             # Without a completion time the order is the submission numbers' (or any dated one wins).
-            problem += (
-                "; neither has a completion time, so the higher submission number decides"
-                if pd.isna(winner_completed)
-                else "; this submission has no completion time"
-            )
-        if methods[by] == "fuzzy":
-            # The submission that counts was matched by similarity: if that reading is wrong, this
-            # one should count instead.
-            problem += f"; it names {winner_name!r}, read as {municipality} by similarity: please check"
-        issues.add(int(sid), column, name, problem, DUPLICATE, params)
+            params["undated"] = "both" if pd.isna(winner_completed) else "this"
+        # "similar": the submission that counts was matched by similarity; if that reading is wrong,
+        # this one should count instead.
+        issues.add(int(sid), column, name, DUPLICATE, params)
         if not pd.isna(completed) and completed == winner_completed:
-            problem = (
-                f"completed at the same moment ({completed}) as submission {by} of {municipality}; "
-                f"the higher submission number, {by}, counts: please check"
-            )
             same = {"completed": completed.isoformat(), "by": int(by), "municipality": municipality}
-            issues.add(int(sid), column, name, problem, SAME_TIME, same)
+            issues.add(int(sid), column, name, SAME_TIME, same)
     return frame
 
 
@@ -832,35 +772,27 @@ def _former(name: object, municipality: str) -> str:
 
 
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
-    reasons: list[list[str]] = [[] for _ in range(len(frame))]
-    # The same reasons as facts, in step with `reasons`: a workbook words them in its own language.
+    # Why not, as facts (`reason_codes`); `reasons` words them in English, one for one.
     codes: list[list[dict[str, Any]]] = [[] for _ in range(len(frame))]
-    for why, facts, by in zip(reasons, codes, frame[s.SUPERSEDED_BY], strict=True):
+    for facts, by in zip(codes, frame[s.SUPERSEDED_BY], strict=True):
         if not pd.isna(by):
-            why.append(f"superseded by submission {by}")
             facts.append({"code": "superseded", "by": int(by)})
     if eligibility.require_flemish:
-        columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_NOTE], frame[s.RESOLUTION_FACTS])
-        for why, facts, method, refnis, note, note_facts in zip(reasons, codes, *columns, strict=True):
+        columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_FACTS])
+        for facts, method, refnis, note_facts in zip(codes, *columns, strict=True):
             if method == "not-flemish":
-                why.append(f"not a Flemish local government ({note})")
                 facts.append({"code": "not_flemish", "note": _copy(note_facts)})
             elif refnis is None:
-                why.append(f"municipality not recognised ({note})")
                 facts.append({"code": "unresolved", "note": _copy(note_facts)})
     for fld in eligibility.require:
         if fld not in frame.columns:
             raise CriteriaError(f"eligibility requires {fld!r}, which is not a field of the candidate record")
-        label = COMMITMENT_LABELS.get(fld, fld)
-        for why, facts, value in zip(reasons, codes, frame[fld], strict=True):
+        for facts, value in zip(codes, frame[fld], strict=True):
             if value is True or value == "yes":
                 continue
-            if value is False or value == "no":
-                why.append(f"refuses a commitment: {label}")
-                facts.append({"code": "refuses", "field": fld})
-            else:
-                why.append(f"commitment not confirmed: {label}")
-                facts.append({"code": "not_confirmed", "field": fld})
+            code = "refuses" if value is False or value == "no" else "not_confirmed"
+            facts.append({"code": code, "field": fld})
+    reasons = [[_english(reason_text(f, "en"), f) for f in facts] for facts in codes]
     frame[s.REASONS] = _objects(reasons, frame.index)
     frame[s.REASON_CODES] = _objects(codes, frame.index)
     frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)

@@ -18,12 +18,9 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from .i18n.wording import note_text
+
 FLEMISH_REGION: Final = "02000"
-REGION_NAMES: Final = {
-    "02000": "Flemish Region",
-    "03000": "Walloon Region",
-    "04000": "Brussels-Capital Region",
-}
 MERGER_DATE: Final = "2025-01-01"
 
 # Municipalities merged on 1 January 2025: old name -> the current municipality.
@@ -277,17 +274,24 @@ def _index() -> dict[str, _Target]:
                     region,
                     province,
                     "alias",
-                    f"{other} ({lang})",
+                    _english(facts),
                     name_fr=base.name_fr,
                     facts=facts,
                 )
     merged = {old: (new, MERGER_DATE) for old, new in MERGERS.items()} | EARLIER_MERGERS
     for old, (new, day) in merged.items():
         target = by_name[new]
-        note = f"{old} merged into {new} on {day}"
         facts = {"code": "merged", "former": old, "municipality": new, "date": day}
         index[name_key(old)] = _Target(
-            target.refnis, new, FLEMISH_REGION, target.province, "merged", note, old, target.name_fr, facts
+            target.refnis,
+            new,
+            FLEMISH_REGION,
+            target.province,
+            "merged",
+            _english(facts),
+            old,
+            target.name_fr,
+            facts,
         )
     return index
 
@@ -320,19 +324,23 @@ def _from_target(
     target: _Target, method: str, score: float, note: str, facts: Mapping[str, object] | None = None
 ) -> Resolution:
     if target.region != FLEMISH_REGION:
-        where = REGION_NAMES.get(target.region, "outside Flanders")
-        return Resolution(
-            None,
-            None,
-            None,
-            "not-flemish",
-            score,
-            f"{target.name} is in the {where}",
-            facts=_elsewhere(target),
-        )
+        return _unresolved(_elsewhere(target), "not-flemish", score)
     return Resolution(
         target.name, target.refnis, target.province, method, score, note, former=target.former, facts=facts
     )
+
+
+def _english(facts: Mapping[str, object]) -> str:
+    """The note of `facts` in English, as `Resolution.note` keeps it; every code has its sentence."""
+    text = note_text(facts, "en")
+    if text is None:
+        raise ValueError(f"no sentence for the resolution note {facts!r}")
+    return text
+
+
+def _unresolved(facts: Mapping[str, object], method: str = "unresolved", score: float = 0.0) -> Resolution:
+    """No Flemish municipality, and why, as facts and in English."""
+    return Resolution(None, None, None, method, score, _english(facts), facts=facts)
 
 
 def _elsewhere(target: _Target, code: str = "not_flemish") -> dict[str, object]:
@@ -396,35 +404,19 @@ def resolve(name: str) -> Resolution:
 @lru_cache(maxsize=65536)
 def _resolve(raw: str) -> Resolution:
     if not raw:
-        return Resolution(None, None, None, "unresolved", 0.0, "no name given", facts={"code": "no_name"})
+        return _unresolved({"code": "no_name"})
     postal_codes = _POSTAL.findall(raw)
     without_postal = _POSTAL.sub(" ", raw)
     folded = _fold(without_postal)
     if not folded:
         return _by_postal(raw, postal_codes)
     first = folded.split()[0]
-    province_only = Resolution(
-        None,
-        None,
-        None,
-        "unresolved",
-        0.0,
-        f"{raw!r} names a province, not a municipality",
-        facts={"code": "province", "name": raw},
-    )
+    province_only = _unresolved({"code": "province", "name": raw})
     if first in _PROVINCE_WORDS:
         return province_only
     if raw.startswith("="):
         # A formula's text may mention a name ("=HYPERLINK(..., "Gent")"); reading one out is a guess.
-        return Resolution(
-            None,
-            None,
-            None,
-            "unresolved",
-            0.0,
-            f"{raw!r} is a spreadsheet formula, not a name",
-            facts={"code": "formula", "name": raw},
-        )
+        return _unresolved({"code": "formula", "name": raw})
     if name_key(folded) in _PROVINCE_NAMES:
         return province_only
 
@@ -452,16 +444,13 @@ def _check_province(resolution: Resolution, provinces: set[str]) -> Resolution:
     own = {resolution.province, FORMER_PROVINCES.get(resolution.former or "")}
     if not provinces or resolution.refnis is None or own & provinces:
         return resolution
-    written = " or ".join(sorted(provinces))
-    named = resolution.former or resolution.municipality
-    note = f"{named} is in {resolution.province}, but the name says {written}: which municipality is meant?"
     facts = {
         "code": "province_conflict",
-        "municipality": named,
+        "municipality": resolution.former or resolution.municipality,
         "province": resolution.province,
         "written": sorted(provinces),
     }
-    return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)
+    return _unresolved(facts)
 
 
 def _resolve_name(
@@ -475,11 +464,7 @@ def _resolve_name(
                 found.setdefault(target.refnis, (target, candidate))
                 break
     if len(found) > 1:
-        several = sorted(t.name for t, _ in found.values())
-        note = f"names more than one municipality: {', '.join(several)}"
-        return Resolution(
-            None, None, None, "unresolved", 0.0, note, facts={"code": "several", "names": several}
-        )
+        return _unresolved({"code": "several", "names": sorted(t.name for t, _ in found.values())})
     if found:
         target, _ = next(iter(found.values()))
         resolution = _from_target(target, target.method, 1.0, target.note, target.facts)
@@ -502,14 +487,16 @@ def _resolve_name(
     if hit is not None:
         target, score = hit
         if target.region != FLEMISH_REGION:
-            note = f"read as {target.name} (typo?); {_from_target(target, 'not-flemish', score, '').note}"
-            facts = _elsewhere(target, "not_flemish_fuzzy")
-            return Resolution(None, None, None, "not-flemish", round(score, 3), note, facts=facts)
-        note = f"read {raw!r} as {target.name} (similarity {score:.2f}): please check"
-        facts = {"code": "fuzzy", "written": raw, "municipality": target.name, "similarity": round(score, 2)}
+            return _unresolved(_elsewhere(target, "not_flemish_fuzzy"), "not-flemish", round(score, 3))
+        facts: dict[str, object] = {
+            "code": "fuzzy",
+            "written": raw,
+            "municipality": target.name,
+            "similarity": round(score, 2),
+        }
         if target.method == "merged":
-            note += f"; {target.note}"
             facts["merged"] = dict(target.facts or {})
+        note = _english(facts)
         return Resolution(
             target.name,
             target.refnis,
@@ -525,8 +512,7 @@ def _resolve_name(
 
 
 def _unknown(raw: str) -> Resolution:
-    note = f"no Belgian municipality called {raw!r}"
-    return Resolution(None, None, None, "unresolved", 0.0, note, facts={"code": "unknown", "name": raw})
+    return _unresolved({"code": "unknown", "name": raw})
 
 
 def _by_postal(raw: str, codes: list[str]) -> Resolution:
@@ -534,12 +520,10 @@ def _by_postal(raw: str, codes: list[str]) -> Resolution:
     if len(targets) == 1:
         target = next(iter(targets.values()))
         facts = {"code": "postal", "codes": list(codes)}
-        return _from_target(target, "postal", 0.9, f"found by postal code {', '.join(codes)}", facts)
+        return _from_target(target, "postal", 0.9, _english(facts), facts)
     if len(targets) > 1:
         several = sorted(t.name for t in targets.values())
-        note = f"postal code {', '.join(codes)} belongs to more than one municipality: {', '.join(several)}"
-        facts = {"code": "postal_several", "codes": list(codes), "names": several}
-        return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)
+        return _unresolved({"code": "postal_several", "codes": list(codes), "names": several})
     return _unknown(raw)
 
 
@@ -551,15 +535,10 @@ def _check_postal(resolution: Resolution, codes: list[str]) -> Resolution:
     owners = {t.refnis: t.name for code in codes for t in _postal_lookup(code)}
     if not owners or resolution.refnis in owners:
         return resolution
-    others = sorted(owners.values())
-    note = (
-        f"the name says {resolution.municipality}, but postal code {', '.join(codes)} belongs to "
-        f"{', '.join(others)}: which municipality is meant?"
-    )
     facts = {
         "code": "postal_conflict",
         "municipality": resolution.municipality,
         "codes": list(codes),
-        "names": others,
+        "names": sorted(owners.values()),
     }
-    return Resolution(None, None, None, "unresolved", 0.0, note, facts=facts)
+    return _unresolved(facts)

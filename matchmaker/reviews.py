@@ -30,10 +30,10 @@ from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
 from .errors import IntakeError, OutputError, ReviewError
 from .files import save_workbook
+from .i18n.wording import review_note_text
 from .schema import (
     CANDIDATE_ID,
     ELIGIBLE,
-    EQUAL_BASIS_RATING,
     MOTIVATION,
     MUNICIPALITY,
     PROJECTS,
@@ -83,7 +83,8 @@ _CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
+def reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The eligible candidates a reviewer rates, by municipality; ReviewError if there are none."""
     missing = [c for c, _, _ in _TEXT_COLUMNS if c not in candidates.columns]
     if missing:
         raise ReviewError(f"the candidates table lacks the column(s) {', '.join(missing)}")
@@ -118,7 +119,8 @@ def _row_height(texts: Iterable[tuple[str, float]]) -> float:
     return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
 
 
-def _check_scale(criteria: Criteria) -> tuple[int, int]:
+def rubric_scale(criteria: Criteria) -> tuple[int, int]:
+    """The rubric's scale (low, high); ReviewError if it is no range or there is no rubric."""
     low, high = (int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1]))
     if low >= high:
         raise ReviewError(f"the rubric scale {low}-{high} of the criteria is not a range")
@@ -134,8 +136,8 @@ def _build_workbook(
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
 ) -> Workbook:
-    low, high = _check_scale(criteria)
-    frame = _reviewable(candidates)
+    low, high = rubric_scale(criteria)
+    frame = reviewable(candidates)
     columns = _columns(criteria.rubric)
     item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
     comment_col = len(columns)
@@ -299,13 +301,16 @@ def write_review_sheet(
     out: Path,
     *,
     inputs: Iterable[Path | str] = (),
+    filled: Mapping[tuple[str, str], int] | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
 
-    `inputs` are files the output must not overwrite (the form export it was made from).
+    `inputs` are files the output must not overwrite (the form export it was made from); `filled`
+    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already.
     """
     name = _check_reviewer(reviewer)
-    return _save_atomic(_build_workbook(candidates, criteria, name), Path(out), inputs)
+    return _save_atomic(_build_workbook(candidates, criteria, name, filled, comments), Path(out), inputs)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -576,7 +581,7 @@ def read_reviews(
 
     Every problem of every sheet is collected and raised together as one `ReviewSheetError`.
     """
-    low, high = _check_scale(criteria)
+    low, high = rubric_scale(criteria)
     if CANDIDATE_ID not in candidates.columns:
         raise ReviewError(f"the candidates table lacks the column {CANDIDATE_ID}")
     ids = candidates[CANDIDATE_ID].map(clean_text)
@@ -639,18 +644,16 @@ def read_reviews(
                             COMMENT: row[COMMENT],
                         }
                     )
-    notes: list[str] = []
+    # the notes as facts, worded in English: a candidate without a name is named by its id
+    notes: list[dict[str, Any]] = []
     if ignored:
-        notes.append(
-            f"ratings of {len(ignored)} candidate(s) that are no longer eligible were ignored: "
-            + ", ".join(f"{names.get(c) or c} ({c})" for c in sorted(ignored))
-        )
+        candidates = [{"id": c, "name": names.get(c) or c} for c in sorted(ignored)]
+        notes.append({"code": "ratings_ignored", "candidates": candidates})
     rated = {r[CANDIDATE_ID] for r in records}
     unrated = [c for c in eligible_ids if c not in rated]
     if unrated:
         notes.append(
-            f"{len(unrated)} eligible candidate(s) have no rating on any sheet: "
-            + ", ".join(f"{names.get(c) or c} ({c})" for c in unrated)
+            {"code": "unrated", "candidates": [{"id": c, "name": names.get(c) or c} for c in unrated]}
         )
     ratings = pd.DataFrame.from_records(records, columns=list(RATING_COLUMNS))
     ratings[RATING] = ratings[RATING].astype("int64")
@@ -663,7 +666,8 @@ def read_reviews(
         municipalities={c: names.get(c, "") for c in eligible_ids},
         comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT]),
         sources={sheet.reviewer: sheet.path for sheet in sheets},
-        notes=tuple(notes),
+        notes=tuple(review_note_text(facts, "en") for facts in notes),
+        note_facts=tuple(notes),
     )
 
 
@@ -689,6 +693,8 @@ class Reviews:
     )
     sources: Mapping[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # the facts of `notes`, one for one, for wording them in another language
+    note_facts: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def reviewers(self) -> tuple[str, ...]:
@@ -823,87 +829,3 @@ class Reviews:
             "disagreements": self.disagreements(),
             "notes": list(self.notes),
         }
-
-
-# --- sample reviews --------------------------------------------------------------------------------
-
-SAMPLE_REVIEWERS: Final = (
-    ("Reviewer A - An Peeters (fictief)", 0.5),
-    ("Reviewer B - Koen Maes (fictief)", 0.0),
-    ("Reviewer C - Fatou Diallo (fictief)", -0.5),
-)
-SAMPLE_SEED: Final = 2024
-
-
-def _sample_ratings(
-    ids: Sequence[str], self_rating: np.ndarray, items: Sequence[str], low: int, high: int, seed: int
-) -> tuple[dict[str, dict[tuple[str, str], int]], dict[str, dict[str, str]]]:
-    rng = np.random.default_rng(seed)
-    # The hidden quality leans on the candidate's own self-assessment, as real reviews would.
-    anchor = np.where(np.isnan(self_rating), (low + high) / 2.0, self_rating)
-    quality = np.clip(
-        0.4 * anchor + 0.6 * rng.uniform(low - 0.5, high + 0.5, size=len(ids)), low + 0.6, high - 0.4
-    )
-    item_effect = rng.normal(0.0, 0.3, size=len(items))
-    names = [name for name, _ in SAMPLE_REVIEWERS]
-    raw = np.empty((len(SAMPLE_REVIEWERS), len(ids), len(items)))
-    for r, (_, offset) in enumerate(SAMPLE_REVIEWERS):
-        noise = rng.normal(0.0, 0.3, size=(len(ids), len(items)))
-        raw[r] = quality[:, None] + item_effect[None, :] + offset + noise
-    ratings = np.clip(np.rint(raw), low, high).astype(int)
-    # Keep reviewers within one point of each other, so the planted disagreements below are the only ones.
-    center = np.median(ratings, axis=0).astype(int)
-    upward = ratings.mean(axis=0) >= center
-    ratings = np.clip(ratings, np.where(upward, center, center - 1), np.where(upward, center + 1, center))
-    comments: dict[str, dict[str, str]] = {name: {} for name in names}
-    if len(ids) >= 3 and len(items) >= 2:
-        # Two planted disagreements of two points, on middling candidates where the scale allows it.
-        middling = [i for i in range(len(ids)) if low + 1 <= center[i, 0] <= high - 1]
-        first, second = list(dict.fromkeys([*middling, *range(len(ids))]))[:2]
-        c = int(center[first, 1])
-        c = min(max(c, low + 1), high - 1)
-        ratings[:, first, 1] = [c + 1, c, c - 1]
-        comments[names[2]][ids[first]] = "Weinig concreet over wat de gemeente zelf wil leren."
-        c = int(center[second, len(items) - 1])
-        c = min(max(c, low), high - 2)
-        ratings[:, second, len(items) - 1] = [c, c, c + 2]
-        comments[names[2]][ids[second]] = "Sterke lopende projecten, duidelijk beschreven."
-        comments[names[0]][ids[second]] = "Motivatie overtuigend; projecten eerder algemeen."
-    filled: dict[str, dict[tuple[str, str], int]] = {name: {} for name in names}
-    for r, name in enumerate(names):
-        for i, cid in enumerate(ids):
-            for j, item in enumerate(items):
-                filled[name][cid, item] = int(ratings[r, i, j])
-    if len(ids) >= 4:
-        # Reviewer B leaves one candidate unrated, as a reviewer with a conflict of interest would.
-        skipped = ids[-1]
-        filled[names[1]] = {k: v for k, v in filled[names[1]].items() if k[0] != skipped}
-        comments[names[1]][skipped] = "Niet beoordeeld: belangenconflict (fictief)."
-    return filled, comments
-
-
-def make_sample_reviews(
-    candidates: pd.DataFrame, criteria: Criteria, folder: Path, seed: int = SAMPLE_SEED
-) -> list[Path]:
-    """Write three fictional reviewers' filled sheets for the eligible candidates into `folder`.
-
-    Ratings follow a hidden quality per candidate plus each reviewer's leniency and a little noise,
-    with two planted disagreements of two points; the same input and seed give the same sheets.
-    """
-    low, high = _check_scale(criteria)
-    frame = _reviewable(candidates)
-    frame = frame.sort_values(CANDIDATE_ID)
-    ids = list(frame[CANDIDATE_ID])
-    if EQUAL_BASIS_RATING in frame.columns:
-        self_rating = pd.to_numeric(frame[EQUAL_BASIS_RATING], errors="coerce").to_numpy(dtype=float)
-    else:
-        self_rating = np.full(len(ids), np.nan)
-    items = [item.key for item in criteria.rubric]
-    filled, comments = _sample_ratings(ids, self_rating, items, low, high, seed)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for letter, (name, _) in zip("abc", SAMPLE_REVIEWERS, strict=True):
-        wb = _build_workbook(frame, criteria, name, filled[name], comments[name])
-        paths.append(_save_atomic(wb, folder / f"reviewer-{letter}.xlsx"))
-    return paths

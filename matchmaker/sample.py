@@ -1,6 +1,7 @@
 """Deterministic, fictional sample data: a candidacy form export and a partners file.
 
-`python -m matchmaker.sample DIR` writes DIR/candidacies.xlsx, DIR/partners.csv and DIR/truth.json.
+`python -m matchmaker.sample DIR` writes DIR/candidacies.xlsx, DIR/partners.csv, DIR/truth.json and
+three fictional reviewers' filled sheets in DIR/reviews.
 Every person, e-mail address and Beninese commune in them is invented; the four Rwandan districts
 are the real partners of the call. `make_export(n)` scales the same mess up for benchmarks.
 """
@@ -15,9 +16,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
+import pandas as pd
 from openpyxl import Workbook
+
+from .schema import CANDIDATE_ID, EQUAL_BASIS_RATING
+
+if TYPE_CHECKING:
+    from .criteria import Criteria
 
 HEADERS: Final = (
     "Id",
@@ -472,12 +480,102 @@ def write_sample(directory: Path) -> list[Path]:
     # The reviewers rate the eligible candidates of the export just written, so they follow it.
     from .criteria import load_criteria
     from .intake import read_form
-    from .reviews import make_sample_reviews
 
     criteria = load_criteria()
     candidates = read_form(written[0], eligibility=criteria.eligibility).candidates
     written.extend(make_sample_reviews(candidates, criteria, directory / "reviews"))
     return written
+
+
+# --- sample reviews: three fictional reviewers' filled sheets ------------------------------------
+
+SAMPLE_REVIEWERS: Final = (
+    ("Reviewer A - An Peeters (fictief)", 0.5),
+    ("Reviewer B - Koen Maes (fictief)", 0.0),
+    ("Reviewer C - Fatou Diallo (fictief)", -0.5),
+)
+SAMPLE_SEED: Final = 2024
+
+
+def _sample_ratings(
+    ids: Sequence[str], self_rating: np.ndarray, items: Sequence[str], low: int, high: int, seed: int
+) -> tuple[dict[str, dict[tuple[str, str], int]], dict[str, dict[str, str]]]:
+    rng = np.random.default_rng(seed)
+    # The hidden quality leans on the candidate's own self-assessment, as real reviews would.
+    anchor = np.where(np.isnan(self_rating), (low + high) / 2.0, self_rating)
+    quality = np.clip(
+        0.4 * anchor + 0.6 * rng.uniform(low - 0.5, high + 0.5, size=len(ids)), low + 0.6, high - 0.4
+    )
+    item_effect = rng.normal(0.0, 0.3, size=len(items))
+    names = [name for name, _ in SAMPLE_REVIEWERS]
+    raw = np.empty((len(SAMPLE_REVIEWERS), len(ids), len(items)))
+    for r, (_, offset) in enumerate(SAMPLE_REVIEWERS):
+        noise = rng.normal(0.0, 0.3, size=(len(ids), len(items)))
+        raw[r] = quality[:, None] + item_effect[None, :] + offset + noise
+    ratings = np.clip(np.rint(raw), low, high).astype(int)
+    # Keep reviewers within one point of each other, so the planted disagreements below are the only ones.
+    center = np.median(ratings, axis=0).astype(int)
+    upward = ratings.mean(axis=0) >= center
+    ratings = np.clip(ratings, np.where(upward, center, center - 1), np.where(upward, center + 1, center))
+    comments: dict[str, dict[str, str]] = {name: {} for name in names}
+    if len(ids) >= 3 and len(items) >= 2:
+        # Two planted disagreements of two points, on middling candidates where the scale allows it.
+        middling = [i for i in range(len(ids)) if low + 1 <= center[i, 0] <= high - 1]
+        first, second = list(dict.fromkeys([*middling, *range(len(ids))]))[:2]
+        c = int(center[first, 1])
+        c = min(max(c, low + 1), high - 1)
+        ratings[:, first, 1] = [c + 1, c, c - 1]
+        comments[names[2]][ids[first]] = "Weinig concreet over wat de gemeente zelf wil leren."
+        c = int(center[second, len(items) - 1])
+        c = min(max(c, low), high - 2)
+        ratings[:, second, len(items) - 1] = [c, c, c + 2]
+        comments[names[2]][ids[second]] = "Sterke lopende projecten, duidelijk beschreven."
+        comments[names[0]][ids[second]] = "Motivatie overtuigend; projecten eerder algemeen."
+    filled: dict[str, dict[tuple[str, str], int]] = {name: {} for name in names}
+    for r, name in enumerate(names):
+        for i, cid in enumerate(ids):
+            for j, item in enumerate(items):
+                filled[name][cid, item] = int(ratings[r, i, j])
+    if len(ids) >= 4:
+        # Reviewer B leaves one candidate unrated, as a reviewer with a conflict of interest would.
+        skipped = ids[-1]
+        filled[names[1]] = {k: v for k, v in filled[names[1]].items() if k[0] != skipped}
+        comments[names[1]][skipped] = "Niet beoordeeld: belangenconflict (fictief)."
+    return filled, comments
+
+
+def make_sample_reviews(
+    candidates: pd.DataFrame, criteria: Criteria, folder: Path, seed: int = SAMPLE_SEED
+) -> list[Path]:
+    """Write three fictional reviewers' filled sheets for the eligible candidates into `folder`.
+
+    Ratings follow a hidden quality per candidate plus each reviewer's leniency and a little noise,
+    with two planted disagreements of two points; the same input and seed give the same sheets.
+    """
+    from .reviews import reviewable, rubric_scale, write_review_sheet
+
+    low, high = rubric_scale(criteria)
+    frame = reviewable(candidates).sort_values(CANDIDATE_ID)
+    ids = list(frame[CANDIDATE_ID])
+    if EQUAL_BASIS_RATING in frame.columns:
+        self_rating = pd.to_numeric(frame[EQUAL_BASIS_RATING], errors="coerce").to_numpy(dtype=float)
+    else:
+        self_rating = np.full(len(ids), np.nan)
+    items = [item.key for item in criteria.rubric]
+    filled, comments = _sample_ratings(ids, self_rating, items, low, high, seed)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        write_review_sheet(
+            frame,
+            criteria,
+            name,
+            folder / f"reviewer-{letter}.xlsx",
+            filled=filled[name],
+            comments=comments[name],
+        )
+        for letter, (name, _) in zip("abc", SAMPLE_REVIEWERS, strict=True)
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

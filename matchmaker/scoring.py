@@ -26,6 +26,7 @@ from .criteria import (
     RubricSource,
 )
 from .errors import CriteriaError, IntakeError, ReviewError
+from .i18n.wording import scoring_note_text
 
 # --- column names ----------------------------------------------------------------------------------
 CANDIDATE_ID: Final = schema.CANDIDATE_ID
@@ -60,6 +61,8 @@ class Scores:
     totals: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     criteria_sha256: str | None = None
+    # the facts of `notes`, one for one, for wording them in another language
+    note_facts: list[dict[str, Any]] = field(default_factory=list)
 
     def breakdown(self, candidate_id: str) -> dict[str, float]:
         """Criterion -> contribution for one candidate; KeyError if it was not scored."""
@@ -356,10 +359,12 @@ def compute(candidates: pd.DataFrame, criteria: Criteria, reviews: pd.DataFrame 
         },
         columns=list(DETAIL_COLUMNS),
     )
+    note_facts = _notes(criteria, sources, reviews, ids, _names(frame))
     return Scores(
         detail=detail,
         totals=totals,
-        notes=_notes(criteria, sources, reviews, ids, _names(frame)),
+        notes=[scoring_note_text(facts, "en") for facts in note_facts],
+        note_facts=note_facts,
         criteria_sha256=criteria.sha256,
     )
 
@@ -375,16 +380,10 @@ def _names(frame: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _listed(ids: Sequence[str], names: Mapping[str, str] | None = None, limit: int = 20) -> str:
-    """Candidates for a note, "Gent (44021)" where the name is known; a long list is cut, since
-    every candidate is in the totals anyway."""
+def _listed(ids: Sequence[str], names: Mapping[str, str] | None = None) -> list[dict[str, str | None]]:
+    """Candidates for a note's facts: id and municipality (None where it is not known)."""
     names = names or {}
-    shown = ", ".join(f"{names[i]} ({i})" if names.get(i) else i for i in ids[:limit])
-    return shown if len(ids) <= limit else f"{shown} and {len(ids) - limit} more"
+    return [{"id": str(i), "name": names.get(i) or None} for i in ids]
 
 
 def _notes(
@@ -393,8 +392,9 @@ def _notes(
     reviews: pd.DataFrame | None,
     ids: pd.Index,
     names: Mapping[str, str] | None = None,
-) -> list[str]:
-    notes = []
+) -> list[dict[str, Any]]:
+    """What a person should know about where the rubric's values came from, as facts."""
+    notes: list[dict[str, Any]] = []
     for criterion in criteria.criteria:
         spec = criterion.spec
         if not isinstance(spec, RubricSource):
@@ -402,25 +402,28 @@ def _notes(
         source = sources[criterion.key]
         own = sorted(source.index[source == FROM_SELF_ASSESSMENT])
         nothing = sorted(source.index[source == FROM_NOTHING])
+        key = criterion.key
         if reviews is None and len(ids):
             notes.append(
-                f"{criterion.key}: no reviews given; "
-                + (
-                    f"every candidate's self-assessment ({spec.fallback}) stands in"
-                    if spec.fallback
-                    else f"every candidate counts the raw value {spec.unknown:g}"
-                )
+                {"code": "no_reviews_self", "criterion": key, "fallback": spec.fallback}
+                if spec.fallback
+                else {"code": "no_reviews_raw", "criterion": key, "unknown": spec.unknown}
             )
         elif own:
+            candidates = _listed(own, names)
             notes.append(
-                f"{criterion.key}: {len(own)} of {_count(len(ids), 'candidate')} without reviews; their "
-                f"self-assessment ({spec.fallback}) stands in: {_listed(own, names)}"
+                {
+                    "code": "self_assessment",
+                    "criterion": key,
+                    "fallback": spec.fallback,
+                    "total": len(ids),
+                    "candidates": candidates,
+                }
             )
         if nothing:
+            candidates = _listed(nothing, names)
             notes.append(
-                f"{criterion.key}: {_count(len(nothing), 'candidate')} with neither reviews nor a "
-                "self-assessment, "
-                f"scored as the raw value {spec.unknown:g}: {_listed(nothing, names)}"
+                {"code": "unknown", "criterion": key, "unknown": spec.unknown, "candidates": candidates}
             )
         if reviews is not None:
             items = [i for i in spec.items if i in reviews.columns]
@@ -428,17 +431,11 @@ def _notes(
             low, high = criterion.bounds
             outside = int(np.count_nonzero((values < low) | (values > high)))
             if outside:
-                notes.append(
-                    f"{criterion.key}: {_count(outside, 'aggregated rating')} outside {low:g}..{high:g} "
-                    "(leniency correction); their contribution is kept within the bounds"
-                )
+                notes.append({"code": "outside", "criterion": key, "n": outside, "low": low, "high": high})
     if reviews is not None:
         ignored = sorted(set(reviews.index) - set(ids))
         if ignored:
-            notes.append(
-                f"reviews of {_count(len(ignored), 'candidate')} that are not scored (not eligible) "
-                "were left out: " + _listed(ignored, names)
-            )
+            notes.append({"code": "not_scored", "candidates": _listed(ignored, names)})
     return notes
 
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from matchmaker import schema as s
 from matchmaker.export import SHEET_INTAKE, write_shortlist
 from matchmaker.i18n import _SENTENCES, LANGS, commitment, has_sentence, label, resolution_label
-from matchmaker.i18n.wording import issue_text, reason_text
+from matchmaker.i18n.wording import issue_text, note_text, reason_text
 from matchmaker.intake import ISSUE_KINDS, ISSUE_VARIANTS, IntakeResult, read_form
 from matchmaker.pairing import PairingResult
 from matchmaker.pipeline import run
@@ -306,3 +306,98 @@ def test_issues_of_the_file_layout_are_worded_in_each_language(tmp_path: Path) -
     assert words["date-order"][0].startswith(
         "de datums staan met de maand eerst, zoals '10/16/2023 10:00' toont"
     )
+
+
+# --- one source: intake's English is the catalogue's en, worded from the same facts -------------------
+
+MODULES_WITH_RECORDED_ENGLISH = ("intake", "answers", "reference", "reviews", "scoring")
+RECORDED_PREFIXES = ("reason_", "note_", "issue_", "review_note_", "scoring_note_")
+
+
+def _copies(text: str, source: str) -> bool:
+    """Whether `source` holds the sentence `text` as a template (an f-string with anything in place
+    of its fields) or a long clause of it (a copy split over two string literals)."""
+    parts = re.split(r"\{\w*\}", text)
+    if sum(len(p) for p in parts) >= 12:
+        template = r"\{[^{}]*\}".join(re.escape(p) for p in parts)
+        if re.search(template, source):
+            return True
+    clauses = [c.strip() for p in parts for c in re.split(r"[;:,]", p)]
+    return any(len(c) >= 25 and c in source for c in clauses)
+
+
+def test_no_module_keeps_a_copy_of_a_catalogue_sentence() -> None:
+    import matchmaker
+
+    package = Path(matchmaker.__file__).parent
+    sources = {m: (package / f"{m}.py").read_text(encoding="utf-8") for m in MODULES_WITH_RECORDED_ENGLISH}
+    copies = [
+        (key, module)
+        for key, texts in _SENTENCES.items()
+        if key.startswith(RECORDED_PREFIXES)
+        for module, source in sources.items()
+        if _copies(texts[LANGS.index("en")], source)
+    ]
+    assert copies == []
+    # and the test sees a copy where there is one
+    copy = 'f"started ({started}) after it was completed ({completed}); "\n"and the completion time decides'
+    assert _copies(_SENTENCES["issue_time_order"][1], copy + ' which submission of a municipality counts"')
+    assert _copies(
+        _SENTENCES["note_fuzzy"][1],
+        'note = f"read {raw!r} as {target.name} (similarity {s:.2f}): please check"',
+    )
+
+
+@pytest.mark.parametrize(
+    "export", [SAMPLE_DIR / "candidacies.xlsx", Path(__file__).parent / "data/messy-export.xlsx"]
+)
+def test_every_recorded_english_sentence_is_the_catalogue_worded_from_its_facts(export: Path) -> None:
+    result = read_form(export)
+    frame = result.candidates
+    checked = 0
+    for texts, codes in zip(frame[s.REASONS], frame[s.REASON_CODES], strict=True):
+        assert [reason_text(c, "en") for c in codes] == list(texts)
+        for code in codes:
+            worded = [reason_text(code, lang) for lang in LANGS]
+            assert all(worded) and len(set(worded)) == 3, worded
+            checked += 1
+    for note, facts in zip(frame[s.RESOLUTION_NOTE], frame[s.RESOLUTION_FACTS], strict=True):
+        if note is None:
+            continue
+        assert note_text(facts, "en") == note
+        worded = [note_text(facts, lang) for lang in LANGS]
+        assert all(worded), facts
+        checked += 1
+    for issue in result.issues:
+        assert issue_text(issue, "en") == issue["problem"], issue
+        worded = [issue_text(issue, lang) for lang in LANGS]
+        assert all(worded) and len(set(worded)) == 3, worded
+        checked += 1
+    assert checked > 20
+
+
+def test_every_note_code_words_the_english_the_resolution_keeps() -> None:
+    written = [
+        "",
+        "Luik",
+        "Oudenarde",
+        "Wachtebek",
+        "Wachtebeke",
+        "Malines",
+        "3390",
+        "Gent 8700",
+        "Tielt (Vlaams-Brabant)",
+        "Provincie Limburg",
+        '=HYPERLINK("x","Gent")',
+        "Gent en Aalst",
+        "Xyzzyville",
+        "Liègge",
+    ]
+    seen = set()
+    for name in written:
+        r = resolve(name)
+        assert r.facts is not None, name
+        seen.add(r.facts["code"])
+        assert note_text(r.facts, "en") == r.note, name
+        assert all(note_text(r.facts, lang) for lang in LANGS), name
+    assert len(seen) >= 10, seen

@@ -18,6 +18,7 @@ from matchmaker import schema as s
 from matchmaker.agreement import krippendorff_alpha
 from matchmaker.criteria import Criteria, RubricItem, load_criteria
 from matchmaker.errors import OutputError, ReviewError
+from matchmaker.i18n.wording import review_note_text
 from matchmaker.reviews import (
     COMMENT,
     ITEM,
@@ -29,11 +30,11 @@ from matchmaker.reviews import (
     SHEET_SCHEMA,
     Reviews,
     ReviewSheetError,
-    make_sample_reviews,
     read_reviews,
     review_files,
     write_review_sheet,
 )
+from matchmaker.sample import make_sample_reviews
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = ("equal_basis", "openness", "concreteness")
@@ -454,6 +455,15 @@ def test_ineligible_and_unrated_candidates_become_notes(tmp_path: Path) -> None:
     assert reviews.notes == (
         f"ratings of 1 candidate(s) that are no longer eligible were ignored: Zulte ({ids[1]})",
         f"1 eligible candidate(s) have no rating on any sheet: Melle ({ids[2]})",
+    )
+    # the notes are their facts worded in English, and read in Dutch and French too
+    assert tuple(review_note_text(f, "en") for f in reviews.note_facts) == reviews.notes
+    assert [review_note_text(f, "nl") for f in reviews.note_facts] == [
+        f"beoordelingen van 1 kandidaat die niet langer in aanmerking komt, zijn genegeerd: Zulte ({ids[1]})",
+        f"1 kandidaat die in aanmerking komt, heeft op geen enkel blad een beoordeling: Melle ({ids[2]})",
+    ]
+    assert review_note_text(reviews.note_facts[1], "fr") == (
+        f"1 candidat éligible n'a d'évaluation sur aucune feuille\u00a0: Melle ({ids[2]})"
     )
 
 

@@ -28,7 +28,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 FORMS = SAMPLE / "candidacies.xlsx"
 PARTNERS = SAMPLE / "partners.csv"
 REVIEWS = SAMPLE / "reviews"
-# the two disagreements of two points planted in the sample reviews (matchmaker.reviews._sample_ratings)
+# the two disagreements of two points planted in the sample reviews (matchmaker.sample._sample_ratings)
 PLANTED = {"Zoersel", "Brasschaat"}
 
 

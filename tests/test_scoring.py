@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from matchmaker import schema
 from matchmaker.criteria import Criteria, load_criteria
 from matchmaker.errors import CriteriaError, IntakeError, ReviewError
+from matchmaker.i18n import LANGS
+from matchmaker.i18n.wording import scoring_note_text
 from matchmaker.scoring import (
     BREAKDOWN,
     CANDIDATE_ID,
@@ -550,3 +552,42 @@ def test_many_weight_vectors_in_small_blocks(monkeypatch: pytest.MonkeyPatch) ->
     whole = weighted_scores(matrix, vectors)
     monkeypatch.setattr(scoring, "_BLOCK", 1)
     assert weighted_scores(matrix, vectors).tolist() == whole.tolist()
+
+
+def test_notes_are_their_facts_worded_in_english_and_read_in_every_language() -> None:
+    cases = [
+        score(frame(GENT, BRUGGE), CRITERIA),
+        score(frame(GENT, ANTWERPEN, BRUGGE), CRITERIA, REVIEWS),
+        score(frame(GENT), CRITERIA, reviews_frame({"44021": {"equal_basis": 5.6, "openness": 5.2}})),
+        score(
+            frame(GENT, NOT_ELIGIBLE), CRITERIA, reviews_frame({"row-9": {"equal_basis": 5, "openness": 5}})
+        ),
+    ]
+    codes = set()
+    for scores in cases:
+        assert len(scores.note_facts) == len(scores.notes) > 0
+        for facts, note in zip(scores.note_facts, scores.notes, strict=True):
+            codes.add(facts["code"])
+            assert scoring_note_text(facts, "en") == note
+            worded = [scoring_note_text(facts, lang) for lang in LANGS]
+            assert len(set(worded)) == 3, worded
+            assert "\u00a0:" in worded[2]
+    assert codes >= {"no_reviews_self", "unknown", "self_assessment", "outside", "not_scored"}
+
+
+def test_a_long_list_of_candidates_in_a_note_is_cut_in_each_language() -> None:
+    facts = {"code": "not_scored", "candidates": [{"id": f"row-{i}", "name": None} for i in range(25)]}
+    assert scoring_note_text(facts, "en").endswith("row-19 and 5 more")
+    assert scoring_note_text(facts, "nl").endswith("row-19 en nog 5")
+    assert scoring_note_text(facts, "fr").endswith("row-19 et 5 de plus")
+    one = {
+        "code": "unknown",
+        "criterion": "motivation",
+        "unknown": 2.5,
+        "candidates": [{"id": "1", "name": "Gent"}],
+    }
+    assert scoring_note_text(one, "en") == (
+        "motivation: 1 candidate with neither reviews nor a self-assessment, "
+        "scored as the raw value 2.5: Gent (1)"
+    )
+    assert "ruwe waarde 2,5: Gent (1)" in scoring_note_text(one, "nl")

@@ -401,6 +401,10 @@ def partner_reasons(partner: Mapping[str, Any], quotas: Mapping[str, int], lang:
 # Facts it has no sentence for (a newer code, an older result file) leave the recorded English.
 
 _BAD_FACTS: Final = (KeyError, IndexError, TypeError, ValueError)
+# The language the JSON records its sentences in. Its notes on names keep the data's own forms, as
+# they always have: a province by its Dutch name, the day of a merger as 2025-01-01, a language by
+# its code ("Malines (fr)"), municipalities listed with commas. A workbook in English reads the same.
+RECORDED: Final = "en"
 
 
 def note_text(facts: object, lang: str) -> str | None:
@@ -426,20 +430,28 @@ def note_fields(code: str, facts: Mapping[str, Any], lang: str) -> dict[str, Any
     if code == "province_conflict":
         province = str(facts["province"])
         written = [code_label(str(p), lang) for p in facts["written"]]
+        if lang == RECORDED:
+            return {
+                "municipality": facts["municipality"],
+                "province_of": province,
+                "written": " or ".join(str(p) for p in facts["written"]),
+            }
         return {
             "municipality": facts["municipality"],
             "province_of": province_of(province, lang),
             "written": join_words(written, lang, conjunction="or"),
         }
     if code == "several":
-        return {"names": join_words([str(n) for n in facts["names"]], lang)}
+        return {"names": _names_text(facts["names"], lang)}
     if code == "alias":
-        return {"name": facts["name"], "language": code_label(str(facts["lang"]), lang)}
+        language = str(facts["lang"]) if lang == RECORDED else code_label(str(facts["lang"]), lang)
+        return {"name": facts["name"], "language": language}
     if code == "merged":
+        day = str(facts["date"])
         return {
             "former": facts["former"],
             "municipality": facts["municipality"],
-            "date": long_date(str(facts["date"]), lang),
+            "date": day if lang == RECORDED else long_date(day, lang),
         }
     if code in {"not_flemish", "not_flemish_fuzzy"}:
         # a Walloon or Brussels municipality by its French name for a French reader: Liège, not Luik
@@ -455,10 +467,15 @@ def note_fields(code: str, facts: Mapping[str, Any], lang: str) -> dict[str, Any
     if "codes" in facts:
         fields["codes"] = ", ".join(str(c) for c in facts["codes"])
     if "names" in facts:
-        fields["names"] = join_words([str(n) for n in facts["names"]], lang)
+        fields["names"] = _names_text(facts["names"], lang)
     if "municipality" in facts:
         fields["municipality"] = facts["municipality"]
     return fields
+
+
+def _names_text(names: Iterable[object], lang: str) -> str:
+    words = [str(n) for n in names]
+    return ", ".join(words) if lang == RECORDED else join_words(words, lang)
 
 
 def reason_text(facts: object, lang: str) -> str | None:
@@ -472,7 +489,8 @@ def reason_text(facts: object, lang: str) -> str | None:
     elif code in {"not_flemish", "unresolved"}:
         fields["note"] = note_text(facts.get("note"), lang)
     elif code in {"refuses", "not_confirmed"}:
-        fields["commitment"] = commitment(str(facts.get("field")), lang)
+        # a field the catalogue has no words for (a criteria file's own) is named by its key
+        fields["commitment"] = commitment(str(facts.get("field")), lang) or str(facts.get("field"))
     if any(v is None for v in fields.values()):
         return None
     try:
@@ -574,3 +592,49 @@ def resolution_text(cand: Mapping[str, Any], lang: str) -> str | None:
     if note is None and not is_missing(cand.get(RESOLUTION_NOTE)) and str(cand.get(RESOLUTION_NOTE)).strip():
         note = str(cand.get(RESOLUTION_NOTE))
     return f"{head}{colon_for(lang)} {note}" if note else head
+
+
+# --- the notes of the reviews and of the scoring ------------------------------------------------------
+# read_reviews and score record their notes as facts and word them in English for the result's
+# `reviews` block (`notes`, `scoring_notes`); the facts hold every candidate a note is about.
+
+
+def candidates_text(candidates: Iterable[Mapping[str, Any]], lang: str, limit: int | None = None) -> str:
+    """Candidates of a note, "Gent (44021)" where the name is known, else the id; beyond `limit` the
+    list is cut with "and 12 more" (every candidate is in the totals anyway)."""
+    shown = [f"{c['name']} ({c['id']})" if c.get("name") else str(c["id"]) for c in candidates]
+    if limit is None or len(shown) <= limit:
+        return ", ".join(shown)
+    return sentence("listed_more", lang, names=", ".join(shown[:limit]), n=len(shown) - limit)
+
+
+def review_note_text(facts: Mapping[str, Any], lang: str) -> str:
+    """A note of read_reviews (`Reviews.notes`) from its facts: ratings ignored, candidates unrated."""
+    candidates = list(facts["candidates"])
+    names = candidates_text(candidates, lang)
+    return sentence(f"review_note_{facts['code']}", lang, n=len(candidates), names=names)
+
+
+def scoring_note_text(facts: Mapping[str, Any], lang: str) -> str:
+    """A note of the scoring (`Scores.notes`) from its facts: where the rubric's values came from."""
+    code = str(facts["code"])
+    fields: dict[str, Any] = {k: facts[k] for k in ("criterion", "fallback") if k in facts}
+    for key in ("unknown", "low", "high"):
+        if key in facts:
+            fields[key] = _raw_value(float(facts[key]), lang)
+    candidates = list(facts.get("candidates") or ())
+    if candidates:
+        fields["names"] = candidates_text(candidates, lang, limit=_LISTED)
+    if code == "self_assessment":
+        return sentence(f"scoring_note_{code}", lang, n=int(facts["total"]), count=len(candidates), **fields)
+    n = int(facts["n"]) if "n" in facts else len(candidates)
+    return sentence(f"scoring_note_{code}", lang, n=n, **fields)
+
+
+_LISTED: Final = 20
+
+
+def _raw_value(value: float, lang: str) -> str:
+    """A raw value as the criteria write it, "1" or "2.5"; with a decimal comma in Dutch and French."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
