@@ -44,6 +44,8 @@ class PairingResult:
     changes: list[dict[str, Any]] = field(default_factory=list)  # vs. the previous shortlist, if any
     # who reviewed, agreement per rubric item, disagreements, where the motivation came from
     reviews: dict[str, Any] = field(default_factory=dict)
+    # with partner ratings: blocking pairs, the price of stability, the partners' welfare
+    stability: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +66,7 @@ class PairingResult:
             "issues": self.issues,
             "changes": self.changes,
             "reviews": self.reviews,
+            **({"stability": self.stability} if self.stability else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
