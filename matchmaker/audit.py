@@ -216,6 +216,10 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             time_limit=options.get("time_limit"),
             strict=bool(options.get("strict")),
             aggregate=str(options.get("aggregate") or "mean"),
+            partner_ratings=[
+                _locate(str(p), bases) or Path(str(p)) for p in options.get("partner_ratings") or ()
+            ],
+            stability=str(options.get("stability") or "off"),
             progress=progress,
         )
     except MatchmakerError as exc:

@@ -194,6 +194,73 @@ def review_sheet_command(
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 
+@main.command(
+    "partner-sheet",
+    epilog=(
+        "Example:\n\n\b\n  matchmaker partner-sheet candidacies.xlsx --partners partners.csv "
+        "--all --out partner-sheets/"
+    ),
+)
+@click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--partners",
+    "partners_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Partners file (.csv or .xlsx).",
+)
+@click.option("--partner", "partner", help="The partner whose sheet to write.")
+@click.option(
+    "--all", "all_partners", is_flag=True, help="A sheet for every eligible partner (--out: a folder)."
+)
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="The sheet (.xlsx), or with --all a folder."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en", "fr"]),
+    help="Language of the sheet (default: French for Benin, English for Rwanda).",
+)
+@criteria_option
+@mapping_option
+@handle_errors
+def partner_sheet_command(
+    forms: Path,
+    partners_path: Path,
+    partner: str | None,
+    all_partners: bool,
+    out: Path,
+    lang: str | None,
+    criteria_path: Path | None,
+    mapping: Path | None,
+) -> None:
+    """Write the sheets on which a partner rates the candidates it may be paired with.
+
+    One protected workbook per partner: each candidate's facts and texts, a rating 1-5 or "not
+    acceptable", a comment. Read the filled sheets back with pair --partner-ratings.
+    """
+    from .criteria import load_criteria
+    from .intake import read_form
+    from .partner_sheets import write_partner_sheets
+    from .partners import read_partners
+
+    if all_partners == (partner is not None):
+        raise click.UsageError("give either --partner NAME or --all")
+    criteria = load_criteria(criteria_path)
+    inputs = _inputs(forms, partners_path, criteria.path, mapping)
+    if partner is not None:
+        from .files import check_output
+
+        check_output(out, inputs)
+    intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
+    table = read_partners(partners_path, mapping)
+    written = write_partner_sheets(
+        intake.candidates, table, criteria, out, partner=partner, lang=lang, inputs=inputs
+    )
+    for path in written:
+        click.echo(f"Wrote {path}")
+
+
 # --- pair ----------------------------------------------------------------------------------------
 
 
@@ -263,6 +330,20 @@ def review_sheet_command(
     help="A shortlist workbook with the committee's decisions (vast, weiger, uitsluiten): re-solve with "
     "them, changing as few other pairs as possible.",
 )
+@click.option(
+    "--partner-ratings",
+    "partner_rating_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Filled partner sheets (files or folders): the partners' ratings of the candidates.",
+)
+@click.option(
+    "--stability",
+    type=click.Choice(["off", "report", "require"]),
+    default="off",
+    show_default=True,
+    help="With partner ratings: list the blocking pairs (report) or pair stably (require).",
+)
 @handle_errors
 def pair_command(
     forms: Path,
@@ -283,6 +364,8 @@ def pair_command(
     lang: str,
     include_contacts: bool,
     decisions_path: Path | None,
+    partner_rating_paths: tuple[Path, ...],
+    stability: str,
 ) -> None:
     """Select candidates and pair them with the partners in Rwanda and Benin.
 
@@ -296,7 +379,9 @@ def pair_command(
     from .pipeline import RunOptions, run
 
     criteria = load_criteria(criteria_path)
-    inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, decisions_path)
+    inputs = _inputs(
+        forms, partners_path, *review_paths, *partner_rating_paths, criteria.path, mapping, decisions_path
+    )
     for target in (out, json_path):
         if target is not None:
             check_output(target, inputs)
@@ -315,6 +400,8 @@ def pair_command(
         solver=solver,
         time_limit=time_limit,
         strict=strict,
+        partner_ratings=partner_rating_paths,
+        stability=stability,
     )
     result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
@@ -322,6 +409,10 @@ def pair_command(
     lines = review_lines(result.reviews)
     if lines:
         click.echo("\n" + "\n".join(lines))
+    if result.stability:
+        from .pairing.stability_report import terminal_lines
+
+        click.echo("\n" + "\n".join(terminal_lines(result.stability)))
     write_shortlist(
         result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
     )

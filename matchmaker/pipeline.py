@@ -121,6 +121,8 @@ class RunOptions:
     solver: str = "cbc"
     time_limit: float | None = None
     strict: bool = False
+    partner_ratings: tuple[Path | str, ...] = ()  # filled partner sheets (files or folders)
+    stability: str = "off"  # "off" | "report" | "require"
 
 
 def run(
@@ -140,7 +142,7 @@ def run(
     unknown = sorted(set(fields) - {f.name for f in dataclasses.fields(RunOptions)})
     if unknown:
         raise TypeError(f"run() got unknown option(s) {', '.join(unknown)}")
-    for name in ("reviews", "locks", "forbids", "keep"):
+    for name in ("reviews", "locks", "forbids", "keep", "partner_ratings"):
         if name in fields:
             fields[name] = tuple(fields[name])
     opts = replace(options or RunOptions(), **fields)
@@ -190,6 +192,21 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     lock_pairs = resolve_pairs(locks, candidates, partner_table, "lock")
     forbid_pairs = resolve_pairs(forbids, candidates, partner_table, "forbid")
     keep_pairs = resolve_pairs(keep, candidates, partner_table, "keep")
+    ratings: list[tuple[str, str, int | None]] = []
+    rating_inputs: list[Path] = []
+    if opts.partner_ratings:
+        from .partner_sheets import read_partner_ratings
+        from .reviews import review_files
+
+        rating_inputs = review_files([Path(p) for p in opts.partner_ratings])
+        say(f"reading {len(rating_inputs)} partner sheet(s)")
+        read_ratings = read_partner_ratings(
+            [Path(p) for p in opts.partner_ratings], candidates, partner_table
+        )
+        ratings = [(r.candidate_id, r.partner, r.rating) for r in read_ratings]
+    stability = opts.stability
+    if ratings and stability == "off":
+        stability = "report"
     say(f"pairing with {solver}")
     result = solve_pairing(
         candidates,
@@ -202,12 +219,15 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         distinct=opts.distinct,
         solver=solver,
         time_limit=opts.time_limit,
+        partner_ratings=ratings,
+        stability=stability,
     )
     inputs = [
         input_entry("forms", forms, intake.sha256),
         input_entry("partners", partners),
         *([input_entry("mapping", mapping_path)] if mapping_path is not None else []),
         *(input_entry("reviews", path) for path in review_inputs),
+        *(input_entry("partner_ratings", path) for path in rating_inputs),
     ]
     manifest = build_manifest(
         result.manifest,
@@ -225,6 +245,12 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             "distinct": opts.distinct,
             "time_limit": opts.time_limit,
             "strict": strict,
+            # only with partner ratings or a stability mode, so that other manifests stay as they were
+            **(
+                {"partner_ratings": [str(p) for p in opts.partner_ratings], "stability": stability}
+                if opts.partner_ratings or stability != "off"
+                else {}
+            ),
         },
     )
     result = replace(

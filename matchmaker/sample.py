@@ -484,6 +484,7 @@ def write_sample(directory: Path) -> list[Path]:
     criteria = load_criteria()
     candidates = read_form(written[0], eligibility=criteria.eligibility).candidates
     written.extend(make_sample_reviews(candidates, criteria, directory / "reviews"))
+    written.extend(write_sample_partner_sheets(directory))
     return written
 
 
@@ -590,3 +591,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def sample_partner_ratings(candidates: Any, partners: Any, criteria: Any) -> dict[str, dict[str, int | None]]:
+    """Fictional ratings of each eligible partner for the candidates on its sheet: mostly 1-5 with
+    ties, a few "not acceptable" (None), a few left empty; the same on every run."""
+    from . import schema as sch
+    from .partner_sheets import rateable
+
+    out: dict[str, dict[str, int | None]] = {}
+    for record in partners.to_dict("records"):
+        if not bool(record.get("eligible", True)):
+            continue
+        name, country = str(record[sch.PARTNER]), str(record[sch.COUNTRY])
+        wanted = set(record.get(sch.PARTNER_THEMES) or [])
+        rng = random.Random(f"partner-ratings:{name}")
+        ratings: dict[str, int | None] = {}
+        for cand in rateable(candidates, country, criteria).to_dict("records"):
+            draw = rng.random()
+            if draw < 0.08:
+                continue  # not rated
+            if draw < 0.13:
+                ratings[str(cand[sch.CANDIDATE_ID])] = None
+                continue
+            shared = len(wanted & set(cand.get(sch.THEMES) or []))
+            ratings[str(cand[sch.CANDIDATE_ID])] = max(1, min(5, 2 + shared + rng.randint(-1, 2)))
+        out[name] = ratings
+    return out
+
+
+def write_sample_partner_sheets(directory: Path) -> list[Path]:
+    """The filled partner sheets of the sample, one per eligible partner, in `directory`/partner-sheets."""
+    from .criteria import load_criteria
+    from .intake import read_form
+    from .partner_sheets import write_partner_sheets
+    from .partners import read_partners
+
+    criteria = load_criteria()
+    candidates = read_form(directory / "candidacies.xlsx", eligibility=criteria.eligibility).candidates
+    partners = read_partners(directory / "partners.csv")
+    filled = sample_partner_ratings(candidates, partners, criteria)
+    return write_partner_sheets(candidates, partners, criteria, directory / "partner-sheets", filled=filled)

@@ -236,6 +236,7 @@ class ExplanationRecord(TypedDict, total=False):
     obstacles: list[dict[str, Any]]
     countries: list[str]
     tie_break: list[str]
+    stability: bool  # left out by the stability rows (pair --stability require)
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -13,7 +13,7 @@ import numpy as np
 from .engines import IncrementalEngine
 from .instance import Instance, Solution
 from .lexicographic import _settle
-from .model import Lin, Model, Row
+from .model import Family, Lin, Model, Row
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ def forced_solutions(
     *,
     solver: str = "cbc",
     time_limit: float | None = None,
+    fams: Sequence[Family] | None = None,
 ) -> dict[int, Forced]:
     """For each candidate, re-solve with it forced in: the lexicographic optimum of that model.
 
@@ -46,7 +47,7 @@ def forced_solutions(
     out: dict[int, Forced] = {}
     if not candidates:
         return out
-    core = Model(instance)
+    core = Model(instance, fams)  # the same constraint families as the solve that found `best`
     here = IncrementalEngine(core)
     n = instance.n_edges
     count, value, kept = core.count_expr, core.value_expr, core.kept_expr

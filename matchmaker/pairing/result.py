@@ -56,6 +56,8 @@ class PairingResult:
     changes: list[ChangeRecord] = field(default_factory=list)  # vs. the previous shortlist, if any
     # who reviewed, agreement per rubric item, disagreements, where the motivation came from
     reviews: dict[str, Any] = field(default_factory=dict)
+    # with partner ratings: blocking pairs, the price of stability, the partners' welfare
+    stability: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +78,7 @@ class PairingResult:
             "issues": self.issues,
             "changes": self.changes,
             "reviews": self.reviews,
+            **({"stability": self.stability} if self.stability else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -5,17 +5,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 import pandas as pd
 
+from .. import schema as s
 from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
 from .counterfactual import Forced, forced_solutions
-from .instance import DISTINCT, SOLVERS, Solution, encode
+from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
-from .model import Row
+from .model import Family, Row
 from .result import PairingResult, assemble
+from .stability import Preferences, blocking_pairs, fewest_blocking, stable_families, stable_lexsolve
+
+STABILITY_MODES = ("off", "report", "require")
 
 
 def solve_pairing(
@@ -31,6 +36,8 @@ def solve_pairing(
     time_limit: float | None = None,
     explain: bool = True,
     distinct: str = "pairs",
+    partner_ratings: Iterable[tuple[str, str, int | None]] = (),
+    stability: str = "off",
 ) -> PairingResult:
     """Pair the eligible scored candidates with the eligible partners, exactly and explained.
 
@@ -38,6 +45,9 @@ def solve_pairing(
     possible, then maximises the total pair value; ties go by the criteria's tie-break chain.
     Alternatives differ from every better one in their set of pairs (`distinct="pairs"`) or in
     their set of selected candidates (`distinct="selection"`).
+    `partner_ratings` are (candidate id, partner, rating 1-5 or None for not acceptable): a not
+    acceptable pair is forbidden. `stability`: "off", "report" (the blocking pairs of the pairing) or
+    "require" (the same objective over the stable pairings; see `stability`).
     Raises DecisionError for locks or forbids naming unknown candidates or partners, or that
     contradict each other; InfeasibleError for locks no pairing can honour.
     """
@@ -49,6 +59,10 @@ def solve_pairing(
         raise MatchmakerError(f"alternatives must be 0 or more, not {alternatives}")
     if time_limit is not None and not time_limit > 0:
         raise MatchmakerError(f"the time limit must be a positive number of seconds, not {time_limit}")
+    if stability not in STABILITY_MODES:
+        raise MatchmakerError(f"stability must be one of {', '.join(STABILITY_MODES)}, not {stability!r}")
+    ratings = [(str(c), str(p), r) for c, p, r in partner_ratings]
+    forbids = [*forbids, *((c, p) for c, p, r in ratings if r is None and (c, p) not in set(locks))]
     candidates = candidates.copy()
     partners = partners.reset_index(drop=True).copy()
     table, instance, locks, forbids, keep = encode(
@@ -59,6 +73,11 @@ def solve_pairing(
     if found is None:
         raise InfeasibleError("the locked pairs cannot all be honoured together")
     best, _ = found
+    stable = None
+    if stability != "off":
+        stable = _Stable(instance, table, ratings, stability, best, solver, time_limit)
+        best = stable.chosen
+        model = PairingModel(instance, stable.families())
     alts: list[Solution] = []
     cuts: list[Row] = []
     previous = best
@@ -66,6 +85,13 @@ def solve_pairing(
         if not previous.edges:
             break
         cuts.append(no_good(model, previous, distinct))
+        if stable is not None and stable.exists:
+            previous_or_none = stable.solve(cuts)
+            if previous_or_none is None:
+                break
+            previous = previous_or_none
+            alts.append(previous)
+            continue
         got = lexsolve(model, cuts, solver=solver, time_limit=time_limit)
         if got is None:
             break
@@ -76,8 +102,11 @@ def solve_pairing(
     chosen_cands = {int(ei[e]) for e in best.edges}
     if explain and best.optimal:
         unselected = sorted(set(ei.tolist()) - chosen_cands)
-        forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
-    return assemble(
+        if stable is None:
+            forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
+        else:
+            forced = stable.forced(best, unselected)
+    result = assemble(
         candidates,
         partners,
         criteria,
@@ -92,3 +121,129 @@ def solve_pairing(
         solver,
         explain,
     )
+    if stable is None:
+        return result
+    return stable.finish(result)
+
+
+class _Stable:
+    """The stability side of one solve: the preferences, the stable pairing and its rows."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        table: _Table,
+        ratings: list[tuple[str, str, int | None]],
+        mode: str,
+        usual: Solution,
+        solver: str,
+        time_limit: float | None,
+    ) -> None:
+        self.instance, self.table, self.ratings, self.mode = instance, table, ratings, mode
+        self.usual, self.solver, self.time_limit = usual, solver, time_limit
+        by_index = {
+            (table.row_of[c], table.col_of[p]): int(r)
+            for c, p, r in ratings
+            if r is not None and c in table.row_of and p in table.col_of
+        }
+        self.prefs = Preferences.of(instance, by_index)
+        self.rows_for: list[int] = []
+        self.exists = True
+        self.chosen = usual
+        if mode == "require":
+            got = self.solve([])
+            if got is None:
+                self.exists = False
+                self.chosen = fewest_blocking(
+                    instance, self.prefs, usual.count, solver=solver, time_limit=time_limit
+                )
+            else:
+                self.chosen = got
+
+    def families(self) -> tuple[Family, ...] | None:
+        if self.mode != "require" or not self.exists:
+            return None
+        return stable_families(self.instance, self.prefs, self.rows_for)
+
+    def solve(self, extra: list[Row]) -> Solution | None:
+        got = stable_lexsolve(
+            self.instance,
+            self.prefs,
+            self.usual.count,
+            extra,
+            rows_for=self.rows_for,
+            solver=self.solver,
+            time_limit=self.time_limit,
+        )
+        self.rows_for = list(got.rows_for)
+        return got.solution
+
+    def forced(self, best: Solution, unselected: list[int]) -> dict[int, Forced]:
+        """The what-if re-solves under the stability rows, with rows added until each is stable."""
+        todo = list(unselected)
+        out: dict[int, Forced] = {}
+        for _round in range(50):
+            got = forced_solutions(
+                self.instance,
+                best,
+                todo,
+                solver=self.solver,
+                time_limit=self.time_limit,
+                fams=self.families(),
+            )
+            new: set[int] = set()
+            again: list[int] = []
+            for c, f in got.items():
+                out[c] = f
+                if not self.exists or f.count != best.count:
+                    continue
+                blocking = {b.edge for b in blocking_pairs(self.instance, f.edges, self.prefs)}
+                if blocking:
+                    new |= blocking
+                    again.append(c)
+            if not new:
+                break
+            self.rows_for = sorted({*self.rows_for, *new})
+            todo = again
+        return out
+
+    def finish(self, result: PairingResult) -> PairingResult:
+        from .stability_report import stability_block, stable_pairings
+
+        inst, table = self.instance, self.table
+        names = [
+            str(m) if isinstance(m, str) and m else c
+            for c, m in zip(table.ids, table.pool[s.MUNICIPALITY].tolist(), strict=True)
+        ]
+        asked = [v if isinstance(v, str) else None for v in table.pool[s.COUNTRY_PREFERENCE].tolist()]
+        listed = None
+        if self.exists:
+            listed = stable_pairings(
+                inst,
+                self.prefs,
+                self.usual.count,
+                self.rows_for,
+                solver=self.solver,
+                time_limit=self.time_limit,
+            )
+        block = stability_block(
+            inst,
+            self.prefs,
+            self.mode,
+            self.chosen,
+            self.usual,
+            self.ratings,
+            names,
+            asked,
+            listed,
+            self.exists,
+        )
+        explanations = result.explanations
+        if self.mode == "require":
+            usual_in = {inst.candidates[int(inst.edge_cand[e])] for e in self.usual.edges}
+            now_in = {inst.candidates[int(inst.edge_cand[e])] for e in self.chosen.edges}
+            left_out = usual_in - now_in
+            explanations = [
+                {**x, "stability": True} if x.get("candidate_id") in left_out else x for x in explanations
+            ]
+        return dataclasses.replace(result, stability=block, explanations=explanations)

@@ -1,0 +1,173 @@
+"""The result's `stability` block: the ratings, the blocking pairs in words, the price of stability
+and the partners' welfare, and where they are few, all stable pairings with their values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..i18n import code_label, number, sentence
+from .instance import UNIT, Instance, Solution
+from .model import Row
+from .stability import Blocking, Preferences, blocking_pairs, stable_lexsolve
+
+# Up to this many stable pairings are listed; with more, `stable_pairings` holds the first ones.
+MAX_STABLE_LISTED = 10
+# Above this many allowed pairs the stable pairings are not enumerated at all.
+MAX_ENUMERATE_EDGES = 40
+
+
+def _points(value: int) -> float:
+    return float(round(value / UNIT, 6))
+
+
+def why(
+    inst: Instance,
+    prefs: Preferences,
+    b: Blocking,
+    names: Sequence[str],
+    asked: Sequence[str | None],
+    lang: str = "en",
+) -> str:
+    """ "Karongi rated Gent 5 and its partner 3; Gent asked for Rwanda and is not selected"."""
+    partner = inst.partners[b.partner]
+    cand = names[b.candidate]
+
+    def rating(e: int) -> str:
+        r = int(prefs.partner[e])
+        return str(r) if r else "-"
+
+    if b.partner_edge is None:
+        partner_has = sentence("partner_has_open_slot", lang)
+    else:
+        other = names[int(inst.edge_cand[b.partner_edge])]
+        partner_has = sentence("partner_has_pair", lang, other=other, other_rating=rating(b.partner_edge))
+    if b.cand_edge is None:
+        wish = asked[b.candidate]
+        where = (
+            code_label(wish, lang) if wish and wish != "any" else code_label(inst.countries[b.partner], lang)
+        )
+        candidate_has = sentence("candidate_not_selected", lang, asked=where)
+    else:
+        other_partner = inst.partners[int(inst.edge_partner[b.cand_edge])]
+        candidate_has = sentence("candidate_has_pair", lang, partner=partner, other=other_partner)
+    return sentence(
+        "blocking_pair",
+        lang,
+        partner=partner,
+        candidate=cand,
+        rating=rating(b.edge),
+        partner_has=partner_has,
+        candidate_has=candidate_has,
+    )
+
+
+def stable_pairings(
+    inst: Instance,
+    prefs: Preferences,
+    count: int,
+    rows_for: Sequence[int],
+    *,
+    solver: str,
+    time_limit: float | None,
+) -> list[Solution] | None:
+    """All stable pairings with `count` slots, best first, when there are at most MAX_STABLE_LISTED
+    (None when there are more, or the instance is too large to enumerate)."""
+    from .lexicographic import no_good
+    from .model import Model
+
+    if inst.n_edges > MAX_ENUMERATE_EDGES:
+        return None
+    core = Model(inst)
+    cuts: list[Row] = []
+    found: list[Solution] = []
+    known = list(rows_for)
+    while len(found) <= MAX_STABLE_LISTED:
+        got = stable_lexsolve(inst, prefs, count, cuts, rows_for=known, solver=solver, time_limit=time_limit)
+        if got.solution is None:
+            return found
+        known = list(got.rows_for)
+        found.append(got.solution)
+        cuts.append(no_good(core, got.solution))
+    return None
+
+
+def stability_block(
+    inst: Instance,
+    prefs: Preferences,
+    mode: str,
+    chosen: Solution,
+    usual: Solution,
+    ratings: Sequence[tuple[str, str, int | None]],
+    names: Sequence[str],
+    asked: Sequence[str | None],
+    listed: list[Solution] | None,
+    stable_exists: bool,
+) -> dict[str, Any]:
+    """The `stability` block of the result JSON (English `why`)."""
+    blocking = blocking_pairs(inst, chosen.edges, prefs)
+    ids = inst.candidates
+    free, stable = usual.value, chosen.value
+    price = free - stable
+    rated = [int(prefs.partner[e]) for e in chosen.edges if int(prefs.partner[e]) > 0]
+
+    def pairs_of(sol: Solution) -> list[dict[str, str]]:
+        return [
+            {"candidate_id": ids[int(inst.edge_cand[e])], "partner": inst.partners[int(inst.edge_partner[e])]}
+            for e in sol.edges
+        ]
+
+    return {
+        "mode": mode,
+        "ratings": [{"partner": p, "candidate_id": c, "rating": r} for c, p, r in ratings],
+        "blocking_pairs": [
+            {
+                "candidate_id": ids[b.candidate],
+                "partner": inst.partners[b.partner],
+                "why": why(inst, prefs, b, names, asked),
+            }
+            for b in blocking
+        ],
+        "stable": not blocking,
+        "stable_pairing_exists": stable_exists,
+        "value_unconstrained": _points(free),
+        "value_stable": _points(stable),
+        "price_of_stability": {
+            "points": _points(price),
+            "percent": round(100.0 * price / free, 4) if free else 0.0,
+        },
+        "partner_welfare": {
+            "total": sum(rated),
+            "rated_pairs": len(rated),
+            "pairs": len(chosen.edges),
+            "mean": round(sum(rated) / len(rated), 4) if rated else None,
+        },
+        "stable_pairings": None
+        if listed is None
+        else [{"value": _points(s.value), "pairs": pairs_of(s)} for s in listed],
+    }
+
+
+def summary_line(block: dict[str, Any], lang: str = "en") -> str:
+    """One line for the terminal: the mode, the blocking pairs, the values and the price."""
+    price = block["price_of_stability"]
+    return sentence(
+        "stability_summary",
+        lang,
+        n=len(block["blocking_pairs"]),
+        mode=block["mode"],
+        stable=number(block["value_stable"], lang),
+        free=number(block["value_unconstrained"], lang),
+        price=number(price["points"], lang),
+        percent=number(price["percent"], lang),
+    )
+
+
+def terminal_lines(block: dict[str, Any]) -> list[str]:
+    """The terminal's stability section: the summary line, then each blocking pair in words."""
+    lines = [summary_line(block)]
+    if not block.get("stable_pairing_exists", True):
+        lines.append(sentence("no_stable_pairing", "en"))
+    lines += [f"  {b['why']}" for b in block["blocking_pairs"]]
+    return lines

@@ -1,0 +1,438 @@
+"""Partner rating sheets out and back in: one protected workbook per partner, read back as ratings.
+
+A Rwandan district or Beninese commune rates the candidates it may be paired with, 1-5 or "not
+acceptable", in English or French; the filled sheets give the partners' side of the stability.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import schema as s
+from .cells import put_text
+from .cells import trimmed_text as clean_text
+from .criteria import Criteria
+from .errors import OutputError, ReviewError
+from .files import save_workbook
+from .i18n import LANGS, code_label, label, sentence
+from .reviews import ReviewProblem, review_files
+
+SHEET_SCHEMA: Final = "matchmaker.partner-sheet/1"
+META_SHEET: Final = "_meta"
+COUNTRY_LANG: Final = {"Benin": "fr", "Rwanda": "en"}
+RATING_SCALE: Final = (1, 5)
+_MAX_PROBLEMS_SHOWN: Final = 25
+
+# The sheet's columns: (key, label key, width). The facts first, then the texts, then the inputs.
+RATING: Final = "rating"
+COMMENT: Final = "comment"
+_FACT_COLUMNS: Final = (
+    (s.CANDIDATE_ID, "refnis", 12.0),
+    (s.MUNICIPALITY, "municipality", 20.0),
+    (s.PROVINCE, "province", 18.0),
+    (s.INVOLVED, "involvement", 28.0),
+    (s.OTHER_ACTORS, "other_actors", 28.0),
+    (s.THEMES, "themes", 26.0),
+    (s.LANGUAGES, "languages", 16.0),
+    (s.CITY_LINK, "city_link", 20.0),
+    (s.MOTIVATION, "motivation_text", 60.0),
+    (s.PROJECTS, "projects", 50.0),
+)
+_INPUT_COLUMNS: Final = ((RATING, "partner_rating", 14.0), (COMMENT, "partner_comment", 40.0))
+
+_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
+_INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
+_WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class PartnerRating:
+    """One partner's rating of one candidate: 1-5, or None for "not acceptable"."""
+
+    partner: str
+    candidate_id: str
+    rating: int | None
+    comment: str = ""
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _items(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(";") if v.strip()]
+    return [str(v) for v in value]
+
+
+def sheet_lang(country: str, lang: str | None = None) -> str:
+    """The language of a partner's sheet: `lang` when given, else French for Benin, English for Rwanda."""
+    if lang is not None:
+        if lang not in LANGS:
+            raise ReviewError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+        return lang
+    return COUNTRY_LANG.get(country, "en")
+
+
+def rateable(candidates: pd.DataFrame, country: str, criteria: Criteria) -> pd.DataFrame:
+    """The eligible candidates that may be paired with a partner of `country`: the country preference
+    allows it and, where the country's language rule is hard, they speak one of its languages."""
+    frame = candidates
+    if s.ELIGIBLE in frame.columns:
+        frame = frame[frame[s.ELIGIBLE].eq(True)]
+    prefs = frame[s.COUNTRY_PREFERENCE].map(lambda v: None if not isinstance(v, str) else v)
+    frame = frame[prefs.isna() | prefs.isin(["any", country])]
+    rule = criteria.pairing.languages.get(country)
+    if rule is not None and rule.mode == "hard":
+        speaks = frame[s.LANGUAGES].map(lambda v: bool(set(_items(v)) & set(rule.any_of)))
+        frame = frame[speaks.astype(bool)]
+    order = frame[s.MUNICIPALITY].map(clean_text).str.casefold()
+    return frame.assign(_order=order).sort_values(["_order", s.CANDIDATE_ID]).drop(columns="_order")
+
+
+def _fact(key: str, value: Any, lang: str) -> str:
+    if key in (s.INVOLVED, s.OTHER_ACTORS, s.THEMES, s.LANGUAGES):
+        return ", ".join(code_label(code, lang) for code in _items(value))
+    if key == s.CITY_LINK:
+        if value is None or value != value:
+            return ""
+        return label("yes" if bool(value) else "no", lang)
+    if key == s.PROVINCE:
+        text = clean_text(value)
+        return code_label(text, lang) if text else ""
+    return clean_text(value)
+
+
+def build_partner_sheet(
+    candidates: pd.DataFrame,
+    criteria: Criteria,
+    partner: str,
+    country: str,
+    lang: str | None = None,
+    filled: Mapping[str, int | None] | None = None,
+    comments: Mapping[str, str] | None = None,
+) -> Workbook:
+    """The rating workbook of one partner (`filled`: ratings to put in, for sample sheets)."""
+    lang = sheet_lang(country, lang)
+    frame = rateable(candidates, country, criteria)
+    if frame.empty:
+        raise ReviewError(f"no eligible candidate may be paired with {partner} ({country})")
+    columns = [*_FACT_COLUMNS, *_INPUT_COLUMNS]
+    no_word = label("not_acceptable", lang)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = label("candidates_sheet", lang)
+    for col, (_key, label_key, width) in enumerate(columns, start=1):
+        put_text(ws, 1, col, label(label_key, lang))
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "C2"
+    rating_col = len(_FACT_COLUMNS) + 1
+    last_row = len(frame) + 1
+    letter = get_column_letter(rating_col)
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join([*map(str, range(RATING_SCALE[0], RATING_SCALE[1] + 1)), no_word]) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=label("partner_rating", lang)[:32],
+        error=sentence("partner_rating_error", lang)[:250],
+    )
+    validation.add(f"{letter}2:{letter}{last_row}")
+    ws.add_data_validation(validation)
+    for row, record in enumerate(frame.to_dict("records"), start=2):
+        cid = str(record[s.CANDIDATE_ID])
+        for col, (key, _, _) in enumerate(_FACT_COLUMNS, start=1):
+            put_text(ws, row, col, _fact(key, record.get(key), lang))
+            ws.cell(row=row, column=col).alignment = _WRAP_TOP
+        for col in (rating_col, rating_col + 1):
+            cell = ws.cell(row=row, column=col)
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+            cell.alignment = _WRAP_TOP
+        if filled is not None and cid in filled:
+            value = filled[cid]
+            if value is None:
+                put_text(ws, row, rating_col, no_word)
+            else:
+                ws.cell(row=row, column=rating_col).value = int(value)
+        note = clean_text((comments or {}).get(cid, ""))
+        if note:
+            put_text(ws, row, rating_col + 1, note)
+        ws.row_dimensions[row].height = 60
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    guide = wb.create_sheet(label("instructions_sheet", lang))
+    lines = [
+        sentence("partner_sheet_title", lang, partner=partner, country=code_label(country, lang)),
+        clean_text(criteria.name),
+        "",
+        sentence("partner_sheet_intro", lang, partner=partner),
+        sentence("partner_sheet_ties", lang),
+        sentence("partner_sheet_texts", lang),
+        sentence("partner_sheet_cells", lang),
+    ]
+    for row, line in enumerate(lines, start=1):
+        if line:
+            put_text(guide, row, 1, line)
+            guide.cell(row=row, column=1).alignment = _WRAP_TOP
+    guide.cell(row=1, column=1).font = Font(bold=True, size=13)
+    guide.column_dimensions["A"].width = 110
+    guide.page_setup.paperSize = guide.PAPERSIZE_A4
+    guide.protection.sheet = True
+
+    meta = wb.create_sheet(META_SHEET)
+    rows = [
+        ("schema", SHEET_SCHEMA),
+        ("partner", partner),
+        ("country", country),
+        ("lang", lang),
+        ("criteria", clean_text(criteria.name)),
+        ("sheet", ws.title),
+        ("not_acceptable", no_word),
+    ]
+    rows += [(f"column:{key}", label(label_key, lang)) for key, label_key, _ in columns]
+    for row, (key, value) in enumerate(rows, start=1):
+        put_text(meta, row, 1, key)
+        put_text(meta, row, 2, value)
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 0
+    return wb
+
+
+def _partner_row(partners: pd.DataFrame, name: str) -> dict[str, Any]:
+    from .form_mapping import fold
+
+    for record in partners.to_dict("records"):
+        if fold(str(record[s.PARTNER])) == fold(name):
+            return {str(k): v for k, v in record.items()}
+    known = ", ".join(str(p) for p in partners[s.PARTNER])
+    raise ReviewError(f"no partner {name!r} in the partners file (partners: {known})")
+
+
+def sheet_name(partner: str) -> str:
+    """The file name of a partner's sheet in a folder: its name with only safe characters."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", partner).strip("-") + ".xlsx"
+
+
+def write_partner_sheets(
+    candidates: pd.DataFrame,
+    partners: pd.DataFrame,
+    criteria: Criteria,
+    out: Path,
+    *,
+    partner: str | None = None,
+    lang: str | None = None,
+    inputs: Iterable[Path | str] = (),
+    filled: Mapping[str, Mapping[str, int | None]] | None = None,
+) -> list[Path]:
+    """Write one partner's sheet to `out` (an .xlsx), or with `partner=None` the sheet of every
+    eligible partner into the folder `out`. Returns the files written."""
+    if partner is not None:
+        record = _partner_row(partners, partner)
+        if Path(out).suffix.lower() != ".xlsx":
+            raise OutputError(f"{out}: a partner sheet must be an .xlsx file")
+        name = str(record[s.PARTNER])
+        wb = build_partner_sheet(candidates, criteria, name, str(record[s.COUNTRY]), lang)
+        return [save_workbook(wb, Path(out), inputs=inputs)]
+    folder = Path(out)
+    if folder.suffix.lower() == ".xlsx":
+        raise OutputError(f"{out}: with --all, --out names a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for record in partners.to_dict("records"):
+        if "eligible" in record and not bool(record["eligible"]):
+            continue
+        country = str(record[s.COUNTRY])
+        if int(criteria.pairing.quotas.get(country, 0)) <= 0:
+            continue
+        name = str(record[s.PARTNER])
+        wb = build_partner_sheet(
+            candidates, criteria, name, country, lang, filled=None if filled is None else filled.get(name, {})
+        )
+        written.append(save_workbook(wb, folder / sheet_name(name), inputs=inputs))
+    return written
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+class PartnerSheetError(ReviewError):
+    """Partner sheets with problems; `problems` holds every one of them, file by file."""
+
+    def __init__(self, problems: Sequence[ReviewProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
+            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
+        files = len({p.path for p in self.problems})
+        super().__init__("\n".join([f"{len(self.problems)} problem(s) in {files} partner sheet(s):", *shown]))
+
+
+def _not_acceptable_words() -> set[str]:
+    from .form_mapping import fold
+
+    return {fold(label("not_acceptable", lang)) for lang in LANGS} | {"x", "na", "n/a"}
+
+
+def _parse(value: object, words: set[str]) -> tuple[int | None, bool, str | None]:
+    """(rating, given, problem): a rating 1-5, None with given for "not acceptable"; empty: not given."""
+    from .form_mapping import fold
+
+    low, high = RATING_SCALE
+    if value is None:
+        return None, False, None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None, False, None
+        if fold(text) in words:
+            return None, True, None
+        if re.fullmatch(r"[+-]?\d+", text):
+            value = int(text)
+        else:
+            return None, False, f"'{text[:40]}' is not a rating from {low} to {high} nor 'not acceptable'"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, False, f"'{value}' is not a rating from {low} to {high}"
+    if isinstance(value, float) and not value.is_integer():
+        return None, False, f"{value:g} is not a whole number from {low} to {high}"
+    if not low <= int(value) <= high:
+        return None, False, f"{int(value)} is outside the scale {low} to {high}"
+    return int(value), True, None
+
+
+def _cell_id(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def _read_one(
+    path: Path, known: set[str] | None, partners: set[str] | None, problems: list[ReviewProblem]
+) -> list[PartnerRating]:
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a damaged or foreign file: say so and go on with the others
+        problems.append(ReviewProblem(path, f"cannot be read as a workbook ({type(exc).__name__})"))
+        return []
+    try:
+        if META_SHEET not in wb.sheetnames:
+            problems.append(ReviewProblem(path, "is not a partner sheet (no hidden _meta sheet)"))
+            return []
+        meta: dict[str, str] = {}
+        for key, value, *_ in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+            if key is not None:
+                meta[str(key)] = "" if value is None else str(value)
+        if meta.get("schema") != SHEET_SCHEMA:
+            problems.append(ReviewProblem(path, f"is not a partner sheet (schema {meta.get('schema')!r})"))
+            return []
+        partner = meta.get("partner", "")
+        if partners is not None and partner not in partners:
+            problems.append(ReviewProblem(path, f"partner {partner!r} is not in the partners file"))
+        title = meta.get("sheet", "")
+        if title not in wb.sheetnames:
+            problems.append(ReviewProblem(path, f"the sheet '{title}' is missing"))
+            return []
+        ws = wb[title]
+        expected = [v for k, v in meta.items() if k.startswith("column:")]
+        keys = [k.removeprefix("column:") for k in meta if k.startswith("column:")]
+        rows = list(ws.iter_rows(min_row=1, values_only=True))
+        header = [clean_text(v) for v in (rows[0] if rows else ())][: len(expected)]
+        if header != expected:
+            problems.append(ReviewProblem(path, "the column headers were changed", sheet=title, row=1))
+            return []
+        at = {k: i for i, k in enumerate(keys)}
+        words = _not_acceptable_words()
+        out: list[PartnerRating] = []
+        seen: dict[str, int] = {}
+        for row_number, row in enumerate(rows[1:], start=2):
+            cells = list(row) + [None] * (len(keys) - len(row))
+            cid = _cell_id(cells[at[s.CANDIDATE_ID]])
+            raw = cells[at[RATING]]
+            rating, given, problem = _parse(raw, words)
+            if not cid:
+                if given or problem:
+                    problems.append(ReviewProblem(path, "a rating without a candidate", title, row_number))
+                continue
+            if known is not None and cid not in known:
+                problems.append(ReviewProblem(path, f"unknown candidate {cid!r}", title, row_number))
+                continue
+            if cid in seen:
+                problems.append(
+                    ReviewProblem(
+                        path, f"candidate {cid} appears again (first in row {seen[cid]})", title, row_number
+                    )
+                )
+                continue
+            seen[cid] = row_number
+            if problem:
+                problems.append(
+                    ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
+                )
+                continue
+            if given:
+                out.append(PartnerRating(partner, cid, rating, clean_text(cells[at[COMMENT]])))
+        return out
+    finally:
+        wb.close()
+
+
+def read_partner_ratings(
+    paths: Path | str | Iterable[Path | str],
+    candidates: pd.DataFrame | None = None,
+    partners: pd.DataFrame | None = None,
+) -> list[PartnerRating]:
+    """The ratings in the partner sheets at `paths` (files, or folders of .xlsx), in file order.
+
+    PartnerSheetError lists every problem of every file with its row: not a partner sheet, changed
+    headers, an unknown or doubled candidate, a rating that is not 1-5 or "not acceptable", two
+    sheets of one partner. Unrated rows are left out.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    given = [Path(p) for p in paths]
+    problems: list[ReviewProblem] = [
+        ReviewProblem(p, "no such file or folder") for p in given if not p.exists()
+    ]
+    files = review_files([p for p in given if p.exists()])
+    known = None if candidates is None else set(candidates[s.CANDIDATE_ID].astype(str))
+    names = None if partners is None else set(partners[s.PARTNER].astype(str))
+    out: list[PartnerRating] = []
+    first: dict[str, Path] = {}
+    for path in files:
+        got = _read_one(path, known, names, problems)
+        for partner in {r.partner for r in got}:
+            if partner in first:
+                problems.append(ReviewProblem(path, f"a second sheet of {partner} (first: {first[partner]})"))
+            first.setdefault(partner, path)
+        out.extend(got)
+    if problems:
+        raise PartnerSheetError(problems)
+    return out
