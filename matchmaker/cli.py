@@ -39,6 +39,35 @@ def _inputs(*paths: Path | None) -> list[Path]:
     return [p for p in paths if p is not None]
 
 
+def _outputs(
+    inputs: list[Path],
+    force: bool,
+    *,
+    workbook: Path | None = None,
+    json_path: Path | None = None,
+    kind: str = "shortlist",
+) -> None:
+    """Refuse, before any work, an output path that is wrong or that holds work nobody may lose:
+    a workbook must end in .xlsx and a JSON file in .json; an existing file is replaced only when
+    the engine wrote it and nobody typed in it, or with --force."""
+    from .files import check_output, guard_existing, own_json
+
+    if workbook is not None:
+        check_output(workbook, inputs)
+        if workbook.suffix.lower() != ".xlsx":
+            raise OutputError(f"{workbook}: a {kind} must be an .xlsx file; give a name ending in .xlsx")
+        if kind == "shortlist":
+            from .decisions import typed_decisions as judge
+        else:
+            from .reviews import typed_ratings as judge
+        guard_existing(workbook, force=force, judge=judge)
+    if json_path is not None:
+        check_output(json_path, inputs)
+        if json_path.suffix.lower() != ".json":
+            raise OutputError(f"{json_path}: --json writes JSON; give a name ending in .json")
+        guard_existing(json_path, force=force, judge=own_json)
+
+
 # Options several commands share, defined once.
 criteria_option = click.option(
     "--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml)."
@@ -59,6 +88,11 @@ reviews_option = click.option(
     multiple=True,
     type=click.Path(path_type=Path),
     help="Filled reviewer sheet, or a folder of them; repeat for more.",
+)
+
+
+force_option = click.option(
+    "--force", is_flag=True, help="Replace output files that exist, even ones holding typed work."
 )
 
 
@@ -89,22 +123,22 @@ def main() -> None:
 @mapping_option
 @criteria_option
 @json_option("Write the candidates and issues as JSON.")
+@force_option
 @handle_errors
 def intake_command(
-    forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None
+    forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None, force: bool
 ) -> None:
     """Read a candidacy form export: resolve each municipality, keep the latest submission per
     municipality, check the hard rules, and list what needs a person's attention.
     """
     from .criteria import load_criteria
     from .export.terminal import intake_lines
-    from .files import check_output, write_json
+    from .files import write_json
     from .intake import read_form
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, mapping, criteria.path)
-    if json_path is not None:
-        check_output(json_path, inputs)
+    _outputs(inputs, force, json_path=json_path)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
     if json_path is not None:
@@ -126,6 +160,7 @@ def intake_command(
 @aggregate_option
 @click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
 @json_option("Write the scored candidates as JSON.")
+@force_option
 @handle_errors
 def score_command(
     forms: Path,
@@ -135,6 +170,7 @@ def score_command(
     aggregate: str,
     top: int,
     json_path: Path | None,
+    force: bool,
 ) -> None:
     """Score the eligible candidates of a form export and print them ranked.
 
@@ -142,15 +178,14 @@ def score_command(
     its self-assessment, marked "self" in the table.
     """
     from .criteria import load_criteria
-    from .files import check_output, write_json
+    from .files import write_json
     from .intake import read_form
     from .reviews import read_reviews
     from .scoring import ranking, score
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, *review_paths, criteria.path, mapping)
-    if json_path is not None:
-        check_output(json_path, inputs)  # refuse a bad output path before the work, not after
+    _outputs(inputs, force, json_path=json_path)  # refuse a bad output path before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     reviews = None
     review_lines: list[str] = []
@@ -199,9 +234,10 @@ def score_command(
 )
 @criteria_option
 @mapping_option
+@force_option
 @handle_errors
 def review_sheet_command(
-    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None
+    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None, force: bool
 ) -> None:
     """Write a sheet on which one reviewer rates the eligible candidates on the rubric.
 
@@ -209,13 +245,12 @@ def review_sheet_command(
     number per rubric item and an optional comment. Read the filled sheets back with --reviews.
     """
     from .criteria import load_criteria
-    from .files import check_output
     from .intake import read_form
     from .reviews import write_review_sheet
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, criteria.path, mapping)
-    check_output(out, inputs)  # refuse a bad output path before the work, not after
+    _outputs(inputs, force, workbook=out, kind="review sheet")  # before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
@@ -290,6 +325,7 @@ def review_sheet_command(
     help="A shortlist workbook with the committee's decisions (vast, weiger, uitsluiten): re-solve with "
     "them, changing as few other pairs as possible.",
 )
+@force_option
 @handle_errors
 def pair_command(
     forms: Path,
@@ -310,6 +346,7 @@ def pair_command(
     lang: str,
     include_contacts: bool,
     decisions_path: Path | None,
+    force: bool,
 ) -> None:
     """Select candidates and pair them with the partners in Rwanda and Benin.
 
@@ -319,7 +356,7 @@ def pair_command(
     from .criteria import load_criteria
     from .export import write_shortlist
     from .export.terminal import format_report, review_lines
-    from .files import check_output, write_json
+    from .files import write_json
     from .pipeline import run
 
     criteria = load_criteria(criteria_path)
@@ -329,11 +366,9 @@ def pair_command(
         from .decisions import read_decisions
 
         decisions = read_decisions(decisions_path, criteria=criteria)
-    for target in (out, json_path):
-        if target is not None:
-            check_output(target, inputs)
     if json_path is not None and json_path.resolve() == out.resolve():
         raise OutputError(f"{json_path}: --json and --out name the same file; give each its own")
+    _outputs(inputs, force, workbook=out, json_path=json_path)
     result = run(
         forms,
         partners_path,
@@ -378,8 +413,9 @@ def pair_command(
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
 @json_option("Write the report as JSON.")
+@force_option
 @handle_errors
-def verify_command(result_path: Path, json_path: Path | None) -> None:
+def verify_command(result_path: Path, json_path: Path | None, force: bool) -> None:
     """Re-run a recorded pairing from its inputs and say whether the same pairs come out.
 
     Checks every input file against its recorded SHA-256, re-runs with the recorded options and
@@ -388,6 +424,7 @@ def verify_command(result_path: Path, json_path: Path | None) -> None:
     from .audit import verify
     from .files import write_json
 
+    _outputs([result_path], force, json_path=json_path)
     report = verify(result_path, progress=lambda line: click.echo(line, err=True))
     click.echo("\n".join(report.lines()))
     if json_path is not None:

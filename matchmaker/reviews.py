@@ -219,6 +219,7 @@ def _build_workbook(
     _add_meta(wb, criteria, reviewer, columns, low, high)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
+    wb.properties.keywords = SHEET_SCHEMA  # how the engine knows its own sheet before replacing it
     return wb
 
 
@@ -276,6 +277,26 @@ def _add_meta(
         _put_text(ws, row, 2, value)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
+
+
+def typed_ratings(path: Path) -> str | None:
+    """Why the file at `path` must not be replaced by a new reviewer sheet: it is not one the engine
+    wrote, or it holds ratings or comments. None for an untouched sheet."""
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="reviewer sheet")}
+        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
+        rows = sheets[REVIEW_SHEET].load() if REVIEW_SHEET in sheets else []
+    except (MatchmakerError, KeyError):
+        return "is not a reviewer sheet matchmaker wrote"
+    if meta.get("schema") != SHEET_SCHEMA:
+        return "is not a reviewer sheet matchmaker wrote"
+    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
+    typed = [j for j, key in enumerate(keys) if key == COMMENT or key.startswith(_ITEM_PREFIX)]
+    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
+    return f"holds {count} rating(s) or comment(s)" if count else None
 
 
 def _check_reviewer(reviewer: str) -> str:
