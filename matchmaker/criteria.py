@@ -229,17 +229,18 @@ class Criteria:
 # --- loading and validation ------------------------------------------------------------------------
 
 
+# A criteria file is a page of settings; far beyond this it is not one.
+MAX_TOML_BYTES: Final = 1024 * 1024
+
+
 def load_criteria(path: Path | None = None) -> Criteria:
     """Read and validate a criteria file (default: the 2024 call's); CriteriaError names file and key."""
     path = DEFAULT_CRITERIA if path is None else Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CriteriaError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise CriteriaError(f"{path}: is a folder; expected a criteria .toml file") from None
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot be read ({exc.strerror})") from None
+    from .files import read_input
+
+    if path.is_dir():
+        raise CriteriaError(f"{path}: is a folder; expected a criteria .toml file")
+    data = read_input(path, what="criteria file (.toml)", limit=MAX_TOML_BYTES, error=CriteriaError)
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -32,6 +32,8 @@ __all__ = [
     "MAX_UNCOMPRESSED",
     "RATIO_CHECK_FROM",
     "WORKBOOK_SUFFIXES",
+    "Book",
+    "Grid",
     "Sheet",
     "atomic_path",
     "check_output",
@@ -42,6 +44,7 @@ __all__ = [
     "file_sha256",
     "guard_existing",
     "own_json",
+    "read_book",
     "read_input",
     "read_workbook",
     "save_workbook",
@@ -301,7 +304,9 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _streamed_sheets(path: Path, error: type[MatchmakerError], what: str) -> list[Sheet]:
+def _streamed_sheets(
+    path: Path, error: type[MatchmakerError], what: str, *, formulas: bool = False
+) -> list[Sheet]:
     """The sheets of an .xlsx whose extent is far larger than its cells, read row by row: stray
     blank cells far from the data are dropped, and the work stays bounded."""
     import warnings
@@ -311,7 +316,7 @@ def _streamed_sheets(path: Path, error: type[MatchmakerError], what: str) -> lis
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(path, read_only=True, data_only=not formulas)
         except Exception:  # a damaged archive fails in the reader in many ways
             raise error(f"{path}: the workbook is damaged and cannot be read") from None
 
@@ -320,22 +325,25 @@ def _streamed_sheets(path: Path, error: type[MatchmakerError], what: str) -> lis
             ws = book[name]
             ws.reset_dimensions()  # the declared dimension may lie; read what is there
             rows: list[list[object]] = []
-            pending = 0
-            work = 0
+            pending = width = work = 0
+            too_far = error(
+                f"{path}: sheet {name!r} spreads cells far beyond its data; delete the rows "
+                f"and columns after the data and save the {what} again"
+            )
             try:
                 for values in ws.iter_rows(values_only=True):
                     work += len(values) + 1
                     if work > MAX_CELLS:
-                        raise error(
-                            f"{path}: sheet {name!r} spreads cells far beyond its data; delete the rows "
-                            f"and columns after the data and save the {what} again"
-                        )
+                        raise too_far
                     row = list(values)
                     while row and _blank(row[-1]):
                         row.pop()
                     if not row:
                         pending += 1
                         continue
+                    width = max(width, len(row))
+                    if (len(rows) + pending + 1) * width > MAX_CELLS:
+                        raise too_far
                     rows.extend([] for _ in range(pending))
                     pending = 0
                     rows.append(["" if v is None else v for v in row])
@@ -343,7 +351,6 @@ def _streamed_sheets(path: Path, error: type[MatchmakerError], what: str) -> lis
                 raise
             except Exception:
                 raise error(f"{path}: sheet {name!r} is damaged and cannot be read") from None
-            width = max((len(r) for r in rows), default=0)
             return [r + [""] * (width - len(r)) for r in rows]
 
         return load
@@ -358,12 +365,14 @@ def read_workbook(
     limit: int = MAX_UNCOMPRESSED,
     error: type[MatchmakerError] = IntakeError,
     keep_empty_area: bool = False,
+    formulas: bool = False,
 ) -> list[Sheet]:
     """The sheets of an .xlsx, .xlsm, .ods or .xls file, after every safety check: a regular file
     within `limit`, an archive within its limits, and no sheet whose extent would not fit in memory.
 
     Which format it is comes from the content, not the name. With `keep_empty_area`, rows and
-    columns before the data are kept, so row numbers are the sheet's own.
+    columns before the data are kept, so row numbers are the sheet's own. With `formulas`, an .xlsx
+    cell holding a formula reads as its text ("=..."), not as the value last computed.
     """
     import python_calamine
 
@@ -376,7 +385,7 @@ def read_workbook(
     kind = sniff(path, head)
     if kind == "text":
         hint = "it looks like CSV text: name it .csv" if _looks_like_csv(head) else "not a zip archive"
-        raise error(f"{path}: not a spreadsheet ({hint}); save it as .xlsx or .ods")
+        raise error(f"{path}: not an .xlsx workbook ({hint}); save it as .xlsx or .ods")
     extents: dict[str, _Extent] = {}
     if kind == "zip":
         try:
@@ -384,8 +393,8 @@ def read_workbook(
         except IntakeError as exc:
             raise error(str(exc)) from None
     sparse = [e for e in extents.values() if e.area > MAX_CELLS and e.area > _SPARSE * e.cells]
-    if sparse:
-        return _streamed_sheets(path, error, what)
+    if sparse or (formulas and extents):
+        return _streamed_sheets(path, error, what, formulas=formulas)
     dense = [e for e in extents.values() if e.area > MAX_CELLS]
     if dense:
         raise error(
@@ -426,6 +435,48 @@ def read_workbook(
         return load
 
     return [Sheet(name, visible, loader(i)) for i, (name, visible) in enumerate(metadata)]
+
+
+class Grid:
+    """A sheet's values read the way openpyxl's `iter_rows(values_only=True)` gives them (None for
+    an empty cell), so readers written for openpyxl read every format through the safe reader."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.title = sheet.name
+        self._sheet = sheet
+        self._rows: list[tuple[object, ...]] | None = None
+
+    def iter_rows(
+        self,
+        min_row: int = 1,
+        max_row: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = True,
+    ) -> Iterator[tuple[object, ...]]:
+        if self._rows is None:
+            self._rows = [tuple(None if v == "" else v for v in row) for row in self._sheet.load()]
+        for row in self._rows[min_row - 1 : max_row]:
+            yield row[:max_col] if max_col is not None else row
+
+
+class Book:
+    """The sheets of a workbook by name, as `Grid`s."""
+
+    def __init__(self, sheets: Iterable[Sheet]) -> None:
+        self._grids = {sheet.name: Grid(sheet) for sheet in sheets}
+        self.sheetnames = list(self._grids)
+
+    def __getitem__(self, name: str) -> Grid:
+        return self._grids[name]
+
+    def close(self) -> None:
+        self._grids.clear()
+
+
+def read_book(path: Path, *, what: str, error: type[MatchmakerError] = IntakeError) -> Book:
+    """A workbook in any readable format after every safety check, row numbers its own, formulas
+    as their text."""
+    return Book(read_workbook(path, what=what, error=error, keep_empty_area=True, formulas=True))
 
 
 def _looks_like_csv(head: bytes) -> bool:

@@ -128,10 +128,9 @@ def _header_index(mapping: FormMapping) -> dict[str, str]:
 def load_mapping(path: Path | str | None = None) -> FormMapping:
     """Read and validate a mapping file (default `criteria/form-mapping.toml`); CriteriaError if bad."""
     path = Path(path) if path is not None else DEFAULT_MAPPING
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot read the mapping file ({exc.strerror or exc})") from None
+    from .files import read_input
+
+    data = read_input(path, what="mapping file (.toml)", limit=1024 * 1024, error=CriteriaError)
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

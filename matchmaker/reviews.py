@@ -16,20 +16,19 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
-from .errors import IntakeError, OutputError, ReviewError
-from .files import save_workbook
+from .errors import OutputError, ReviewError
+from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
 from .schema import (
     CANDIDATE_ID,
     ELIGIBLE,
@@ -382,7 +381,13 @@ def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$") and p.is_file())
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", ".~lock"))
+                and p.is_file()
+            )
             if not found:
                 problems.append(ReviewProblem(path, "folder holds no reviewer sheets (*.xlsx)"))
         elif path.exists():
@@ -434,7 +439,7 @@ def _cell_id(value: object) -> str:
     return clean_text(value)
 
 
-def _read_meta(ws: Worksheet) -> dict[str, str]:
+def _read_meta(ws: Grid) -> dict[str, str]:
     meta: dict[str, str] = {}
     for key, value, *_ in ws.iter_rows(min_row=1, max_col=2, values_only=True):
         if key is not None:
@@ -449,21 +454,14 @@ def _read_sheet(
     problems: list[ReviewProblem],
 ) -> _Sheet | None:
     low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
-    from .files import check_workbook_archive
+    from .errors import MatchmakerError
+    from .files import read_book
 
     try:
-        # openpyxl would expand a zip bomb or parse a damaged archive before saying anything.
-        check_workbook_archive(path)
-    except IntakeError as exc:
+        # every format, after the archive, size and extent checks
+        wb = read_book(path, what="reviewer sheet")
+    except MatchmakerError as exc:
         problems.append(ReviewProblem(path, str(exc).removeprefix(f"{path}: ")))
-        return None
-    try:
-        wb = load_workbook(path, data_only=False)
-    # A damaged or foreign file makes openpyxl fail in many ways; each means "not a workbook we can read".
-    except Exception as exc:
-        problems.append(
-            ReviewProblem(path, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})")
-        )
         return None
     try:
         if META_SHEET not in wb.sheetnames:
@@ -496,7 +494,7 @@ def _read_sheet(
 
 def _read_rows(
     path: Path,
-    ws: Worksheet,
+    ws: Grid,
     meta: Mapping[str, str],
     reviewer: str,
     criteria: Criteria,
