@@ -198,7 +198,7 @@ class Criteria:
         if unknown:
             raise CriteriaError(f"unknown criterion {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
         for key, weight in weights.items():
-            if not _is_number(weight) or not math.isfinite(weight) or weight < 0:
+            if not _is_number(weight) or not math.isfinite(weight) or not 0 <= weight <= SANE_LIMIT:
                 raise CriteriaError(f"criteria.{key}.weight: {weight!r} is not a number >= 0")
         changed = tuple(
             Criterion(
@@ -229,6 +229,8 @@ class Criteria:
 # --- loading and validation ------------------------------------------------------------------------
 
 
+# No weight, points, quota or threshold of a call comes near this; beyond it a number is a typo.
+SANE_LIMIT: Final = 1_000_000
 # A criteria file is a page of settings; far beyond this it is not one.
 MAX_TOML_BYTES: Final = 1024 * 1024
 
@@ -247,6 +249,8 @@ def load_criteria(path: Path | None = None) -> Criteria:
         raise CriteriaError(f"{path}: not a TOML file (not UTF-8 text)") from None
     except tomllib.TOMLDecodeError as exc:
         raise CriteriaError(f"{path}: not a valid TOML file ({exc})") from None
+    except RecursionError:
+        raise CriteriaError(f"{path}: not a criteria file: its tables are nested too deeply") from None
     criteria = _Reader(path).criteria(doc)
     return Criteria(
         version=criteria.version,
@@ -334,6 +338,11 @@ class _Reader:
         if not _is_number(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
             raise self.fail(f"{key}.{name}", f"expected a number, got {value!r}")
         number = float(value)  # type: ignore[arg-type]
+        if abs(number) > SANE_LIMIT:
+            # 1e308 passes as a number but makes every total infinite, and the model unsolvable
+            raise self.fail(
+                f"{key}.{name}", f"{value!r} is not a sane number", f"a number within ±{SANE_LIMIT:g}"
+            )
         if minimum is not None and number < minimum:
             raise self.fail(f"{key}.{name}", f"{value!r} is below {minimum:g}", f"a number >= {minimum:g}")
         return number
@@ -341,6 +350,8 @@ class _Reader:
     def integer(self, value: object, key: str, minimum: int) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise self.fail(key, f"expected a whole number >= {minimum}, got {value!r}")
+        if value > SANE_LIMIT:
+            raise self.fail(key, f"{value!r} is not a sane number", f"a whole number up to {SANE_LIMIT:,}")
         return value
 
     def boolean(self, table: Mapping[str, object], name: str, key: str) -> bool:
