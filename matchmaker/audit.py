@@ -9,11 +9,11 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from .cells import as_number
 from .errors import MatchmakerError, VerifyError
-from .files import file_sha256
+from .files import check_regular, file_sha256, read_input, sniff
 from .pipeline import run
 from .schema import CANDIDATE_ID, MUNICIPALITY, NAME_AS_WRITTEN, PARTNER, RESULT_SCHEMA
 
@@ -91,18 +91,38 @@ def _load_result(path: Path) -> dict[str, Any]:
         raise VerifyError(f"{path}: file not found")
     if path.is_dir():
         raise VerifyError(f"{path}: is a folder; expected a result .json written by matchmaker pair --json")
+    data = read_input(path, what="result .json", limit=MAX_RESULT_BYTES, error=VerifyError)
+    if sniff(path, data[:8]) != "text":
+        raise VerifyError(
+            f"{path}: a workbook, not a result; verify wants the result .json written by "
+            "`matchmaker pair --json`"
+        )
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise VerifyError(f"{path}: not a JSON file ({exc})") from None
-    except OSError as exc:
-        raise VerifyError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except RecursionError:
+        raise VerifyError(f"{path}: not a result: JSON nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("schema") != RESULT_SCHEMA:
         raise VerifyError(f"{path}: not a matchmaker result (expected schema {RESULT_SCHEMA!r})")
     manifest = doc.get("manifest")
     if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), list):
         raise VerifyError(f"{path}: the result has no manifest of its inputs; it cannot be re-run")
     return doc
+
+
+# A result of 100,000 submissions is some 200 MB of JSON.
+MAX_RESULT_BYTES: Final = 1024 * 1024 * 1024
+
+
+def _hash(path: Path) -> str | None:
+    """The SHA-256 of a recorded input, or None when it is no regular file (a pipe or /dev/zero
+    would be read forever)."""
+    try:
+        check_regular(path, error=VerifyError)
+    except VerifyError:
+        return None
+    return file_sha256(path)
 
 
 def _locate(recorded: str, bases: list[Path]) -> Path | None:
@@ -137,8 +157,14 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
         status = "missing"
         current = None
         if found is not None:
-            current = file_sha256(found)
-            status = "unchanged" if current == entry.get("sha256") else "changed"
+            current = _hash(found)
+            status = (
+                "not a file"
+                if current is None
+                else "unchanged"
+                if current == entry.get("sha256")
+                else "changed"
+            )
             located.setdefault(role, []).append(found)
         files.append(
             {
@@ -153,7 +179,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
     criteria_file = None
     if criteria_path:
         criteria_file = _locate(str(criteria_path), bases)
-        current = file_sha256(criteria_file) if criteria_file else None
+        current = _hash(criteria_file) if criteria_file else None
         status = (
             "missing"
             if criteria_file is None
@@ -183,9 +209,13 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
     recorded_objective = as_number(doc.get("objective"))
     recorded_status = doc.get("status")
     needed = [f for f in files if f["role"] in {"forms", "partners", "criteria", "mapping"}]
-    lost = [f for f in needed if f["status"] == "missing"]
+    lost = [f for f in needed if f["status"] in {"missing", "not a file"}]
     if lost or not located.get("forms") or not located.get("partners"):
-        problems = [f"cannot re-run: {f['role']} file {f['path']} is missing" for f in lost]
+        problems = [
+            f"cannot re-run: {f['role']} file {f['path']} is "
+            + ("missing" if f["status"] == "missing" else "not a regular file")
+            for f in lost
+        ]
         if not lost:
             problems.append(
                 "cannot re-run: the manifest does not record the form export and the partners file"

@@ -62,6 +62,11 @@ reviews_option = click.option(
 )
 
 
+force_option = click.option(
+    "--force", is_flag=True, help="Replace output files that exist, even ones holding typed work."
+)
+
+
 def json_option(help: str) -> Callable[[F], F]:
     """`--json PATH`, the JSON document a command writes besides its printed output."""
     return click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help=help)
@@ -89,22 +94,24 @@ def main() -> None:
 @mapping_option
 @criteria_option
 @json_option("Write the candidates and issues as JSON.")
+@force_option
 @handle_errors
 def intake_command(
-    forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None
+    forms: Path, mapping: Path | None, criteria_path: Path | None, json_path: Path | None, force: bool
 ) -> None:
     """Read a candidacy form export: resolve each municipality, keep the latest submission per
     municipality, check the hard rules, and list what needs a person's attention.
     """
     from .criteria import load_criteria
     from .export.terminal import intake_lines
-    from .files import check_output, write_json
+    from .files import write_json
     from .intake import read_form
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, mapping, criteria.path)
-    if json_path is not None:
-        check_output(json_path, inputs)
+    from .pipeline import check_outputs
+
+    check_outputs(inputs, force, json_path=json_path)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
     if json_path is not None:
@@ -126,6 +133,7 @@ def intake_command(
 @aggregate_option
 @click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
 @json_option("Write the scored candidates as JSON.")
+@force_option
 @handle_errors
 def score_command(
     forms: Path,
@@ -135,6 +143,7 @@ def score_command(
     aggregate: str,
     top: int,
     json_path: Path | None,
+    force: bool,
 ) -> None:
     """Score the eligible candidates of a form export and print them ranked.
 
@@ -143,13 +152,14 @@ def score_command(
     """
     from .criteria import load_criteria
     from .export.terminal import score_lines
-    from .files import check_output, write_json
+    from .files import write_json
     from .pipeline import RunOptions, score_forms
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, *review_paths, criteria.path, mapping)
-    if json_path is not None:
-        check_output(json_path, inputs)  # refuse a bad output path before the work, not after
+    from .pipeline import check_outputs
+
+    check_outputs(inputs, force, json_path=json_path)  # refuse a bad output path before the work, not after
     options = RunOptions(criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate)
     scored = score_forms(forms, options)
     click.echo("\n".join(score_lines(scored, top=top)))
@@ -172,9 +182,10 @@ def score_command(
 )
 @criteria_option
 @mapping_option
+@force_option
 @handle_errors
 def review_sheet_command(
-    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None
+    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None, force: bool
 ) -> None:
     """Write a sheet on which one reviewer rates the eligible candidates on the rubric.
 
@@ -182,13 +193,14 @@ def review_sheet_command(
     number per rubric item and an optional comment. Read the filled sheets back with --reviews.
     """
     from .criteria import load_criteria
-    from .files import check_output
     from .intake import read_form
     from .reviews import write_review_sheet
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, criteria.path, mapping)
-    check_output(out, inputs)  # refuse a bad output path before the work, not after
+    from .pipeline import check_outputs
+
+    check_outputs(inputs, force, workbook=out, kind="review sheet")  # before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
@@ -344,6 +356,7 @@ def partner_sheet_command(
     show_default=True,
     help="With partner ratings: list the blocking pairs (report) or pair stably (require).",
 )
+@force_option
 @handle_errors
 def pair_command(
     forms: Path,
@@ -366,6 +379,7 @@ def pair_command(
     decisions_path: Path | None,
     partner_rating_paths: tuple[Path, ...],
     stability: str,
+    force: bool,
 ) -> None:
     """Select candidates and pair them with the partners in Rwanda and Benin.
 
@@ -375,18 +389,18 @@ def pair_command(
     from .criteria import load_criteria
     from .export import write_shortlist
     from .export.terminal import format_report, review_lines
-    from .files import check_output, write_json
+    from .files import write_json
     from .pipeline import RunOptions, run
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(
         forms, partners_path, *review_paths, *partner_rating_paths, criteria.path, mapping, decisions_path
     )
-    for target in (out, json_path):
-        if target is not None:
-            check_output(target, inputs)
     if json_path is not None and json_path.resolve() == out.resolve():
         raise OutputError(f"{json_path}: --json and --out name the same file; give each its own")
+    from .pipeline import check_outputs
+
+    check_outputs(inputs, force, workbook=out, json_path=json_path)
     options = RunOptions(
         criteria=criteria,
         mapping=mapping,
@@ -431,8 +445,9 @@ def pair_command(
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
 @json_option("Write the report as JSON.")
+@force_option
 @handle_errors
-def verify_command(result_path: Path, json_path: Path | None) -> None:
+def verify_command(result_path: Path, json_path: Path | None, force: bool) -> None:
     """Re-run a recorded pairing from its inputs and say whether the same pairs come out.
 
     Checks every input file against its recorded SHA-256, re-runs with the recorded options and
@@ -440,7 +455,9 @@ def verify_command(result_path: Path, json_path: Path | None) -> None:
     """
     from .audit import verify
     from .files import write_json
+    from .pipeline import check_outputs
 
+    check_outputs([result_path], force, json_path=json_path)
     report = verify(result_path, progress=lambda line: click.echo(line, err=True))
     click.echo("\n".join(report.lines()))
     if json_path is not None:

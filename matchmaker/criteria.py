@@ -198,7 +198,7 @@ class Criteria:
         if unknown:
             raise CriteriaError(f"unknown criterion {', '.join(unknown)}; valid: {', '.join(sorted(known))}")
         for key, weight in weights.items():
-            if not _is_number(weight) or not math.isfinite(weight) or weight < 0:
+            if not _is_number(weight) or not math.isfinite(weight) or not 0 <= weight <= SANE_LIMIT:
                 raise CriteriaError(f"criteria.{key}.weight: {weight!r} is not a number >= 0")
         changed = tuple(
             Criterion(
@@ -229,23 +229,28 @@ class Criteria:
 # --- loading and validation ------------------------------------------------------------------------
 
 
+# No weight, points, quota or threshold of a call comes near this; beyond it a number is a typo.
+SANE_LIMIT: Final = 1_000_000
+# A criteria file is a page of settings; far beyond this it is not one.
+MAX_TOML_BYTES: Final = 1024 * 1024
+
+
 def load_criteria(path: Path | None = None) -> Criteria:
     """Read and validate a criteria file (default: the 2024 call's); CriteriaError names file and key."""
     path = DEFAULT_CRITERIA if path is None else Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CriteriaError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise CriteriaError(f"{path}: is a folder; expected a criteria .toml file") from None
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot be read ({exc.strerror})") from None
+    from .files import read_input
+
+    if path.is_dir():
+        raise CriteriaError(f"{path}: is a folder; expected a criteria .toml file")
+    data = read_input(path, what="criteria file (.toml)", limit=MAX_TOML_BYTES, error=CriteriaError)
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise CriteriaError(f"{path}: not a TOML file (not UTF-8 text)") from None
     except tomllib.TOMLDecodeError as exc:
         raise CriteriaError(f"{path}: not a valid TOML file ({exc})") from None
+    except RecursionError:
+        raise CriteriaError(f"{path}: not a criteria file: its tables are nested too deeply") from None
     criteria = _Reader(path).criteria(doc)
     return Criteria(
         version=criteria.version,
@@ -333,6 +338,11 @@ class _Reader:
         if not _is_number(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
             raise self.fail(f"{key}.{name}", f"expected a number, got {value!r}")
         number = float(value)  # type: ignore[arg-type]
+        if abs(number) > SANE_LIMIT:
+            # 1e308 passes as a number but makes every total infinite, and the model unsolvable
+            raise self.fail(
+                f"{key}.{name}", f"{value!r} is not a sane number", f"a number within ±{SANE_LIMIT:g}"
+            )
         if minimum is not None and number < minimum:
             raise self.fail(f"{key}.{name}", f"{value!r} is below {minimum:g}", f"a number >= {minimum:g}")
         return number
@@ -340,6 +350,8 @@ class _Reader:
     def integer(self, value: object, key: str, minimum: int) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise self.fail(key, f"expected a whole number >= {minimum}, got {value!r}")
+        if value > SANE_LIMIT:
+            raise self.fail(key, f"{value!r} is not a sane number", f"a whole number up to {SANE_LIMIT:,}")
         return value
 
     def boolean(self, table: Mapping[str, object], name: str, key: str) -> bool:

@@ -4,18 +4,13 @@ excluded, partners chosen, checked for contradictions, ready to re-solve with.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
-
 from .criteria import Criteria
-from .errors import DecisionError
+from .errors import DecisionError, MatchmakerError
 from .export.layout import (
     COL_COUNTRY,
     COL_DECISION,
@@ -24,17 +19,20 @@ from .export.layout import (
     COL_PARTNER,
     COL_PROVINCE,
     COL_REFNIS,
+    INPUT_COLUMNS,
     KIND_FORBIDDEN,
     SHEET_PAIRS,
     SHEET_PARAMETERS,
     SHEET_PARTNERS,
     SHEET_SHORTLIST,
+    SHORTLIST_MARK,
 )
+from .files import Book, Grid, read_workbook
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult, lock_conflicts
 from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER, ChangeRecord
 
-__all__ = ["Decisions", "Pair", "read_decisions"]
+__all__ = ["Decisions", "Pair", "read_decisions", "typed_decisions"]
 
 Pair = tuple[str, str]
 
@@ -141,14 +139,14 @@ def _norm(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _find_columns(ws: Worksheet, keys: Iterable[str]) -> dict[str, int]:
+def _find_columns(ws: Grid, keys: Iterable[str]) -> dict[str, int]:
     wanted = {key: _all_labels(key) for key in keys}
     found: dict[str, int] = {}
-    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
-        text = _norm(cell.value).casefold()
+    for column, value in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ()), start=1):
+        text = _norm(value).casefold()
         for key, names in wanted.items():
             if text in names and key not in found:
-                found[key] = cell.column
+                found[key] = column
     return found
 
 
@@ -197,14 +195,13 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     for key in (COL_REFNIS, COL_PARTNER, COL_DECISION):
         if key not in cols:
             raise DecisionError(f"{path}: sheet '{SHEET_PAIRS}' has no column '{label(key)}'")
-    for row in ws.iter_rows(min_row=2):
-        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+    for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        values = {key: _norm(row[j - 1]) for key, j in cols.items() if j - 1 < len(row)}
         cid, partner, word = (
             values.get(COL_REFNIS, ""),
             values.get(COL_PARTNER, ""),
             values.get(COL_DECISION, ""),
         )
-        r = row[0].row
         if not cid and not partner:
             if word:
                 problems.append(f"{where(SHEET_PAIRS, r)}: decision '{word}' on a row without a pair")
@@ -238,14 +235,13 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     cols = _find_columns(ws, (COL_REFNIS, COL_DECISION, COL_PAIR_WITH, COL_MUNICIPALITY, COL_PROVINCE))
     if COL_REFNIS not in cols:
         raise DecisionError(f"{path}: sheet '{SHEET_SHORTLIST}' has no column '{label(COL_REFNIS)}'")
-    for row in ws.iter_rows(min_row=2):
-        values = {key: _norm(row[j - 1].value) for key, j in cols.items() if j - 1 < len(row)}
+    for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
+        values = {key: _norm(row[j - 1]) for key, j in cols.items() if j - 1 < len(row)}
         cid, word, partner = (
             values.get(COL_REFNIS, ""),
             values.get(COL_DECISION, ""),
             values.get(COL_PAIR_WITH, ""),
         )
-        r = row[0].row
         if cid:
             names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
             if values.get(COL_PROVINCE):
@@ -341,18 +337,44 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     )
 
 
-def _open_workbook(path: Path) -> Workbook:
-    if not path.exists():
+def typed_decisions(path: Path) -> str | None:
+    """Why the workbook at `path` must not be replaced by a new shortlist: it is not one the engine
+    wrote, or the committee typed in it (decisions, partners, notes). None for an untouched one."""
+    from .files import workbook_keywords
+
+    try:
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="shortlist workbook")}
+    except MatchmakerError:
+        return "is not a workbook matchmaker wrote"
+    ours = {SHEET_PAIRS, SHEET_SHORTLIST, SHEET_PARAMETERS} <= sheets.keys()
+    if workbook_keywords(path) != SHORTLIST_MARK and not ours:
+        return "is not a shortlist matchmaker wrote"
+    typed = set().union(*(_all_labels(key) for key in INPUT_COLUMNS))
+    count = 0
+    for name in (SHEET_PAIRS, SHEET_SHORTLIST):
+        rows = sheets[name].load() if name in sheets else []
+        if not rows:
+            continue
+        columns = [j for j, value in enumerate(rows[0]) if _norm(value).casefold() in typed]
+        count += sum(1 for row in rows[1:] for j in columns if j < len(row) and _norm(row[j]))
+    return f"holds {count} typed decision(s) or note(s) of the committee" if count else None
+
+
+def _open_workbook(path: Path) -> Book:
+    if not path.exists() and not path.is_symlink():
         raise DecisionError(f"{path}: file not found")
     if path.is_dir():
         raise DecisionError(f"{path}: is a folder; expected a shortlist .xlsx")
+    # the same archive, size and extent checks as a form export; .xlsx, .ods and .xls alike
     try:
-        return load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DecisionError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        sheets = read_workbook(path, what="shortlist workbook", error=DecisionError, keep_empty_area=True)
+    except DecisionError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise DecisionError(f"{path}: not a readable .xlsx workbook ({reason})") from None
+    return Book(sheets)
 
 
-def _read_partners(workbook: Workbook) -> tuple[list[str], dict[str, str]]:
+def _read_partners(workbook: Book) -> tuple[list[str], dict[str, str]]:
     if SHEET_PARTNERS not in workbook.sheetnames:
         return [], {}
     ws = workbook[SHEET_PARTNERS]
@@ -362,15 +384,16 @@ def _read_partners(workbook: Workbook) -> tuple[list[str], dict[str, str]]:
     names: list[str] = []
     countries: dict[str, str] = {}
     for row in ws.iter_rows(min_row=2):
-        name = _norm(row[cols[COL_PARTNER] - 1].value)
+        name = _norm(row[cols[COL_PARTNER] - 1]) if cols[COL_PARTNER] <= len(row) else ""
         if name:
             names.append(name)
             if COL_COUNTRY in cols:
-                countries[name] = _country_code(_norm(row[cols[COL_COUNTRY] - 1].value))
+                at = cols[COL_COUNTRY] - 1
+                countries[name] = _country_code(_norm(row[at]) if at < len(row) else "")
     return names, countries
 
 
-def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
+def _read_carried_forbids(workbook: Book, record: Any) -> None:
     """Pairs refused in an earlier round, listed on Parameters, stay refused."""
     if SHEET_PARAMETERS not in workbook.sheetnames:
         return
@@ -381,8 +404,8 @@ def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
         _all_labels(KIND_FORBIDDEN),
     )
     in_table = False
-    for row in ws.iter_rows(min_col=1, max_col=4):
-        texts = [_norm(c.value) for c in row]
+    for r, row in enumerate(ws.iter_rows(max_col=4), start=1):
+        texts = [_norm(v) for v in row] + [""] * (4 - len(row))
         if texts[2].casefold() in refnis and texts[3].casefold() in partner_names:
             in_table = True
             continue
@@ -390,4 +413,4 @@ def _read_carried_forbids(workbook: Workbook, record: Any) -> None:
             if not texts[0]:
                 break
             if texts[0].casefold() in refused and texts[2] and texts[3]:
-                record("forbid", (texts[2], texts[3]), (SHEET_PARAMETERS, row[0].row))
+                record("forbid", (texts[2], texts[3]), (SHEET_PARAMETERS, r))

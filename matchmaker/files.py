@@ -1,5 +1,5 @@
-"""Files in and out: safe reading of workbook archives (size and entity checks, sniffing), atomic
-writing of every output, and the checksums the manifest records.
+"""Files in and out: safe reading of every input (regular files only, size, archive and extent
+checks, sniffing, decoding), atomic writing that never replaces typed work, and checksums.
 """
 
 from __future__ import annotations
@@ -7,33 +7,49 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
 import xml.parsers.expat
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import defusedxml.ElementTree
 
-from .errors import IntakeError, OutputError
+from .errors import IntakeError, MatchmakerError, OutputError
 from .schema import to_jsonable
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 __all__ = [
+    "MAX_CELLS",
     "MAX_RATIO",
     "MAX_UNCOMPRESSED",
     "RATIO_CHECK_FROM",
+    "WORKBOOK_SUFFIXES",
+    "Book",
+    "Grid",
+    "Sheet",
     "atomic_path",
     "check_output",
+    "check_regular",
     "check_workbook_archive",
     "check_zip",
+    "decode_text",
     "file_sha256",
+    "guard_existing",
+    "own_json",
+    "read_book",
+    "read_input",
+    "read_workbook",
     "save_workbook",
     "sniff",
+    "workbook_keywords",
     "write_json",
 ]
 
@@ -44,6 +60,82 @@ MAX_RATIO: Final = 200
 RATIO_CHECK_FROM: Final = 32 * 1024 * 1024
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC: Final = b"PK"
+
+
+# --- regular files, read within limits --------------------------------------------------------------
+
+
+def check_regular(
+    path: Path, *, what: str = "file", limit: int | None = None, error: type[MatchmakerError] = IntakeError
+) -> int:
+    """The size of `path` if it is a regular file within `limit` bytes; otherwise `error` naming it.
+
+    A pipe, a device or a socket (or a link to one) is refused before it is opened: reading one
+    would wait forever or never end.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise error(f"{path}: a link to a file that does not exist") from None
+        raise error(f"{path}: file not found") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"{path}: is a folder; expected a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        behind = ", behind a link" if os.path.islink(path) else ""
+        raise error(f"{path}: not a regular file (a pipe, device or socket{behind}); give a saved {what}")
+    if limit is not None and info.st_size > limit:
+        raise error(
+            f"{path}: {info.st_size / 2**20:,.1f} MB is more than a {what} may hold "
+            f"({limit / 2**20:,.0f} MB); is it the right file?"
+        )
+    return info.st_size
+
+
+def read_input(
+    path: Path, *, what: str = "file", limit: int, error: type[MatchmakerError] = IntakeError
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (checked before and while reading)."""
+    check_regular(path, what=what, limit=limit, error=error)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise error(f"{path}: grew beyond {limit / 2**20:,.0f} MB while being read; is it the right file?")
+    return data
+
+
+def decode_text(path: Path, data: bytes, *, error: type[MatchmakerError] = IntakeError) -> tuple[str, str]:
+    """Text and its encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Excel and LibreOffice on Belgian settings save "CSV" in Windows-1252; it is read, and the caller
+    says so. Binary data is refused.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise error(f"{path}: damaged UTF-16 text; save it again as 'CSV UTF-8'") from None
+    if b"\x00" in data[:8192]:
+        raise error(f"{path}: binary data, not CSV text")
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); save it as 'CSV UTF-8'"
+        ) from None
+    if any(not (ch.isprintable() or ch in "\r\n\t") for ch in text[:8192]):
+        raise error(f"{path}: binary data, not CSV text")
+    return text, "Windows-1252"
 
 
 # --- reading workbooks safely ----------------------------------------------------------------------
@@ -58,49 +150,120 @@ def sniff(path: Path, head: bytes) -> str:
     return "text"
 
 
-def check_zip(path: Path) -> None:
-    """IntakeError unless the zip archive at `path` is an Excel workbook within the size limits,
-    every member decompressing to its declared size, without XML document type declarations."""
+@dataclass
+class _Extent:
+    """What a worksheet part holds, counted while it is decompressed: enough to see a stray far cell."""
+
+    cells: int = 0
+    max_row: int = 0
+    max_col: int = 0
+
+    @property
+    def area(self) -> int:
+        return self.max_row * self.max_col
+
+
+_ROW_NUMBER = re.compile(rb'<row\s(?:[^>]*?\s)?r="([0-9]{1,7})"')
+_COL3 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z]{3})[0-9]')
+_COL2 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z]{2})[0-9]')
+_COL1 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z])[0-9]')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters:
+        number = number * 26 + byte - 64
+    return number
+
+
+def _scan(extent: _Extent, text: bytes) -> None:
+    extent.cells += text.count(b"<c ") + text.count(b"<c>")
+    rows = _ROW_NUMBER.findall(text)
+    if rows:
+        extent.max_row = max(extent.max_row, *(int(r) for r in rows))
+    for pattern in (_COL3, _COL2, _COL1):
+        found = set(pattern.findall(text))
+        if found:
+            extent.max_col = max(extent.max_col, *(_column_number(c) for c in found))
+            break
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise IntakeError(
             f"{path}: the workbook is truncated or damaged (not a readable zip archive)"
         ) from None
-    with archive:
-        infos = archive.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED:
+    except OSError as exc:
+        raise IntakeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _check_archive(path: Path, archive: zipfile.ZipFile) -> dict[str, _Extent]:
+    """The size limits and every member's content; the extent of each worksheet part."""
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise IntakeError(
+            f"{path}: refused: the archive would expand to {total / 2**20:,.0f} MB "
+            f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MB), a possible zip bomb"
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
             raise IntakeError(
-                f"{path}: refused: the archive would expand to {total / 2**20:,.0f} MB "
-                f"(limit {MAX_UNCOMPRESSED / 2**20:,.0f} MB), a possible zip bomb"
+                f"{path}: refused: {info.filename} would expand {ratio:,.0f} times, a possible zip bomb"
             )
+    extents: dict[str, _Extent] = {}
+    try:
         for info in infos:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
-                raise IntakeError(
-                    f"{path}: refused: {info.filename} would expand {ratio:,.0f} times, a possible zip bomb"
-                )
-        names = {i.filename for i in infos}
-        if "[Content_Types].xml" not in names:
-            raise IntakeError(f"{path}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
-        try:
-            for info in infos:
-                _check_member(path, archive, info)
-            types = defusedxml.ElementTree.fromstring(archive.read("[Content_Types].xml"))
-        except zipfile.BadZipFile as exc:
-            raise IntakeError(f"{path}: the workbook is truncated or damaged ({exc})") from None
-        except RuntimeError:  # zipfile's way of saying a member is encrypted
-            raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
-        except NotImplementedError as exc:
-            raise IntakeError(f"{path}: the workbook uses an unsupported compression ({exc})") from None
-        except defusedxml.DefusedXmlException:
-            raise IntakeError(f"{path}: refused: [Content_Types].xml declares XML entities") from None
-        except defusedxml.ElementTree.ParseError as exc:
-            raise IntakeError(f"{path}: the workbook is damaged ([Content_Types].xml: {exc})") from None
-        content_types = " ".join(e.get("ContentType", "") for e in types)
-        if "spreadsheetml" not in content_types and "ms-excel" not in content_types:
-            raise IntakeError(f"{path}: a zip archive (Office document?), but not an Excel workbook")
+            extent = None
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                extent = extents.setdefault(info.filename, _Extent())
+            _check_member(path, archive, info, extent)
+    except zipfile.BadZipFile as exc:
+        raise IntakeError(f"{path}: the workbook is truncated or damaged ({exc})") from None
+    except RuntimeError:  # zipfile's way of saying a member is encrypted
+        raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
+    except NotImplementedError as exc:
+        raise IntakeError(f"{path}: the workbook uses an unsupported compression ({exc})") from None
+    return extents
+
+
+def _check_excel(path: Path, archive: zipfile.ZipFile) -> None:
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names:
+        raise IntakeError(f"{path}: a zip archive, but not an Excel workbook (no [Content_Types].xml)")
+    try:
+        types = defusedxml.ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    except defusedxml.DefusedXmlException:
+        raise IntakeError(f"{path}: refused: [Content_Types].xml declares XML entities") from None
+    except defusedxml.ElementTree.ParseError as exc:
+        raise IntakeError(f"{path}: the workbook is damaged ([Content_Types].xml: {exc})") from None
+    content_types = " ".join(e.get("ContentType", "") for e in types)
+    if "spreadsheetml" not in content_types and "ms-excel" not in content_types:
+        raise IntakeError(f"{path}: a zip archive (Office document?), but not an Excel workbook")
+
+
+_ODS_MIME: Final = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _is_ods(archive: zipfile.ZipFile) -> bool:
+    try:
+        return archive.read("mimetype").strip() == _ODS_MIME
+    except (KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+        return False
+
+
+def check_zip(path: Path) -> dict[str, _Extent]:
+    """IntakeError unless the zip archive at `path` is an Excel workbook (or an OpenDocument
+    spreadsheet) within the size limits, every member decompressing to its declared size, without
+    XML document type declarations. Returns what each worksheet part holds."""
+    with _open_archive(path) as archive:
+        extents = _check_archive(path, archive)
+        if not _is_ods(archive):
+            _check_excel(path, archive)
+    return extents
 
 
 def check_workbook_archive(path: Path) -> None:
@@ -120,11 +283,268 @@ def check_workbook_archive(path: Path) -> None:
     check_zip(path)
 
 
+# The cells a sheet's extent may span: calamine allocates its whole rectangle, so one stray cell
+# at XFD1048576 would ask for 512 GiB. A sparse sheet beyond this is read row by row instead.
+MAX_CELLS: Final = 12_000_000
+WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".ods", ".xls")
+_SPARSE: Final = 8  # an extent this many times the cells present is a sheet with strays far away
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook, its cells read only when asked (a workbook may hold sheets nobody
+    needs). `load` gives the rows as lists of values, "" for an empty cell."""
+
+    name: str
+    visible: bool
+    load: Callable[[], list[list[object]]]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _streamed_sheets(
+    path: Path, error: type[MatchmakerError], what: str, *, formulas: bool = False
+) -> list[Sheet]:
+    """The sheets of an .xlsx whose extent is far larger than its cells, read row by row: stray
+    blank cells far from the data are dropped, and the work stays bounded."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(path, read_only=True, data_only=not formulas)
+        except Exception:  # a damaged archive fails in the reader in many ways
+            raise error(f"{path}: the workbook is damaged and cannot be read") from None
+
+    def loader(name: str) -> Callable[[], list[list[object]]]:
+        def load() -> list[list[object]]:
+            ws = book[name]
+            ws.reset_dimensions()  # the declared dimension may lie; read what is there
+            rows: list[list[object]] = []
+            pending = width = work = 0
+            too_far = error(
+                f"{path}: sheet {name!r} spreads cells far beyond its data; delete the rows "
+                f"and columns after the data and save the {what} again"
+            )
+            try:
+                for values in ws.iter_rows(values_only=True):
+                    work += len(values) + 1
+                    if work > MAX_CELLS:
+                        raise too_far
+                    row = list(values)
+                    while row and _blank(row[-1]):
+                        row.pop()
+                    if not row:
+                        pending += 1
+                        continue
+                    width = max(width, len(row))
+                    if (len(rows) + pending + 1) * width > MAX_CELLS:
+                        raise too_far
+                    rows.extend([] for _ in range(pending))
+                    pending = 0
+                    rows.append(["" if v is None else v for v in row])
+            except MatchmakerError:
+                raise
+            except Exception:
+                raise error(f"{path}: sheet {name!r} is damaged and cannot be read") from None
+            return [r + [""] * (width - len(r)) for r in rows]
+
+        return load
+
+    return [Sheet(ws.title, ws.sheet_state == "visible", loader(ws.title)) for ws in book.worksheets]
+
+
+def read_workbook(
+    path: Path,
+    *,
+    what: str = "workbook",
+    limit: int = MAX_UNCOMPRESSED,
+    error: type[MatchmakerError] = IntakeError,
+    keep_empty_area: bool = False,
+    formulas: bool = False,
+) -> list[Sheet]:
+    """The sheets of an .xlsx, .xlsm, .ods or .xls file, after every safety check: a regular file
+    within `limit`, an archive within its limits, and no sheet whose extent would not fit in memory.
+
+    Which format it is comes from the content, not the name. With `keep_empty_area`, rows and
+    columns before the data are kept, so row numbers are the sheet's own. With `formulas`, an .xlsx
+    cell holding a formula reads as its text ("=..."), not as the value last computed.
+    """
+    import python_calamine
+
+    check_regular(path, what=what, limit=limit, error=error)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    kind = sniff(path, head)
+    if kind == "text":
+        hint = "it looks like CSV text: name it .csv" if _looks_like_csv(head) else "not a zip archive"
+        raise error(f"{path}: not an .xlsx workbook ({hint}); save it as .xlsx or .ods")
+    extents: dict[str, _Extent] = {}
+    if kind == "zip":
+        try:
+            extents = check_zip(path)
+        except IntakeError as exc:
+            raise error(str(exc)) from None
+    sparse = [e for e in extents.values() if e.area > MAX_CELLS and e.area > _SPARSE * e.cells]
+    if sparse or (formulas and extents):
+        return _streamed_sheets(path, error, what, formulas=formulas)
+    dense = [e for e in extents.values() if e.area > MAX_CELLS]
+    if dense:
+        raise error(
+            f"{path}: a sheet holds {dense[0].cells:,} cells, more than a {what} may have; "
+            "is it the right file?"
+        )
+    damaged = (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError)
+    locked = "the workbook is password-protected; remove the password and save it again"
+    try:
+        with path.open("rb") as handle:  # read whole: the format comes from the content, not the name
+            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        metadata = [
+            (m.name, m.visible == python_calamine.SheetVisibleEnum.Visible) for m in workbook.sheets_metadata
+        ]
+    except python_calamine.PasswordError:
+        raise error(f"{path}: {locked}") from None
+    except damaged:
+        if kind == "ole":
+            raise error(
+                f"{path}: the workbook is password-protected (encrypted) or damaged; remove the password "
+                "and save it again"
+            ) from None
+        raise error(f"{path}: the workbook is damaged and cannot be read") from None
+    if not metadata:
+        raise error(f"{path}: the workbook has no sheets")
+
+    def loader(index: int) -> Callable[[], list[list[object]]]:
+        def load() -> list[list[object]]:
+            # the values as they are: no answer such as "NA" or "None" is quietly made a blank
+            try:
+                cells = workbook.get_sheet_by_index(index).to_python(skip_empty_area=not keep_empty_area)
+            except python_calamine.PasswordError:
+                raise error(f"{path}: {locked}") from None
+            except damaged:
+                raise error(f"{path}: the workbook is damaged and cannot be read") from None
+            return [list(row) for row in cells]
+
+        return load
+
+    return [Sheet(name, visible, loader(i)) for i, (name, visible) in enumerate(metadata)]
+
+
+class Grid:
+    """A sheet's values read the way openpyxl's `iter_rows(values_only=True)` gives them (None for
+    an empty cell), so readers written for openpyxl read every format through the safe reader."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.title = sheet.name
+        self._sheet = sheet
+        self._rows: list[tuple[object, ...]] | None = None
+
+    def iter_rows(
+        self,
+        min_row: int = 1,
+        max_row: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = True,
+    ) -> Iterator[tuple[object, ...]]:
+        if self._rows is None:
+            self._rows = [tuple(None if v == "" else v for v in row) for row in self._sheet.load()]
+        for row in self._rows[min_row - 1 : max_row]:
+            yield row[:max_col] if max_col is not None else row
+
+
+class Book:
+    """The sheets of a workbook by name, as `Grid`s."""
+
+    def __init__(self, sheets: Iterable[Sheet]) -> None:
+        self._grids = {sheet.name: Grid(sheet) for sheet in sheets}
+        self.sheetnames = list(self._grids)
+
+    def __getitem__(self, name: str) -> Grid:
+        return self._grids[name]
+
+    def close(self) -> None:
+        self._grids.clear()
+
+
+def read_book(path: Path, *, what: str, error: type[MatchmakerError] = IntakeError) -> Book:
+    """A workbook in any readable format after every safety check, row numbers its own, formulas
+    as their text."""
+    return Book(read_workbook(path, what=what, error=error, keep_empty_area=True, formulas=True))
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    try:
+        first_line = head.decode("utf-8-sig").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        return False
+    return first_line.isprintable() and ("," in first_line or ";" in first_line)
+
+
+def workbook_keywords(path: Path) -> str:
+    """The keywords of an .xlsx's document properties ("" if none): the engine marks its own
+    workbooks there, and Excel and LibreOffice keep them when they save the file again."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return ""
+            root = defusedxml.ElementTree.fromstring(archive.read(info))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
+        return ""
+    except (defusedxml.DefusedXmlException, defusedxml.ElementTree.ParseError):
+        return ""
+    for element in root:
+        if element.tag.endswith("}keywords"):
+            return (element.text or "").strip()
+    return ""
+
+
+# --- never over typed work ---------------------------------------------------------------------------
+
+_OWN_JSON = re.compile(rb'"schema":\s*"matchmaker\.[a-z-]+/[0-9]+"|"verified":\s*(?:true|false)')
+
+
+def own_json(path: Path) -> str | None:
+    """Why the JSON file at `path` must not be replaced, or None when the engine wrote it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if head.lstrip().startswith(b"{") and _OWN_JSON.search(head):
+        return None
+    return "is not a file matchmaker wrote"
+
+
+def guard_existing(out: Path, *, force: bool, judge: Callable[[Path], str | None]) -> None:
+    """OutputError unless `out` may be written: it does not exist, `force` is given, or `judge`
+    finds it the engine's own output without typed work (judge returns why not, or None)."""
+    if force or not os.path.lexists(out):
+        return
+    if not os.path.isfile(out):
+        reason: str | None = "is not a regular file"
+    else:
+        reason = judge(out)
+    if reason:
+        raise OutputError(
+            f"{out}: already exists and {reason}; give --force to replace it, or choose another name"
+        )
+
+
 class _Prolog(Exception):
     pass
 
 
-def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_member(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, extent: _Extent | None = None
+) -> None:
     """Decompress one member in chunks, so no engine ever meets a lie in the declared sizes:
     zipfile stops at the declared size and checks the CRC at the end.
 
@@ -145,8 +565,15 @@ def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
     parser.StartElementHandler = element
+    tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(1 << 20):
+            if extent is not None:
+                # a tag cut by the chunk's end is scanned with the next chunk
+                text = tail + chunk
+                cut = text.rfind(b"<")
+                _scan(extent, text[:cut] if cut >= 0 else text)
+                tail = text[cut:] if cut >= 0 else b""
             if not in_prolog:
                 continue
             try:
@@ -160,6 +587,8 @@ def _check_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
                     f"{path}: refused: {info.filename} contains an XML document type declaration "
                     "(a possible entity-expansion attack)"
                 )
+    if extent is not None and tail:
+        _scan(extent, tail)
 
 
 # --- checksums -------------------------------------------------------------------------------------

@@ -128,20 +128,25 @@ def _header_index(mapping: FormMapping) -> dict[str, str]:
 def load_mapping(path: Path | str | None = None) -> FormMapping:
     """Read and validate a mapping file (default `criteria/form-mapping.toml`); CriteriaError if bad."""
     path = Path(path) if path is not None else DEFAULT_MAPPING
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CriteriaError(f"{path}: cannot read the mapping file ({exc.strerror or exc})") from None
+    from .files import read_input
+
+    data = read_input(path, what="mapping file (.toml)", limit=1024 * 1024, error=CriteriaError)
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CriteriaError(f"{path}: not a valid TOML mapping file ({exc})") from None
+    except RecursionError:
+        raise CriteriaError(f"{path}: not a mapping file: its tables are nested too deeply") from None
 
     def fail(problem: str) -> CriteriaError:
         return CriteriaError(f"{path}: {problem}")
 
     if doc.get("version") != 1:
         raise fail("needs 'version = 1' as its first key")
+    dayfirst = doc.get("dayfirst", True)
+    if not isinstance(dayfirst, bool):
+        # "no" is a non-empty text, which Python would read as true
+        raise fail(f"dayfirst: expected true or false, got {dayfirst!r}")
     columns = doc.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise fail("needs a [columns] table: question header = field")
@@ -204,7 +209,7 @@ def load_mapping(path: Path | str | None = None) -> FormMapping:
         other=other,
         ratings=ratings,
         multi_separator=separator,
-        dayfirst=bool(doc.get("dayfirst", True)),
+        dayfirst=dayfirst,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,14 +18,13 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-import python_calamine
 
 from . import answers
 from . import form_mapping as fm
 from . import schema as s
 from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
-from .files import check_zip as _check_zip
+from .files import WORKBOOK_SUFFIXES, Sheet, decode_text, read_input, read_workbook
 from .files import sniff as _sniff
 from .i18n.wording import issue_text, reason_text
 from .reference import Resolution, resolve
@@ -82,6 +80,7 @@ TIME_ORDER: Final = "time-order"
 SAME_TIME: Final = "same-completion-time"
 DATE_ORDER: Final = "date-order"
 ROW_SHAPE: Final = "row-shape"
+ENCODING: Final = "encoding"
 ISSUE_KINDS: Final = (
     MISSING_COLUMN,
     answers.UNANSWERED,
@@ -99,6 +98,7 @@ ISSUE_KINDS: Final = (
     SAME_TIME,
     DATE_ORDER,
     ROW_SHAPE,
+    ENCODING,
 )
 # The `variant` an issue's params may carry per kind (the facts differ): each is worded on its own.
 ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
@@ -111,7 +111,9 @@ ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     DATE_ORDER: ("proven", "either"),
 }
 
-XLSX_SUFFIXES: Final = (".xlsx", ".xlsm")
+XLSX_SUFFIXES: Final = WORKBOOK_SUFFIXES
+# A form export of 100,000 submissions is some 60 MB; far beyond that it is not one.
+MAX_FORM_BYTES: Final = 512 * 1024 * 1024
 CSV_SUFFIXES: Final = (".csv",)
 
 # --- reading cells ----------------------------------------------------------------------------------
@@ -157,85 +159,13 @@ def _english(text: str | None, facts: object) -> str:
 # --- reading the file ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Sheet:
-    """One sheet of the export, read only when asked: a workbook may hold sheets nobody needs."""
-
-    name: str
-    visible: bool
-    load: Callable[[], list[list[object]]]
-
-
-def _looks_like_csv(head: bytes) -> bool:
-    try:
-        first_line = head.decode("utf-8-sig").split("\n", 1)[0]
-    except UnicodeDecodeError:
-        return False
-    return first_line.isprintable() and ("," in first_line or ";" in first_line)
-
-
-def _read_xlsx(path: Path, head: bytes) -> list[_Sheet]:
-    kind = _sniff(path, head)
-    if kind == "ole":
-        raise IntakeError(
-            f"{path}: the workbook is password-protected (encrypted) or an old .xls file; "
-            "remove the password and save it as .xlsx"
-        )
-    if kind != "zip":
-        hint = "it looks like CSV text: name it .csv" if _looks_like_csv(head) else "not a zip archive"
-        raise IntakeError(f"{path}: not an .xlsx workbook ({hint})")
-    _check_zip(path)
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        metadata = [
-            (m.name, m.visible == python_calamine.SheetVisibleEnum.Visible) for m in workbook.sheets_metadata
-        ]
-    except python_calamine.PasswordError:
-        raise IntakeError(f"{path}: the workbook is password-protected; remove the password") from None
-    except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
-    if not metadata:
-        raise IntakeError(f"{path}: the workbook has no sheets")
-
-    def loader(index: int) -> Callable[[], list[list[object]]]:
-        def load() -> list[list[object]]:
-            # python-calamine itself, not through pandas: a third faster, and no answer such as "NA"
-            # or "None" is quietly turned into a blank (the CSV reader keeps them too).
-            try:
-                cells = workbook.get_sheet_by_index(index).to_python()
-            except python_calamine.PasswordError:
-                raise IntakeError(
-                    f"{path}: the workbook is password-protected; remove the password"
-                ) from None
-            except (python_calamine.CalamineError, zipfile.BadZipFile, ValueError, OSError) as exc:
-                raise IntakeError(f"{path}: the workbook is damaged and cannot be read ({exc})") from None
-            rows: list[list[object]] = [list(row) for row in cells]
-            return rows
-
-        return load
-
-    return [_Sheet(name, visible, loader(i)) for i, (name, visible) in enumerate(metadata)]
-
-
-def _read_csv(path: Path, data: bytes) -> list[list[object]]:
+def _read_csv(path: Path, data: bytes) -> tuple[list[list[object]], str]:
     kind = _sniff(path, data[:8])
     if kind == "zip":
         raise IntakeError(f"{path}: this is an .xlsx workbook (zip archive) with a .csv name: name it .xlsx")
     if kind == "ole":
         raise IntakeError(f"{path}: this is an Excel (.xls) or encrypted workbook, not CSV text")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        if b"\x00" in data[:8192]:
-            raise IntakeError(f"{path}: binary data, not CSV text")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise IntakeError(
-                f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-                "save it as 'CSV UTF-8'"
-            ) from None
+    text, encoding = decode_text(path, data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     # Strict: a stray quote would otherwise swallow every later row into one cell, and those
@@ -252,32 +182,28 @@ def _read_csv(path: Path, data: bytes) -> list[list[object]]:
             f"{path}: not valid CSV in the row starting on line {start} ({exc}); "
             "a quote left open there would hide the rows after it"
         ) from None
-    return rows
+    return rows, encoding
 
 
-def _read_rows(path: Path) -> tuple[list[_Sheet], str]:
-    if not path.exists():
+def _read_rows(path: Path) -> tuple[list[Sheet], str, str]:
+    if not path.exists() and not path.is_symlink():
         raise IntakeError(f"{path}: file not found")
     if path.is_dir():
-        raise IntakeError(f"{path}: is a directory, not a form export (.xlsx or .csv)")
+        raise IntakeError(f"{path}: is a directory, not a form export (.xlsx, .ods or .csv)")
     suffix = path.suffix.lower()
     if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
-        hint = {
-            ".xls": "the old .xls format: save it as .xlsx",
-            ".ods": "an OpenDocument spreadsheet: save it as .xlsx",
-        }.get(suffix, "expected a .xlsx or .csv form export")
-        raise IntakeError(f"{path}: unsupported file type {suffix or '(no extension)'!r}: {hint}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        raise IntakeError(
+            f"{path}: unsupported file type {suffix or '(no extension)'!r}: "
+            "expected a .xlsx or .csv form export (or .ods, .xls)"
+        )
+    data = read_input(path, what="form export", limit=MAX_FORM_BYTES)
     if not data:
         raise IntakeError(f"{path}: the file is empty (0 bytes)")
     digest = hashlib.sha256(data).hexdigest()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, data[:512]), digest
-    rows = _read_csv(path, data)
-    return [_Sheet(path.name, True, lambda: rows)], digest
+        return read_workbook(path, what="form export", limit=MAX_FORM_BYTES), digest, "UTF-8"
+    rows, encoding = _read_csv(path, data)
+    return [Sheet(path.name, True, lambda: rows)], digest, encoding
 
 
 # --- the result --------------------------------------------------------------------------------------
@@ -371,7 +297,7 @@ def _header_row(rows: list[list[object]], mapping: fm.FormMapping) -> tuple[int,
 
 
 def _pick_sheet(
-    path: Path, sheets: list[_Sheet], mapping: fm.FormMapping
+    path: Path, sheets: list[Sheet], mapping: fm.FormMapping
 ) -> tuple[list[list[object]], int, str | None, dict[str, Any]]:
     """The sheet with the answers: the first one, unless it is hidden, empty or holds no form
     headers while a later sheet has them all (a list of options, a cover sheet before Form1).
@@ -379,7 +305,7 @@ def _pick_sheet(
     order = [sh for sh in sheets if sh.visible] + [sh for sh in sheets if not sh.visible]
     # each sheet passed over with why: "empty", "hidden" or "no_answers"
     passed_facts: list[dict[str, str]] = []
-    first: tuple[_Sheet, list[list[object]], int] | None = None
+    first: tuple[Sheet, list[list[object]], int] | None = None
     for sheet in order:
         rows = sheet.load()
         found = _header_row(rows, mapping)
@@ -425,7 +351,7 @@ def read_form(
     path = Path(path)
     form_mapping = mapping if isinstance(mapping, fm.FormMapping) else fm.load_mapping(mapping)
     eligibility = eligibility or Eligibility()
-    sheets, digest = _read_rows(path)
+    sheets, digest, encoding = _read_rows(path)
     rows, start, sheet_note, sheet_facts = _pick_sheet(path, sheets, form_mapping)
     header = [_display(v) for v in rows[start]]
     body = rows[start + 1 :]
@@ -458,6 +384,8 @@ def read_form(
     kept = [r[:width] for r in kept]
 
     issues = _Issues()
+    if encoding == "Windows-1252":
+        issues.add(None, None, None, ENCODING, {"encoding": encoding})
     if sheet_note is not None:
         issues.add(None, None, None, OTHER_SHEET, sheet_facts)
     if start > 0:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from . import schema as s
 from .errors import IntakeError
-from .files import check_workbook_archive
+from .files import decode_text, read_input, read_workbook, sniff
 from .form_mapping import fold, load_mapping, option_codes
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
@@ -31,43 +29,48 @@ _NO = {"nee", "neen", "no", "non", "false", "0"}
 
 
 def _read_table(path: Path) -> list[list[str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read the partners file ({exc.strerror or exc})") from None
+    if not path.exists() and not path.is_symlink():
+        raise IntakeError(f"{path}: cannot read the partners file (file not found)")
+    data = read_input(path, what="partners file", limit=MAX_UNPACKED_BYTES)
     if not data.strip():
         raise IntakeError(f"{path}: the partners file is empty")
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(path, data)
+    if sniff(path, data[:8]) != "text":
+        return _read_workbook(path)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        text, _ = decode_text(path, data)
+    except IntakeError:
         raise IntakeError(f"{path}: the partners file is neither UTF-8 CSV nor .xlsx") from None
-    if "\x00" in text:
-        raise IntakeError(f"{path}: the partners file is neither UTF-8 CSV nor .xlsx")
+    # Strict, as for forms: a quote left open would swallow the partners after it without a word.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    start = 1
     try:
-        return [row for row in csv.reader(io.StringIO(text))]
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise IntakeError(f"{path}: not a readable CSV file ({exc})") from None
+        raise IntakeError(
+            f"{path}: not valid CSV in the row starting on line {start} ({exc}); "
+            "a quote left open there would hide the partners after it"
+        ) from None
+    return rows
 
 
-def _read_xlsx(path: Path, data: bytes) -> list[list[str]]:
+def _read_workbook(path: Path) -> list[list[str]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise IntakeError(f"{path}: not a valid .xlsx file (damaged or truncated)") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise IntakeError(f"{path}: the workbook would unpack to {unpacked:,} bytes; refused as unsafe")
-    # The same checks as a form export (entity declarations, lying sizes) before a parser sees it.
-    check_workbook_archive(path)
+        sheets = read_workbook(path, what="partners file", limit=MAX_UNPACKED_BYTES)
+        rows = sheets[0].load()
+    except IntakeError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise IntakeError(f"{path}: not a valid .xlsx file ({reason})") from None
+    return [["" if v is None else _text(v) for v in row] for row in rows]
 
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = book.get_sheet_by_index(0).to_python()
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise IntakeError(f"{path}: not a readable .xlsx file ({exc})") from None
-    return [["" if v is None else str(v) for v in row] for row in rows]
+
+def _text(value: object) -> str:
+    # a sheet passed through a spreadsheet program may hold a whole number as 3.0
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _codes(row: int, column: str, value: str, options: dict[str, str], problems: list[str]) -> list[str]:
@@ -88,7 +91,7 @@ def _codes(row: int, column: str, value: str, options: dict[str, str], problems:
 
 
 def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
-    """Read a partners file (.csv UTF-8 or .xlsx first sheet) into one row per partner.
+    """Read a partners file (.csv or the first sheet of an .xlsx, .ods or .xls) into one row per partner.
 
     Columns: the schema's partner fields (themes and languages as code lists, has_flemish_link
     bool) plus `eligible` and `reasons`. Every problem in the file is reported at once as an

@@ -16,7 +16,7 @@ import pandas as pd
 from . import schema as s
 from .agreement import DISAGREEMENT_POINTS
 from .criteria import Criteria
-from .errors import DecisionError, InfeasibleError
+from .errors import DecisionError, InfeasibleError, OutputError
 from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
 
@@ -315,6 +315,35 @@ def score_forms(
         summary = read.summary()
     say("scoring")
     return ScoreRun(intake, criteria, score(intake.candidates, criteria, aggregated), tuple(summary))
+
+
+def check_outputs(
+    inputs: list[Path],
+    force: bool,
+    *,
+    workbook: Path | None = None,
+    json_path: Path | None = None,
+    kind: str = "shortlist",
+) -> None:
+    """Refuse, before any work, an output path that is wrong or that holds work nobody may lose:
+    a workbook must end in .xlsx and a JSON file in .json; an existing file is replaced only when
+    the engine wrote it and nobody typed in it, or with --force."""
+    from .files import check_output, guard_existing, own_json
+
+    if workbook is not None:
+        check_output(workbook, inputs)
+        if workbook.suffix.lower() != ".xlsx":
+            raise OutputError(f"{workbook}: a {kind} must be an .xlsx file; give a name ending in .xlsx")
+        if kind == "shortlist":
+            from .decisions import typed_decisions as judge
+        else:
+            from .reviews import typed_ratings as judge
+        guard_existing(workbook, force=force, judge=judge)
+    if json_path is not None:
+        check_output(json_path, inputs)
+        if json_path.suffix.lower() != ".json":
+            raise OutputError(f"{json_path}: --json writes JSON; give a name ending in .json")
+        guard_existing(json_path, force=force, judge=own_json)
 
 
 def reviews_block(read: Reviews | None, aggregate: str, criteria: Criteria, scores: Scores) -> dict[str, Any]:

@@ -16,20 +16,19 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
-from .errors import IntakeError, OutputError, ReviewError
-from .files import save_workbook
+from .errors import OutputError, ReviewError
+from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
 from .i18n.wording import review_note_text
 from .schema import (
     CANDIDATE_ID,
@@ -221,6 +220,7 @@ def _build_workbook(
     _add_meta(wb, criteria, reviewer, columns, low, high)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
+    wb.properties.keywords = SHEET_SCHEMA  # how the engine knows its own sheet before replacing it
     return wb
 
 
@@ -278,6 +278,26 @@ def _add_meta(
         _put_text(ws, row, 2, value)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
+
+
+def typed_ratings(path: Path) -> str | None:
+    """Why the file at `path` must not be replaced by a new reviewer sheet: it is not one the engine
+    wrote, or it holds ratings or comments. None for an untouched sheet."""
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="reviewer sheet")}
+        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
+        rows = sheets[REVIEW_SHEET].load() if REVIEW_SHEET in sheets else []
+    except (MatchmakerError, KeyError):
+        return "is not a reviewer sheet matchmaker wrote"
+    if meta.get("schema") != SHEET_SCHEMA:
+        return "is not a reviewer sheet matchmaker wrote"
+    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
+    typed = [j for j, key in enumerate(keys) if key == COMMENT or key.startswith(_ITEM_PREFIX)]
+    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
+    return f"holds {count} rating(s) or comment(s)" if count else None
 
 
 def _check_reviewer(reviewer: str) -> str:
@@ -366,7 +386,13 @@ def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$") and p.is_file())
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", ".~lock"))
+                and p.is_file()
+            )
             if not found:
                 problems.append(ReviewProblem(path, "folder holds no reviewer sheets (*.xlsx)"))
         elif path.exists():
@@ -418,7 +444,7 @@ def _cell_id(value: object) -> str:
     return clean_text(value)
 
 
-def _read_meta(ws: Worksheet) -> dict[str, str]:
+def _read_meta(ws: Grid) -> dict[str, str]:
     meta: dict[str, str] = {}
     for key, value, *_ in ws.iter_rows(min_row=1, max_col=2, values_only=True):
         if key is not None:
@@ -433,21 +459,14 @@ def _read_sheet(
     problems: list[ReviewProblem],
 ) -> _Sheet | None:
     low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
-    from .files import check_workbook_archive
+    from .errors import MatchmakerError
+    from .files import read_book
 
     try:
-        # openpyxl would expand a zip bomb or parse a damaged archive before saying anything.
-        check_workbook_archive(path)
-    except IntakeError as exc:
+        # every format, after the archive, size and extent checks
+        wb = read_book(path, what="reviewer sheet")
+    except MatchmakerError as exc:
         problems.append(ReviewProblem(path, str(exc).removeprefix(f"{path}: ")))
-        return None
-    try:
-        wb = load_workbook(path, data_only=False)
-    # A damaged or foreign file makes openpyxl fail in many ways; each means "not a workbook we can read".
-    except Exception as exc:
-        problems.append(
-            ReviewProblem(path, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})")
-        )
         return None
     try:
         if META_SHEET not in wb.sheetnames:
@@ -480,7 +499,7 @@ def _read_sheet(
 
 def _read_rows(
     path: Path,
-    ws: Worksheet,
+    ws: Grid,
     meta: Mapping[str, str],
     reviewer: str,
     criteria: Criteria,

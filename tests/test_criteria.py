@@ -316,6 +316,10 @@ BAD_EDITS = [
         "version = 1\n# Selection", "# Selection", "version", "must be the first key", id="version-missing"
     ),
     pytest.param("[tie_break]\n", "[tie_breaker]\n", "tie_breaker", "unknown key", id="misspelt-table"),
+    pytest.param(
+        "weight = 50\n", "weight = 1e308\n", "criteria.motivation.weight", "not a sane", id="huge-weight"
+    ),
+    pytest.param("Rwanda = 4,", "Rwanda = 4000000000,", "pairing.quotas", "not a sane", id="huge-quota"),
 ]
 
 
@@ -390,3 +394,10 @@ unknown = 0
 def test_optional_pairing_keys_absent_mean_no_limit(tmp_path: Path) -> None:
     path = write_variant(tmp_path, "max_per_province = 2\n", "")
     assert load_criteria(path).pairing.max_per_province is None
+
+
+def test_deeply_nested_criteria_are_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("version = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    with pytest.raises(CriteriaError, match="nested too deeply"):
+        load_criteria(path)

@@ -7,8 +7,12 @@ import hashlib
 import json
 import math
 import os
+import signal
 import stat
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +26,14 @@ from matchmaker import schema as s
 from matchmaker.errors import IntakeError, OutputError
 from matchmaker.files import (
     atomic_path,
+    check_regular,
     check_workbook_archive,
+    decode_text,
     file_sha256,
+    guard_existing,
+    own_json,
+    read_input,
+    read_workbook,
     save_workbook,
     sniff,
     write_json,
@@ -219,3 +229,109 @@ def test_file_sha256_reads_the_whole_file(tmp_path: Path) -> None:
     data = os.urandom(3 << 20)  # more than one block
     path.write_bytes(data)
     assert file_sha256(path) == hashlib.sha256(data).hexdigest()
+
+
+# --- the safe reader: regular files only, bounded, the sheet's real extent --------------------------------
+
+
+class _Deadline(Exception):
+    pass
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: a reader that waits on a pipe or reads /dev/zero never returns."""
+
+    def expired(*_: object) -> None:
+        raise _Deadline(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def special_files(tmp_path: Path) -> dict[str, Path]:
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.csv"
+    zero.symlink_to("/dev/zero")
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    dangling = tmp_path / "gone.xlsx"
+    dangling.symlink_to(tmp_path / "nowhere.xlsx")
+    return {"fifo": fifo, "link to /dev/zero": zero, "folder": folder, "dangling link": dangling}
+
+
+def test_only_regular_files_are_read_and_never_hang(tmp_path: Path) -> None:
+    phrases = {"fifo": "not a regular file", "link to /dev/zero": "behind a link", "folder": "is a folder"}
+    phrases["dangling link"] = "does not exist"
+    for kind, path in special_files(tmp_path).items():
+        for read in (
+            lambda p: read_input(p, limit=1 << 20),
+            lambda p: read_workbook(p),
+            lambda p: check_regular(p),
+        ):
+            with deadline(5), pytest.raises(IntakeError) as info:
+                read(path)
+            assert str(path) in str(info.value) and phrases[kind] in str(info.value), kind
+
+
+def test_inputs_beyond_their_size_limit_are_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"a,b\n" * 1000)
+    with pytest.raises(IntakeError, match="more than a partners file may hold"):
+        read_input(big, what="partners file", limit=100)
+    assert read_input(big, limit=4000) == b"a,b\n" * 1000
+
+
+def test_text_is_decoded_from_what_office_programs_save(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    for data, encoding in (
+        ("Liège;Zulte\n".encode(), "UTF-8"),
+        (b"\xef\xbb\xbf" + "Liège\n".encode(), "UTF-8"),
+        ("Liège\n".encode("utf-16"), "UTF-16"),
+        ("Liège;Hélène\n".encode("cp1252"), "Windows-1252"),
+    ):
+        text, found = decode_text(path, data)
+        assert (text.split(";")[0].strip(), found) == ("Liège", encoding)
+    with pytest.raises(IntakeError, match="binary data"):
+        decode_text(path, b"\x00\x01\x02")
+
+
+def test_a_stray_cell_far_away_does_not_blow_up_the_reader(tmp_path: Path) -> None:
+    path = tmp_path / "stray.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Id", "Naam"])
+    ws.append([1, "Zulte"])
+    ws["XFD1048576"] = " "
+    wb.save(path)
+    assert path.stat().st_size < 20_000
+    started = time.perf_counter()
+    with deadline(20):
+        sheets = read_workbook(path)
+        rows = sheets[0].load()
+    assert time.perf_counter() - started < 5
+    assert rows == [["Id", "Naam"], [1, "Zulte"]]
+    # a stray cell with text far away: refused, bounded, never 512 GiB
+    ws["XFD1048576"] = "x"
+    ws["XFD1048575"] = "y"
+    wb.save(path)
+    with deadline(20), pytest.raises(IntakeError, match="far beyond its data"):
+        read_workbook(path)[0].load()
+
+
+def test_own_outputs_are_recognised_and_others_are_not(tmp_path: Path) -> None:
+    mine = write_json({"schema": "matchmaker.intake/1", "candidates": []}, tmp_path / "mine.json")
+    assert own_json(mine) is None
+    theirs = tmp_path / "theirs.json"
+    theirs.write_text('{"schema": "other/1"}', encoding="utf-8")
+    assert own_json(theirs) == "is not a file matchmaker wrote"
+    with pytest.raises(OutputError, match="--force"):
+        guard_existing(theirs, force=False, judge=own_json)
+    guard_existing(theirs, force=True, judge=own_json)
+    guard_existing(tmp_path / "new.json", force=False, judge=own_json)

@@ -49,6 +49,8 @@ def test_option_codes_and_parse_multi() -> None:
         ("version = 1\n[columns]\n'A' = 'themes'\n[options.themes]\n'X' = 'bogus'", "code must be one of"),
         ("version = 1\n[columns]\n'A' = 'motivation'\n[required]\nfields = ['completed']", "no column"),
         ("version = [", "not a valid TOML"),
+        ("version = 1\ndayfirst = 'no'\n[columns]\n'A' = 'motivation'", "dayfirst: expected true or false"),
+        ("version = 1\nx = " + "[" * 50_000 + "]" * 50_000, "nested too deeply"),
     ],
 )
 def test_a_bad_mapping_file_is_a_criteria_error(tmp_path: Path, text: str, message: str) -> None:

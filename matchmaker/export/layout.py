@@ -26,6 +26,11 @@ COL_PARTNER: Final = "partner"
 COL_COUNTRY: Final = "country"
 COL_DECISION: Final = "decision"  # Koppelingen and Shortlist: vast, weiger, uitsluiten
 COL_PAIR_WITH: Final = "pair_with"  # Shortlist: a partner to lock the candidate with
+COL_NOTE: Final = "note"  # Koppelingen: the committee's note on a pair
+# The columns the committee types in: a workbook with anything there is never overwritten.
+INPUT_COLUMNS: Final = (COL_DECISION, COL_PAIR_WITH, COL_NOTE)
+# The keywords of the workbook's document properties: how the engine knows its own shortlist.
+SHORTLIST_MARK: Final = "matchmaker.shortlist/1"
 # Parameters: the table of earlier decisions, a row per pair; its kind column reads "forbidden"
 KIND_FORBIDDEN: Final = "forbidden"
 KIND_LOCKED: Final = "locked"

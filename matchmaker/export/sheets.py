@@ -89,6 +89,7 @@ from .layout import (
     COL_COUNTRY,
     COL_DECISION,
     COL_MUNICIPALITY,
+    COL_NOTE,
     COL_PAIR_WITH,
     COL_PARTNER,
     COL_PROVINCE,
@@ -100,6 +101,7 @@ from .layout import (
     SHEET_PARTNERS,
     SHEET_RESERVES,
     SHEET_SHORTLIST,
+    SHORTLIST_MARK,
 )
 from .overview import sheet_overview, sheet_parameters
 
@@ -123,7 +125,7 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
         Col(t("value"), "num"),
         *(Col(component_label(k, lang, ctx.criteria), "num") for k in components),
         Col(t(COL_DECISION), "input", 12),
-        Col(t("note"), "input", 20),
+        Col(t(COL_NOTE), "input", 20),
     ]
     if result.changes:
         cols.append(Col(t("change"), "long", 40))
@@ -548,6 +550,7 @@ def build_workbook(
     _sheet_shortlist(book, ctx, partner_ref)
     book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
     book.wb.active = 0
+    book.wb.properties.keywords = SHORTLIST_MARK
     return book.wb
 
 
