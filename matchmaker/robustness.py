@@ -68,6 +68,8 @@ class Resolver:
         self.cols = np.arange(instance.n_edges)
         self.fit_units = instance.edge_fit.astype(float)
         self.solves = 0
+        # a settled pairing per value function: within one region the tie-break picks the same one
+        self.settled: dict[tuple[float, ...], Pairing] = {}
         ran = self.engine.solve(self.model.count_expr, [], None, self.network)
         if ran is None:
             raise InfeasibleError("the locked pairs cannot all be honoured together")
@@ -93,6 +95,14 @@ class Resolver:
             self.values[cand].sum(axis=0) if len(idx) else np.zeros(self.values.shape[1]),
             float(self.fit_units[idx].sum()) / UNIT,
         )
+
+    def settled_at(self, w: Array) -> Pairing:
+        """`solve(w)`, settling the ties once per value function (the certificate reused)."""
+        found = self.solve(w, settle=False)
+        key = found.key()
+        if key not in self.settled:
+            self.settled[key] = self.solve(w, settle=True)
+        return self.settled[key]
 
     def solve(self, w: Array, *, settle: bool = True, rounded: bool = False) -> Pairing:
         """The pairing `pair` would choose at weights w (without `settle`: an optimal one)."""
@@ -460,7 +470,7 @@ def analyse(
         weights = sample(region, samples, rng)
         counts: dict[tuple[float, ...], list[Any]] = {}
         for w in weights:
-            p = resolver.solve(w, settle=True)
+            p = resolver.settled_at(w)
             entry = counts.setdefault(p.key(), [p, 0])
             entry[1] += 1
         found = [(p, n / samples, None) for p, n in counts.values()]
@@ -524,6 +534,7 @@ def _uncertainty(
     try:
         for t in range(n):
             drawn = rescore(rng)
+            resolver.settled.clear()
             resolver.values = drawn.values[
                 [{c: i for i, c in enumerate(drawn.candidate_ids)}[c] for c in inst.candidates]
             ]
@@ -535,6 +546,7 @@ def _uncertainty(
                     tally[int(inst.edge_cand[e])] += 1
     finally:
         resolver.values = original
+        resolver.settled.clear()
     out = []
     for i, cid in enumerate(inst.candidates):
         out.append(
