@@ -31,6 +31,8 @@ _API = {
     "write_shortlist": "export",
     "write_json": "files",
     "verify": "audit",
+    "robustness": "robustness",
+    "Robustness": "robustness",
     "MatchmakerError": "errors",
     "IntakeError": "errors",
     "CriteriaError": "errors",
@@ -53,6 +55,7 @@ __all__ = [
     "PairingResult",
     "ReviewError",
     "Reviews",
+    "Robustness",
     "Scores",
     "VerifyError",
     "__version__",
@@ -61,6 +64,7 @@ __all__ = [
     "read_partners",
     "read_reviews",
     "resolve",
+    "robustness",
     "run",
     "score",
     "solve_pairing",
@@ -92,6 +96,7 @@ if TYPE_CHECKING:
     from .pipeline import run
     from .reference import resolve
     from .reviews import Reviews, read_reviews, write_review_sheet
+    from .robustness import Robustness, robustness
     from .scoring import Scores, score, with_scores
 
 

@@ -464,3 +464,71 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
         write_json(report.to_json(), json_path, inputs=[result_path])
         click.echo(f"Wrote {json_path}", err=True)
     sys.exit(0 if report.ok else 1)
+
+
+# --- robustness ----------------------------------------------------------------------------------
+
+
+@main.command(
+    "robustness",
+    epilog="Example:\n\n\b\n  matchmaker robustness candidacies.xlsx --partners partners.csv "
+    "--reviews reviews/ --json robustness.json",
+)
+@click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--partners",
+    "partners_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Partners file (.csv or .xlsx).",
+)
+@criteria_option
+@mapping_option
+@reviews_option
+@aggregate_option
+@click.option(
+    "--samples",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Sampled weightings (beyond 5 criteria) and resamples of the reviewers (with --reviews).",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sampling.")
+@json_option("Write the analysis as JSON (matchmaker.robustness/1).")
+@handle_errors
+def robustness_command(
+    forms: Path,
+    partners_path: Path,
+    criteria_path: Path | None,
+    mapping: Path | None,
+    review_paths: tuple[Path, ...],
+    aggregate: str,
+    samples: int,
+    seed: int,
+    json_path: Path | None,
+) -> None:
+    """How much the shortlist depends on the weights: the plausible weightings split exactly into
+    the regions where each pairing is optimal, and the reviewers' uncertainty (with --reviews).
+    """
+    from .criteria import load_criteria
+    from .files import check_output, write_json
+    from .pipeline import RunOptions
+    from .robustness import robustness
+
+    criteria = load_criteria(criteria_path)
+    inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping)
+    if json_path is not None:
+        check_output(json_path, inputs)
+    options = RunOptions(criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate)
+    result = robustness(
+        forms,
+        partners_path,
+        options,
+        samples=samples,
+        seed=seed,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    click.echo("\n".join(result.summary()))
+    if json_path is not None:
+        write_json(result.to_json(), json_path, inputs=inputs)
+        click.echo(f"Wrote {json_path}", err=True)

@@ -23,6 +23,7 @@ if not CRITERIA_DIR.is_dir():
 DEFAULT_CRITERIA = CRITERIA_DIR / "sdg-partnerships-2024.toml"
 
 CRITERIA_VERSION: Final = 1
+PLAUSIBLE: Final = "plausible_weights"  # the optional table of the weights the committee would accept
 
 # What a criterion's `source` may be; scoring.py gives each its arithmetic.
 SOURCE_RUBRIC: Final = "rubric"  # reviewers' rubric ratings, a form rating standing in without reviews
@@ -169,6 +170,25 @@ class RubricItem:
     description: str = ""
 
 
+# The spread of the plausible weights when the criteria file states none, in points.
+DEFAULT_SPREAD: Final = 15.0
+
+
+@dataclass(frozen=True)
+class PlausibleWeights:
+    """The weights the committee would also accept (the `[plausible_weights]` table): a range per
+    criterion in points, and order statements (heavier, lighter); the total stays the weights' sum.
+
+    A criterion without a range may move `spread` points either side of its weight (within 0 and
+    the total); `given` is False when the file has no such table and these are the defaults.
+    """
+
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    order: tuple[tuple[str, str], ...] = ()
+    spread: float = DEFAULT_SPREAD
+    given: bool = True
+
+
 @dataclass(frozen=True)
 class Criteria:
     """Everything a criteria file configures, validated."""
@@ -183,6 +203,7 @@ class Criteria:
     tie_break: tuple[str, ...] = ("completed", "refnis")
     path: Path | None = None
     sha256: str | None = None
+    plausible: PlausibleWeights | None = None  # None: no [plausible_weights] table
 
     def criterion(self, key: str) -> Criterion:
         """The criterion called `key`; KeyError if there is none."""
@@ -223,6 +244,7 @@ class Criteria:
             tie_break=self.tie_break,
             path=self.path,
             sha256=None,  # no longer the file's content
+            plausible=self.plausible,
         )
 
 
@@ -263,6 +285,7 @@ def load_criteria(path: Path | None = None) -> Criteria:
         tie_break=criteria.tie_break,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
+        plausible=criteria.plausible,
     )
 
 
@@ -393,7 +416,7 @@ class _Reader:
     # --- sections ------------------------------------------------------------------------------
 
     def criteria(self, doc: dict[str, object]) -> Criteria:
-        top = ("version", "name", "eligibility", "rubric", "criteria", "pairing", "tie_break")
+        top = ("version", "name", "eligibility", "rubric", "criteria", "pairing", "tie_break", PLAUSIBLE)
         self.check_table(doc, "", top)
         if next(iter(doc), None) != "version":
             raise self.fail("version", "must be the first key of the file", f"version = {CRITERIA_VERSION}")
@@ -430,7 +453,57 @@ class _Reader:
             rubric_scale=(int(scale[0]), int(scale[1])),
             pairing=pairing,
             tie_break=tie_break,
+            plausible=self.plausible(doc[PLAUSIBLE], criteria) if PLAUSIBLE in doc else None,
         )
+
+    def plausible(self, value: object, criteria: tuple[Criterion, ...]) -> PlausibleWeights:
+        """The `[plausible_weights]` table: `spread`, `ranges` and `order`, each optional."""
+        table = self.check_table(value, PLAUSIBLE, ("spread", "ranges", "order"))
+        weights = {c.key: c.weight for c in criteria}
+        keys = tuple(weights)
+        total = sum(weights.values())
+        spread = self.number(table, "spread", PLAUSIBLE, minimum=0, default=DEFAULT_SPREAD)
+        ranges: dict[str, tuple[float, float]] = {}
+        if "ranges" in table:
+            where = f"{PLAUSIBLE}.ranges"
+            given = self.check_table(table["ranges"], where, keys, "criterion")
+            for key, bounds in given.items():
+                low, high = self.bounds(bounds, f"{where}.{key}")
+                if low < 0 or high > total:
+                    raise self.fail(
+                        f"{where}.{key}", f"[{low:g}, {high:g}] leaves 0..{total:g}", f"within [0, {total:g}]"
+                    )
+                if not low <= weights[key] <= high:
+                    raise self.fail(
+                        f"{where}.{key}",
+                        f"[{low:g}, {high:g}] does not contain the weight {weights[key]:g}",
+                        f"a range around {weights[key]:g}",
+                    )
+                ranges[key] = (low, high)
+        order: list[tuple[str, str]] = []
+        if "order" in table:
+            where = f"{PLAUSIBLE}.order"
+            statements = table["order"]
+            if not isinstance(statements, list) or not all(isinstance(v, str) for v in statements):
+                raise self.fail(where, f"expected a list of texts, got {statements!r}", '["a >= b", ...]')
+            for text in statements:
+                parts = [p.strip() for p in text.split(">=")]
+                if len(parts) != 2 or not all(parts):
+                    raise self.fail(where, f"{text!r} is not written as 'heavier >= lighter'", '"a >= b"')
+                for part in parts:
+                    if part not in weights:
+                        raise self.fail(where, f"unknown criterion {part!r} in {text!r}", ", ".join(keys))
+                heavier, lighter = parts
+                if heavier == lighter:
+                    raise self.fail(where, f"{text!r} compares a criterion with itself")
+                if weights[heavier] < weights[lighter]:
+                    raise self.fail(
+                        where,
+                        f"{text!r} does not hold for the weights themselves "
+                        f"({weights[heavier]:g} < {weights[lighter]:g})",
+                    )
+                order.append((heavier, lighter))
+        return PlausibleWeights(ranges=ranges, order=tuple(order), spread=spread, given=True)
 
     def eligibility(self, table: dict[str, object]) -> Eligibility:
         require = self.names(
