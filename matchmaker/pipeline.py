@@ -225,6 +225,8 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             "distinct": opts.distinct,
             "time_limit": opts.time_limit,
             "strict": strict,
+            # the workbook whose decisions were applied: verify words the changes from it again
+            **({"decisions": str(opts.decisions)} if opts.decisions is not None else {}),
         },
     )
     result = replace(

@@ -108,6 +108,7 @@ def assemble(
     keep: list[Pair],
     solver: str,
     explained: bool,
+    capped: set[int] | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -205,7 +206,9 @@ def assemble(
                 )
             )
 
-    explanations = explain(table, inst, best, forced, label, settings, explained, criteria.tie_break)
+    explanations = explain(
+        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
+    )
 
     partner_records: list[PartnerRecord] = []
     for j, (_, row) in enumerate(partners.iterrows()):

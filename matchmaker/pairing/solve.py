@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
-from .counterfactual import Forced, forced_solutions
+from .counterfactual import Forced, capped_candidates, forced_solutions
 from .instance import DISTINCT, SOLVERS, Solution, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Row
@@ -72,11 +72,13 @@ def solve_pairing(
         previous = got[0]
         alts.append(previous)
     forced: dict[int, Forced] = {}
+    capped: set[int] = set()
     ei = instance.edge_cand
     chosen_cands = {int(ei[e]) for e in best.edges}
     if explain and best.optimal:
         unselected = sorted(set(ei.tolist()) - chosen_cands)
         forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
+        capped = capped_candidates(instance, best, unselected, time_limit=time_limit)
     return assemble(
         candidates,
         partners,
@@ -91,4 +93,5 @@ def solve_pairing(
         keep,
         solver,
         explain,
+        capped,
     )
