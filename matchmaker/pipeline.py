@@ -117,7 +117,7 @@ class RunOptions:
     keep: tuple[PairSpec, ...] = ()
     decisions: Path | str | None = None
     alternatives: int = 0
-    distinct: str = "pairs"
+    distinct: str = "selection"
     solver: str = "cbc"
     time_limit: float | None = None
     strict: bool = False

@@ -304,6 +304,18 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
     return f"{text} {tail}".strip()
 
 
+def alternatives_text(note: Mapping[str, Any], lang: str) -> str:
+    """How many alternatives there are, and which partners are interchangeable, in a sentence or two."""
+    asked, found = int(note.get("asked") or 0), int(note.get("found") or 0)
+    parts = []
+    if found < asked:
+        parts.append(sentence("alternatives_fewer", lang, n=found, asked=asked))
+    for group in note.get("interchangeable") or ():
+        names = join_words([str(g) for g in group], lang)
+        parts.append(sentence("partners_interchangeable", lang, names=names))
+    return " ".join(parts)
+
+
 def unfilled_text(gap: Mapping[str, Any], lang: str) -> str:
     """Why slots stay open in one country, from the facts the pairing records."""
     recorded = str(gap.get("reason") or "")

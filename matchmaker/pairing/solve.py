@@ -30,7 +30,7 @@ def solve_pairing(
     solver: str = "cbc",
     time_limit: float | None = None,
     explain: bool = True,
-    distinct: str = "pairs",
+    distinct: str = "selection",
 ) -> PairingResult:
     """Pair the eligible scored candidates with the eligible partners, exactly and explained.
 
@@ -60,7 +60,11 @@ def solve_pairing(
         raise InfeasibleError("the locked pairs cannot all be honoured together")
     best, _ = found
     alts: list[Solution] = []
-    cuts: list[Row] = []
+    # an alternative fills as many slots and keeps as many pairs as the best: it differs in the
+    # choice among equally complete pairings, never by leaving slots open (its gap is never negative)
+    cuts: list[Row] = [model.at_least(model.count_expr, best.count)]
+    if instance.keep:
+        cuts.append(model.at_least(model.kept_expr, best.kept))
     previous = best
     for _k in range(alternatives):
         if not previous.edges:
@@ -94,4 +98,5 @@ def solve_pairing(
         solver,
         explain,
         capped,
+        alternatives,
     )

@@ -168,7 +168,8 @@ def test_shortlist_ranks_every_eligible_candidate_with_why_and_score_needed(shor
     flags = dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Geselecteerd"), strict=True))
     assert flags == {c[s.CANDIDATE_ID]: "ja" if c[s.CANDIDATE_ID] in selected else "nee" for c in eligible}
     needed = {e[s.CANDIDATE_ID]: e["score_needed"] for e in result.explanations}
-    assert dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Nodige score"), strict=True)) == needed
+    extra = column(ws, "Extra punten nodig")
+    assert dict(zip(map(str, column(ws, "NIS-code")), extra, strict=True)) == needed
     assert "max. 2 per provincie bereikt" in column(ws, "Waarom (niet)")
     # score components, labelled
     for name in ("Motivatie", "Betrokkenheid", "Geen stedenband"):
