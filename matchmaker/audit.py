@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PureWindowsPath
 from typing import Any, Final
 
 from .cells import as_number
@@ -32,17 +32,25 @@ class VerifyReport:
     objective: tuple[float | None, float | None] = (None, None)  # recorded, now
     status: tuple[str | None, str | None] = (None, None)
     problems: list[str] = field(default_factory=list)
+    # every other difference of the whole result document, in words (the manifest's time and paths aside)
+    differences: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """The same inputs, unchanged, give the same pairs."""
+        """The same inputs, unchanged, give the same result document."""
         unchanged = all(f["status"] == "unchanged" for f in self.files)
-        return bool(self.same_pairs) and unchanged and not self.problems
+        before, now = self.objective
+        same_value = before is None or now is None or math.isclose(before, now, abs_tol=1e-6)
+        same = self.status[1] is None or self.status[0] == self.status[1]
+        clean = not self.problems and not self.differences and same_value and same
+        return bool(self.same_pairs) and unchanged and clean
 
     def lines(self) -> list[str]:
         """The report as lines of plain text, the verdict first."""
         if self.ok:
             head = f"{self.path}: verified: the recorded inputs are unchanged and give the same pairs"
+        elif self.same_pairs and all(f["status"] == "unchanged" for f in self.files):
+            head = f"{self.path}: DIFFERENT: the same pairs come out, but the result differs from the record"
         elif self.same_pairs:
             head = f"{self.path}: the same pairs come out, but the inputs differ from the recorded ones"
         elif self.same_pairs is None:
@@ -68,6 +76,10 @@ class VerifyReport:
         if self.status[0] != self.status[1] and self.status[1] is not None:
             out.append(f"  solution status: recorded {self.status[0]}, now {self.status[1]}")
         out += [f"  {problem}" for problem in self.problems]
+        shown = self.differences[:MAX_DIFFERENCES]
+        out += [f"  {line}" for line in shown]
+        if len(self.differences) > len(shown):
+            out.append(f"  and {len(self.differences) - len(shown)} more difference(s)")
         if self.same_pairs is not None:
             out.append(f"  {len(self.files)} input file(s) checked")
         return out
@@ -83,7 +95,70 @@ class VerifyReport:
             "objective": {"recorded": self.objective[0], "now": self.objective[1]},
             "status": {"recorded": self.status[0], "now": self.status[1]},
             "problems": self.problems,
+            "differences": self.differences,
         }
+
+
+MAX_DIFFERENCES = 20
+# the manifest's fields that say when and where a run was made, not what it decided
+_MANIFEST_AS_RUN = frozenset({"created", "inputs", "criteria", "cwd"})
+_OPTION_PATHS = frozenset({"reviews", "decisions"})
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _label(key: str, item: Any) -> str:
+    """A list item as a person finds it: by its candidate, partner or country where it has one."""
+    if isinstance(item, Mapping):
+        for field_ in (CANDIDATE_ID, PARTNER, "country", "rank"):
+            if item.get(field_) is not None:
+                return f"{key}[{field_}={item.get(field_)}]"
+    return key
+
+
+def differences(recorded: Any, now: Any, where: str = "") -> list[str]:
+    """Every difference between two result documents, each as a line of words."""
+    if isinstance(recorded, Mapping) and isinstance(now, Mapping):
+        out: list[str] = []
+        for key in list(dict.fromkeys([*recorded, *now])):
+            if (where == "manifest" and key in _MANIFEST_AS_RUN) or (
+                where == "manifest.options" and key in _OPTION_PATHS
+            ):
+                continue
+            path = f"{where}.{key}" if where else str(key)
+            if key not in now:
+                out.append(f"{path}: recorded {_shown(recorded[key])}, not there now")
+            elif key not in recorded:
+                out.append(f"{path}: not recorded, now {_shown(now[key])}")
+            else:
+                out += differences(recorded[key], now[key], path)
+        return out
+    if isinstance(recorded, list) and isinstance(now, list):
+        out = []
+        if len(recorded) != len(now):
+            out.append(f"{where}: recorded {len(recorded)} item(s), now {len(now)}")
+        for k, (a, b) in enumerate(zip(recorded, now, strict=False)):
+            out += differences(a, b, f"{_label(where, a)}" if _label(where, a) != where else f"{where}[{k}]")
+        return out
+    numbers = (int, float)
+    if isinstance(recorded, numbers) and isinstance(now, numbers) and not isinstance(recorded, bool):
+        if isinstance(now, bool) or not math.isclose(float(recorded), float(now), rel_tol=1e-9, abs_tol=1e-9):
+            return [f"{where}: recorded {_shown(recorded)}, now {_shown(now)}"]
+        return []
+    if recorded == now or (isinstance(recorded, str) and isinstance(now, str) and _same_file(recorded, now)):
+        return []
+    return [f"{where}: recorded {_shown(recorded)}, now {_shown(now)}"]
+
+
+def _same_file(recorded: str, now: str) -> bool:
+    """Two paths of one input file as two runs wrote them (relative or from another folder): a path,
+    not a fact of the result, so not a difference."""
+    if not any(sep in recorded + now for sep in ("/", "\\")):
+        return False
+    return PureWindowsPath(recorded).name == PureWindowsPath(now).name != ""
 
 
 def _load_result(path: Path) -> dict[str, Any]:
@@ -241,7 +316,8 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             locks=list(options.get("locks") or ()),
             forbids=list(options.get("forbids") or ()),
             keep=list(options.get("keep") or ()),
-            alternatives=0,  # alternatives do not change the pairs
+            alternatives=int(options.get("alternatives") or 0),
+            distinct=str(options.get("distinct") or "selection"),
             solver=str(manifest.get("solver") or "cbc"),
             time_limit=options.get("time_limit"),
             strict=bool(options.get("strict")),
@@ -278,6 +354,17 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             )
     before = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p for p in recorded_pairs}
     now = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p for p in again.pairs}
+    decided = options.get("decisions")
+    if decided:  # the changes from the shortlist the committee decided on, as the run made them
+        from .criteria import load_criteria
+        from .decisions import read_decisions
+
+        book = _locate(str(decided), bases)
+        if book is not None:
+            read = read_decisions(book, criteria=load_criteria(criteria_file))
+            again = replace(again, changes=read.changes(again))
+    found = json.loads(json.dumps(again.to_json(), default=str))
+    diffs = [line for line in differences(doc, found) if not line.startswith("pairs")]
     for p in again.candidates:
         names.setdefault(str(p.get(CANDIDATE_ID)), p.get(MUNICIPALITY) or p.get(NAME_AS_WRITTEN))
     return VerifyReport(
@@ -288,4 +375,6 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
         new_pairs=[described(p) for k, p in now.items() if k not in before],
         objective=(recorded_objective, again.objective),
         status=(recorded_status, again.status),
+        # the total value and the status have lines of their own
+        differences=[d for d in diffs if not d.startswith(("objective:", "status:"))],
     )

@@ -303,7 +303,7 @@ def partner_sheet_command(
 @click.option(
     "--distinct",
     type=click.Choice(["pairs", "selection"]),
-    default="pairs",
+    default="selection",
     show_default=True,
     help="Alternatives differ in their pairs, or in the candidates they select.",
 )

@@ -117,7 +117,7 @@ class RunOptions:
     keep: tuple[PairSpec, ...] = ()
     decisions: Path | str | None = None
     alternatives: int = 0
-    distinct: str = "pairs"
+    distinct: str = "selection"
     solver: str = "cbc"
     time_limit: float | None = None
     strict: bool = False
@@ -251,6 +251,8 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
                 if opts.partner_ratings or stability != "off"
                 else {}
             ),
+            # the workbook whose decisions were applied: verify words the changes from it again
+            **({"decisions": str(opts.decisions)} if opts.decisions is not None else {}),
         },
     )
     result = replace(

@@ -135,3 +135,43 @@ def test_a_file_that_is_not_a_result_is_a_verify_error(
         path.write_text(content, encoding="utf-8")
     with pytest.raises(VerifyError, match=message):
         verify(path)
+
+
+def _edited(recorded: Path, edit: str) -> Path:
+    doc = json.loads(recorded.read_text(encoding="utf-8"))
+    if edit == "objective":
+        doc["objective"] = 999.0
+    elif edit == "value":
+        doc["edges"][0]["value"] += 1.0
+    elif edit == "explanation":
+        doc["explanations"][0]["why"] = "Selected because the committee likes it."
+    elif edit == "reserve":
+        doc["reserves"][0], doc["reserves"][1] = doc["reserves"][1], doc["reserves"][0]
+    recorded.write_text(json.dumps(doc), encoding="utf-8")
+    return recorded
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        ("objective", "total value: recorded 999.00"),
+        ("value", "edges[candidate_id="),
+        ("explanation", "Selected because the committee likes it."),
+        ("reserve", "reserves[candidate_id="),
+    ],
+)
+def test_an_edit_anywhere_in_the_result_is_caught_and_named(recorded: Path, edit: str, words: str) -> None:
+    report = verify(_edited(recorded, edit))
+    assert not report.ok
+    text = "\n".join(report.lines())
+    assert "DIFFERENT" in text and words in text, text
+    assert report.to_json()["verified"] is False
+
+
+def test_the_whole_document_is_compared_but_the_time_and_paths(recorded: Path) -> None:
+    doc = json.loads(recorded.read_text(encoding="utf-8"))
+    doc["manifest"]["created"] = "2001-01-01T00:00:00+00:00"
+    doc["manifest"]["cwd"] = "/elsewhere"
+    recorded.write_text(json.dumps(doc), encoding="utf-8")
+    report = verify(recorded)
+    assert report.ok and not report.differences, report.lines()

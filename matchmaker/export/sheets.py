@@ -205,6 +205,7 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
         Col(t(COL_PARTNER), wrap_at=22),
         Col(t("why"), "long", 44),
         Col(t("score_needed"), "num"),
+        Col(t("score_to_exceed"), "num"),
         Col(t(COL_DECISION), "input", 13),
         Col(t(COL_PAIR_WITH), "input", 16),
         *(Col(t(field)) for field in contacts),
@@ -239,6 +240,7 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
                 pair.get(PARTNER) if pair else None,
                 why_text(explanation, ctx.names, lang),
                 None if selected else explanation.get("score_needed"),
+                None if selected else _to_exceed(cand.get(SCORE), explanation.get("score_needed")),
                 None,
                 None,
                 *(cand.get(field) for field in contacts),
@@ -344,6 +346,7 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
         Col(t("value"), "num"),
         Col(t("why"), "long", 60),
         Col(t("score_needed"), "num"),
+        Col(t("score_to_exceed"), "num"),
     ]
     reserves = sorted(
         ctx.result.reserves, key=lambda r: (ctx.country_order(r.get(COUNTRY)), as_number(r.get(RANK)) or 0)
@@ -364,6 +367,7 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
                 reserve.get("value"),  # the best pair in that country: what the ranking follows
                 why_text(explanation, ctx.names, lang),
                 explanation.get("score_needed"),
+                _to_exceed(cand.get(SCORE), explanation.get("score_needed")),
             ]
         )
     last = book.table(ws, cols, rows, freeze="D")
@@ -579,3 +583,9 @@ def write_shortlist(
     check_output(out, guarded)
     workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
     return save_workbook(workbook, out, inputs=guarded)
+
+
+def _to_exceed(score: object, needed: object) -> float | None:
+    """The score a candidate must exceed to be selected: its score plus the extra points needed."""
+    base, extra = as_number(score), as_number(needed)
+    return None if base is None or extra is None else round(base + extra, 6)

@@ -110,6 +110,8 @@ def format_report(result: PairingResult) -> str:
             f"Alternative {a['rank']}: objective {a['objective']:.2f}, {a['gap_pct']:.2f}% below the best"
             + (f"; {'; '.join(changes)}" if changes else "")
         )
+    if result.alternatives_note.get("text"):
+        lines.append(f"  {result.alternatives_note['text']}")
     names = {c.get("candidate_id"): c.get("municipality") for c in result.candidates}
     changed = [c for c in result.changes if c.get("change") not in (None, "kept")]
     if changed:

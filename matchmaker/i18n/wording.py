@@ -10,7 +10,7 @@ changes between two shortlists and the partners' reasons, worded in nl, en or fr
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from ..cells import as_number
@@ -199,6 +199,20 @@ def candidate_names(people: Iterable[object], known: Mapping[str, str]) -> list[
     return out
 
 
+def _where(countries: Sequence[str], lang: str) -> str:
+    """ "in Rwanda en Benin"; French repeats the preposition: "au Rwanda et au Bénin"."""
+    names = [code_label(c, lang) for c in countries]
+    if lang == "fr":
+        return join_words([sentence("in_country", lang, country=c) for c in names], lang)
+    return sentence("in_country", lang, country=join_words(names, lang))
+
+
+def _lower(explanation: Mapping[str, Any], lowest: Mapping[str, Any]) -> bool:
+    """ "less than" only when it is: a tie or a locked pair can leave a better pair out."""
+    best, weakest = as_number(explanation.get("best_value")), as_number(lowest.get("value"))
+    return best is None or weakest is None or best < weakest
+
+
 def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
     """One short sentence or two: selected with whom, or the main reason not and what would change it."""
     recorded = explanation.get("why")
@@ -238,28 +252,37 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
             names=", ".join(candidate_names(taken, known)),
         )
         text = f"{head} {first}"
-    elif rivals:
+    elif rivals and all(r.get("own_value") is not None and r.get(PARTNER) for r in rivals):
+        # the closest contest: its value with that partner against the selected candidate's there
+        rival = rivals[0]
+        own, theirs = as_number(rival.get("own_value")), as_number(rival.get("value"))
+        lower = own is not None and theirs is not None and own < theirs
+        first = sentence(
+            "outranked_on" if lower else "outranked_on_not_lower",
+            lang,
+            partner=rival.get(PARTNER),
+            value=points_text(rival.get("own_value"), lang),
+            rival=candidate_names([rival], known)[0],
+            rival_value=points_text(rival.get("value"), lang),
+        )
+        text = f"{head} {first}"
+    elif rivals:  # an older result file: its rivals without the partner they were compared on
         lowest = min(rivals, key=lambda r: as_number(r.get("value")) or 0.0)
         countries = [str(c) for c in explanation.get("countries") or ()] or [str(lowest.get(COUNTRY))]
-        names = [code_label(c, lang) for c in countries]
-        # "au Rwanda et au Bénin" repeats the preposition; "in Rwanda en Benin" does not
-        where = (
-            join_words([sentence("in_country", lang, country=c) for c in names], lang)
-            if lang == "fr"
-            else sentence("in_country", lang, country=join_words(names, lang))
-        )
-        best, weakest = as_number(explanation.get("best_value")), as_number(lowest.get("value"))
-        # "less than" only when it is: a tie or a locked pair can leave a better pair out
-        lower = best is None or weakest is None or best < weakest
         first = sentence(
-            "outranked" if lower else "outranked_not_lower",
+            "outranked" if _lower(explanation, lowest) else "outranked_not_lower",
             lang,
             value=points_text(explanation.get("best_value"), lang),
-            where=where,
+            where=_where(countries, lang),
             lowest=candidate_names([lowest], known)[0],
             lowest_value=points_text(lowest.get("value"), lang),
         )
         text = f"{head} {first}"
+    elif cause == "quota" and explanation.get("quota_full"):
+        where = _where([str(c) for c in explanation.get("quota_full") or ()], lang)
+        text = f"{head} {sentence('quota_full', lang, where=where)}"
+    elif cause == "locks":
+        text = f"{head} {sentence('partners_locked', lang)}"
     else:
         text = sentence("not_selected_bare", lang)
     needed = as_number(explanation.get("score_needed"))
@@ -279,6 +302,18 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
     else:
         tail = ""
     return f"{text} {tail}".strip()
+
+
+def alternatives_text(note: Mapping[str, Any], lang: str) -> str:
+    """How many alternatives there are, and which partners are interchangeable, in a sentence or two."""
+    asked, found = int(note.get("asked") or 0), int(note.get("found") or 0)
+    parts = []
+    if found < asked:
+        parts.append(sentence("alternatives_fewer", lang, n=found, asked=asked))
+    for group in note.get("interchangeable") or ():
+        names = join_words([str(g) for g in group], lang)
+        parts.append(sentence("partners_interchangeable", lang, names=names))
+    return " ".join(parts)
 
 
 def unfilled_text(gap: Mapping[str, Any], lang: str) -> str:

@@ -1,10 +1,10 @@
-"""What-if re-solves: for each unselected candidate, the best pairing with it forced in.
-
-The explanations read from them the score a candidate needs and whom it would displace.
+"""What-if re-solves: for each unselected candidate, the best pairing with it forced in, and the
+best pairing with one more seat for a province. The explanations read the score needed and the cause.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,8 +12,8 @@ import numpy as np
 
 from .engines import IncrementalEngine
 from .instance import Instance, Solution
-from .lexicographic import _settle
-from .model import Family, Lin, Model, Row
+from .lexicographic import PairingModel, _settle, lexsolve
+from .model import Family, GroupLimit, Lin, Model, Ran, Row, families
 
 
 @dataclass(frozen=True)
@@ -87,4 +87,59 @@ def forced_solutions(
         if settled.count == m.count and settled.kept >= m.kept and settled.value >= m.value:
             m = settled  # as in `lexsolve`, a doubtful tie-break answer never replaces the optimum
         out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)
+    return out
+
+
+class _InProcess(PairingModel):
+    """A pairing model whose every stage runs on the in-process engine (for the many re-solves)."""
+
+    def run(
+        self, objective: Lin, extra: Sequence[Row], solver: str, time_limit: float | None, relax: bool = False
+    ) -> Ran | None:
+        return self.run_here(objective, extra, time_limit, relax)
+
+
+def with_province_seat(instance: Instance, province: str) -> tuple[Family, ...]:
+    """The instance's constraint families with one more seat under the province cap for `province`."""
+    out: list[Family] = []
+    for family in families(instance):
+        if isinstance(family, GroupLimit) and family.name == "province":
+            provinces = sorted({p for p in instance.provinces if p is not None})
+            limits = np.array(family.limits, dtype=float)
+            limits[provinces.index(province)] += 1
+            family = dataclasses.replace(family, limits=limits)
+        out.append(family)
+    return tuple(out)
+
+
+def capped_candidates(
+    instance: Instance, best: Solution, candidates: Sequence[int], *, time_limit: float | None = None
+) -> set[int]:
+    """The candidates (of `candidates`, unselected) that one more seat for their province would select.
+
+    For each province at the cap with such a candidate, one lexicographic re-solve (ties settled by
+    the chain, as in `lexsolve`) with that province's cap raised by one: the cap is the reason a
+    candidate is left out exactly when that re-solve selects it.
+    """
+    cap = instance.max_per_province
+    if cap is None:
+        return set()
+    per_province: dict[str, int] = {}
+    for e in best.edges:
+        prov = instance.provinces[int(instance.edge_cand[e])]
+        if prov is not None:
+            per_province[prov] = per_province.get(prov, 0) + 1
+    full = {p for p, n in per_province.items() if n >= cap}
+    waiting: dict[str, list[int]] = {}
+    for c in candidates:
+        prov = instance.provinces[c]
+        if prov in full:
+            waiting.setdefault(prov, []).append(c)
+    out: set[int] = set()
+    for prov, cands in sorted(waiting.items()):
+        found = lexsolve(_InProcess(instance, with_province_seat(instance, prov)), time_limit=time_limit)
+        if found is None:
+            continue
+        selected = {int(instance.edge_cand[e]) for e in found[0].edges}
+        out.update(c for c in cands if c in selected)
     return out

@@ -4,7 +4,7 @@ a kept pair changed. The `why` and `reason` fields are those facts worded by `i1
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -123,9 +123,11 @@ def explain(
     settings: PairingSettings,
     explain: bool,
     tie_break: Sequence[str],
+    capped: Collection[int] = (),
 ) -> list[ExplanationRecord]:
     """One record per eligible scored candidate: selected or not, the cause, the facts, the score
-    it would need (from the `forced` re-solves) and the sentence."""
+    it would need (from the `forced` re-solves) and the sentence. `capped`: the unselected
+    candidates that one more seat for their province would select (the province cap binds)."""
     ei, ej = inst.edge_cand, inst.edge_partner
     chosen = {int(ei[e]): e for e in best.edges}
     with_edges = set(ei.tolist())
@@ -168,12 +170,26 @@ def explain(
         else:
             rec.update(
                 _unselected(
-                    table, inst, best, forced.get(i), i, label, settings, per_province, explain, tie_break
+                    table,
+                    inst,
+                    best,
+                    forced.get(i),
+                    i,
+                    label,
+                    settings,
+                    per_province,
+                    explain,
+                    tie_break,
+                    i in capped,
                 )
             )
         rec["why"] = why_text(rec, known, "en") or ""
         out.append(cast(ExplanationRecord, rec))  # built up case by case, the record's keys
     return out
+
+
+# causes a re-solve's finding (no score helps, a tie) says more precisely
+_WEAK = ("outranked", "quota", "locks")
 
 
 def _unselected(
@@ -187,6 +203,7 @@ def _unselected(
     per_province: dict[str, list[int]],
     explain: bool,
     tie_break: Sequence[str],
+    capped: bool,
 ) -> dict[str, Any]:
     ei, ej = inst.edge_cand, inst.edge_partner
     mine = [e for e in range(inst.n_edges) if int(ei[e]) == i]
@@ -203,30 +220,47 @@ def _unselected(
         "max_per_province": cap,
         "province_taken_by": [],
         "outranked_by": [],
+        "quota_full": [],
         "tie_break": list(tie_break),
     }
-    if cap is not None and prov is not None and len(per_province.get(prov, [])) >= cap:
+    if capped and prov is not None:
+        # one more seat for the province would select it (a re-solve showed it): the cap binds
         cause = "province_cap"
         facts["province_taken_by"] = [
             {"candidate_id": table.ids[k], "municipality": label[k]} for k in sorted(per_province[prov])
         ]
-    rivals = sorted(
-        (e for e in best.edges if inst.countries[int(ej[e])] in countries),
-        key=lambda e: -int(inst.edge_value[e]),
-    )
-    # the four best and the weakest of the selected it competes with: all a sentence needs, and the
-    # record stays small when thousands of candidates compete for hundreds of slots
-    named = rivals[:4] + rivals[-1:] if len(rivals) > 4 else rivals
+    # The competitors it could have displaced: the selected candidates, not locked by the committee,
+    # on a partner it may pair with; each compared on that partner (its value there vs theirs).
+    taken = {int(ej[e]): e for e in best.edges}
+    locked = set(inst.locks)
+    contests: list[tuple[int, int, int]] = []  # (margin, partner, rival edge)
+    free: set[str] = set()
+    for e in mine:
+        j = int(ej[e])
+        f = taken.get(j)
+        if f is None:
+            free.add(inst.countries[j])
+        elif f not in locked:
+            contests.append((int(inst.edge_value[f]) - int(inst.edge_value[e]), j, e))
+    contests.sort()
     facts["outranked_by"] = [
         {
-            "candidate_id": table.ids[int(ei[e])],
-            "municipality": label[int(ei[e])],
-            "country": inst.countries[int(ej[e])],
-            "value": int(inst.edge_value[e]) / UNIT,
+            "candidate_id": table.ids[int(ei[taken[j]])],
+            "municipality": label[int(ei[taken[j]])],
+            "country": inst.countries[j],
+            "partner": inst.partners[j],
+            "value": int(inst.edge_value[taken[j]]) / UNIT,
+            "own_value": int(inst.edge_value[e]) / UNIT,
         }
-        for e in named
+        for _, j, e in contests[:5]
     ]
-    facts["outranked_count"] = len(rivals)
+    facts["outranked_count"] = len(contests)
+    filled: dict[str, int] = {}
+    for e in best.edges:
+        filled[inst.countries[int(ej[e])]] = filled.get(inst.countries[int(ej[e])], 0) + 1
+    facts["quota_full"] = sorted(c for c in free if filled.get(c, 0) >= int(inst.quotas.get(c, 0)))
+    if cause == "outranked" and not contests:
+        cause = "quota" if facts["quota_full"] else "locks" if not free else cause
     rec: dict[str, Any] = {"cause": cause, **facts}
     # Raising this candidate's score by d adds exactly d to every pairing that includes it (it sits in
     # at most one pair, and every pair value counts its score once) and changes no other pairing; the
@@ -240,7 +274,7 @@ def _unselected(
     elif forced is None:
         rec["need"] = "time_limit"
     elif not forced.includable or forced.count < best.count:
-        cause = "slots" if cause == "outranked" else cause
+        cause = "slots" if cause in _WEAK else cause
         rec["need"] = "slots"
     elif forced.kept < best.kept or forced.value is None:
         rec["need"] = "kept"
@@ -250,7 +284,7 @@ def _unselected(
         rec["displaces"] = [table.ids[k] for k in out]
         rec["need"] = "tie" if needed <= 0 else "score"
         if needed <= 0:
-            cause = "tie" if cause == "outranked" else cause
+            cause = "tie" if cause in _WEAK else cause
     rec.update(cause=cause, score_needed=needed)
     return rec
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import schema as s
 from ..criteria import Criteria
-from ..i18n.wording import no_slots_reason
+from ..i18n.wording import alternatives_text, no_slots_reason
 from ..schema import (
     RESULT_SCHEMA,
     AlternativeRecord,
@@ -58,6 +58,8 @@ class PairingResult:
     reviews: dict[str, Any] = field(default_factory=dict)
     # with partner ratings: blocking pairs, the price of stability, the partners' welfare
     stability: dict[str, Any] = field(default_factory=dict)
+    # how many alternatives were asked and found, the interchangeable partners, and the sentence
+    alternatives_note: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,7 @@ class PairingResult:
             "pairs": self.pairs,
             "reserves": self.reserves,
             "alternatives": self.alternatives,
+            **({"alternatives_note": self.alternatives_note} if self.alternatives_note else {}),
             "explanations": self.explanations,
             "manifest": self.manifest,
             "issues": self.issues,
@@ -111,6 +114,8 @@ def assemble(
     keep: list[Pair],
     solver: str,
     explained: bool,
+    capped: set[int] | None = None,
+    asked: int = 0,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -170,7 +175,7 @@ def assemble(
     objective = best.value / UNIT
     alternatives: list[AlternativeRecord] = []
     for k, alt in enumerate(alts, start=1):
-        gap = 0.0 if best.value == 0 else (best.value - alt.value) / best.value * 100
+        gap = 0.0 if best.value == 0 else max(0.0, (best.value - alt.value) / best.value * 100)
         alternatives.append(
             AlternativeRecord(
                 rank=k,
@@ -208,7 +213,9 @@ def assemble(
                 )
             )
 
-    explanations = explain(table, inst, best, forced, label, settings, explained, criteria.tie_break)
+    explanations = explain(
+        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
+    )
 
     partner_records: list[PartnerRecord] = []
     for j, (_, row) in enumerate(partners.iterrows()):
@@ -228,6 +235,10 @@ def assemble(
                 reasons=reasons,
             )
         )
+    note: dict[str, Any] = {}
+    if asked:
+        note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}
+        note["text"] = alternatives_text(note, "en")
     records = candidates.to_dict(orient="records")
     cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
     return PairingResult(
@@ -256,4 +267,18 @@ def assemble(
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         },
         changes=explain_changes(table, pairs, keep, locks, settings),
+        alternatives_note=note,
     )
+
+
+def interchangeable(table: _Table) -> list[list[str]]:
+    """Groups of two or more partners of one country that every candidate values alike: the same
+    candidates may pair with each, each at the same value. Which of them a candidate gets says nothing."""
+    allowed = table.allowed
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for j, name in enumerate(table.names):
+        if not table.partner_ok[j] or not allowed[:, j].any():
+            continue
+        column = tuple(int(v) if ok else None for v, ok in zip(table.value[:, j], allowed[:, j], strict=True))
+        groups.setdefault((table.countries[j], column), []).append(name)
+    return [names for names in groups.values() if len(names) > 1]

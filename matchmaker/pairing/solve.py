@@ -13,7 +13,7 @@ import pandas as pd
 from .. import schema as s
 from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
-from .counterfactual import Forced, forced_solutions
+from .counterfactual import Forced, capped_candidates, forced_solutions
 from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
@@ -35,7 +35,7 @@ def solve_pairing(
     solver: str = "cbc",
     time_limit: float | None = None,
     explain: bool = True,
-    distinct: str = "pairs",
+    distinct: str = "selection",
     partner_ratings: Iterable[tuple[str, str, int | None]] = (),
     stability: str = "off",
 ) -> PairingResult:
@@ -79,7 +79,11 @@ def solve_pairing(
         best = stable.chosen
         model = PairingModel(instance, stable.families())
     alts: list[Solution] = []
-    cuts: list[Row] = []
+    # an alternative fills as many slots and keeps as many pairs as the best: it differs in the
+    # choice among equally complete pairings, never by leaving slots open (its gap is never negative)
+    cuts: list[Row] = [model.at_least(model.count_expr, best.count)]
+    if instance.keep:
+        cuts.append(model.at_least(model.kept_expr, best.kept))
     previous = best
     for _k in range(alternatives):
         if not previous.edges:
@@ -98,13 +102,15 @@ def solve_pairing(
         previous = got[0]
         alts.append(previous)
     forced: dict[int, Forced] = {}
+    capped: set[int] = set()
     ei = instance.edge_cand
     chosen_cands = {int(ei[e]) for e in best.edges}
     if explain and best.optimal:
         unselected = sorted(set(ei.tolist()) - chosen_cands)
         if stable is None:
             forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
-        else:
+            capped = capped_candidates(instance, best, unselected, time_limit=time_limit)
+        else:  # the stability rows are not network rows: its own re-solves keep them
             forced = stable.forced(best, unselected)
     result = assemble(
         candidates,
@@ -120,6 +126,8 @@ def solve_pairing(
         keep,
         solver,
         explain,
+        capped,
+        alternatives,
     )
     if stable is None:
         return result

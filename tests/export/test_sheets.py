@@ -168,7 +168,8 @@ def test_shortlist_ranks_every_eligible_candidate_with_why_and_score_needed(shor
     flags = dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Geselecteerd"), strict=True))
     assert flags == {c[s.CANDIDATE_ID]: "ja" if c[s.CANDIDATE_ID] in selected else "nee" for c in eligible}
     needed = {e[s.CANDIDATE_ID]: e["score_needed"] for e in result.explanations}
-    assert dict(zip(map(str, column(ws, "NIS-code")), column(ws, "Nodige score"), strict=True)) == needed
+    extra = column(ws, "Extra punten nodig")
+    assert dict(zip(map(str, column(ws, "NIS-code")), extra, strict=True)) == needed
     assert "max. 2 per provincie bereikt" in column(ws, "Waarom (niet)")
     # score components, labelled
     for name in ("Motivatie", "Betrokkenheid", "Geen stedenband"):
@@ -428,45 +429,50 @@ def _by_name(ws: Worksheet, name_header: str, value_header: str) -> dict[str, An
     return dict(zip(column(ws, name_header), column(ws, value_header), strict=True))
 
 
-def _gent_by_hand(doc: dict[str, Any]) -> tuple[list[str], str, float]:
-    """Gent's case worked out from the JSON's own pairs and edges, not from its explanation."""
+def _gent_by_hand(doc: dict[str, Any]) -> tuple[str, str, float, float, float]:
+    """Gent's case worked out from the JSON's own pairs and edges, not from its explanation: the
+    selected pair on a partner Gent may have whose value is closest to Gent's there."""
     gent = next(c for c in doc["candidates"] if c.get("municipality") == "Gent" and c["eligible"])
-    province = gent["province"]
-    same = [p for p in doc["pairs"] if p["province"] == province]
-    weakest = min(same, key=lambda p: p["value"])
-    gent_best = max(e["value"] for e in doc["edges"] if e["candidate_id"] == gent["candidate_id"])
-    # every Rwanda pair of Gent is worth the same, so taking the weakest's place gains exactly this
-    return [p["municipality"] for p in same], weakest["municipality"], weakest["value"] - gent_best
+    mine = {e["partner"]: e["value"] for e in doc["edges"] if e["candidate_id"] == gent["candidate_id"]}
+    contests = [(p["value"] - mine[p["partner"]], p) for p in doc["pairs"] if p["partner"] in mine]
+    gap, rival = min(contests, key=lambda kv: kv[0])
+    return rival["partner"], rival["municipality"], mine[rival["partner"]], rival["value"], gap
 
 
-def test_gent_province_cap_reads_in_dutch_with_its_names_and_numbers(
+def _comma(value: float) -> str:
+    return f"{math.ceil(round(value * 100, 6)) / 100:.2f}".replace(".", ",")
+
+
+def test_gent_outranked_reads_in_dutch_with_its_names_and_numbers(
     demo: tuple[openpyxl.Workbook, dict[str, Any]],
 ) -> None:
     wb, doc = demo
-    taken, weakest, gap = _gent_by_hand(doc)
-    assert (len(taken), weakest) == (2, "Aalst")
-    gap_text = f"{math.ceil(round(gap * 100, 6)) / 100:.2f}".replace(".", ",")
-    assert gap_text == "9,67"
+    partner, rival, own, theirs, gap = _gent_by_hand(doc)
+    assert rival == "Aalst" and _comma(gap) == "9,67"
     why = _by_name(wb[SHEET_SHORTLIST], "Gemeente", "Waarom (niet)")["Gent"]
+    own_text, theirs_text = f"{own:.2f}".replace(".", ","), f"{theirs:.2f}".replace(".", ",")
     assert why == (
-        f"Niet geselecteerd: provincie Oost-Vlaanderen heeft al 2 geselecteerden ({', '.join(taken)}). "
-        f"Met meer dan {gap_text} punten extra zou het {weakest} vervangen."
+        f"Niet geselecteerd: met {partner} zou de koppeling {own_text} punten waard zijn, minder dan die "
+        f"van {rival} ({theirs_text}). Met meer dan {_comma(gap)} punten extra zou het {rival} vervangen."
     )
     # the JSON keeps the same sentence in English and the facts behind it
     gent = next(e for e in doc["explanations"] if e["municipality"] == "Gent")
-    assert gent["why"].startswith("Not selected: the province of East Flanders")
-    assert [t["municipality"] for t in gent["province_taken_by"]] == taken
+    assert gent["why"].startswith(f"Not selected: with {partner} its pair would be worth")
+    # the province is full, but one more seat for it would not select Gent: the cap is not the reason
+    assert gent["cause"] == "outranked" and gent["province_taken_by"] == []
+    assert gent["outranked_by"][0]["municipality"] == rival
     assert gent["need"] == "score" and gent["score_needed"] == pytest.approx(gap, abs=1e-3)
 
 
-def test_gent_province_cap_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]) -> None:
+def test_gent_outranked_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dict[str, Any], str]) -> None:
     wb, doc, _ = demo_fr
-    taken, weakest, gap = _gent_by_hand(doc)
-    gap_text = f"{math.ceil(round(gap * 100, 6)) / 100:.2f}".replace(".", ",")
+    partner, rival, own, theirs, gap = _gent_by_hand(doc)
     why = _by_name(wb[SHEET_SHORTLIST], "Commune flamande", "Pourquoi (pas)")["Gent"]
+    own_text, theirs_text = f"{own:.2f}".replace(".", ","), f"{theirs:.2f}".replace(".", ",")
     assert why == french(
-        f"Non retenu : la province de Flandre-Orientale compte déjà 2 candidats retenus "
-        f"({', '.join(taken)}). Avec plus de {gap_text} points supplémentaires, il remplacerait {weakest}."
+        f"Non retenu : avec {partner}, son couple vaudrait {own_text} points, moins que celui retenu "
+        f"pour {rival} ({theirs_text}). Avec plus de {_comma(gap)} points supplémentaires, "
+        f"il remplacerait {rival}."
     )
     # the reserve list gives the same sentence, and the province column its French name
     reserves = wb[SHEET_RESERVES]

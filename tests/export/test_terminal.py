@@ -73,9 +73,14 @@ def test_report_says_when_alternatives_only_reshuffle_partners() -> None:
     # two equal Rwandan districts: the only other pairing swaps them, with the same candidates
     rows = [cand("1", 90, pref="Rwanda", minutes=1), cand("2", 80, pref="Rwanda", minutes=2)]
     parts = frame([partner("R1", "Rwanda"), partner("R2", "Rwanda")])
-    swapped = solve_pairing(frame(rows), parts, criteria({"Rwanda": 2}), alternatives=1)
+    swapped = solve_pairing(frame(rows), parts, criteria({"Rwanda": 2}), alternatives=1, distinct="pairs")
     assert swapped.alternatives[0]["gap_pct"] == 0
     assert "every alternative selects the same candidates" in format_report(swapped)
+    # the districts are interchangeable, and the report says so once
+    assert format_report(swapped).count("R1 and R2 are interchangeable") == 1
+    # by default alternatives differ in whom they select: there is none here, and the report says so
+    none = solve_pairing(frame(rows), parts, criteria({"Rwanda": 2}), alternatives=1)
+    assert not none.alternatives and "No other pairing fills as many slots" in format_report(none)
     # a third candidate makes "select someone else" possible: distinct selections say who comes in
     rows.append(cand("3", 70, pref="Rwanda", minutes=3))
     other = solve_pairing(frame(rows), parts, criteria({"Rwanda": 2}), alternatives=1, distinct="selection")

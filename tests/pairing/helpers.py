@@ -129,8 +129,17 @@ def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, Criteria, li
     return frame(rows), frame(parts), crit, forbids
 
 
-def brute_force(result: Any, cands: pd.DataFrame, crit: Criteria) -> set[tuple[str, str]]:
-    """Every feasible set of pairs, best by (slots, value), then the tie-break chain, by enumeration."""
+def all_pairings(
+    result: Any,
+    cands: pd.DataFrame,
+    crit: Criteria,
+    *,
+    seat: str | None = None,
+    locks: Sequence[tuple[str, str]] = (),
+) -> list[tuple[tuple[Any, ...], set[tuple[str, str]]]]:
+    """Every feasible set of pairs by enumeration, each with its key: (slots, value, then the
+    tie-break chain); the greatest key is the chosen pairing. `seat`: one more seat under the
+    province cap for this province."""
     order = cands.sort_values([s.COMPLETED, s.REFNIS])[s.CANDIDATE_ID].tolist()
     province = dict(zip(cands[s.CANDIDATE_ID], cands[s.PROVINCE], strict=True))
     country = {p["partner"]: p["country"] for p in result.partners}
@@ -138,8 +147,7 @@ def brute_force(result: Any, cands: pd.DataFrame, crit: Criteria) -> set[tuple[s
     options: dict[str, list[tuple[str, int]]] = {c: [] for c in order}
     for e in result.edges:
         options[e["candidate_id"]].append((e["partner"], round(e["value"] * UNIT)))
-    best_key: tuple[Any, ...] | None = None
-    best: set[tuple[str, str]] = set()
+    out: list[tuple[tuple[Any, ...], set[tuple[str, str]]]] = []
     for picks in itertools.product(*[[None, *options[c]] for c in order]):
         used = [(c, p) for c, p in zip(order, picks, strict=True) if p is not None]
         partners_used = [p[0] for _, p in used]
@@ -149,7 +157,10 @@ def brute_force(result: Any, cands: pd.DataFrame, crit: Criteria) -> set[tuple[s
             continue
         cap = crit.pairing.max_per_province
         provs = [province[c] for c, _ in used if not pd.isna(province[c])]
-        if cap is not None and any(provs.count(v) > cap for v in provs):
+        if cap is not None and any(provs.count(v) > cap + (v == seat) for v in provs):
+            continue
+        pairs = {(c, p[0]) for c, p in used}
+        if not set(locks) <= pairs:
             continue
         key = (
             len(used),
@@ -157,9 +168,21 @@ def brute_force(result: Any, cands: pd.DataFrame, crit: Criteria) -> set[tuple[s
             tuple(int(p is not None) for p in picks),  # earlier candidates in, lexicographically
             tuple(-position[p[0]] for p in picks if p is not None),  # then earlier partners
         )
-        if best_key is None or key > best_key:
-            best_key, best = key, {(c, p[0]) for c, p in used}
-    return best
+        out.append((key, pairs))
+    return out
+
+
+def brute_force(
+    result: Any,
+    cands: pd.DataFrame,
+    crit: Criteria,
+    *,
+    seat: str | None = None,
+    locks: Sequence[tuple[str, str]] = (),
+) -> set[tuple[str, str]]:
+    """The best set of pairs by enumeration: by (slots, value), then the tie-break chain."""
+    found = all_pairings(result, cands, crit, seat=seat, locks=locks)
+    return max(found, key=lambda kv: kv[0])[1] if found else set()
 
 
 def check_invariants(
