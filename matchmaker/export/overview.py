@@ -149,6 +149,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
         row = book.note(ws, row, t(key))
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
+    book.keep_sections(ws, 5)
 
 
 # Krippendorff's own guidance (Content Analysis, 2004): rely on data with alpha >= .800, draw
@@ -374,3 +375,4 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
         book.pairs_kv(
             ws, row, [(k, json.dumps(to_jsonable(v), ensure_ascii=False), "text") for k, v in extra.items()]
         )
+    book.keep_sections(ws, 4)
