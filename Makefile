@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: demo test lint typecheck unit notebooks bench sample clean
+PDF := $(OUT)/shortlist.pdf
+
+.PHONY: demo render test lint typecheck unit notebooks bench sample clean
 
 $(BIN)/matchmaker: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +22,11 @@ demo: $(BIN)/matchmaker
 	@mkdir -p $(OUT)
 	$(BIN)/matchmaker pair sample_data/candidacies.xlsx --partners sample_data/partners.csv \
 		--reviews sample_data/reviews --out $(OUT)/shortlist.xlsx --json $(OUT)/result.json
+
+# The shortlist as the committee prints it (LibreOffice: apt-get install libreoffice-calc poppler-utils).
+render: demo
+	soffice --headless --convert-to pdf --outdir $(OUT) $(OUT)/shortlist.xlsx
+	pdftoppm -png -r 60 $(PDF) $(OUT)/page
 
 test: $(VENV)/.dev lint typecheck notebooks unit
 

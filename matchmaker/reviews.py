@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -76,6 +76,8 @@ _MAX_PROBLEMS_SHOWN: Final = 25
 _HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
 _INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
 _WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
+_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
+_INPUT_BORDER: Final = Border(*(Side(style="thin", color="BF9000"),) * 4)  # left, right, top, bottom
 _CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
 
 
@@ -149,7 +151,7 @@ def _build_workbook(
     for col, (_key, header, width) in enumerate(columns, start=1):
         _put_text(ws, 1, col, header)
         cell = ws.cell(row=1, column=col)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=_FONT, bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -193,6 +195,7 @@ def _build_workbook(
                 cell.value = int(filled[cid, item.key])
             cell.protection = Protection(locked=False)
             cell.fill = _INPUT_FILL
+            cell.border = _INPUT_BORDER
             cell.alignment = _CENTER_TOP
         note = clean_text((comments or {}).get(cid, ""))
         if note:
@@ -200,6 +203,7 @@ def _build_workbook(
         cell = ws.cell(row=row, column=comment_col)
         cell.protection = Protection(locked=False)
         cell.fill = _INPUT_FILL
+        cell.border = _INPUT_BORDER
         cell.alignment = _WRAP_TOP
         ws.row_dimensions[row].height = _row_height(widths)
 
@@ -219,7 +223,8 @@ def _build_workbook(
     _add_legend(wb, criteria, reviewer, low, high)
     _add_meta(wb, criteria, reviewer, columns, low, high)
     wb.security = WorkbookProtection(lockStructure=True)
-    wb.active = 0
+    wb.active = wb.sheetnames.index(LEGEND_SHEET)  # a reviewer reads the instructions first
+    ws.sheet_view.tabSelected = False
     wb.properties.keywords = SHEET_SCHEMA  # how the engine knows its own sheet before replacing it
     return wb
 
@@ -239,11 +244,11 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
     for row, line in enumerate(lines, start=1):
         if line:
             _put_text(ws, row, 1, line)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
     header_row = len(lines) + 1
     for col, header in enumerate(("Item", "Omschrijving"), start=1):
         _put_text(ws, header_row, col, header)
-        ws.cell(row=header_row, column=col).font = Font(bold=True)
+        ws.cell(row=header_row, column=col).font = Font(name=_FONT, bold=True)
         ws.cell(row=header_row, column=col).fill = _HEADER_FILL
     for row, item in enumerate(criteria.rubric, start=header_row + 1):
         _put_text(ws, row, 1, clean_text(item.label) or item.key)
@@ -252,6 +257,12 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
         ws.cell(row=row, column=2).alignment = _WRAP_TOP
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 90
+    # the instructions print on one landscape page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,6 +50,16 @@ _FORMATS: Final = {
 }
 _NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
 _WRAP_AT: Final = 45  # wider text wraps instead of widening its column
+# A4 landscape less the margins is about 784 pt; a column of width w takes about 5.25 w + 3.75 pt
+# (a Calibri digit is 7 px at 96 dpi, plus 5 px of padding). Printed columns are kept within this
+# many units so fit-to-width never scales 11 pt text below 10 pt.
+_PAGE_PT: Final = 784.0
+_MIN_SCALE: Final = 0.91
+_MIN_WRAPPED: Final = 14.0  # a wrapping column narrowed to fit the page keeps at least this width
+# The printable height of an A4 landscape page below the top and above the bottom margin, in points.
+_PAGE_HEIGHT_PT: Final = 595.0 - 72 * (0.5 + 0.6) - 24
+_ROW_PT: Final = 15.0  # the height of a row of 11 pt text
+_KEEP_ROWS: Final = 4  # a section heading starts a new page unless this many of its rows follow it
 DISAGREEMENT_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
@@ -57,6 +69,7 @@ class Col:
     kind: str = "text"  # text | long | input | flag | int | num | pct | money | date | id
     width: float | None = None
     wrap_at: int = _WRAP_AT
+    printed: bool = True  # False: a technical column, left off the printed page
 
 
 def parse_datetime(value: object) -> dt.datetime | None:
@@ -85,6 +98,7 @@ class Book:
         self.scrub = not include_contacts
         self.wb = Workbook()
         self._first = True
+        self._sections: dict[str, list[int]] = {}  # sheet -> rows of its section headings
 
     def sheet(self, title: str) -> Worksheet:
         if self._first:
@@ -168,16 +182,29 @@ class Book:
             width = col.width if col.width is not None else min(widths[j - 1], col.wrap_at) + pad
             final.append(max(width, 6))
             wraps.append(wrap)
-            ws.column_dimensions[get_column_letter(j)].width = final[-1]
+        printed = [col.printed for col in cols]
+        final = fit_to_page(final, [w and p for w, p in zip(wraps, printed, strict=True)], printed)
+        last_printed = max((j for j, p in enumerate(printed, start=1) if p), default=len(cols))
+        for j, col in enumerate(cols, start=1):
+            dimension = ws.column_dimensions[get_column_letter(j)]
+            dimension.width = final[j - 1]
+            if not col.printed and j < last_printed:
+                # a technical column between printed ones: folded away, one click on "+" shows it
+                dimension.outlineLevel = 1
+                dimension.hidden = True
             if last >= 2:
-                _style_column(ws, j, last, col.kind, wrap)
-        _fit_row_heights(ws, 2, last, final, wraps)
-        header_lines = max((_lines(col.header, w) for col, w in zip(cols, final, strict=True)), default=1)
-        ws.row_dimensions[1].height = 15 * min(header_lines, 3) + 3
+                _style_column(ws, j, last, col.kind, wraps[j - 1])
+        shown = [w and p for w, p in zip(wraps, printed, strict=True)]
+        _fit_row_heights(ws, 2, last, final, shown)
+        header_lines = max(
+            (_lines(col.header, w) for col, w in zip(cols, final, strict=True) if col.printed), default=1
+        )
+        ws.row_dimensions[1].height = _ROW_PT * min(header_lines, 3) + 3
         if freeze is not None:
             ws.freeze_panes = f"{freeze}2"
         if cols:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
+            ws.print_area = f"A1:{get_column_letter(last_printed)}{max(last, 2)}"
         ws.print_title_rows = "1:1"
         return last
 
@@ -194,7 +221,29 @@ class Book:
     def title(self, ws: Worksheet, row: int, text: str, font: Font = SECTION_FONT) -> int:
         cell = self.put(ws, row, 1, text)
         cell.font = font
+        if font is SECTION_FONT:
+            self._sections.setdefault(ws.title, []).append(row)
         return row + 1
+
+    def keep_sections(self, ws: Worksheet, columns: int) -> None:
+        """Print a free-form sheet over `columns` columns, each section heading on the page of its
+        first rows: a page break goes before a heading the page bottom would part from its table."""
+        ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, 1)}"
+        width = sum(ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, columns + 1))
+        scale = min(1.0, _PAGE_PT / (5.25 * width + 3.75 * columns))
+        page = _PAGE_HEIGHT_PT / scale
+        heights = [ws.row_dimensions[i].height or _ROW_PT for i in range(1, ws.max_row + 2)]
+        starts = sorted(self._sections.get(ws.title, []))
+        used = 0.0
+        for i in range(1, ws.max_row + 1):
+            if i in starts:
+                keep = sum(heights[i - 1 : i - 1 + _KEEP_ROWS + 1])
+                if used and used + keep > page:
+                    ws.row_breaks.append(Break(id=i - 1))
+                    used = 0.0
+            used += heights[i - 1]
+            if used > page:  # the program breaks the page here by itself
+                used = heights[i - 1]
 
     def note(self, ws: Worksheet, row: int, text: str) -> int:
         cell = self.put(ws, row, 1, text)
@@ -237,14 +286,14 @@ class Book:
                     needed = min(_shown_length(cell.value, kind) + 2, _WRAP_AT)
                     ws.column_dimensions[letter].width = max(width, needed)
             if lines > 1:
-                ws.row_dimensions[row].height = 15 * min(lines, 27)
+                ws.row_dimensions[row].height = _ROW_PT * min(lines, 27)
         # a header wraps in a column the data left narrow: give its row the lines it needs
         header_lines = max(
             _lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
             for j, header in enumerate(headers, start=1)
         )
         if header_lines > 1:
-            ws.row_dimensions[header_row].height = 15 * header_lines
+            ws.row_dimensions[header_row].height = _ROW_PT * header_lines
         return row + 2
 
 
@@ -268,6 +317,24 @@ def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> No
             cell._style.quotePrefix = 1
 
 
+def fit_to_page(widths: list[float], wraps: list[bool], printed: list[bool]) -> list[float]:
+    """Narrow the printed wrapping columns, widest first, until the printed columns fit the page at
+    no less than _MIN_SCALE; what cannot wrap keeps its width."""
+    widths = list(widths)
+    count = sum(printed)
+    budget = (_PAGE_PT / _MIN_SCALE - 3.75 * count) / 5.25
+    over = sum(w for w, p in zip(widths, printed, strict=True) if p) - budget
+    while over > 0.5:
+        wide = [j for j, w in enumerate(widths) if wraps[j] and w > _MIN_WRAPPED]
+        if not wide:
+            break
+        j = max(wide, key=lambda k: widths[k])
+        step = min(over, widths[j] - _MIN_WRAPPED, 2.0)
+        widths[j] -= step
+        over -= step
+    return widths
+
+
 def _shown_length(shown: object, kind: str) -> int:
     """About how many characters wide a written cell value shows."""
     if shown is None:
@@ -281,25 +348,126 @@ def _shown_length(shown: object, kind: str) -> int:
     return max((len(line) for line in str(shown).split("\n")), default=0)
 
 
+# Advance widths of Calibri (and Carlito, its metric twin in LibreOffice), in thousandths of an em;
+# a column unit is the width of a digit, 507 of them.
+_GLYPHS: Final = {
+    **dict.fromkeys("0123456789", 507),
+    **dict(
+        zip(
+            "abcdefghijklmnopqrstuvwxyz",
+            (
+                479,
+                525,
+                423,
+                525,
+                498,
+                305,
+                471,
+                525,
+                229,
+                239,
+                455,
+                229,
+                799,
+                525,
+                527,
+                525,
+                525,
+                349,
+                391,
+                335,
+                525,
+                452,
+                715,
+                433,
+                453,
+                395,
+            ),
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (
+                579,
+                544,
+                533,
+                615,
+                488,
+                459,
+                631,
+                623,
+                252,
+                319,
+                520,
+                420,
+                855,
+                646,
+                662,
+                517,
+                673,
+                543,
+                459,
+                487,
+                642,
+                567,
+                890,
+                519,
+                487,
+                468,
+            ),
+            strict=True,
+        )
+    ),
+    " ": 226,
+    ",": 250,
+    ".": 252,
+    ":": 268,
+    ";": 268,
+    "-": 306,
+    "(": 303,
+    ")": 303,
+    "'": 221,
+    "/": 386,
+    "–": 498,
+    "%": 715,
+    "€": 507,
+}
+_DIGIT: Final = 507
+_PADDING: Final = 0.8  # digit widths a cell keeps free of text on its two sides
+
+
+def _text_width(text: str) -> float:
+    """The width of a text in digit widths."""
+    total = 0
+    for char in text:
+        glyph = _GLYPHS.get(char)
+        if glyph is None:
+            base = unicodedata.normalize("NFD", char)[:1]
+            glyph = _GLYPHS.get(base, 560)
+        total += glyph
+    return total / _DIGIT
+
+
 def _lines(value: object, width: float) -> int:
-    """How many lines a wrapped text needs in a column of `width` characters."""
+    """How many lines a wrapped text needs in a column of `width` digit widths, wrapping word by
+    word as Excel and LibreOffice do; 3 % is kept in hand for the programs' rounding."""
     if value is None or not isinstance(value, str):
         return 1
-    # A column unit is the width of a digit; average text runs about 1.25 characters to it (Calibri,
-    # and Carlito in LibreOffice, which has the same metrics), but a line of wide letters (capitals,
-    # "w", "m") fits fewer: counting 1.15 keeps a wrapped line from spilling into the next row, at
-    # the cost of a little room under some rows. Wrap word by word, as both programs do.
-    per_line = max(width * 1.15 - 1, 1)
+    room = max(width - _PADDING, 1.0) * 0.97
+    space = _GLYPHS[" "] / _DIGIT
     total = 0
     for part in value.split("\n"):
         lines, used = 1, 0.0
         for word in part.split(" "):
-            if used and used + 1 + len(word) > per_line:
-                lines, used = lines + 1, len(word)
+            size = _text_width(word)
+            if used and used + space + size > room:
+                lines, used = lines + 1, size
             else:
-                used += (1 if used else 0) + len(word)
-            while used > per_line:  # a word longer than the line breaks inside it
-                lines, used = lines + 1, used - per_line
+                used += (space if used else 0) + size
+            while used > room:  # a word longer than the line breaks inside it
+                lines, used = lines + 1, used - room
         total += lines
     return total
 
@@ -312,7 +480,7 @@ def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], 
     for i in range(first, last + 1):
         lines = max(_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
         if lines > 1:
-            ws.row_dimensions[i].height = 15 * min(lines, 27)  # Excel's limit is 409 points
+            ws.row_dimensions[i].height = _ROW_PT * min(lines, 27)  # Excel's limit is 409 points
 
 
 def _header_width(header: str) -> int:
@@ -341,7 +509,8 @@ def _page_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.oddFooter.center.text = "&A – &P / &N"
-    ws.oddFooter.center.size = 8
+    ws.oddFooter.center.size = 10  # 9 pt and more once fit-to-width has scaled the page
+    ws.oddFooter.center.font = _FONT
 
 
 def indent_cell(cell: Cell) -> None:

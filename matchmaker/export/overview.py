@@ -48,6 +48,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     row = book.note(ws, row, f"{stamp}  ·  {status}".strip(" ·"))
     row += 1
 
+    row = _selected_section(book, ws, row, ctx)
     row = book.title(ws, row, t("slots"))
     reasons: dict[str, list[str]] = {}
     for gap in result.unfilled:
@@ -82,26 +83,6 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     for j in range(1, 6):
         ws.cell(row=last_slot_row, column=j).font = LABEL_FONT
 
-    row = book.title(ws, row, t("budget"))
-    budget = budget_per_partnership(ctx)
-    pairs = len(result.pairs)
-    row = book.pairs_kv(
-        ws,
-        row,
-        [
-            (t("per_partnership"), budget, "money"),
-            (f"  {t('flemish_side')}", budget / 2, "money"),
-            (f"  {t('partner_side')}", budget / 2, "money"),
-            (t("partnerships_filled"), pairs, "int"),
-            (t("total"), budget * pairs, "money"),
-            (f"  {t('flemish_side')}", budget * pairs / 2, "money"),
-            (f"  {t('partner_side')}", budget * pairs / 2, "money"),
-        ],
-    )
-    ws.cell(row=row - 3, column=1).font = LABEL_FONT
-    ws.cell(row=row - 3, column=2).font = LABEL_FONT
-    row = book.note(ws, row, t("budget_note")) + 1
-
     shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
     if shown:
         row = book.title(ws, row, t("changes"))
@@ -126,6 +107,26 @@ def sheet_overview(book: Book, ctx: Context) -> None:
             ["text", "text", "text", "text", "long"],
         )
 
+    row = book.title(ws, row, t("budget"))
+    budget = budget_per_partnership(ctx)
+    pairs = len(result.pairs)
+    row = book.pairs_kv(
+        ws,
+        row,
+        [
+            (t("per_partnership"), budget, "money"),
+            (f"  {t('flemish_side')}", budget / 2, "money"),
+            (f"  {t('partner_side')}", budget / 2, "money"),
+            (t("partnerships_filled"), pairs, "int"),
+            (t("total"), budget * pairs, "money"),
+            (f"  {t('flemish_side')}", budget * pairs / 2, "money"),
+            (f"  {t('partner_side')}", budget * pairs / 2, "money"),
+        ],
+    )
+    ws.cell(row=row - 3, column=1).font = LABEL_FONT
+    ws.cell(row=row - 3, column=2).font = LABEL_FONT
+    row = book.note(ws, row, t("budget_note")) + 1
+
     row = _reviews_section(book, ws, row, ctx)
 
     row = book.title(ws, row, t("run"))
@@ -149,6 +150,35 @@ def sheet_overview(book: Book, ctx: Context) -> None:
         row = book.note(ws, row, t(key))
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
+    book.keep_sections(ws, 5)
+
+
+def _selected_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
+    """The pairs the committee is asked to confirm, country by country, best value first."""
+    t, lang = book.t, book.lang
+    row = book.title(ws, row, t("selected_pairs"))
+    pairs = sorted(
+        ctx.result.pairs,
+        key=lambda p: (ctx.country_order(p.get(COUNTRY)), -(as_number(p.get("value")) or 0)),
+    )
+    if not pairs:
+        return book.note(ws, row, t("none")) + 1
+    rows: list[list[object]] = [
+        [
+            code_label(str(p.get(COUNTRY) or ""), lang),
+            p.get(PARTNER),
+            ctx.name(p.get(CANDIDATE_ID)),
+            p.get("value"),
+        ]
+        for p in pairs
+    ]
+    return book.small_table(
+        ws,
+        row,
+        [t("country"), t(COL_PARTNER), t(COL_MUNICIPALITY), t("value")],
+        rows,
+        ["text", "text", "text", "num"],
+    )
 
 
 # Krippendorff's own guidance (Content Analysis, 2004): rely on data with alpha >= .800, draw
@@ -374,3 +404,4 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
         book.pairs_kv(
             ws, row, [(k, json.dumps(to_jsonable(v), ensure_ascii=False), "text") for k, v in extra.items()]
         )
+    book.keep_sections(ws, 4)

@@ -4,6 +4,7 @@ Motivatie, Intake, Partners), `build_workbook` putting all nine in order, and `w
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -117,13 +118,13 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
     components = component_keys(p.get(BREAKDOWN) for p in result.pairs)
     cols = [
         Col(t(COL_MUNICIPALITY)),
-        Col(t(COL_REFNIS), "id"),
+        Col(t(COL_REFNIS), "id", printed=False),
         Col(t(COL_PROVINCE)),
         Col(t(COL_PARTNER), wrap_at=22),
         Col(t(COL_COUNTRY)),
         Col(t("region"), wrap_at=20),
         Col(t("value"), "num"),
-        *(Col(component_label(k, lang, ctx.criteria), "num") for k in components),
+        *(Col(component_label(k, lang, ctx.criteria), "num", printed=False) for k in components),
         Col(t(COL_DECISION), "input", 12),
         Col(t(COL_NOTE), "input", 20),
     ]
@@ -193,22 +194,23 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     cols = [
         Col(t("rank"), "int"),
         Col(t(COL_MUNICIPALITY)),
-        Col(t(COL_REFNIS), "id"),
+        # the committee's columns print; the technical ones fold away between them or follow them
+        Col(t(COL_REFNIS), "id", printed=False),
         Col(t(COL_PROVINCE)),
-        Col(t("preference")),
-        Col(t("languages"), "long", 16),
-        Col(t("themes"), "long", 22),
+        Col(t("preference"), printed=False),
+        Col(t("languages"), "long", 16, printed=False),
+        Col(t("themes"), "long", 22, printed=False),
         Col(t("score"), "num", 11),
-        *(Col(component_label(k, lang, ctx.criteria), "num") for k in components),
-        *([Col(t("reviewer_disagreement"), wrap_at=24)] if marked else []),
+        *(Col(component_label(k, lang, ctx.criteria), "num", printed=False) for k in components),
+        *([Col(t("reviewer_disagreement"), wrap_at=24, printed=False)] if marked else []),
         Col(t("selected"), "flag"),
         Col(t(COL_PARTNER), wrap_at=22),
         Col(t("why"), "long", 44),
         Col(t("score_needed"), "num"),
         Col(t("score_to_exceed"), "num"),
         Col(t(COL_DECISION), "input", 13),
-        Col(t(COL_PAIR_WITH), "input", 16),
-        *(Col(t(field)) for field in contacts),
+        Col(t(COL_PAIR_WITH), "input", 16, printed=False),
+        *(Col(t(field), printed=False) for field in contacts),
     ]
     rows: list[list[object]] = []
     for cand in ranked:
@@ -304,9 +306,12 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     chart.y_axis.numFmt = "0"
     chart.gapWidth = 40
     chart.width = 24
-    chart.height = max(7.5, 0.55 * shown + 2)
+    chart.height = min(17.0, max(7.5, 0.33 * shown + 2))  # one A4 landscape page
     ws.add_chart(chart, f"B{last + 3}")
     ws.row_breaks.append(Break(id=last + 1))  # the chart prints on a page of its own
+    # the print area reaches below the chart's bottom edge (a row is 15 pt, 0.53 cm)
+    chart_rows = math.ceil(chart.height / 0.53) + 4
+    ws.print_area = f"A1:{get_column_letter(decision_j)}{last + 2 + chart_rows}"
 
 
 def _sheet_motivation(book: Book, ctx: Context) -> None:
@@ -340,7 +345,7 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
         Col(t(COL_COUNTRY)),
         Col(t("rank"), "int"),
         Col(t(COL_MUNICIPALITY)),
-        Col(t(COL_REFNIS), "id"),
+        Col(t(COL_REFNIS), "id", printed=False),
         Col(t(COL_PROVINCE)),
         Col(t("score"), "num"),
         Col(t("value"), "num"),
@@ -424,13 +429,13 @@ def _sheet_intake(book: Book, ctx: Context) -> None:
     cols = [
         Col(t("submission"), "int"),
         Col(t("completed"), "date"),
-        Col(t("name_as_written")),
-        Col(t(COL_MUNICIPALITY)),
-        Col(t("resolution"), "long", 30),
-        Col(t("kind")),
-        Col(t("column")),
-        Col(t("answer"), "long", 40),
-        Col(t("problem"), "long", 60),
+        Col(t("name_as_written"), wrap_at=22),
+        Col(t(COL_MUNICIPALITY), wrap_at=18),
+        Col(t("resolution"), "long", 26),
+        Col(t("kind"), wrap_at=16),
+        Col(t("column"), wrap_at=18),
+        Col(t("answer"), "long", 30),
+        Col(t("problem"), "long", 44),
     ]
     entries: list[tuple[float, int, list[object]]] = []
     by_submission: dict[str, Mapping[str, Any]] = {}

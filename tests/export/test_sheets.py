@@ -453,7 +453,8 @@ def test_gent_outranked_reads_in_dutch_with_its_names_and_numbers(
     own_text, theirs_text = f"{own:.2f}".replace(".", ","), f"{theirs:.2f}".replace(".", ",")
     assert why == (
         f"Niet geselecteerd: met {partner} zou de koppeling {own_text} punten waard zijn, minder dan die "
-        f"van {rival} ({theirs_text}). Met meer dan {_comma(gap)} punten extra zou het {rival} vervangen."
+        f"van {rival} ({theirs_text}). Met meer dan {_comma(gap)} extra punten zou deze kandidaat {rival} "
+        "vervangen."
     )
     # the JSON keeps the same sentence in English and the facts behind it
     gent = next(e for e in doc["explanations"] if e["municipality"] == "Gent")
@@ -625,8 +626,8 @@ def test_singular_province_cap_and_a_tie(facts: dict[str, Any], lang: str, expec
                 "displaces": ["12025", "34022"],
             },
             "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerden in "
-            "Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 punten extra zou het Mechelen en "
-            "Kortrijk vervangen.",
+            "Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 extra punten zou deze kandidaat "
+            "Mechelen en Kortrijk vervangen.",
             "Non retenu : son meilleur couple vaut 61,50 points, moins que les candidats retenus au Bénin et "
             "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, il "
             "remplacerait Mechelen et Kortrijk.",
