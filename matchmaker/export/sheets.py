@@ -193,10 +193,11 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     disagreements = disagreements_by_candidate(ctx)
     cols = [
         Col(t("rank"), "int"),
-        Col(t(COL_MUNICIPALITY)),
+        # long names wrap, so that the page's width goes to the explanation
+        Col(t(COL_MUNICIPALITY), wrap_at=18),
         # the committee's columns print; the technical ones fold away between them or follow them
         Col(t(COL_REFNIS), "id", printed=False),
-        Col(t(COL_PROVINCE)),
+        Col(t(COL_PROVINCE), wrap_at=15),
         Col(t("preference"), printed=False),
         Col(t("languages"), "long", 16, printed=False),
         Col(t("themes"), "long", 22, printed=False),
@@ -204,8 +205,8 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
         *(Col(component_label(k, lang, ctx.criteria), "num", printed=False) for k in components),
         *([Col(t("reviewer_disagreement"), wrap_at=24, printed=False)] if marked else []),
         Col(t("selected"), "flag"),
-        Col(t(COL_PARTNER), wrap_at=22),
-        Col(t("why"), "long", 44),
+        Col(t(COL_PARTNER), wrap_at=16),
+        Col(t("why"), "long", 48),
         Col(t("score_needed"), "num"),
         Col(t("score_to_exceed"), "num"),
         Col(t(COL_DECISION), "input", 13),
@@ -251,10 +252,12 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     last = book.table(ws, cols, rows, freeze="C")
     if not rows:
         return
-    score_col = get_column_letter(8)
+    # the columns by their headers, never by counting: a column added above must not shift a rule
+    where = {col.header: j for j, col in enumerate(cols, start=1)}
+    score_col = get_column_letter(where[t("score")])
     add_data_bars(ws, f"{score_col}2:{score_col}{last}")
-    marker_j = 9 + len(components)
-    decision_j = marker_j + 4 + (1 if marked else 0)
+    marker_j = where.get(t("reviewer_disagreement"), 0)
+    decision_j = where[t(COL_DECISION)]
     if marked:
         points = disagreement_points(block)
         prompt = sentence("disagreement_prompt", lang, points=points)
@@ -273,7 +276,7 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     )
     ws.cell(row=1, column=decision_j).comment = Comment(t("decide_candidates"), "matchmaker")
     if partner_ref is not None:
-        pair_col = get_column_letter(decision_j + 1)
+        pair_col = get_column_letter(where[t(COL_PAIR_WITH)])
         add_validation(
             ws, f"{pair_col}2:{pair_col}{last}", partner_ref, t("pair_with"), t("pair_with_prompt")
         )
@@ -288,7 +291,9 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     top = f", {t('chart_top').format(n=shown)}" if shown < len(rows) else ""
     chart.title = f"{t('chart_title')} ({t('chart_selected')}{top})"
     chart.legend = None
-    chart.add_data(Reference(ws, min_col=8, min_row=1, max_row=shown + 1), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=where[t("score")], min_row=1, max_row=shown + 1), titles_from_data=True
+    )
     series = chart.series[0]
     series.graphicalProperties.solidFill = "9DC3E6"
     series.graphicalProperties.line.noFill = True
@@ -298,7 +303,7 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
             point.graphicalProperties.solidFill = BLUE
             point.graphicalProperties.line.noFill = True
             series.dPt.append(point)
-    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=shown + 1))
+    chart.set_categories(Reference(ws, min_col=where[t(COL_MUNICIPALITY)], min_row=2, max_row=shown + 1))
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
     chart.x_axis.delete = False
     chart.y_axis.delete = False

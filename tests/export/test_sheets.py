@@ -742,3 +742,27 @@ def test_unfilled_slots_are_explained_from_their_facts(gap: dict[str, Any], lang
     wb = build_workbook(result, lang=lang)
     rows = {r[0]: r for r in wb[SHEET_OVERVIEW].iter_rows(values_only=True) if r[0]}
     assert rows[code_label("Benin", lang)][4] == french(expected)
+
+
+def test_the_input_columns_carry_their_own_validation_and_print(tmp_path: Path) -> None:
+    """The committee's input lists sit on the columns headed Beslissing / Koppelen aan, and the
+    printed page reaches the decision column, whatever columns stand before them."""
+    from matchmaker.pipeline import run
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    result = run(sample / "candidacies.xlsx", sample / "partners.csv", reviews=[sample / "reviews"])
+    book = write_shortlist(result, tmp_path / "s.xlsx")
+    wb = openpyxl.load_workbook(book)
+    for name in (SHEET_SHORTLIST, SHEET_PAIRS):
+        ws = wb[name]
+        headers = {c.value: c.column_letter for c in ws[1]}
+        decision = headers["Beslissing"]
+        ranges = [str(dv.sqref) for dv in ws.data_validations.dataValidation]
+        assert any(r.startswith(f"{decision}2:") for r in ranges), (name, ranges)
+        if name == SHEET_SHORTLIST:
+            assert any(r.startswith(f"{headers['Koppelen aan']}2:") for r in ranges), ranges
+            area = str(ws.print_area).split(":")[-1].lstrip("$")
+            last = "".join(ch for ch in area if ch.isalpha())
+            assert openpyxl.utils.column_index_from_string(last) >= openpyxl.utils.column_index_from_string(
+                decision
+            )
