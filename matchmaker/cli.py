@@ -356,6 +356,12 @@ def partner_sheet_command(
     show_default=True,
     help="With partner ratings: list the blocking pairs (report) or pair stably (require).",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write an offline report (.html, one self-contained file) in the --lang language.",
+)
 @force_option
 @handle_errors
 def pair_command(
@@ -379,6 +385,7 @@ def pair_command(
     decisions_path: Path | None,
     partner_rating_paths: tuple[Path, ...],
     stability: str,
+    report_path: Path | None,
     force: bool,
 ) -> None:
     """Select candidates and pair them with the partners in Rwanda and Benin.
@@ -401,6 +408,10 @@ def pair_command(
     from .pipeline import check_outputs
 
     check_outputs(inputs, force, workbook=out, json_path=json_path)
+    if report_path is not None:
+        from .report import check_report_path
+
+        check_report_path(report_path, inputs)
     options = RunOptions(
         criteria=criteria,
         mapping=mapping,
@@ -434,6 +445,11 @@ def pair_command(
     if json_path is not None:
         write_json(result.to_json(), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}", err=True)
+    if report_path is not None:
+        from .report import write_report
+
+        write_report(result.to_json(), report_path, lang=lang, inputs=inputs)
+        click.echo(f"Wrote {report_path}", err=True)
 
 
 # --- verify --------------------------------------------------------------------------------------
@@ -532,3 +548,91 @@ def robustness_command(
     if json_path is not None:
         write_json(result.to_json(), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}", err=True)
+
+
+# --- letters and the report ----------------------------------------------------------------------
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["nl", "en", "fr"]), default="nl", show_default=True, help="Language."
+)
+
+
+@main.command(
+    "letters",
+    epilog="Example:\n\n\b\n  matchmaker letters result.json --out letters/ --robustness robustness.json",
+)
+@click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the letters (.docx).")
+@lang_option
+@criteria_option
+@click.option(
+    "--robustness",
+    "robustness_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A robustness analysis (robustness --json) of the same run: how much each outcome depends on "
+    "the weights.",
+)
+@click.option(
+    "--date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the letters (default: today)."
+)
+@force_option
+@handle_errors
+def letters_command(
+    result_path: Path,
+    out: Path,
+    lang: str,
+    criteria_path: Path | None,
+    robustness_path: Path | None,
+    date: Any,
+    force: bool,
+) -> None:
+    """Write a decision letter per candidacy (selected, reserve, not selected, not eligible,
+    superseded) as .docx, and letters.xlsx, a table for Word's own mail merge.
+    """
+    from .letters import write_decision_letters
+    from .pipeline import check_outputs
+
+    check_outputs(_inputs(result_path, criteria_path, robustness_path), force)
+    written = write_decision_letters(
+        result_path,
+        out,
+        lang=lang,
+        criteria_path=criteria_path,
+        robustness_path=robustness_path,
+        date=None if date is None else date.date(),
+        force=force,
+    )
+    click.echo(f"Wrote {len(written) - 1} letter(s) and {written[-1]} in {out}")
+
+
+@main.command(
+    "report",
+    epilog="Example:\n\n\b\n  matchmaker report result.json --out report.html --robustness robustness.json",
+)
+@click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The report (.html)."
+)
+@lang_option
+@click.option(
+    "--robustness",
+    "robustness_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A robustness analysis (robustness --json) of the same run: the weight triangle and shares.",
+)
+@force_option
+@handle_errors
+def report_command(
+    result_path: Path, out: Path, lang: str, robustness_path: Path | None, force: bool
+) -> None:
+    """Write one self-contained HTML file, to open without a network or to mail: the pairs, the
+    open slots, every candidacy's reason, the reviewers' agreement, robustness and stability.
+    """
+    from .pipeline import check_outputs
+    from .report import report_from_files
+
+    inputs = _inputs(result_path, robustness_path)
+    check_outputs(inputs, force)
+    path = report_from_files(result_path, out, lang=lang, robustness_path=robustness_path)
+    click.echo(f"Wrote {path}")
