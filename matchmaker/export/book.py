@@ -56,9 +56,11 @@ _WRAP_AT: Final = 45  # wider text wraps instead of widening its column
 _PAGE_PT: Final = 784.0
 _MIN_SCALE: Final = 0.91
 _MIN_WRAPPED: Final = 14.0  # a wrapping column narrowed to fit the page keeps at least this width
-# The printable height of an A4 landscape page below the top and above the bottom margin, in points.
-_PAGE_HEIGHT_PT: Final = 595.0 - 72 * (0.5 + 0.6) - 24
+# The printable height of an A4 landscape page below the top and above the bottom margin, in points:
+# LibreOffice prints the footer within the bottom margin (measured: rows end near 545 pt of 595).
+_PAGE_HEIGHT_PT: Final = 595.0 - 72 * (0.5 + 0.5) - 12
 _ROW_PT: Final = 15.0  # the height of a row of 11 pt text
+_SECTION_ROW_PT: Final = 16.5  # the height of a section heading's row (12 pt)
 _KEEP_ROWS: Final = 4  # a section heading starts a new page unless this many of its rows follow it
 DISAGREEMENT_FILL = PatternFill("solid", fgColor="FCE4D6")
 
@@ -232,12 +234,17 @@ class Book:
         width = sum(ws.column_dimensions[get_column_letter(j)].width or 8.43 for j in range(1, columns + 1))
         scale = min(1.0, _PAGE_PT / (5.25 * width + 3.75 * columns))
         page = _PAGE_HEIGHT_PT / scale
-        heights = [ws.row_dimensions[i].height or _ROW_PT for i in range(1, ws.max_row + 2)]
         starts = sorted(self._sections.get(ws.title, []))
+        # a heading's 12 pt text makes its row taller than the rows of 11 pt text
+        heights = [
+            ws.row_dimensions[i].height or (_SECTION_ROW_PT if i in starts else _ROW_PT)
+            for i in range(1, ws.max_row + 2)
+        ]
         used = 0.0
         for i in range(1, ws.max_row + 1):
             if i in starts:
-                keep = sum(heights[i - 1 : i - 1 + _KEEP_ROWS + 1])
+                # the heading and its first rows, or all of them when the sheet ends sooner
+                keep = sum(heights[i - 1 : min(i + _KEEP_ROWS, ws.max_row)])
                 if used and used + keep > page:
                     ws.row_breaks.append(Break(id=i - 1))
                     used = 0.0

@@ -4,7 +4,6 @@ the run, how to decide) and Parameters (criteria, constraints, decisions, inputs
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
@@ -13,8 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import as_number
 from ..i18n import code_label, join_words, label, number, sentence
-from ..i18n.wording import change_text, colon_for, unfilled_text
-from ..schema import CANDIDATE_ID, COUNTRY, MUNICIPALITY, PARTNER, to_jsonable
+from ..i18n.wording import change_text, colon_for, tie_break_text, unfilled_text
+from ..schema import CANDIDATE_ID, COUNTRY, MUNICIPALITY, PARTNER
 from .book import LABEL_FONT, TITLE_FONT, Book, indent_cell, parse_datetime
 from .context import (
     Context,
@@ -291,6 +290,84 @@ def _reviews_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
     return row
 
 
+# The criteria file's labels are written in Dutch; other languages take the catalogue's words.
+CRITERIA_LANG: Final = "nl"
+# Manifest entries the sheet words elsewhere, or that hold a path on the machine of the run
+# (the JSON keeps them for verify).
+_SHOWN_ELSEWHERE: Final = frozenset(
+    {"inputs", "criteria", "criteria_sha256", "versions", "solver", "solver_status", "created"}
+    | {"cwd", "platform"}
+)
+# Options that the decisions table or the input files already show.
+_OPTIONS_SHOWN_ELSEWHERE: Final = frozenset({"reviews", "partner_ratings", "locks", "forbids"})
+
+
+def file_label(key: str, written: str, lang: str) -> str:
+    """A criterion's or rubric item's label as the criteria file writes it, or the catalogue's in `lang`."""
+    if lang != CRITERIA_LANG and label(key, lang) != key:
+        return label(key, lang)
+    return written
+
+
+def file_name(path: object) -> str:
+    """The name of a file without its folders: these name a user's home folder."""
+    return Path(str(path).replace("\\", "/")).name or str(path)
+
+
+def plain(value: object, lang: str) -> str:
+    """A setting's value as words: lists joined, yes/no, no JSON."""
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if value is None:
+        return label("no_limit", lang)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{label(str(k), lang)}: {plain(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(v, lang) for v in value) if value else label("none", lang)
+    return label(str(value), lang) if isinstance(value, str) else str(value)
+
+
+def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, object, str]]:
+    """The options of the run as a label and a value each, in the workbook's language."""
+
+    def t(key: str) -> str:
+        return label(key, lang)
+
+    options = as_mapping(manifest.get("options"))
+    items: list[tuple[str, object, str]] = []
+    for key, value in options.items():
+        if key in _OPTIONS_SHOWN_ELSEWHERE:
+            continue
+        if key == "aggregate":
+            items.append((t("aggregate_reviews"), t(f"aggregate_{value}"), "text"))
+        elif key == "alternatives":
+            if value:
+                distinct = t(f"distinct_{options.get('distinct')}")
+                items.append((t("alternatives_shown"), f"{value} ({distinct})", "text"))
+        elif key == "distinct":
+            continue
+        elif key == "keep":
+            if value:
+                items.append((t("kept_pairs"), plain(value, lang), "text"))
+        elif key == "time_limit":
+            seconds = as_number(value)
+            limit = f"{number(seconds, lang)} {t('seconds_short')}" if seconds is not None else t("no_limit")
+            items.append((t("time_limit"), limit, "text"))
+        elif key == "strict":
+            items.append((t("strict_input"), plain(bool(value), lang), "text"))
+        elif key == "stability":
+            items.append((t("stability"), plain(value, lang), "text"))
+        elif key == "decisions":
+            items.append((t("decisions_from"), file_name(value), "text"))
+        else:
+            items.append((t(str(key)), plain(value, lang), "text"))
+    for key, value in manifest.items():
+        if key in _SHOWN_ELSEWHERE or key == "options":
+            continue
+        items.append((t(str(key)), plain(value, lang), "text"))
+    return items
+
+
 def sheet_parameters(book: Book, ctx: Context) -> None:
     t, lang, result, criteria = book.t, book.lang, ctx.result, ctx.criteria
     manifest = result.manifest
@@ -304,9 +381,12 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
         row = book.small_table(
             ws,
             row,
-            [t("component"), t("description"), t("weight"), t("source")],
-            [[c.key, c.label, c.weight, c.source] for c in criteria.criteria],
-            ["text", "long", "num", "text"],
+            [t("component"), t("measured_by"), t("weight")],
+            [
+                [file_label(c.key, c.label, lang), t(f"source_{c.source}"), c.weight]
+                for c in criteria.criteria
+            ],
+            ["text", "long", "num"],
         )
         if criteria.rubric:
             row = book.title(
@@ -316,7 +396,13 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 ws,
                 row,
                 [t("component"), t("description")],
-                [[i.label, i.description] for i in criteria.rubric],
+                [
+                    [
+                        file_label(i.key, i.label, lang),
+                        file_label(f"{i.key}_description", i.description, lang),
+                    ]
+                    for i in criteria.rubric
+                ],
                 ["text", "long"],
             )
     row = book.title(ws, row, t("constraints"))
@@ -329,7 +415,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     if criteria is not None:
         minimum = criteria.pairing.min_value
         items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "num"))
-        items.append((t("tie_break"), ", ".join(criteria.tie_break), "text"))
+        items.append((t("tie_break"), tie_break_text(criteria.tie_break, lang), "text"))
     items.append((t("per_partnership"), budget_per_partnership(ctx), "money"))
     row = book.pairs_kv(ws, row, items) + 1
     if criteria is not None:
@@ -378,12 +464,13 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
         row = book.note(ws, row, t("none")) + 1
     row = book.title(ws, row, t("inputs"))
     files: list[list[object]] = [
-        [e.get("path"), e.get("sha256"), None, None]
+        [file_name(e.get("path")), e.get("sha256"), None, None]
         for e in manifest.get("inputs") or ()
         if isinstance(e, Mapping)
     ]
     if criteria is not None and criteria.path is not None:
-        files.append([str(criteria.path), criteria.sha256 or manifest.get("criteria_sha256"), None, None])
+        digest = criteria.sha256 or manifest.get("criteria_sha256")
+        files.append([file_name(criteria.path), digest, None, None])
     elif manifest.get("criteria_sha256"):
         files.append([t("criteria_file"), manifest.get("criteria_sha256"), None, None])
     # A digest is longer than its column: it runs on over the empty cells to its right.
@@ -396,12 +483,11 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
         (t("status"), t(str(result.status)), "text"),
         (t("created"), parse_datetime(manifest.get("created")), "date"),
     ]
+    if manifest.get("platform"):
+        items.append((t("platform"), manifest.get("platform"), "text"))
     row = book.pairs_kv(ws, row, items) + 1
-    known = {"inputs", "criteria_sha256", "versions", "solver", "created"}
-    extra = {k: v for k, v in manifest.items() if k not in known}
-    if extra:
-        row = book.title(ws, row, t("setting"))
-        book.pairs_kv(
-            ws, row, [(k, json.dumps(to_jsonable(v), ensure_ascii=False), "text") for k, v in extra.items()]
-        )
+    settings = run_settings(manifest, lang)
+    if settings:
+        row = book.title(ws, row, t("run_settings"))
+        book.pairs_kv(ws, row, settings)
     book.keep_sections(ws, 4)

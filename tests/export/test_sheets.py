@@ -251,9 +251,36 @@ def test_parameters_record_constraints_decisions_inputs_and_versions(shortlist: 
     assert ["vast", "Gent", 44021, "Karongi"] in rows
     assert ["geweigerd", "Sint-Niklaas", 46021, "Commune C (placeholder)"] in rows
     assert "a" * 64 in flat and "b" * 64 in flat
-    assert "/data/candidacies.xlsx" in flat
+    assert "candidacies.xlsx" in flat and not any(str(v).startswith("/data/") for v in flat)
     assert ["pulp", "3.3.0", None, None] in rows
     assert ["Max. per provincie", 2, None, None] in rows
+
+
+def test_parameters_read_as_words_without_paths_or_json(tmp_path: Path) -> None:
+    result = make_result()
+    manifest = {
+        **result.manifest,
+        "criteria": "/home/someone/criteria.toml",
+        "cwd": "/home/someone/work",
+        "platform": "linux",
+        "options": {"reviews": ["/home/someone/reviews"], "aggregate": "median", "strict": True},
+    }
+    result = dataclasses.replace(result, manifest=manifest)
+    criteria = Criteria(version=1, name="Oproep", tie_break=("completed", "refnis"))
+    for lang in ("nl", "fr"):
+        book = write_shortlist(result, tmp_path / f"{lang}.xlsx", criteria=criteria, lang=lang)
+        rows = [[c.value for c in row] for row in openpyxl.load_workbook(book)[SHEET_PARAMETERS].iter_rows()]
+        flat = [str(v) for r in rows for v in r if v is not None]
+        assert not [v for v in flat if "/home/" in v or "/data/" in v or v.startswith(("{", "[", '"'))]
+        assert "completed, refnis" not in flat
+        settings = {r[0]: r[1] for r in rows}
+        tie = {
+            "nl": "formulier het vroegst ingevuld, dan laagste NIS-code",
+            "fr": "formulaire complété le plus tôt, puis code INS le plus bas",
+        }[lang]
+        assert settings[label("tie_break", lang)] == tie
+        assert settings[label("aggregate_reviews", lang)] == label("aggregate_median", lang)
+        assert settings[label("strict_input", lang)] == label("yes", lang)
 
 
 @pytest.mark.parametrize(
