@@ -312,6 +312,26 @@ def test_unknown_and_repeated_candidates(tmp_path: Path) -> None:
     assert {p.column for p in caught.value.problems} == {"A (Kandidaat (REFNIS))"}
 
 
+def test_a_row_whose_id_and_municipality_disagree_is_refused(tmp_path: Path) -> None:
+    candidates = make_candidates(4)
+    path = sheet(tmp_path, "An")
+    fill(path, {cid: {"equal_basis": 4} for cid in candidates[s.CANDIDATE_ID]})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    ws["A2"].value, ws["A3"].value = ws["A3"].value, ws["A2"].value  # two ids swapped
+    ws["B4"].value = f"  {str(ws['B4'].value).upper()} "  # case and spaces do not matter
+    swapped = (ws["A2"].value, ws["B2"].value)
+    wb.save(path)
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, make_criteria(), candidates)
+    assert [(p.sheet, p.row) for p in caught.value.problems] == [(REVIEW_SHEET, 2), (REVIEW_SHEET, 3)]
+    first = caught.value.problems[0]
+    name = dict(zip(candidates[s.CANDIDATE_ID], candidates[s.MUNICIPALITY], strict=True))[swapped[0]]
+    assert first.problem.startswith(f"candidate {swapped[0]} is {name} in the form export, but the row says")
+    assert first.column == "B (Gemeente)"
+    assert str(first).startswith(f"{path}, sheet '{REVIEW_SHEET}', row 2, column B (Gemeente): ")
+
+
 def test_same_reviewer_twice_names_both_files(tmp_path: Path) -> None:
     candidates = make_candidates(2)
     first = write_review_sheet(candidates, make_criteria(), "An Peeters", tmp_path / "a.xlsx")
