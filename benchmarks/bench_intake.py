@@ -2,12 +2,19 @@
 
 Prints the time of `read_form` (read with calamine, normalise, resolve names, deduplicate, decide
 eligibility) beside plain `pandas.read_excel(engine="openpyxl")` on the same file. Target: < 2 s.
+With `--cli`, runs `matchmaker intake EXPORT --json OUT` on N (default 100,000) submissions, as
+.xlsx and as .csv, and reports its wall time and peak memory (a goal of 10 s and 1 GB, not asserted).
 
     .venv/bin/python benchmarks/bench_intake.py [N]
+    .venv/bin/python benchmarks/bench_intake.py --cli [N]
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,9 +26,11 @@ import pandas as pd
 
 from matchmaker.intake import read_form
 from matchmaker.reference import _resolve, resolve
-from matchmaker.sample import make_export, write_export
+from matchmaker.sample import HEADERS, make_export, write_export
 
 TARGET_SECONDS = 2.0
+CLI_GOAL_SECONDS = 10.0
+CLI_GOAL_MB = 1024
 
 
 def best_of(runs: int, func: Callable[[], object]) -> float:
@@ -33,7 +42,74 @@ def best_of(runs: int, func: Callable[[], object]) -> float:
     return min(times)
 
 
+def write_csv(rows: list[list[object] | None], path: Path) -> None:
+    """The same export as CSV text, dates written as a Belgian export writes them."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for row in rows:
+            if row is None:
+                writer.writerow([])
+                continue
+            writer.writerow(
+                [
+                    "" if v is None else v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, dt.datetime) else v
+                    for v in row
+                ]
+            )
+
+
+def run_cli(export: Path, out: Path) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of one `matchmaker intake EXPORT --json OUT` in a process of its own."""
+    command = [
+        sys.executable,
+        "-c",
+        "import resource, sys; from matchmaker.cli import main\n"
+        "try:\n    main(sys.argv[1:])\n"
+        "except SystemExit as exit:\n"
+        "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "    raise",
+        "intake",
+        str(export),
+        "--json",
+        str(out),
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"intake failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    peak_kb = float(done.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb / 1024
+
+
+def main_cli(n: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = make_export(n, seed=0)
+        xlsx, text = Path(tmp) / "export.xlsx", Path(tmp) / "export.csv"
+        write_export(rows, xlsx)
+        write_csv(rows, text)
+        print(
+            f"export: {n:,} submissions, {xlsx.stat().st_size / 2**20:.1f} MB .xlsx, "
+            f"{text.stat().st_size / 2**20:.1f} MB .csv"
+        )
+        for export in (xlsx, text):
+            elapsed, peak = run_cli(export, Path(tmp) / "intake.json")
+            size = (Path(tmp) / "intake.json").stat().st_size / 2**20
+            met = elapsed < CLI_GOAL_SECONDS and peak < CLI_GOAL_MB
+            print(
+                f"matchmaker intake {export.suffix} --json: {elapsed:.1f} s, peak {peak:,.0f} MB, "
+                f"JSON {size:.0f} MB (goal {CLI_GOAL_SECONDS:.0f} s, {CLI_GOAL_MB:,} MB: "
+                f"{'met' if met else 'missed'})"
+            )
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--cli"]:
+        return main_cli(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.xlsx"

@@ -303,14 +303,15 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str, problem: str, valid: str | None = None) -> CriteriaError:
-        message = f"{self.path}: {key}: {problem}"
+        # a key with a line break or a control character is shown quoted: the message stays one line
+        message = f"{self.path}: {key if key.isprintable() else repr(key)}: {problem}"
         if valid:
             message += f"; valid: {valid}"
         return CriteriaError(message)
 
     def form_field(self, value: object, key: str, fields: Collection[str], kind: str) -> str:
         """`value` if it names one of `fields` (form fields of one kind), else a CriteriaError."""
-        if value not in fields:
+        if not isinstance(value, str) or value not in fields:
             raise self.fail(key, f"not {kind}: {value!r}", ", ".join(fields))
         return str(value)
 

@@ -4,6 +4,7 @@ excluded, partners chosen, checked for contradictions, ready to re-solve with.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from .export.layout import (
     SHORTLIST_MARK,
 )
 from .files import Book, Grid, read_workbook
+from .form_mapping import fold
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult, lock_conflicts
 from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER, ChangeRecord
@@ -184,6 +186,21 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     def where(sheet: str, row: int) -> str:
         return f"{sheet} row {row}"
 
+    # partner names as typed matched like everywhere else: without case or stray spaces
+    partners, countries = _read_partners(workbook)
+    by_fold = {fold(name): name for name in partners}
+
+    def partner_named(typed: str, sheet: str, row: int) -> str | None:
+        if not partners or typed in partners:
+            return typed
+        found = by_fold.get(fold(typed))
+        if found is None:
+            close = difflib.get_close_matches(typed, partners, n=1, cutoff=0.75)
+            close = close or [by_fold[c] for c in difflib.get_close_matches(fold(typed), by_fold, n=1)]
+            hint = f"; did you mean '{close[0]}'?" if close else f"; partners: {', '.join(partners)}"
+            problems.append(f"{where(sheet, row)}: unknown partner '{typed}'{hint}")
+        return found
+
     def record(kind: str, pair: Pair, at: tuple[str, int]) -> None:
         target = {"lock": locks, "forbid": forbids}[kind]
         target.setdefault(pair, []).append(at)
@@ -211,6 +228,7 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
                 f"{where(SHEET_PAIRS, r)}: the {label(COL_REFNIS, 'en') if not cid else 'partner'} is empty"
             )
             continue
+        partner = partner_named(partner, SHEET_PAIRS, r) or partner
         pair = (cid, partner)
         previous.append(pair)
         names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
@@ -252,6 +270,11 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
             problems.append(f"{where(SHEET_SHORTLIST, r)}: a decision on a row without a candidate")
             continue
         folded = word.casefold()
+        if partner and folded not in CANDIDATE_DECISIONS:
+            canonical = partner_named(partner, SHEET_SHORTLIST, r)
+            if canonical is None:
+                continue
+            partner = canonical
         if folded in CANDIDATE_DECISIONS:
             if partner:
                 problems.append(
@@ -275,7 +298,6 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         else:
             problems.append(f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'")
 
-    partners, countries = _read_partners(workbook)
     _read_carried_forbids(workbook, record)
 
     # contradictions: the pairing's one lock check, worded here with the rows of each decision

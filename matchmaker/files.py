@@ -157,6 +157,17 @@ class _Extent:
     cells: int = 0
     max_row: int = 0
     max_col: int = 0
+    # the last row holding a value or formula: styled empty rows after it are no data
+    last_value_row: int = 0
+    current_row: int = 0
+    unnumbered: bool = False  # a row without its number (or a prefixed tag): no bound can be trusted
+
+    @property
+    def data_rows(self) -> int | None:
+        """The rows worth reading, when the scan could tell; None to read them all."""
+        if self.unnumbered or not self.max_row or not self.last_value_row:
+            return None
+        return self.last_value_row
 
     @property
     def area(self) -> int:
@@ -164,6 +175,9 @@ class _Extent:
 
 
 _ROW_NUMBER = re.compile(rb'<row\s(?:[^>]*?\s)?r="([0-9]{1,7})"')
+_ROW_FAST = re.compile(rb'<row r="([0-9]{1,7})"')
+# a cell reference's column in any tag (a row's r is digits only): one fast pass with a literal prefix
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')
 _COL3 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z]{3})[0-9]')
 _COL2 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z]{2})[0-9]')
 _COL1 = re.compile(rb'<c\s(?:[^>]*?\s)?r="([A-Z])[0-9]')
@@ -176,12 +190,31 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+# a value's or inline text's end, a formula's start (a cell's <f>; <formula1> of a validation is no data)
+_VALUE_TAGS: Final = (b"</v>", b"</is>", b"<f>", b"<f ")
+_OTHER_SPACE: Final = re.compile(rb'[\t\r\n]r="')
+
+
 def _scan(extent: _Extent, text: bytes) -> None:
     extent.cells += text.count(b"<c ") + text.count(b"<c>")
-    rows = _ROW_NUMBER.findall(text)
+    starts = text.count(b"<row ") + text.count(b"<row>")
+    rows = _ROW_FAST.findall(text)  # as every office program writes it; the general pattern else
+    if len(rows) != starts:
+        rows = _ROW_NUMBER.findall(text)
+    if len(rows) != starts or b":row" in text:
+        extent.unnumbered = True
+    value_at = max(text.rfind(tag) for tag in _VALUE_TAGS)
+    if value_at >= 0:
+        row_at = text.rfind(b"<row", 0, value_at)
+        number = _ROW_NUMBER.match(text, row_at) if row_at >= 0 else None
+        row = int(number.group(1)) if number else extent.current_row
+        extent.last_value_row = max(extent.last_value_row, row)
     if rows:
-        extent.max_row = max(extent.max_row, *(int(r) for r in rows))
-    for pattern in (_COL3, _COL2, _COL1):
+        extent.current_row = int(rows[-1])
+        extent.max_row = max(extent.max_row, *map(int, rows))
+    # attributes apart by other white space than a space are read the slow way
+    patterns = [_COL3, _COL2, _COL1] if _OTHER_SPACE.search(text) else [_CELL_COLUMN]
+    for pattern in patterns:
         found = set(pattern.findall(text))
         if found:
             extent.max_col = max(extent.max_col, *(_column_number(c) for c in found))
@@ -305,10 +338,16 @@ def _blank(value: object) -> bool:
 
 
 def _streamed_sheets(
-    path: Path, error: type[MatchmakerError], what: str, *, formulas: bool = False
+    path: Path,
+    error: type[MatchmakerError],
+    what: str,
+    *,
+    formulas: bool = False,
+    extents: Mapping[str, _Extent] | None = None,
 ) -> list[Sheet]:
     """The sheets of an .xlsx whose extent is far larger than its cells, read row by row: stray
-    blank cells far from the data are dropped, and the work stays bounded."""
+    blank cells far from the data are dropped, and the work stays bounded. Rows after the last one
+    holding a value (a million styled empty rows) are not read at all."""
     import warnings
 
     from openpyxl import load_workbook
@@ -324,6 +363,9 @@ def _streamed_sheets(
         def load() -> list[list[object]]:
             ws = book[name]
             ws.reset_dimensions()  # the declared dimension may lie; read what is there
+            member = str(getattr(ws, "_worksheet_path", "")).lstrip("/")
+            extent = (extents or {}).get(member)
+            last = extent.data_rows if extent is not None else None
             rows: list[list[object]] = []
             pending = width = work = 0
             too_far = error(
@@ -331,7 +373,7 @@ def _streamed_sheets(
                 f"and columns after the data and save the {what} again"
             )
             try:
-                for values in ws.iter_rows(values_only=True):
+                for values in ws.iter_rows(max_row=last, values_only=True):
                     work += len(values) + 1
                     if work > MAX_CELLS:
                         raise too_far
@@ -394,7 +436,7 @@ def read_workbook(
             raise error(str(exc)) from None
     sparse = [e for e in extents.values() if e.area > MAX_CELLS and e.area > _SPARSE * e.cells]
     if sparse or (formulas and extents):
-        return _streamed_sheets(path, error, what, formulas=formulas)
+        return _streamed_sheets(path, error, what, formulas=formulas, extents=extents)
     dense = [e for e in extents.values() if e.area > MAX_CELLS]
     if dense:
         raise error(

@@ -23,7 +23,10 @@ DEFAULT_MAPPING: Final = CRITERIA_DIR / "form-mapping.toml"
 
 # Field kinds: how an answer is read. The mapping says where a field is; the schema says what it is.
 INT_FIELDS: Final = (s.SUBMISSION_ID,)
-DATETIME_FIELDS: Final = (s.STARTED, s.COMPLETED)
+# When a submission was last edited (Microsoft Forms' "Last modified time"): when the export has it,
+# it decides which edit is the latest. It is read for that only and is not part of the record.
+MODIFIED: Final = "modified"
+DATETIME_FIELDS: Final = (s.STARTED, s.COMPLETED, MODIFIED)
 TEXT_FIELDS: Final = (
     s.RESPONDENT_EMAIL,
     s.RESPONDENT,
@@ -55,6 +58,23 @@ CODES: Final[dict[str, tuple[str, ...]]] = {
     s.OTHER_ACTORS: s.OTHER_ACTOR_CODES,
     s.THEMES: s.THEME_CODES,
     s.LANGUAGES: s.LANGUAGE_CODES,
+}
+
+# Microsoft Forms' own columns, in the languages it exports them: a mapping whose export is in
+# another language (the Dutch mapping, an English Forms account) still finds them.
+FORMS_HEADERS: Final[dict[str, str]] = {
+    "ID": s.SUBMISSION_ID,
+    "Start time": s.STARTED,
+    "Completion time": s.COMPLETED,
+    "Email": s.RESPONDENT_EMAIL,
+    "Name": s.RESPONDENT,
+    "Last modified time": MODIFIED,
+    "Tijd van laatste wijziging": MODIFIED,
+    "Heure de début": s.STARTED,
+    "Heure de fin": s.COMPLETED,
+    "Adresse de messagerie": s.RESPONDENT_EMAIL,
+    "Nom": s.RESPONDENT,
+    "Heure de la dernière modification": MODIFIED,
 }
 
 _DASHES: Final = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'", "`": "'"})
@@ -122,7 +142,10 @@ def header_key(header: str) -> str:
 
 
 def _header_index(mapping: FormMapping) -> dict[str, str]:
-    return {header_key(h): f for f, h in mapping.headers.items()}
+    index = {header_key(h): f for f, h in mapping.headers.items()}
+    for header, fld in FORMS_HEADERS.items():
+        index.setdefault(header_key(header), fld)  # the mapping's own headers come first
+    return index
 
 
 def load_mapping(path: Path | str | None = None) -> FormMapping:
@@ -139,68 +162,94 @@ def load_mapping(path: Path | str | None = None) -> FormMapping:
         raise CriteriaError(f"{path}: not a mapping file: its tables are nested too deeply") from None
 
     def fail(problem: str) -> CriteriaError:
-        return CriteriaError(f"{path}: {problem}")
+        # headers and keys are shown with repr: a line break in one keeps the message on one line
+        return CriteriaError(f"{path}: {problem if problem.isprintable() else repr(problem)[1:-1]}")
 
-    if doc.get("version") != 1:
+    def table(value: object, key: str) -> dict[str, object]:
+        if not isinstance(value, dict):
+            raise fail(f"{key}: expected a table, got {_shown(value)}")
+        return value
+
+    def texts(value: object, key: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"{key}: expected a list of texts, got {_shown(value)}")
+        return value
+
+    def text(value: object, key: str) -> str:
+        if not isinstance(value, str):
+            raise fail(f"{key}: expected a text, got {_shown(value)}")
+        return value
+
+    version = doc.get("version")
+    if version != 1 or isinstance(version, bool):
         raise fail("needs 'version = 1' as its first key")
     dayfirst = doc.get("dayfirst", True)
     if not isinstance(dayfirst, bool):
         # "no" is a non-empty text, which Python would read as true
-        raise fail(f"dayfirst: expected true or false, got {dayfirst!r}")
+        raise fail(f"dayfirst: expected true or false, got {_shown(dayfirst)}")
     columns = doc.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise fail("needs a [columns] table: question header = field")
     headers: dict[str, str] = {}
     for header, fld in columns.items():
-        if fld not in FORM_FIELDS:
+        if not isinstance(fld, str) or fld not in FORM_FIELDS:
             raise fail(
-                f"[columns] {header!r} maps to unknown field {fld!r}; fields: {', '.join(FORM_FIELDS)}"
+                f"[columns] {header!r} maps to unknown field {_shown(fld)}; fields: {', '.join(FORM_FIELDS)}"
             )
         if fld in headers:
             raise fail(f"[columns] field {fld!r} is mapped twice ({headers[fld]!r} and {header!r})")
         headers[fld] = header
     if len({header_key(h) for h in headers.values()}) != len(headers):
         raise fail("[columns] has two headers that differ only in case or spaces")
-    required = tuple(doc.get("required", {}).get("fields", ()))
+    required = tuple(
+        texts(table(doc.get("required", {}), "[required]").get("fields", []), "[required] fields")
+    )
     for fld in required:
         if fld not in headers:
             raise fail(f"[required] field {fld!r} has no column in [columns]")
-    answers = doc.get("answers", {})
-    yes = frozenset(fold(str(a)) for a in answers.get("yes", ["Ja"]))
-    no = frozenset(fold(str(a)) for a in answers.get("no", ["Nee"]))
+    answers = table(doc.get("answers", {}), "[answers]")
+    yes = frozenset(fold(a) for a in texts(answers.get("yes", ["Ja"]), "[answers] yes"))
+    no = frozenset(fold(a) for a in texts(answers.get("no", ["Nee"]), "[answers] no"))
     if yes & no:
         raise fail("[answers] an answer cannot be both yes and no")
     options: dict[str, dict[str, str]] = {}
-    for fld, table in doc.get("options", {}).items():
+    for fld, option_table in table(doc.get("options", {}), "[options]").items():
         if fld not in CODES:
             raise fail(f"[options.{fld}] is not a choice or multi-select field")
-        if not isinstance(table, dict):
+        if not isinstance(option_table, dict):
             raise fail(f"[options.{fld}] must be a table of option text = code")
-        for text, code in table.items():
-            if code not in CODES[fld]:
+        for option, code in option_table.items():
+            if not isinstance(code, str) or code not in CODES[fld]:
                 raise fail(
-                    f"[options.{fld}] {text!r} = {code!r}: code must be one of {', '.join(CODES[fld])}"
+                    f"[options.{fld}] {option!r} = {_shown(code)}: "
+                    f"code must be one of {', '.join(CODES[fld])}"
                 )
-        options[fld] = {str(k): str(v) for k, v in table.items()}
+        options[fld] = {str(k): str(v) for k, v in option_table.items()}
     for fld in headers:
         if fld in CODES and fld not in options:
             raise fail(f"field {fld!r} has a column but no [options.{fld}] table")
-    other = {str(k): str(v) for k, v in doc.get("other", {}).items()}
+    other = {k: text(v, f"[other] {k}") for k, v in table(doc.get("other", {}), "[other]").items()}
     for fld, target in other.items():
         if fld not in MULTI_FIELDS or target != s.OTHER_ACTORS_OTHER:
             raise fail(f"[other] {fld} = {target!r} is not supported")
     ratings: dict[str, tuple[int, int]] = {}
-    for fld, bounds in doc.get("rating", {}).items():
+    for fld, bounds in table(doc.get("rating", {}), "[rating]").items():
         if fld not in RATING_FIELDS or not (
-            isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(isinstance(b, int) and not isinstance(b, bool) and abs(b) <= 1000 for b in bounds)
+            and bounds[0] < bounds[1]
         ):
-            raise fail(f"[rating] {fld} must be a rating field with [low, high]")
+            raise fail(f"[rating] {fld} must be a rating field with [low, high], whole numbers, low < high")
         ratings[fld] = (bounds[0], bounds[1])
     separator = doc.get("multi_separator", ";")
     if not isinstance(separator, str) or not separator:
         raise fail("multi_separator must be a non-empty string")
+    name = doc.get("name", path.stem)
+    if not isinstance(name, str):
+        raise fail(f"name: expected a text, got {_shown(name)}")
     return FormMapping(
-        name=str(doc.get("name", path.stem)),
+        name=name,
         headers=headers,
         required=required,
         yes=yes,
@@ -213,6 +262,12 @@ def load_mapping(path: Path | str | None = None) -> FormMapping:
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _shown(value: object) -> str:
+    """A wrong value in a message: its type and the start of it, on one line."""
+    text = " ".join(repr(value).split())
+    return f"{type(value).__name__} {text[:60]}{'...' if len(text) > 60 else ''}"
 
 
 def option_codes(mapping: FormMapping | Path | str | None, fld: str) -> dict[str, str]:

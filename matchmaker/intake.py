@@ -8,6 +8,7 @@ and decides eligibility. Every unusable file raises `IntakeError`; every doubtfu
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -81,6 +82,7 @@ SAME_TIME: Final = "same-completion-time"
 DATE_ORDER: Final = "date-order"
 ROW_SHAPE: Final = "row-shape"
 ENCODING: Final = "encoding"
+IMPLAUSIBLE_DATE: Final = "implausible-date"
 ISSUE_KINDS: Final = (
     MISSING_COLUMN,
     answers.UNANSWERED,
@@ -99,6 +101,7 @@ ISSUE_KINDS: Final = (
     DATE_ORDER,
     ROW_SHAPE,
     ENCODING,
+    IMPLAUSIBLE_DATE,
 )
 # The `variant` an issue's params may carry per kind (the facts differ): each is worded on its own.
 ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
@@ -109,7 +112,14 @@ ISSUE_VARIANTS: Final[dict[str, tuple[str, ...]]] = {
     BAD_ID: ("missing", "repeated"),
     OTHER_SHEET: ("read_from", "sheet"),
     DATE_ORDER: ("proven", "either"),
+    IMPLAUSIBLE_DATE: ("future", "early"),
 }
+# A completion or edit time outside these bounds is wrong (a clock, a typo): it is reported and
+# never decides which submission is the latest.
+EARLIEST_DATE: Final = dt.datetime(2000, 1, 1)
+FUTURE_MARGIN: Final = dt.timedelta(days=1)
+# The column that orders a municipality's submissions, built from the plausible times only.
+_LATEST: Final = "_latest"
 
 XLSX_SUFFIXES: Final = WORKBOOK_SUFFIXES
 # A form export of 100,000 submissions is some 60 MB; far beyond that it is not one.
@@ -346,8 +356,10 @@ def read_form(
     *,
     mapping: Path | str | fm.FormMapping | None = None,
     eligibility: Eligibility | None = None,
+    now: dt.datetime | None = None,
 ) -> IntakeResult:
-    """Read a candidacy form export into one row per submission; IntakeError if it is unusable."""
+    """Read a candidacy form export into one row per submission; IntakeError if it is unusable.
+    A completion time after `now` (default: the clock) plus a day, or before 2000, is reported."""
     path = Path(path)
     form_mapping = mapping if isinstance(mapping, fm.FormMapping) else fm.load_mapping(mapping)
     eligibility = eligibility or Eligibility()
@@ -368,6 +380,11 @@ def read_form(
             )
         positions[fld] = index
     missing = [f for f in form_mapping.required if f not in positions]
+    if missing and _looks_like_partners(header):
+        raise IntakeError(
+            f"{path}: this looks like a partners file (columns {', '.join(_PARTNER_COLUMNS)}), "
+            "not a form export; did you swap FORMS and --partners?"
+        )
     if missing:
         names = ", ".join(repr(form_mapping.headers[f]) for f in missing)
         where = f" ({sheet_note}; no sheet has them all)" if sheet_note else ""
@@ -401,6 +418,7 @@ def read_form(
         issues.add(sid, None, None, ROW_SHAPE, {"width": width})
     name_column = _header_of(positions, header, s.NAME_AS_WRITTEN)
     _check_time_order(frame, issues, _header_of(positions, header, s.STARTED))
+    frame[_LATEST] = _latest_times(frame, issues, positions, header, now or dt.datetime.now())
     frame = _resolve_names(frame, issues, name_column)
     frame = _deduplicate(frame, issues, name_column)
     frame = _decide_eligibility(frame, eligibility)
@@ -414,6 +432,15 @@ def read_form(
         mapping=str(form_mapping.path) if form_mapping.path else form_mapping.name,
         blank_rows=blank_rows,
     )
+
+
+# The partners file's own columns: a header holding most of them is that file given as the forms.
+_PARTNER_COLUMNS: Final = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.HAS_FLEMISH_LINK)
+
+
+def _looks_like_partners(header: list[str]) -> bool:
+    folded = {fm.fold(h) for h in header}
+    return sum(c in folded for c in _PARTNER_COLUMNS) >= 3
 
 
 def _header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str:
@@ -612,6 +639,41 @@ def _check_time_order(frame: pd.DataFrame, issues: _Issues, column: str) -> None
         issues.add(int(sid), column, started, TIME_ORDER, params)
 
 
+def _plausible(column: pd.Series, now: dt.datetime) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The times as naive datetimes, and which of them lie in the future or before 2000."""
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        column = pd.to_datetime(column, errors="coerce", utc=True)
+    if getattr(column.dt, "tz", None) is not None:
+        column = column.dt.tz_convert(None)
+    future = column.notna() & (column > pd.Timestamp(now + FUTURE_MARGIN))
+    early = column.notna() & (column < pd.Timestamp(EARLIEST_DATE))
+    return column, future, early
+
+
+def _latest_times(
+    frame: pd.DataFrame,
+    issues: _Issues,
+    positions: Mapping[str, int],
+    header: list[str],
+    now: dt.datetime,
+) -> pd.Series:
+    """Per submission the time that orders its edits: the last modification when the export has
+    one, else the completion; a time in the future or before 2000 is reported and left out."""
+    latest = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for fld in (s.COMPLETED, fm.MODIFIED):
+        if fld not in positions:
+            continue
+        times, future, early = _plausible(frame[fld], now)
+        column = header[positions[fld]]
+        for variant, wrong in (("future", future), ("early", early)):
+            for sid, value in zip(frame.loc[wrong, s.SUBMISSION_ID], times[wrong], strict=True):
+                params = {"variant": variant, "date": value.isoformat()}
+                issues.add(int(sid), column, value, IMPLAUSIBLE_DATE, params)
+        good = times.where(~(future | early))
+        latest = good.astype("datetime64[ns]").where(good.notna(), latest)
+    return latest
+
+
 def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
     names = frame[s.NAME_AS_WRITTEN]
     found: dict[str, Resolution] = {n: resolve(n) for n in names.dropna().unique()}
@@ -641,7 +703,7 @@ def _facts(resolution: Resolution) -> dict[str, Any] | None:
 
 def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFrame:
     """The latest completed submission counts per municipality; the others point to it."""
-    order = frame.sort_values([s.COMPLETED, s.SUBMISSION_ID], na_position="first", kind="stable")
+    order = frame.sort_values([_LATEST, s.SUBMISSION_ID], na_position="first", kind="stable")
     resolved = order[order[s.REFNIS].notna()]
     latest = resolved.groupby(s.REFNIS, sort=False)[s.SUBMISSION_ID].last()
     winner = frame[s.REFNIS].map(latest)
@@ -657,14 +719,14 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         frame.index,
     )
     names = dict(zip(frame[s.SUBMISSION_ID], frame[s.NAME_AS_WRITTEN], strict=True))
-    times = dict(zip(frame[s.SUBMISSION_ID], frame[s.COMPLETED], strict=True))
+    times = dict(zip(frame[s.SUBMISSION_ID], frame[_LATEST], strict=True))
     methods = dict(zip(frame[s.SUBMISSION_ID], frame[s.RESOLUTION], strict=True))
     for sid, name, by, municipality, completed in zip(
         frame.loc[superseded, s.SUBMISSION_ID],
         frame.loc[superseded, s.NAME_AS_WRITTEN],
         frame.loc[superseded, s.SUPERSEDED_BY],
         frame.loc[superseded, s.MUNICIPALITY],
-        frame.loc[superseded, s.COMPLETED],
+        frame.loc[superseded, _LATEST],
         strict=True,
     ):
         winner_name, winner_completed = names[by], times[by]

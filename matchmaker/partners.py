@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema as s
-from .errors import IntakeError
+from .errors import CriteriaError, IntakeError
 from .files import decode_text, read_input, read_workbook, sniff
 from .form_mapping import fold, load_mapping, option_codes
 
@@ -90,6 +90,15 @@ def _codes(row: int, column: str, value: str, options: dict[str, str], problems:
     return codes
 
 
+def _looks_like_forms(header: list[str], mapping: Path | str | None) -> bool:
+    """A header with several of the form's questions: the form export given as the partners file."""
+    try:
+        form_mapping = load_mapping(mapping)
+    except CriteriaError:
+        return False  # the mapping's own problem is reported where it is read
+    return sum(form_mapping.field_for(h) is not None for h in header if h) >= 3
+
+
 def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.DataFrame:
     """Read a partners file (.csv or the first sheet of an .xlsx, .ods or .xls) into one row per partner.
 
@@ -109,6 +118,11 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
         raise IntakeError(
             f"{path}: the columns are separated by ';'; "
             "save the partners file as 'CSV UTF-8 (comma delimited)'"
+        )
+    if missing and _looks_like_forms(header, mapping):
+        raise IntakeError(
+            f"{path}: this looks like a candidacy form export, not a partners file; "
+            "did you swap FORMS and --partners?"
         )
     if missing:
         raise IntakeError(

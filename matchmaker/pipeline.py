@@ -6,7 +6,7 @@ Locks and forbids name the candidate by REFNIS code or municipality name, as a c
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
 
 if TYPE_CHECKING:
+    from .decisions import Decisions
     from .intake import IntakeResult
     from .reviews import Reviews
     from .scoring import Scores
@@ -98,6 +99,33 @@ def resolve_pairs(
             )
         out.append((cid, name))
     return out
+
+
+def _resolve_all(
+    specs: Sequence[PairSpec],
+    given: int,
+    decisions: Decisions | None,
+    candidates: pd.DataFrame,
+    partners: pd.DataFrame,
+    kind: str,
+) -> list[tuple[str, str]]:
+    """The pairs given as options (the first `given`) and those from a decisions workbook; a
+    decision that names no candidate or partner is refused with its sheet and row."""
+    try:
+        return resolve_pairs(specs, candidates, partners, kind)
+    except DecisionError:
+        if decisions is None:
+            raise
+        resolve_pairs(specs[:given], candidates, partners, kind)  # an option's own error first
+        for spec in specs[given:]:
+            try:
+                resolve_pairs([spec], candidates, partners, kind)
+            except DecisionError as exc:
+                pair = _split(spec, kind)
+                source = decisions.source(kind, pair) or decisions.source("exclude", (pair[0], ""))
+                where = f", sheet '{source['sheet']}' row {source['row']}" if source else ""
+                raise DecisionError(f"{decisions.path}{where}: {exc}") from None
+        raise
 
 
 @dataclass(frozen=True)
@@ -189,8 +217,8 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     candidates = with_scores(intake.candidates, scores)
     say(f"reading {partners}")
     partner_table = read_partners(partners, mapping_path)
-    lock_pairs = resolve_pairs(locks, candidates, partner_table, "lock")
-    forbid_pairs = resolve_pairs(forbids, candidates, partner_table, "forbid")
+    lock_pairs = _resolve_all(locks, len(opts.locks), decisions, candidates, partner_table, "lock")
+    forbid_pairs = _resolve_all(forbids, len(opts.forbids), decisions, candidates, partner_table, "forbid")
     keep_pairs = resolve_pairs(keep, candidates, partner_table, "keep")
     ratings: list[tuple[str, str, int | None]] = []
     rating_inputs: list[Path] = []

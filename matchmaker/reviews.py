@@ -466,7 +466,7 @@ def _read_meta(ws: Grid) -> dict[str, str]:
 def _read_sheet(
     path: Path,
     criteria: Criteria,
-    known: set[str],
+    known: Mapping[str, str],
     problems: list[ReviewProblem],
 ) -> _Sheet | None:
     low, high = int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1])
@@ -514,7 +514,7 @@ def _read_rows(
     meta: Mapping[str, str],
     reviewer: str,
     criteria: Criteria,
-    known: set[str],
+    known: Mapping[str, str],
     low: int,
     high: int,
     problems: list[ReviewProblem],
@@ -594,12 +594,29 @@ def _read_rows(
                 )
             )
             continue
+        written = cells[col_of[MUNICIPALITY]] if MUNICIPALITY in col_of else None
+        if (contradiction := _other_municipality(cid, written, known)) is not None:
+            column = f"{get_column_letter(col_of[MUNICIPALITY] + 1)} ({layout[col_of[MUNICIPALITY]][1]})"
+            problems.append(ReviewProblem(path, contradiction, REVIEW_SHEET, r, column))
+            continue
         first_row[cid] = r
         comment = clean_text(cells[col_of[COMMENT]])
         rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment})
     if len(problems) > start:
         return None
     return _Sheet(path, reviewer, rows)
+
+
+def _other_municipality(cid: str, written: object, known: Mapping[str, str]) -> str | None:
+    """Why a row's municipality contradicts its candidate id, or None: the ratings of a row
+    whose id was swapped or retyped would otherwise go to another municipality."""
+    name, expected = clean_text(written), known.get(cid, "")
+    if not name or not expected or " ".join(name.casefold().split()) == " ".join(expected.casefold().split()):
+        return None
+    return (
+        f"candidate {cid} is {expected} in the form export, but the row says '{name[:60]}'; "
+        "put the id and the municipality of one candidate on one row"
+    )
 
 
 def read_reviews(
@@ -628,7 +645,7 @@ def read_reviews(
     files, problems = _expand(paths)
     sheets: list[_Sheet] = []
     for path in files:
-        sheet = _read_sheet(path, criteria, known, problems)
+        sheet = _read_sheet(path, criteria, {cid: names.get(cid, "") for cid in known}, problems)
         if sheet is not None:
             sheets.append(sheet)
     by_reviewer: dict[str, Path] = {}

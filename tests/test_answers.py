@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from matchmaker import answers
 from matchmaker.form_mapping import load_mapping
@@ -69,3 +70,26 @@ def test_multi_reader_gives_fresh_lists_per_answer() -> None:
     assert first == (["nl", "fr"], []) == second
     first[0].append("en")
     assert read("Frans;Nederlands") == (["nl", "fr"], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15/10/2023 14:30:00",
+        "1/2/2024 8:05",
+        "01-02-2024",
+        "16.10.2023 09:05",
+        "2023-10-16 09:05",
+        "2023-10-16T09:05:07",
+    ],
+)
+@pytest.mark.parametrize("dayfirst", [True, False])
+def test_common_date_texts_read_as_pandas_reads_them(text: str, dayfirst: bool) -> None:
+    import warnings
+
+    from matchmaker.answers import timestamp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = pd.to_datetime(text, dayfirst=dayfirst and not text.startswith("2023-"))
+    assert timestamp(dayfirst)(text) == (expected, None)

@@ -190,6 +190,18 @@ BAD_KINDS = {
         ["pair", "{forms}", "--partners", str(SAMPLE / "partners.csv"), "--decisions", "{bad}"],
         "not a readable .xlsx workbook",
     ),
+    "forms: the partners file": (
+        "p.csv",
+        "partners",
+        ["intake", "{bad}"],
+        "did you swap FORMS and --partners",
+    ),
+    "partners: the form export": (
+        "f.xlsx",
+        "workbook",
+        ["pair", "{forms}", "--partners", "{bad}"],
+        "did you swap FORMS and --partners",
+    ),
     "verify: a fifo": ("r.json", "fifo", ["verify", "{bad}"], "not a regular file"),
     "verify: a workbook": ("r.json", "workbook", ["verify", "{bad}"], "wants the result .json"),
     "verify: JSON nested too deeply": (
@@ -218,6 +230,8 @@ def test_bad_input_file_is_refused_in_one_line(kind: str, forms: Path, tmp_path:
         _stray_far(bad, "x")
     elif content == "workbook":
         shutil.copy(SAMPLE / "candidacies.xlsx", bad)
+    elif content == "partners":
+        shutil.copy(SAMPLE / "partners.csv", bad)
     else:
         assert isinstance(content, bytes)
         bad.write_bytes(content)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import tomllib
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from toml_helpers import TOML_VALUES, Path_, paths, replaced
 
 from matchmaker import schema
 from matchmaker.criteria import (
@@ -401,3 +406,21 @@ def test_deeply_nested_criteria_are_refused_in_one_line(tmp_path: Path) -> None:
     path.write_text("version = 1\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
     with pytest.raises(CriteriaError, match="nested too deeply"):
         load_criteria(path)
+
+
+# --- every key type-checked -----------------------------------------------------------------------------
+
+_CRITERIA_DOC = tomllib.loads(DEFAULT_CRITERIA.read_text(encoding="utf-8"))
+_CRITERIA_PATHS = list(paths(_CRITERIA_DOC))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(where=st.sampled_from(_CRITERIA_PATHS), value=TOML_VALUES)
+def test_any_value_at_any_key_is_a_criteria_error_naming_the_file(where: Path_, value: object) -> None:
+    doc = replaced(_CRITERIA_DOC, where, value)
+    with mock.patch("matchmaker.criteria.tomllib.loads", return_value=doc):
+        try:
+            load_criteria(DEFAULT_CRITERIA)
+        except CriteriaError as exc:
+            message = str(exc)
+            assert message.startswith(f"{DEFAULT_CRITERIA}: ") and "\n" not in message, message

@@ -320,3 +320,36 @@ def test_a_pair_pushed_out_by_a_chosen_partner_says_why_in_french(first_round: P
     row = next(r for r in overview if r[0] == "supprimé")
     assert row[1:3] == [target["Gemeente"], target["Partner"]]
     assert row[4] == f"remplacé par {newcomer} – {target['Partner']}\u00a0; un couple imposé prend sa place"
+
+
+def test_a_partner_typed_in_koppelen_aan_is_matched_without_case_or_spaces(workbook: Path) -> None:
+    decide(workbook, SHEET_SHORTLIST, {"Vilvoorde": {"Koppelen aan": "  commune b   (PLACEHOLDER) "}})
+    assert ("23088", "Commune B (placeholder)") in read_decisions(workbook).locks
+
+
+def test_a_misspelt_partner_in_koppelen_aan_says_what_was_meant(workbook: Path) -> None:
+    decide(workbook, SHEET_SHORTLIST, {"Vilvoorde": {"Koppelen aan": "Bugesra"}})
+    with pytest.raises(DecisionError) as caught:
+        read_decisions(workbook)
+    assert "Shortlist row 9: unknown partner 'Bugesra'; did you mean 'Bugesera'?" in str(caught.value)
+
+
+def test_a_lock_from_the_workbook_on_an_unknown_candidate_names_its_sheet_and_row(
+    first_round: Path, tmp_path: Path
+) -> None:
+    wb = openpyxl.load_workbook(first_round / "r1.xlsx")
+    ws = wb[SHEET_PAIRS]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=3, column=headers.index("NIS-code") + 1).value = "99999"
+    ws.cell(row=3, column=headers.index("Beslissing") + 1).value = "vast"
+    decided = tmp_path / "d.xlsx"
+    wb.save(decided)
+    result = CliRunner().invoke(
+        main, [*pair_args(first_round), "--decisions", str(decided), "--out", str(tmp_path / "o.xlsx")]
+    )
+    assert result.exit_code == 2, result.output
+    [line] = [x for x in result.output.splitlines() if x.startswith("Error:")]
+    assert f"{decided}, sheet '{SHEET_PAIRS}' row 3: lock 99999=" in line
+    assert "no candidate '99999'" in line
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.xlsx").exists()

@@ -335,3 +335,34 @@ def test_own_outputs_are_recognised_and_others_are_not(tmp_path: Path) -> None:
         guard_existing(theirs, force=False, judge=own_json)
     guard_existing(theirs, force=True, judge=own_json)
     guard_existing(tmp_path / "new.json", force=False, judge=own_json)
+
+
+@pytest.mark.parametrize(
+    ("xml", "rows"),
+    [
+        # styled empty rows after the data are not data
+        (b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2" s="1"/><row r="900000" s="1"/>', 1),
+        (b'<row r="1"/><row r="7" spans="1:2"><c r="B7" t="inlineStr"><is><t>x</t></is></c></row>', 7),
+        (b'<row r="3"><c r="C3"><f>A1+1</f></c></row><row r="4"><c r="A4" s="2"/></row>', 3),
+        # a row without its number, or tags with a prefix: everything is read
+        (b'<row><c><v>1</v></c></row><row r="9" s="1"/>', None),
+        (b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>', None),
+        # no value at all: nothing to bound by
+        (b'<row r="5" s="1"/>', None),
+    ],
+)
+def test_the_rows_worth_reading_end_at_the_last_value(xml: bytes, rows: int | None) -> None:
+    from matchmaker.files import _Extent, _scan
+
+    extent = _Extent()
+    _scan(extent, xml)
+    assert extent.data_rows == rows
+
+
+def test_the_last_value_is_found_across_chunks() -> None:
+    from matchmaker.files import _Extent, _scan
+
+    extent = _Extent()
+    _scan(extent, b'<row r="41" spans="1:3">')  # the chunk ended inside the row
+    _scan(extent, b'<c r="A41"><v>2</v></c></row><row r="42" s="3"/>')
+    assert extent.data_rows == 41

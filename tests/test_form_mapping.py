@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from toml_helpers import TOML_VALUES, Path_, paths, replaced
 
 from matchmaker import schema as s
 from matchmaker.errors import CriteriaError
@@ -97,3 +102,21 @@ def test_pieces_joined_with_another_separator_are_read_when_each_is_an_option() 
     assert parse_multi("Engels, Frans", codes) == (["fr", "en"], [])
     assert parse_multi("Engels, Swahili", codes) == ([], ["Engels, Swahili"])
     assert parse_multi(5.0, codes) == ([], ["5"])
+
+
+# --- every key type-checked -----------------------------------------------------------------------------
+
+_MAPPING_DOC = tomllib.loads(DEFAULT_MAPPING.read_text(encoding="utf-8"))
+_MAPPING_PATHS = list(paths(_MAPPING_DOC))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(where=st.sampled_from(_MAPPING_PATHS), value=TOML_VALUES)
+def test_any_value_at_any_key_is_a_criteria_error_naming_the_file(where: Path_, value: object) -> None:
+    doc = replaced(_MAPPING_DOC, where, value)
+    with mock.patch("matchmaker.form_mapping.tomllib.loads", return_value=doc):
+        try:
+            load_mapping(DEFAULT_MAPPING)
+        except CriteriaError as exc:
+            message = str(exc)
+            assert message.startswith(f"{DEFAULT_MAPPING}: ") and "\n" not in message, message

@@ -312,6 +312,26 @@ def test_unknown_and_repeated_candidates(tmp_path: Path) -> None:
     assert {p.column for p in caught.value.problems} == {"A (Kandidaat (REFNIS))"}
 
 
+def test_a_row_whose_id_and_municipality_disagree_is_refused(tmp_path: Path) -> None:
+    candidates = make_candidates(4)
+    path = sheet(tmp_path, "An")
+    fill(path, {cid: {"equal_basis": 4} for cid in candidates[s.CANDIDATE_ID]})
+    wb = openpyxl.load_workbook(path)
+    ws = wb[REVIEW_SHEET]
+    ws["A2"].value, ws["A3"].value = ws["A3"].value, ws["A2"].value  # two ids swapped
+    ws["B4"].value = f"  {str(ws['B4'].value).upper()} "  # case and spaces do not matter
+    swapped = (ws["A2"].value, ws["B2"].value)
+    wb.save(path)
+    with pytest.raises(ReviewSheetError) as caught:
+        read_reviews(path, make_criteria(), candidates)
+    assert [(p.sheet, p.row) for p in caught.value.problems] == [(REVIEW_SHEET, 2), (REVIEW_SHEET, 3)]
+    first = caught.value.problems[0]
+    name = dict(zip(candidates[s.CANDIDATE_ID], candidates[s.MUNICIPALITY], strict=True))[swapped[0]]
+    assert first.problem.startswith(f"candidate {swapped[0]} is {name} in the form export, but the row says")
+    assert first.column == "B (Gemeente)"
+    assert str(first).startswith(f"{path}, sheet '{REVIEW_SHEET}', row 2, column B (Gemeente): ")
+
+
 def test_same_reviewer_twice_names_both_files(tmp_path: Path) -> None:
     candidates = make_candidates(2)
     first = write_review_sheet(candidates, make_criteria(), "An Peeters", tmp_path / "a.xlsx")
@@ -650,3 +670,41 @@ def test_leniency_recovers_any_planted_design(
     fitted = reviews.aggregate("leniency")["openness"]
     expected = np.clip([q + mean_offset for q in quality], 1, 5)
     assert fitted.to_list() == pytest.approx(list(expected))
+
+
+def _with_styled_empty_rows(path: Path, rows: int) -> None:
+    """Rewrite the rating sheet with `rows` styled empty rows after the data (a format applied to
+    whole rows, as Excel saves it)."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(path)
+    members = [(info, source.read(info)) for info in source.infolist()]
+    source.close()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in members:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                last = max(int(r) for r in re.findall(r'<row r="(\d+)"', text))
+                extra = "".join(
+                    f'<row r="{r}" s="1" customFormat="1"/>' for r in range(last + 1, last + rows + 1)
+                )
+                text = text.replace("</sheetData>", extra + "</sheetData>")
+                data = re.sub(
+                    r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:H{last + rows}"/>', text
+                ).encode()
+            out.writestr(info, data)
+
+
+def test_a_million_styled_empty_rows_read_fast(tmp_path: Path) -> None:
+    import time
+
+    candidates = make_candidates(4)
+    path = sheet(tmp_path, "An")
+    fill(path, {cid: {"equal_basis": 3, "openness": 4} for cid in candidates[s.CANDIDATE_ID]})
+    plain = read_reviews(path, make_criteria(), candidates)
+    _with_styled_empty_rows(path, 1_000_000)
+    started = time.perf_counter()
+    styled = read_reviews(path, make_criteria(), candidates)
+    assert time.perf_counter() - started < 5
+    pd.testing.assert_frame_equal(styled.ratings, plain.ratings)

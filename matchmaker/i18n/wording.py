@@ -610,6 +610,8 @@ def issue_fields(kind: str, params: Mapping[str, Any], lang: str) -> dict[str, A
         }
     if kind == "row-shape":
         return {"width": params["width"]}
+    if kind == "implausible-date":
+        return {"date": moment(str(params["date"]), lang)}
     return {}
 
 
