@@ -95,6 +95,7 @@ class Decisions:
             for c in result.changes
             if c.get("change") in {"dropped", "removed"}
         }
+        moved = {c for c, _ in previous}  # an added pair of a candidate selected before: it moved
         out: list[ChangeRecord] = []
 
         def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
@@ -109,7 +110,11 @@ class Decisions:
                     "source": self.source(kind_key, pair) if decision else None,
                     "related": [list(r) for r in related],
                     "reason": reasons.get(pair) if change == "removed" else None,
-                    "cause": causes.get(pair, (None, None))[0] if change == "removed" else None,
+                    "cause": causes.get(pair, (None, None))[0]
+                    if change == "removed"
+                    else ("moved" if pair[0] in moved else "new")
+                    if change == "added"
+                    else None,
                     "obstacle": causes.get(pair, (None, None))[1] if change == "removed" else None,
                 }
             )

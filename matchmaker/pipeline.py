@@ -85,9 +85,15 @@ def resolve_pairs(
                 raise DecisionError(
                     f"{kind} {cand}={partner}: no candidate {cand!r}; did you mean {found.municipality!r}?"
                 )
+        if cid is None and kind == "keep":
+            out.append((cand, partner))  # a previous pair whose candidate left: the result says so
+            continue
         if cid is None:
             raise DecisionError(f"{kind} {cand}={partner}: no candidate {cand!r} in the form export")
         name = names.get(fold(partner))
+        if name is None and kind == "keep":
+            out.append((cid, partner))  # a previous pair whose partner left: the result says so
+            continue
         if name is None:
             import difflib
 
@@ -220,6 +226,11 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     lock_pairs = _resolve_all(locks, len(opts.locks), decisions, candidates, partner_table, "lock")
     forbid_pairs = _resolve_all(forbids, len(opts.forbids), decisions, candidates, partner_table, "forbid")
     keep_pairs = resolve_pairs(keep, candidates, partner_table, "keep")
+    # the candidates the previous round selected (its Koppelingen pairs) stay selected where they can
+    stay: list[str] = []
+    if decisions is not None:
+        shown = [p for p in decisions.previous if p[0] not in decisions.excluded]
+        stay = list(dict.fromkeys(c for c, _ in resolve_pairs(shown, candidates, partner_table, "keep")))
     ratings: list[tuple[str, str, int | None]] = []
     rating_inputs: list[Path] = []
     if opts.partner_ratings:
@@ -243,6 +254,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         locks=lock_pairs,
         forbids=forbid_pairs,
         keep=keep_pairs,
+        keep_selected=stay,
         alternatives=opts.alternatives,
         distinct=opts.distinct,
         solver=solver,

@@ -353,3 +353,91 @@ def test_a_lock_from_the_workbook_on_an_unknown_candidate_names_its_sheet_and_ro
     assert "no candidate '99999'" in line
     assert "Traceback" not in result.output
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_refused_pair_moves_its_candidate_to_another_partner(first_round: Path, tmp_path: Path) -> None:
+    pairs = openpyxl.load_workbook(first_round / "r1.xlsx")[SHEET_PAIRS]
+    headers = [c.value for c in pairs[1]]
+    before = [dict(zip(headers, (c.value for c in row), strict=True)) for row in pairs.iter_rows(min_row=2)]
+    refused = next(r for r in before if r["Gemeente"] == "Merelbeke-Melle")
+    assert refused["Partner"] == "Karongi"
+    decided = decide(
+        first_round / "r1.xlsx",
+        SHEET_PAIRS,
+        {"Merelbeke-Melle": {"Beslissing": "weiger"}},
+        out=tmp_path / "d.xlsx",
+    )
+    args = [*pair_args(first_round), "--decisions", str(decided), "--out", str(tmp_path / "r2.xlsx")]
+    result = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r2.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    now = {p["candidate_id"]: p["partner"] for p in doc["pairs"]}
+    mm = str(refused["NIS-code"])
+    # it stays selected with another partner; every candidate of the first round stays in
+    assert mm in now and now[mm] != "Karongi"
+    assert len(now) == len(before)
+    assert set(now) == {str(r["NIS-code"]) for r in before}
+    # nothing was kept by the committee: no sentence may say so, and every change has its cause
+    assert not doc["constraints"]["locked"]
+    for change in doc["changes"]:
+        if change["change"] != "kept":
+            assert change["cause"] or change["decision"], change
+    moved = [c for c in doc["changes"] if c["change"] == "removed" and c["decision"] is None]
+    assert all(c["cause"] in {"stay", "more_kept", "more_value", "tie"} for c in moved)
+
+
+def test_a_withdrawn_country_moves_its_candidates_where_they_qualify(
+    first_round: Path, tmp_path: Path
+) -> None:
+    # Rwanda suspends the cooperation: its partners leave the list, and Halle, asked, accepts Benin
+    # and can work in French (it could not pair there in the first round)
+    folder = tmp_path / "round2"
+    shutil.copytree(first_round, folder)
+    lines = (folder / "partners.csv").read_text(encoding="utf-8").splitlines()
+    rwanda = [line.split(",")[0] for line in lines[1:] if ",Rwanda," in line]
+    (folder / "partners.csv").write_text(
+        "\n".join(line for line in lines if ",Rwanda," not in line) + "\n", encoding="utf-8"
+    )
+    form = openpyxl.load_workbook(folder / "candidacies.xlsx")
+    ws = form.active
+    assert ws is not None
+    heads = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[heads.index("Naam van het lokaal bestuur")].value == "Stad Halle (1500)":
+            row[heads.index("Voorkeur partnerland")].value = "Geen voorkeur"
+            row[heads.index("In welke talen kan uw delegatie werken?")].value = "Nederlands;Frans;Engels;"
+    form.save(folder / "candidacies.xlsx")
+    before = json.loads(_first_json(first_round, tmp_path))
+    args = [
+        *pair_args(folder),
+        "--decisions",
+        str(first_round / "r1.xlsx"),
+        "--out",
+        str(tmp_path / "r2.xlsx"),
+    ]
+    result = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r2.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    now = {p["candidate_id"]: (p["partner"], p["country"]) for p in doc["pairs"]}
+    was = {p["candidate_id"]: (p["partner"], p["country"]) for p in before["pairs"]}
+    halle = next(p["candidate_id"] for p in before["pairs"] if p["municipality"] == "Halle")
+    assert was[halle][0] in rwanda
+    assert now[halle][1] == "Benin"
+    # the Benin pairs of the first round stay, and no pair is left in Rwanda
+    assert {c: v for c, v in was.items() if v[1] == "Benin"}.items() <= now.items()
+    assert all(country != "Rwanda" for _, country in now.values())
+    for change in doc["changes"]:
+        if change["change"] != "kept":
+            assert change["cause"] or change["decision"], change
+    gone = {c["partner"]: c["cause"] for c in doc["changes"] if c["change"] == "removed"}
+    assert gone == dict.fromkeys(rwanda, "no_partner")
+    added = next(c for c in doc["changes"] if c["change"] == "added")
+    assert (added["candidate_id"], added["cause"]) == (halle, "moved")
+
+
+def _first_json(first_round: Path, tmp_path: Path) -> str:
+    out = tmp_path / "r1.json"
+    args = [*pair_args(first_round), "--out", str(tmp_path / "r1.xlsx"), "--json", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")

@@ -186,7 +186,7 @@ _OBSTACLE_KINDS: Final = frozenset(
         "no_partner",
     )
 )
-_NEEDS: Final = frozenset({"score", "tie", "slots", "kept", "time_limit", "not_computed"})
+_NEEDS: Final = frozenset({"score", "tie", "slots", "stay", "kept", "time_limit", "not_computed"})
 
 
 def candidate_names(people: Iterable[object], known: Mapping[str, str]) -> list[str]:
@@ -297,7 +297,7 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
     elif need == "tie" and explanation.get("tie_break"):
         order = tie_break_text(explanation.get("tie_break") or (), lang)
         tail = sentence("need_tie_order", lang, order=order)
-    elif need in {"tie", "slots", "kept", "time_limit"}:
+    elif need in {"tie", "slots", "stay", "kept", "time_limit"}:
         tail = sentence(f"need_{need}", lang)
     else:
         tail = ""
@@ -369,6 +369,11 @@ def unfilled_text(gap: Mapping[str, Any], lang: str) -> str:
     return head + body + "."
 
 
+_GONE: Final = frozenset(
+    {"more_slots", "stay", "more_kept", "more_value", "tie", "not_candidate", "no_partner", "locked"}
+)
+
+
 def gone_text(change: Mapping[str, Any], lang: str) -> str | None:
     """Why a pair of the previous shortlist could not stay, in `lang`."""
     cause = change.get("cause")
@@ -377,7 +382,7 @@ def gone_text(change: Mapping[str, Any], lang: str) -> str | None:
         phrase = obstacle_phrase(obstacle, lang)
         if phrase:
             return phrase
-    if cause in {"more_slots", "not_candidate", "no_partner", "locked"}:
+    if cause in _GONE:
         return sentence(f"gone_{cause}", lang, partner=change.get(PARTNER) or "")
     reason = change.get("reason")
     return str(reason) if reason and reason != "new pair" else None

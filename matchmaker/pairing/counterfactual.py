@@ -26,6 +26,7 @@ class Forced:
     kept: int
     value: int | None
     edges: tuple[int, ...]
+    stayed: int = 0  # of the candidates selected before, how many stay selected
 
 
 def forced_solutions(
@@ -50,8 +51,8 @@ def forced_solutions(
     core = Model(instance, fams)  # the same constraint families as the solve that found `best`
     here = IncrementalEngine(core)
     n = instance.n_edges
-    count, value, kept = core.count_expr, core.value_expr, core.kept_expr
-    relax = core.network and not instance.keep
+    count, value, kept, stay = core.count_expr, core.value_expr, core.kept_expr, core.stay_expr
+    relax = core.network and not instance.keep and not instance.keep_selected
     enough = Row(count, 1, best.count)
     for c in candidates:
         mine = core.cand_expr[c]
@@ -65,16 +66,26 @@ def forced_solutions(
             continue
         first = core.measure(got)
         inside = bool(got.chosen[mine_edges].any())
-        out[c] = Forced(c, inside, first.count, first.kept, None, first.edges)
+        out[c] = Forced(c, inside, first.count, first.kept, None, first.edges, first.stayed)
         if not inside or first.count != best.count:
             continue
         extra = [enough, Row(mine, 1, 1)]
+        # the same stages as `lexsolve`: the candidates selected before, then the kept pairs
+        if instance.keep_selected:
+            got = here.solve(stay, extra, time_limit)
+            if got is None:
+                continue
+            m = core.measure(got)
+            out[c] = Forced(c, True, m.count, m.kept, None, m.edges, m.stayed)
+            if m.stayed < best.stayed:
+                continue
+            extra.append(Row(stay, 1, best.stayed))
         if instance.keep:
             got = here.solve(kept, extra, time_limit)
             if got is None:
                 continue
             m = core.measure(got)
-            out[c] = Forced(c, True, m.count, m.kept, None, m.edges)
+            out[c] = Forced(c, True, m.count, m.kept, None, m.edges, m.stayed)
             if m.kept < best.kept:
                 continue
             extra.append(Row(kept, 1, best.kept))
@@ -84,9 +95,14 @@ def forced_solutions(
         m = core.measure(got)
         # only who is in matters here (the candidates it displaces), not who goes to which partner
         settled = _settle(core, here, m, [*extra, Row(value, 1, m.value)], time_limit, relax, partners=False)
-        if settled.count == m.count and settled.kept >= m.kept and settled.value >= m.value:
+        if (
+            settled.count == m.count
+            and settled.stayed >= m.stayed
+            and settled.kept >= m.kept
+            and settled.value >= m.value
+        ):
             m = settled  # as in `lexsolve`, a doubtful tie-break answer never replaces the optimum
-        out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges)
+        out[c] = Forced(c, True, m.count, m.kept, m.value, m.edges, m.stayed)
     return out
 
 
@@ -142,4 +158,50 @@ def capped_candidates(
             continue
         selected = {int(instance.edge_cand[e]) for e in found[0].edges}
         out.update(c for c in cands if c in selected)
+    return out
+
+
+def dropped_causes(
+    instance: Instance,
+    best: Solution,
+    *,
+    time_limit: float | None = None,
+    fams: Sequence[Family] | None = None,
+) -> dict[int, str]:
+    """For each kept pair (edge) the best pairing leaves out, the stage that drops it.
+
+    One re-solve per stage with the pair forced in, in the order of `lexsolve`: "more_slots" when
+    the pairing with it fills fewer slots, "stay" when fewer of the candidates selected before stay
+    selected, "more_kept" when fewer previous pairs stay, "more_value" when it is worth less, "tie"
+    when it is as good and the tie-break chain decides. Pairs no pairing can hold are left out.
+    """
+    chosen = set(best.edges)
+    todo = [e for e in instance.keep if e not in chosen]
+    out: dict[int, str] = {}
+    if not todo:
+        return out
+    core = Model(instance, fams)
+    here = IncrementalEngine(core)
+    stages = [
+        ("more_slots", core.count_expr, best.count),
+        ("stay", core.stay_expr, best.stayed),
+        ("more_kept", core.kept_expr, best.kept),
+        ("more_value", core.value_expr, best.value),
+    ]
+    for e in todo:
+        extra = [Row(Lin({e: 1}), 1, 1)]
+        cause = "tie"
+        for name, expr, reached in stages:
+            got = here.solve(expr, extra, time_limit)
+            if got is None:
+                cause = ""
+                break
+            m = core.measure(got)
+            now = {"more_slots": m.count, "stay": m.stayed, "more_kept": m.kept, "more_value": m.value}[name]
+            if now < reached:
+                cause = name
+                break
+            extra.append(Row(expr, 1, reached))
+        if cause:
+            out[e] = cause
     return out

@@ -267,7 +267,7 @@ def _unselected(
     # slot count and the kept-pair count do not depend on scores. The best pairing without it is the
     # chosen one (value V*); the best with it has value V_c. It is selected once V_c + d > V*, and at
     # V_c + d = V* the tie-break decides: so the exact increase needed is V* - V_c, from one re-solve.
-    # need: what a higher score would do (score | tie | slots | kept | time_limit | not_computed)
+    # need: what a higher score would do (score | tie | slots | stay | kept | time_limit | not_computed)
     needed: float | None = None
     if not explain:
         rec["need"] = "not_computed"
@@ -276,6 +276,8 @@ def _unselected(
     elif not forced.includable or forced.count < best.count:
         cause = "slots" if cause in _WEAK else cause
         rec["need"] = "slots"
+    elif forced.stayed < best.stayed:
+        rec["need"] = "stay"
     elif forced.kept < best.kept or forced.value is None:
         rec["need"] = "kept"
     else:
@@ -295,8 +297,12 @@ def changes(
     keep: list[Pair],
     locks: list[Pair],
     settings: PairingSettings,
+    dropped: Mapping[Pair, str] | None = None,
 ) -> list[ChangeRecord]:
-    """The pairs of the previous shortlist (`keep`) that were dropped, with the cause, and the new ones."""
+    """The pairs of the previous shortlist (`keep`) that were dropped, with the cause, and the new ones.
+
+    `dropped` holds the stage that dropped each pair that stays allowed (`dropped_causes`).
+    """
     out: list[ChangeRecord] = []
     if not keep:
         return out
@@ -304,7 +310,8 @@ def changes(
     for c, p in keep:
         if (c, p) in now:
             continue
-        # cause: not_candidate | no_partner | locked | more_slots | an obstacle kind (pair_obstacle)
+        # cause: not_candidate | no_partner | locked | an obstacle kind (pair_obstacle) | the stage
+        # that drops it: more_slots | stay | more_kept | more_value | tie
         obstacle: dict[str, Any] | None = None
         in_lock = [lp for lp in locks if (lp[0] == c) != (lp[1] == p)]
         if c not in table.row_of:
@@ -316,8 +323,8 @@ def changes(
         elif in_lock:
             cause = "locked"
         else:
-            cause = "more_slots"
-        dropped: dict[str, Any] = {
+            cause = (dropped or {}).get((c, p), "more_slots")
+        record: dict[str, Any] = {
             "candidate_id": c,
             "partner": p,
             "change": "dropped",
@@ -325,8 +332,8 @@ def changes(
             "cause": cause,
             "obstacle": obstacle,
         }
-        dropped["reason"] = change_reason(dropped, "en")
-        out.append(cast(ChangeRecord, dropped))
+        record["reason"] = change_reason(record, "en")
+        out.append(cast(ChangeRecord, record))
     kept_set = set(keep)
     for pr in pairs:
         if (pr["candidate_id"], pr["partner"]) not in kept_set:

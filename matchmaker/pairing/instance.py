@@ -53,6 +53,7 @@ class Instance:
     max_per_province: int | None = None
     locks: tuple[int, ...] = ()  # edge indices
     keep: tuple[int, ...] = ()  # edge indices
+    keep_selected: tuple[int, ...] = ()  # candidate indices: selected before, to stay selected
     fit: np.ndarray[Any, np.dtype[np.int64]] | None = None  # the fit part of edge_value; None: no fit
 
     @property
@@ -104,6 +105,7 @@ class Solution:
     kept: int
     value: int  # units of 1/UNIT
     optimal: bool
+    stayed: int = 0  # of the instance's `keep_selected` candidates, how many are selected
 
 
 # --- the pair table -------------------------------------------------------------------------------------

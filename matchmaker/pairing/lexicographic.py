@@ -1,9 +1,10 @@
-"""The lexicographic optimum of the pairing: most slots, then most kept pairs, then most value,
-each its own solve, then the ties settled exactly by the tie-break chain on the optimal face.
+"""The lexicographic optimum of the pairing: most slots, then most candidates selected before, then
+most kept pairs, then most value, each its own solve, then the ties settled by the tie-break chain.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -77,7 +78,9 @@ def _count_bound(inst: Instance) -> int:
 def lexsolve(
     model: PairingModel, extra: Sequence[Row] = (), *, solver: str = "cbc", time_limit: float | None = None
 ) -> tuple[Solution, list[Row]] | None:
-    """The lexicographic optimum under `extra`: most slots, then most kept pairs, then most value.
+    """The lexicographic optimum under `extra`: most slots, then most of the candidates selected in
+    the previous round (`keep_selected`, each may move partner), then most kept pairs, then most value.
+    Committee locks are hard rows of the model, so every stage keeps them.
 
     Returns the solution and the constraints that pin its optimal face (for re-solves), or None
     when `extra` cannot be met. Each stage is its own solve on `solver` with the previous optimum
@@ -85,9 +88,9 @@ def lexsolve(
     optimal face (see `_settle`).
     """
     inst = model.instance
-    # When every constraint family is a network family and there are no kept pairs or cuts, LP
-    # relaxations are integral and their reduced costs can prove the optimum unique.
-    relax = model.network and not inst.keep and not extra
+    # When every constraint family is a network family and there are no kept pairs, kept candidates
+    # or cuts, LP relaxations are integral and their reduced costs can prove the optimum unique.
+    relax = model.network and not inst.keep and not inst.keep_selected and not extra
     sol: Solution | None = None
     got: Ran | None = None
     if relax and inst.n_edges > VALUE_FIRST_EDGES:
@@ -106,6 +109,13 @@ def lexsolve(
         sol = model.measure(counted)
     optimal = sol.optimal
     face = [*extra, model.at_least(model.count_expr, sol.count), model.at_most(model.count_expr, sol.count)]
+    if inst.keep_selected:
+        stayed = model.run(model.stay_expr, face, solver, time_limit)
+        if stayed is None:  # cannot happen: the count stage's solution satisfies the face
+            return None
+        sol = model.measure(stayed)
+        optimal = optimal and sol.optimal
+        face.append(model.at_least(model.stay_expr, sol.stayed))
     if inst.keep:
         kept = model.run(model.kept_expr, face, solver, time_limit)
         if kept is None:  # cannot happen: the count stage's solution satisfies the face
@@ -124,7 +134,7 @@ def lexsolve(
         # Every unused pair has a nonzero reduced cost in an optimal LP basis, so complementary
         # slackness excludes it from every optimal pairing: the optimum is unique, nothing to settle.
         # (The reduced costs of this network LP with integral values are integers: 0.5 separates.)
-        return Solution(sol.edges, sol.count, sol.kept, sol.value, optimal), face
+        return dataclasses.replace(sol, optimal=optimal), face
     # Complementary slackness: an unused pair with a nonzero reduced cost in the optimal LP basis is
     # in no optimal pairing, so the tie-break solves may leave it out (fixed at 0), which keeps them small.
     unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
@@ -135,11 +145,14 @@ def lexsolve(
         settled = _settle(model, model.here, sol, face, time_limit, relax)
     finally:
         model.here.set_bounds(unused, upper=1.0)
-    if settled.count != sol.count or settled.value < sol.value or settled.kept < sol.kept:
+    if (
+        settled.count != sol.count
+        or settled.value < sol.value
+        or settled.kept < sol.kept
+        or settled.stayed < sol.stayed
+    ):
         settled = sol  # a numerically doubtful tie-break answer never replaces a proven optimum
-    return Solution(
-        settled.edges, settled.count, settled.kept, settled.value, optimal and settled.optimal
-    ), face
+    return dataclasses.replace(settled, optimal=optimal and settled.optimal), face
 
 
 def _settle(
@@ -220,7 +233,7 @@ def _settle(
             else:
                 fixes.append(model.at_most(model.cand_expr[c], 0))
     if not partners:
-        return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
+        return dataclasses.replace(inc, optimal=optimal)
     chosen = selected(inc)
     fixes = [model.at_least(model.cand_expr[c], 1) for c in sorted(chosen)]
     # the partners: unique unless a solution exists that moves some selected candidate elsewhere
@@ -249,7 +262,7 @@ def _settle(
                         mine = next(e for e in inc.edges if cand_of[e] == c)
                 fixes.append(model.at_least(model.weighted({mine: 1}), 1))
                 taken.add(int(inst.edge_partner[mine]))
-    return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal)
+    return dataclasses.replace(inc, optimal=optimal)
 
 
 def sum_expr(model: Model, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:

@@ -201,7 +201,8 @@ class Model:
     """An instance with its constraint families and the expressions the solve stages maximise.
 
     Engines (`engines`) build their rows from `families`; the stages (`lexicographic`) state their
-    objectives and cuts with `count_expr`, `value_expr`, `kept_expr`, `cand_expr` and the row helpers.
+    objectives and cuts with `count_expr`, `stay_expr`, `kept_expr`, `value_expr`,
+    `cand_expr` and the row helpers.
     """
 
     def __init__(self, instance: Instance, fams: Sequence[Family] | None = None) -> None:
@@ -215,6 +216,9 @@ class Model:
         self.count_expr = Lin(idx=np.arange(n), coef=np.ones(n))
         self.value_expr = Lin(idx=np.arange(n), coef=inst.edge_value)
         self.kept_expr = Lin(dict.fromkeys(inst.keep, 1))
+        # each candidate sits in at most one pair: the sum of its edges counts it once when selected
+        stay = set(inst.keep_selected)
+        self.stay_expr = Lin({e: 1 for e, c in enumerate(inst.edge_cand.tolist()) if c in stay})
 
     @property
     def network(self) -> bool:
@@ -235,10 +239,12 @@ class Model:
         """The solution an engine found: its edges, slot count, kept pairs and value."""
         edges = np.flatnonzero(ran.chosen)
         keep = set(self.instance.keep)
+        stay = set(self.instance.keep_selected)
         return Solution(
             edges=tuple(int(e) for e in edges),
             count=len(edges),
             kept=sum(1 for e in edges if int(e) in keep),
             value=int(self.instance.edge_value[edges].sum()),
             optimal=ran.optimal,
+            stayed=sum(1 for e in edges if int(self.instance.edge_cand[e]) in stay),
         )

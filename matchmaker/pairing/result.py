@@ -5,6 +5,7 @@ assembler that builds it from the solved instance and the facts of `explain`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -116,6 +117,7 @@ def assemble(
     explained: bool,
     capped: set[int] | None = None,
     asked: int = 0,
+    dropped: Mapping[int, str] | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -266,7 +268,14 @@ def assemble(
             "solver": solver,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         },
-        changes=explain_changes(table, pairs, keep, locks, settings),
+        changes=explain_changes(
+            table,
+            pairs,
+            keep,
+            locks,
+            settings,
+            {(inst.candidates[int(ei[e])], inst.partners[int(ej[e])]): c for e, c in (dropped or {}).items()},
+        ),
         alternatives_note=note,
     )
 

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import schema as s
 from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
-from .counterfactual import Forced, capped_candidates, forced_solutions
+from .counterfactual import Forced, capped_candidates, dropped_causes, forced_solutions
 from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
@@ -31,6 +31,7 @@ def solve_pairing(
     locks: Iterable[tuple[str, str]] = (),
     forbids: Iterable[tuple[str, str]] = (),
     keep: Iterable[tuple[str, str]] = (),
+    keep_selected: Iterable[str] = (),
     alternatives: int = 0,
     solver: str = "cbc",
     time_limit: float | None = None,
@@ -41,8 +42,9 @@ def solve_pairing(
 ) -> PairingResult:
     """Pair the eligible scored candidates with the eligible partners, exactly and explained.
 
-    Fills as many slots as the constraints allow, then (with `keep`) changes as few kept pairs as
-    possible, then maximises the total pair value; ties go by the criteria's tie-break chain.
+    Fills as many slots as the constraints allow (locks are hard rules), then keeps as many of the
+    `keep_selected` candidate ids selected as possible (each may move partner), then changes as few
+    `keep` pairs as possible, then maximises the total pair value; ties go by the tie-break chain.
     Alternatives differ from every better one in their set of pairs (`distinct="pairs"`) or in
     their set of selected candidates (`distinct="selection"`).
     `partner_ratings` are (candidate id, partner, rating 1-5 or None for not acceptable): a not
@@ -68,6 +70,11 @@ def solve_pairing(
     table, instance, locks, forbids, keep = encode(
         candidates, partners, criteria, locks=locks, forbids=forbids, keep=keep
     )
+    if keep_selected:
+        stay = {str(c) for c in keep_selected}
+        instance = dataclasses.replace(
+            instance, keep_selected=tuple(k for k, c in enumerate(instance.candidates) if c in stay)
+        )
     model = PairingModel(instance)
     found = lexsolve(model, solver=solver, time_limit=time_limit)
     if found is None:
@@ -82,6 +89,8 @@ def solve_pairing(
     # an alternative fills as many slots and keeps as many pairs as the best: it differs in the
     # choice among equally complete pairings, never by leaving slots open (its gap is never negative)
     cuts: list[Row] = [model.at_least(model.count_expr, best.count)]
+    if instance.keep_selected:
+        cuts.append(model.at_least(model.stay_expr, best.stayed))
     if instance.keep:
         cuts.append(model.at_least(model.kept_expr, best.kept))
     previous = best
@@ -112,6 +121,10 @@ def solve_pairing(
             capped = capped_candidates(instance, best, unselected, time_limit=time_limit)
         else:  # the stability rows are not network rows: its own re-solves keep them
             forced = stable.forced(best, unselected)
+    dropped: dict[int, str] = {}
+    if explain and best.optimal and instance.keep:
+        fams = None if stable is None else stable.families()
+        dropped = dropped_causes(instance, best, time_limit=time_limit, fams=fams)
     result = assemble(
         candidates,
         partners,
@@ -128,6 +141,7 @@ def solve_pairing(
         explain,
         capped,
         alternatives,
+        dropped,
     )
     if stable is None:
         return result

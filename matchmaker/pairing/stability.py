@@ -317,7 +317,12 @@ def fewest_blocking(
         count_expr = core.count_expr.pulp(x)
         add(pulp.LpConstraint(count_expr, pulp.LpConstraintEQ, rhs=count), "count")
         switches = pulp.lpSum(b.values())
-        stages: list[Any] = [-switches, core.kept_expr.pulp(x), core.value_expr.pulp(x)]
+        stages: list[Any] = [
+            -switches,
+            core.stay_expr.pulp(x),
+            core.kept_expr.pulp(x),
+            core.value_expr.pulp(x),
+        ]
         for k, objective in enumerate(stages):
             base.setObjective(objective)
             with quiet_stdout():

@@ -14,6 +14,7 @@ from matchmaker.errors import MatchmakerError
 from matchmaker.pairing import UNIT, Instance, PairingModel, lexicographic, lexsolve, solve_pairing
 
 from .helpers import (
+    all_pairings,
     brute_force,
     cand,
     check_invariants,
@@ -73,6 +74,28 @@ def test_keep_changes_as_few_pairs_as_possible() -> None:
     )
     assert chosen(one) == {("3", "Karongi"), ("1", "Bugesera")}
     assert {(c["candidate_id"], c["change"]) for c in one.changes} == {("4", "dropped"), ("1", "added")}
+
+
+def test_a_refused_pair_moves_its_candidate_before_other_pairs_are_kept() -> None:
+    cands, parts = four()
+    crit = criteria({"Rwanda": 2})
+    # last round: 3 with Karongi, 4 with Bugesera; now 3 - Karongi is refused
+    keep = [("4", "Bugesera")]
+    result = solve_pairing(
+        cands, parts, crit, keep=keep, keep_selected=["3", "4"], forbids=[("3", "Karongi")]
+    )
+    # both stay selected: 3 moves to Bugesera, 4 to Karongi, although 1 is worth more and 4 kept its pair
+    assert chosen(result) == {("3", "Bugesera"), ("4", "Karongi")}
+    gone = next(c for c in result.changes if c["change"] == "dropped")
+    assert (gone["candidate_id"], gone["partner"], gone["cause"]) == ("4", "Bugesera", "stay")
+    assert gone["reason"] == "otherwise a candidate selected in the previous round would drop out"
+    # the best of the rest would leave 3 or 4 out: no score makes 1 or 2 enter
+    for x in result.explanations:
+        if x["candidate_id"] in {"1", "2"}:
+            assert x["need"] == "stay" and x["score_needed"] is None
+    # without the candidates to keep, the kept pair stays and the value decides the other slot
+    plain = solve_pairing(cands, parts, crit, keep=keep, forbids=[("3", "Karongi")])
+    assert chosen(plain) == {("4", "Bugesera"), ("1", "Karongi")}
 
 
 def test_alternatives_are_distinct_and_no_better() -> None:
@@ -212,3 +235,58 @@ def test_the_lp_path_only_when_every_family_is_a_network_family() -> None:
     network = PairingModel(inst, [*families(inst), RowFamily("limit", (limit,), network=True)])
     seen = relaxes(network)
     assert lexsolve(network) is not None and all(seen)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.data())
+def test_decision_stages_equal_brute_force(
+    case: tuple[pd.DataFrame, pd.DataFrame, Criteria, list[tuple[str, str]]], data: st.DataObject
+) -> None:
+    # slots, then the locks (hard), then the candidates selected before, then the kept pairs, then value
+    cands, parts, crit, forbids = case
+    ids = cands["candidate_id"].tolist()
+    names = parts["partner"].tolist()
+    plain = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
+    edges = [(e["candidate_id"], e["partner"]) for e in plain.edges]
+    # the stages conflict most when the previous round's pairs are the best ones and some of the
+    # candidates to keep were left out of it
+    pair = st.tuples(st.sampled_from(ids), st.sampled_from(names))
+    before = sorted(chosen(plain))
+    keep = data.draw(st.lists(st.sampled_from(before) | pair if before else pair, unique=True, max_size=3))
+    out = sorted(set(ids) - {c for c, _ in chosen(plain)})
+    stay = data.draw(st.lists(st.sampled_from(out) if out else st.sampled_from(ids), unique=True, max_size=3))
+    locks = data.draw(st.lists(st.sampled_from(edges), max_size=1)) if edges else []
+    try:
+        result = solve_pairing(
+            cands, parts, crit, forbids=forbids, locks=locks, keep=keep, keep_selected=stay, explain=True
+        )
+    except MatchmakerError:
+        return  # the lock cannot be honoured with the quotas
+    check_invariants(result, cands, crit, forbids)
+
+    def key(k: tuple[object, ...], pairs: set[tuple[str, str]]) -> tuple[object, ...]:
+        stayed = sum(1 for c, _ in pairs if c in stay)
+        return (k[0], stayed, len(pairs & set(keep)), *k[1:])
+
+    found = [(key(k, p), p) for k, p in all_pairings(result, cands, crit, locks=locks)]
+    best_key, best = max(found, key=lambda kv: kv[0])
+    assert chosen(result) == best
+    # the counterfactuals follow the same stages: the score needed is measured on the same face
+    for x in result.explanations:
+        if x.get("selected") or x.get("need") not in {"score", "tie", "slots", "stay", "kept"}:
+            continue
+        c = x["candidate_id"]
+        with_c = [kv for kv in found if any(d == c for d, _ in kv[1])]
+        if not with_c:
+            assert x["need"] == "slots"
+            continue
+        top = max(with_c, key=lambda kv: kv[0])[0]
+        if top[0] < best_key[0]:
+            assert x["need"] == "slots"
+        elif top[1] < best_key[1]:
+            assert x["need"] == "stay"
+        elif top[2] < best_key[2]:
+            assert x["need"] == "kept"
+        else:
+            assert x["need"] in {"score", "tie"}
+            assert x["score_needed"] == pytest.approx((best_key[3] - top[3]) / UNIT, abs=1e-4)  # type: ignore[operator]
