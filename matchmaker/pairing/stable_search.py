@@ -42,6 +42,7 @@ class StableSearch:
         self._index = index = _Index(inst)
         self.rows_for: list[int] = []
         self.rounds = 0
+        self._deadline: float | None = None  # while answering what-ifs: when their budget ends
         # one "full" indicator per country and per province whose quota or cap can stop a swap
         countries = sorted(k for k, binds in index.quota_binds.items() if binds)
         provinces = sorted(r for r, binds in index.cap_binds.items() if binds)
@@ -151,8 +152,17 @@ class StableSearch:
             raise MatchmakerError("the solver returned a pairing that breaks its own stability rows")
         return True
 
+    def _solve(self, objective: Lin, extra: Sequence[Row], time_limit: float | None) -> Ran | None:
+        """One engine solve, within what is left of the what-if budget when one runs."""
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise _OutOfTime
+            time_limit = left if time_limit is None else min(left, time_limit)
+        return self.engine.solve(objective, extra, time_limit)
+
     def _run(self, objective: Lin, extra: Sequence[Row], time_limit: float | None) -> Solution | None:
-        got: Ran | None = self.engine.solve(objective, extra, time_limit)
+        got = self._solve(objective, extra, time_limit)
         return None if got is None else self.model.measure(got)
 
     def _stage(self, objective: Lin, face: list[Row], time_limit: float | None) -> Solution | None:
@@ -214,7 +224,7 @@ class StableSearch:
                 pattern = have  # the incumbent already selects the earliest it can: nothing better
             else:
                 weights = {c: 1 << (len(block) - 1 - i) for i, c in enumerate(block)}
-                got = self.engine.solve(sum_expr(m, block, weights), face + fixes, time_limit)
+                got = self._solve(sum_expr(m, block, weights), face + fixes, time_limit)
                 if got is None:  # cannot happen: the incumbent satisfies the rows
                     break
                 inc = m.measure(got)
@@ -238,28 +248,27 @@ class StableSearch:
     ) -> dict[int, Forced]:
         """For each candidate, the best stable pairing with it in (as `forced_solutions` without
         stability); the candidates not answered within `budget` seconds are left out."""
-        deadline = time.monotonic() + budget
         out: dict[int, Forced] = {}
-        for c in candidates:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            limit = left if time_limit is None else min(left, time_limit)
-            try:
-                got = self._forced(best, c, limit)
-            except (_OutOfTime, MatchmakerError):
-                break  # the budget ran out inside this candidate's solves: it stays unanswered
-            if got is not None:
-                out[c] = got
+        self._deadline = time.monotonic() + budget
+        try:
+            for c in candidates:
+                try:
+                    got = self._forced(best, c, time_limit)
+                except (_OutOfTime, MatchmakerError):
+                    break  # the budget ran out inside this candidate's solves: it stays unanswered
+                if got is not None:
+                    out[c] = got
+        finally:
+            self._deadline = None
         return out
 
-    def _proven(self, objective: Lin, face: list[Row], limit: float) -> Solution | None:
+    def _proven(self, objective: Lin, face: list[Row], limit: float | None) -> Solution | None:
         sol = self._stage(objective, face, limit)
         if sol is not None and not sol.optimal:
             raise _OutOfTime
         return sol
 
-    def _forced(self, best: Solution, c: int, limit: float) -> Forced | None:
+    def _forced(self, best: Solution, c: int, limit: float | None) -> Forced | None:
         m, inst = self.model, self.inst
         mine = m.cand_expr[c]
         face = [m.at_least(m.count_expr, best.count), m.at_least(mine, 1)]
