@@ -7,13 +7,17 @@ import pytest
 
 from matchmaker.pairing.lexicographic import no_good
 from matchmaker.pairing.model import Model
+from matchmaker.pairing.stability import free_edges
 from matchmaker.pairing.stable_search import StableSearch, stable_lexsolve
 
 from .test_stability import all_pairings, brute_blocking, random_case
 
 
+@pytest.mark.parametrize("all_rows", [False, True])
 @pytest.mark.parametrize("seed", range(60))
-def test_the_what_if_values_are_the_best_stable_pairings_with_the_candidate(seed: int) -> None:
+def test_the_what_if_values_are_the_best_stable_pairings_with_the_candidate(
+    seed: int, all_rows: bool
+) -> None:
     inst, prefs = random_case(seed)
     pairings = all_pairings(inst)
     if not pairings:
@@ -22,9 +26,10 @@ def test_the_what_if_values_are_the_best_stable_pairings_with_the_candidate(seed
     stable = [p for p in pairings if len(p) == most and not brute_blocking(inst, prefs, p)]
     if not stable:
         return
-    search = StableSearch(inst, prefs, most)
+    search = StableSearch(inst, prefs, most, free_edges(inst) if all_rows else ())
     best = search.lexsolve()
     assert best is not None
+    assert best.value == max(int(inst.edge_value[list(p)].sum()) for p in stable)
     for c in sorted(set(inst.edge_cand.tolist())):
         got = search.forced(best, [c], budget=60.0)[c]
         with_c = [p for p in stable if any(int(inst.edge_cand[e]) == c for e in p)]
