@@ -18,7 +18,8 @@ from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
 from .result import PairingResult, assemble
-from .stability import Preferences, blocking_pairs, fewest_blocking, stable_families, stable_lexsolve
+from .stability import Preferences, fewest_blocking, free_edges, stable_families
+from .stable_search import StableSearch
 
 STABILITY_MODES = ("off", "report", "require")
 
@@ -169,11 +170,15 @@ class _Stable:
             if r is not None and c in table.row_of and p in table.col_of
         }
         self.prefs = Preferences.of(instance, by_index)
-        self.rows_for: list[int] = []
+        self.search: StableSearch | None = None
         self.exists = True
         self.chosen = usual
         if mode == "require":
-            got = self.solve([])
+            # every pair's rows from the start: they are short (see `StableSearch._rows`), and one
+            # integer program with all of them solved faster than the cutting-plane rounds, on the
+            # sample and on 300 candidates rated by every partner
+            self.search = StableSearch(instance, self.prefs, usual.count, free_edges(instance))
+            got = self.search.lexsolve((), time_limit)
             if got is None:
                 self.exists = False
                 self.chosen = fewest_blocking(
@@ -182,52 +187,27 @@ class _Stable:
             else:
                 self.chosen = got
 
+    @property
+    def rows_for(self) -> list[int]:
+        return [] if self.search is None else self.search.rows_for
+
     def families(self) -> tuple[Family, ...] | None:
         if self.mode != "require" or not self.exists:
             return None
         return stable_families(self.instance, self.prefs, self.rows_for)
 
     def solve(self, extra: list[Row]) -> Solution | None:
-        got = stable_lexsolve(
-            self.instance,
-            self.prefs,
-            self.usual.count,
-            extra,
-            rows_for=self.rows_for,
-            solver=self.solver,
-            time_limit=self.time_limit,
-        )
-        self.rows_for = list(got.rows_for)
-        return got.solution
+        assert self.search is not None
+        return self.search.lexsolve(extra, self.time_limit)
 
     def forced(self, best: Solution, unselected: list[int]) -> dict[int, Forced]:
-        """The what-if re-solves under the stability rows, with rows added until each is stable."""
-        todo = list(unselected)
-        out: dict[int, Forced] = {}
-        for _round in range(50):
-            got = forced_solutions(
-                self.instance,
-                best,
-                todo,
-                solver=self.solver,
-                time_limit=self.time_limit,
-                fams=self.families(),
+        """The what-if re-solves: under the stability rows when the pairing is stable (within the
+        time budget of `StableSearch.forced`), otherwise as without stability."""
+        if self.search is None or not self.exists:
+            return forced_solutions(
+                self.instance, best, unselected, solver=self.solver, time_limit=self.time_limit
             )
-            new: set[int] = set()
-            again: list[int] = []
-            for c, f in got.items():
-                out[c] = f
-                if not self.exists or f.count != best.count:
-                    continue
-                blocking = {b.edge for b in blocking_pairs(self.instance, f.edges, self.prefs)}
-                if blocking:
-                    new |= blocking
-                    again.append(c)
-            if not new:
-                break
-            self.rows_for = sorted({*self.rows_for, *new})
-            todo = again
-        return out
+        return self.search.forced(best, unselected, time_limit=self.time_limit)
 
     def finish(self, result: PairingResult) -> PairingResult:
         from .stability_report import stability_block, stable_pairings

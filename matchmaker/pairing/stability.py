@@ -23,7 +23,7 @@ from .engines.base import quiet_stdout
 from .instance import Instance, Solution
 from .model import Family, Lin, Row, RowFamily, families
 
-# The most cutting-plane rounds of `stable_lexsolve` before it gives up on proving stability.
+# The most cutting-plane rounds of `fewest_blocking` before it settles for its last answer.
 MAX_ROUNDS = 200
 
 
@@ -234,47 +234,6 @@ def stable_families(
 ) -> tuple[Family, ...]:
     """The instance's own families plus the stability rows of `edges`."""
     return (*families(inst), stability_family(inst, prefs, edges))
-
-
-@dataclass(frozen=True)
-class StableSolve:
-    """What `stable_lexsolve` found: the pairing, the edges whose rows it needed, the rounds."""
-
-    solution: Solution | None  # None: no stable pairing fills the slots of the usual one
-    rows_for: tuple[int, ...]
-    rounds: int
-
-
-def stable_lexsolve(
-    inst: Instance,
-    prefs: Preferences,
-    count: int,
-    extra: Sequence[Row] = (),
-    *,
-    rows_for: Sequence[int] = (),
-    solver: str = "cbc",
-    time_limit: float | None = None,
-) -> StableSolve:
-    """The lexicographic optimum among the stable pairings with `count` slots (the usual pairing's).
-
-    Cutting planes: start from the rows of no edge, solve, add the rows of the pairs that block the
-    answer, solve again, until the answer is stable (optimal among stable pairings, since every row
-    holds for every stable pairing) or has fewer slots (then no stable pairing has `count`).
-    """
-    from .lexicographic import PairingModel, lexsolve
-
-    rows_for = sorted(rows_for)
-    for rounds in range(1, MAX_ROUNDS + 1):
-        model = PairingModel(inst, stable_families(inst, prefs, rows_for))
-        found = lexsolve(model, extra, solver=solver, time_limit=time_limit)
-        if found is None or found[0].count < count:
-            return StableSolve(None, tuple(rows_for), rounds)
-        sol = found[0]
-        blocking = blocking_pairs(inst, sol.edges, prefs)
-        if not blocking:
-            return StableSolve(sol, tuple(rows_for), rounds)
-        rows_for = sorted({*rows_for, *(b.edge for b in blocking)})
-    return StableSolve(None, tuple(rows_for), MAX_ROUNDS)
 
 
 def fewest_blocking(

@@ -9,8 +9,7 @@ from typing import Any
 
 from ..i18n import code_label, number, sentence
 from .instance import UNIT, Instance, Solution
-from .model import Row
-from .stability import Blocking, Preferences, blocking_pairs, stable_lexsolve
+from .stability import Blocking, Preferences, blocking_pairs
 
 # Up to this many stable pairings are listed; with more, `stable_pairings` holds the first ones.
 MAX_STABLE_LISTED = 10
@@ -74,23 +73,12 @@ def stable_pairings(
 ) -> list[Solution] | None:
     """All stable pairings with `count` slots, best first, when there are at most MAX_STABLE_LISTED
     (None when there are more, or the instance is too large to enumerate)."""
-    from .lexicographic import no_good
-    from .model import Model
+    from .stable_search import StableSearch
 
+    del solver  # in process, as every stable solve
     if inst.n_edges > MAX_ENUMERATE_EDGES:
         return None
-    core = Model(inst)
-    cuts: list[Row] = []
-    found: list[Solution] = []
-    known = list(rows_for)
-    while len(found) <= MAX_STABLE_LISTED:
-        got = stable_lexsolve(inst, prefs, count, cuts, rows_for=known, solver=solver, time_limit=time_limit)
-        if got.solution is None:
-            return found
-        known = list(got.rows_for)
-        found.append(got.solution)
-        cuts.append(no_good(core, got.solution))
-    return None
+    return StableSearch(inst, prefs, count, rows_for).pairings(MAX_STABLE_LISTED, time_limit)
 
 
 def stability_block(

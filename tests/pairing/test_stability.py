@@ -17,8 +17,8 @@ from matchmaker.pairing.stability import (
     blocking_pairs,
     fewest_blocking,
     stability_family,
-    stable_lexsolve,
 )
+from matchmaker.pairing.stable_search import stable_lexsolve
 
 
 def random_case(seed: int, side: bool = True) -> tuple[Instance, Preferences]:

@@ -110,6 +110,27 @@ class IncrementalEngine:
             self._add_row(row)
         self.extra = list(extra)
 
+    def add_columns(self, k: int) -> int:
+        """Add k continuous columns in [0, 1] beside the edge variables, for rows that need them (an
+        auxiliary indicator); they cost nothing and are not part of the answer. Returns the index
+        of the first, for the rows' `Lin` terms."""
+        first = self.h.getNumCol()
+        if k:
+            self.h.addVars(k, np.zeros(k), np.ones(k))
+        return first
+
+    def add_rows(self, rows: Sequence[Row]) -> None:
+        """Add rows to the model's own rows for every following solve (cutting planes found on
+        the way); the current extra rows stay."""
+        if not rows or not self.n:
+            return
+        extra = self.extra
+        self.set_extra([])
+        for row in rows:
+            self._add_row(row)
+        self.base_rows = self.h.getNumRow()
+        self.set_extra(extra)
+
     def add_extra(self, rows: Sequence[Row]) -> None:
         """Add rows to the current extra rows."""
         self.set_extra([*self.extra, *rows])
@@ -153,9 +174,9 @@ class IncrementalEngine:
                 return None  # every variable is bounded: "unbounded or infeasible" is infeasible
             if not mip and status == hs.HighsModelStatus.kOptimal:
                 solution = h.getSolution()
-                values = np.asarray(solution.col_value)
+                values = np.asarray(solution.col_value)[: self.n]
                 if np.all(np.abs(values - np.rint(values)) <= 1e-6):
-                    return Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)))
+                    return Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)[: self.n]))
         if status == hs.HighsModelStatus.kOptimal:
             optimal = True
         elif h.getInfo().primal_solution_status == 2:  # a feasible solution, stopped at the time limit
@@ -165,4 +186,4 @@ class IncrementalEngine:
                 "the HiGHS solver found no pairing"
                 + (f" within the time limit of {time_limit:g} s" if time_limit else "")
             )
-        return Ran(np.asarray(h.getSolution().col_value) > 0.5, optimal)
+        return Ran(np.asarray(h.getSolution().col_value)[: self.n] > 0.5, optimal)
