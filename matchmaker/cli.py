@@ -40,6 +40,13 @@ def _inputs(*paths: Path | None) -> list[Path]:
 
 
 # Options several commands share, defined once.
+partners_option = click.option(
+    "--partners",
+    "partners_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Partners file (.csv, .xlsx or .ods).",
+)
 criteria_option = click.option(
     "--criteria", "criteria_path", type=click.Path(path_type=Path), help="Criteria file (.toml)."
 )
@@ -214,13 +221,7 @@ def review_sheet_command(
     ),
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--partners",
-    "partners_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Partners file (.csv or .xlsx).",
-)
+@partners_option
 @click.option("--partner", "partner", help="The partner whose sheet to write.")
 @click.option(
     "--all", "all_partners", is_flag=True, help="A sheet for every eligible partner (--out: a folder)."
@@ -282,13 +283,7 @@ def partner_sheet_command(
     "--reviews reviews/ \\\n      --lock Gent=Karongi --out shortlist.xlsx --json result.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--partners",
-    "partners_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Partners file (.csv or .xlsx).",
-)
+@partners_option
 @criteria_option
 @mapping_option
 @reviews_option
@@ -491,13 +486,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
     "--reviews reviews/ --json robustness.json",
 )
 @click.argument("forms", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--partners",
-    "partners_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Partners file (.csv or .xlsx).",
-)
+@partners_option
 @criteria_option
 @mapping_option
 @reviews_option
