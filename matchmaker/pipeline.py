@@ -159,6 +159,52 @@ class RunOptions:
     stability: str = "off"  # "off" | "report" | "require"
 
 
+@dataclass(frozen=True)
+class Scored:
+    """A form export read and scored: what `run`, `score_forms` and the robustness analysis share."""
+
+    intake: IntakeResult
+    reviews: Reviews | None  # the reviewer sheets as read, None without any
+    aggregated: pd.DataFrame | None  # their ratings combined per candidate and item
+    review_inputs: tuple[Path, ...]  # the files read, each once
+    scores: Scores
+
+
+def load_options_criteria(opts: RunOptions) -> Criteria:
+    """The criteria a run's options name: given, a path, or the default file."""
+    from .criteria import load_criteria
+
+    if isinstance(opts.criteria, Criteria):
+        return opts.criteria
+    return load_criteria(None if opts.criteria is None else Path(opts.criteria))
+
+
+def read_and_score(forms: Path, criteria: Criteria, opts: RunOptions, say: Callable[[str], None]) -> Scored:
+    """Intake of the form export, the reviewer sheets of `opts` combined by `opts.aggregate`, scoring."""
+    from .intake import read_form
+    from .scoring import score
+
+    mapping = None if opts.mapping is None else Path(opts.mapping)
+    say(f"reading {forms}")
+    intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
+    read = None
+    aggregated = None
+    review_inputs: list[Path] = []
+    if opts.reviews:
+        from .reviews import read_reviews, review_files
+
+        review_paths = [Path(p) for p in opts.reviews]
+        # the files read_reviews reads: a sheet named twice (alone and in its folder) counts once
+        review_inputs = review_files(review_paths)
+        say(f"reading {len(review_inputs)} reviewer sheet(s)")
+        read = read_reviews(review_paths, criteria, intake.candidates)
+        aggregated = read.aggregate(opts.aggregate)  # type: ignore[arg-type]
+    say("scoring")
+    return Scored(
+        intake, read, aggregated, tuple(review_inputs), score(intake.candidates, criteria, aggregated)
+    )
+
+
 def run(
     forms: Path | str,
     partners: Path | str,
@@ -184,15 +230,11 @@ def run(
 
 
 def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], None]) -> PairingResult:
-    from .criteria import load_criteria
-    from .intake import read_form
     from .pairing import solve_pairing
     from .partners import read_partners
-    from .scoring import score, with_scores
+    from .scoring import with_scores
 
-    criteria = opts.criteria
-    if not isinstance(criteria, Criteria):
-        criteria = load_criteria(None if criteria is None else Path(criteria))
+    criteria = load_options_criteria(opts)
     mapping_path = None if opts.mapping is None else Path(opts.mapping)
     decisions = None
     if opts.decisions is not None:
@@ -204,22 +246,9 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     forbids = (*opts.forbids, *(decisions.all_forbids() if decisions else ()))
     keep = (*opts.keep, *(decisions.keep if decisions else ()))
     aggregate, solver, strict = opts.aggregate, opts.solver, opts.strict
-    say(f"reading {forms}")
-    intake = read_form(forms, mapping=mapping_path, eligibility=criteria.eligibility)
+    scored = read_and_score(forms, criteria, opts, say)
+    intake, read, scores, review_inputs = scored.intake, scored.reviews, scored.scores, scored.review_inputs
     review_paths = [Path(p) for p in opts.reviews]
-    review_inputs: list[Path] = []
-    read = None
-    aggregated = None
-    if review_paths:
-        from .reviews import read_reviews, review_files
-
-        # the files read_reviews reads: a sheet named twice (alone and in its folder) counts once
-        review_inputs = review_files(review_paths)
-        say(f"reading {len(review_inputs)} reviewer sheet(s)")
-        read = read_reviews(review_paths, criteria, intake.candidates)
-        aggregated = read.aggregate(aggregate)  # type: ignore[arg-type]
-    say("scoring")
-    scores = score(intake.candidates, criteria, aggregated)
     candidates = with_scores(intake.candidates, scores)
     say(f"reading {partners}")
     partner_table = read_partners(partners, mapping_path)
@@ -335,28 +364,11 @@ def score_forms(
     forms: Path | str, options: RunOptions | None = None, *, progress: Callable[[str], None] | None = None
 ) -> ScoreRun:
     """Intake, reviews and scoring of a form export, without pairing (the `score` command)."""
-    from .criteria import load_criteria
-    from .intake import read_form
-    from .scoring import score
-
     opts = options or RunOptions()
-    say = progress or (lambda _line: None)
-    criteria = opts.criteria
-    if not isinstance(criteria, Criteria):
-        criteria = load_criteria(None if criteria is None else Path(criteria))
-    mapping = None if opts.mapping is None else Path(opts.mapping)
-    say(f"reading {forms}")
-    intake = read_form(Path(forms), mapping=mapping, eligibility=criteria.eligibility)
-    aggregated = None
-    summary: list[str] = []
-    if opts.reviews:
-        from .reviews import read_reviews
-
-        read = read_reviews([Path(p) for p in opts.reviews], criteria, intake.candidates)
-        aggregated = read.aggregate(opts.aggregate)  # type: ignore[arg-type]
-        summary = read.summary()
-    say("scoring")
-    return ScoreRun(intake, criteria, score(intake.candidates, criteria, aggregated), tuple(summary))
+    criteria = load_options_criteria(opts)
+    scored = read_and_score(Path(forms), criteria, opts, progress or (lambda _line: None))
+    summary = scored.reviews.summary() if scored.reviews is not None else []
+    return ScoreRun(scored.intake, criteria, scored.scores, tuple(summary))
 
 
 def check_outputs(

@@ -609,32 +609,18 @@ def robustness(
 
     With reviews, also the reviewers' uncertainty: `samples` bootstrap resamples of the reviewers.
     """
-    from .criteria import load_criteria
-    from .intake import read_form
     from .manifest import build_manifest, input_entry
     from .partners import read_partners
-    from .pipeline import RunOptions
-    from .scoring import score, with_scores
+    from .pipeline import RunOptions, load_options_criteria, read_and_score
+    from .scoring import with_scores
 
     opts = options or RunOptions()
     say = progress or (lambda _line: None)
-    criteria = opts.criteria
-    if not isinstance(criteria, Criteria):
-        criteria = load_criteria(None if criteria is None else Path(criteria))
+    criteria = load_options_criteria(opts)
     mapping = None if opts.mapping is None else Path(opts.mapping)
-    say(f"reading {forms}")
-    intake = read_form(Path(forms), mapping=mapping, eligibility=criteria.eligibility)
-    read = None
-    aggregated = None
-    review_inputs: list[Path] = []
-    if opts.reviews:
-        from .reviews import read_reviews, review_files
-
-        review_inputs = review_files([Path(p) for p in opts.reviews])
-        read = read_reviews([Path(p) for p in opts.reviews], criteria, intake.candidates)
-        aggregated = read.aggregate(opts.aggregate)  # type: ignore[arg-type]
-    say("scoring")
-    scores = score(intake.candidates, criteria, aggregated)
+    scored = read_and_score(Path(forms), criteria, opts, say)
+    intake, read, aggregated, scores = scored.intake, scored.reviews, scored.aggregated, scored.scores
+    review_inputs = scored.review_inputs
     table = with_scores(intake.candidates, scores)
     matrix = criterion_matrix(intake.candidates, criteria, aggregated)
     partner_table = read_partners(Path(partners), mapping)
