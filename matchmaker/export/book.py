@@ -259,8 +259,14 @@ class Book:
 
     def pairs_kv(self, ws: Worksheet, row: int, items: list[tuple[str, object, str]]) -> int:
         """Label in column A, value in column B; returns the next free row."""
+        width = ws.column_dimensions["A"].width or 8.43
         for key, value, kind in items:
-            self.put(ws, row, 1, key).font = LABEL_FONT
+            label = self.put(ws, row, 1, key)
+            label.font = LABEL_FONT
+            lines = _lines(key, width)
+            if lines > 1:  # a label longer than its column wraps instead of being cut at the next cell
+                label.alignment = Alignment(vertical="top", wrap_text=True)
+                ws.row_dimensions[row].height = _ROW_PT * lines
             cell = self.put(ws, row, 2, value, kind)
             cell.alignment = Alignment(horizontal="left", vertical="top")
             row += 1
