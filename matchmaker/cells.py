@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["FORMULA_START", "as_number", "clean_text", "put_text", "trimmed_text", "write_text"]
+__all__ = [
+    "FORMULA_START",
+    "as_number",
+    "clean_text",
+    "print_landscape",
+    "put_text",
+    "trimmed_text",
+    "write_text",
+]
 
 # Characters an .xlsx cannot hold (XML 1.0), plus DEL and lone surrogates.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -73,3 +81,13 @@ def as_number(value: object) -> float | None:
         except (TypeError, ValueError):
             return None
     return number if math.isfinite(number) else None
+
+
+def print_landscape(ws: Worksheet, *, pages_high: int = 0) -> None:
+    """Print a sheet on A4 landscape, its columns fitted to one page width (and, with `pages_high`,
+    its rows to that many pages; 0 lets them run on)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = pages_high
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

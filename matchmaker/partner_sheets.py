@@ -20,7 +20,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as s
-from .cells import put_text
+from .cells import print_landscape, put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
@@ -177,11 +177,7 @@ def build_partner_sheet(
         if note:
             put_text(ws, row, rating_col + 1, note)
         ws.row_dimensions[row].height = 60
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws)
     ws.print_title_rows = "1:1"
     ws.protection.sheet = True
     ws.protection.formatColumns = False

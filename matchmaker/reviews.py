@@ -24,6 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
+from .cells import print_landscape
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
@@ -208,11 +209,7 @@ def _build_workbook(
         ws.row_dimensions[row].height = _row_height(widths)
 
     # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws)
     ws.print_title_rows = "1:1"
 
     ws.protection.sheet = True
@@ -258,11 +255,7 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 90
     # the instructions print on one landscape page
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape(ws, pages_high=1)
     ws.protection.sheet = True
 
 

@@ -20,10 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import as_number, clean_text, write_text
+from ..cells import as_number, clean_text, print_landscape, write_text
 from ..i18n import code_label, label
 from ..i18n.wording import breakdown_text
 from ..schema import is_missing
@@ -515,11 +514,7 @@ def _alignment(kind: str, wrap: bool = False, vertical: str = "top") -> Alignmen
 
 
 def _page_setup(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_landscape(ws)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.oddFooter.center.text = "&A – &P / &N"
     ws.oddFooter.center.size = 10  # 9 pt and more once fit-to-width has scaled the page
