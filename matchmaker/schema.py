@@ -192,7 +192,9 @@ class UnfilledRecord(TypedDict, total=False):
 
 
 class ReserveRecord(TypedDict):
-    """A candidate waiting in one country, by the value of its best pair there."""
+    """A candidate waiting in one country, ranked by the extra points it needs to be selected there
+    (then by the value of its best pair there); `own_province` when its province is full, so that it
+    can enter only when a candidate of its own province leaves."""
 
     candidate_id: str
     country: str
@@ -200,6 +202,28 @@ class ReserveRecord(TypedDict):
     municipality: str | None
     value: float
     partner: str
+    score_needed: float | None
+    need: str  # score | tie | slots | stay | kept | time_limit | not_computed
+    province: str | None
+    own_province: bool
+
+
+class ReplacementRecord(TypedDict):
+    """Who takes a selected candidate's place when it withdraws: the pairing re-solved without it,
+    with the pairing as it stands as the previous round. `vacated` is the partner it leaves,
+    `replacement` the first candidate (in tie-break order) that enters, `partner` its partner; `enters` every [candidate, partner] that
+    enters, `leaves` every other candidate that leaves, `moves` [candidate, from, to] of those that
+    change partner; `computed` is false when the re-solve was not run (its other fields empty)."""
+
+    candidate_id: str
+    vacated: str
+    replacement: str | None
+    partner: str | None
+    moves: list[list[str]]
+    enters: list[list[str]]
+    leaves: list[str]
+    objective: float | None
+    computed: bool
 
 
 class AlternativeRecord(TypedDict):

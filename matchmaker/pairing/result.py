@@ -5,7 +5,7 @@ assembler that builds it from the solved instance and the facts of `explain`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from ..schema import (
     ExplanationRecord,
     PairRecord,
     PartnerRecord,
+    ReplacementRecord,
     ReserveRecord,
     UnfilledRecord,
 )
@@ -31,6 +32,7 @@ from .counterfactual import Forced
 from .explain import changes as explain_changes
 from .explain import diagnose, explain
 from .instance import EDGE_TERMS, UNIT, Instance, Pair, Solution, _as_list, _Table, _text_or_none
+from .replacements import Withdrawal, replacement_records, reserve_records
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class PairingResult:
     edges: list[EdgeRecord]
     pairs: list[PairRecord]
     reserves: list[ReserveRecord] = field(default_factory=list)
+    # per selected candidate: who takes its place when it withdraws
+    replacements: list[ReplacementRecord] = field(default_factory=list)
     alternatives: list[AlternativeRecord] = field(default_factory=list)
     explanations: list[ExplanationRecord] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
@@ -75,6 +79,7 @@ class PairingResult:
             "edges": self.edges,
             "pairs": self.pairs,
             "reserves": self.reserves,
+            "replacements": self.replacements,
             "alternatives": self.alternatives,
             **({"alternatives_note": self.alternatives_note} if self.alternatives_note else {}),
             "explanations": self.explanations,
@@ -118,6 +123,8 @@ def assemble(
     capped: set[int] | None = None,
     asked: int = 0,
     dropped: Mapping[int, str] | None = None,
+    withdrawn: Sequence[Withdrawal] | None = None,
+    reserve_forced: dict[tuple[int, str], Forced] | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -190,30 +197,10 @@ def assemble(
             )
         )
 
-    # reserves: per country, eligible candidates not selected, by their best pair value there
-    chosen_cands = {int(ei[e]) for e in best.edges}
-    reserves: list[ReserveRecord] = []
-    for country in settings.quotas:
-        best_there: dict[int, tuple[int, int]] = {}
-        for e in range(inst.n_edges):
-            i = int(ei[e])
-            if i in chosen_cands or inst.countries[int(ej[e])] != country:
-                continue
-            v = int(inst.edge_value[e])
-            if i not in best_there or v > best_there[i][0]:
-                best_there[i] = (v, e)
-        ranked = sorted(best_there.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        for rank, (i, (v, e)) in enumerate(ranked, start=1):
-            reserves.append(
-                ReserveRecord(
-                    candidate_id=table.ids[i],
-                    country=country,
-                    rank=rank,
-                    municipality=municipality[i],
-                    value=v / UNIT,
-                    partner=table.names[int(ej[e])],
-                )
-            )
+    reserves = reserve_records(
+        inst, best, reserve_forced or {}, list(settings.quotas), municipality, explained
+    )
+    replacements = replacement_records(inst, best, withdrawn or [])
 
     explanations = explain(
         table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
@@ -262,6 +249,7 @@ def assemble(
         edges=[edge_record(e) for e in range(inst.n_edges)],
         pairs=pairs,
         reserves=reserves,
+        replacements=replacements,
         alternatives=alternatives,
         explanations=explanations,
         manifest={

@@ -17,6 +17,7 @@ from .counterfactual import Forced, capped_candidates, dropped_causes, forced_so
 from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
+from .replacements import Withdrawal, country_forced, withdrawals
 from .result import PairingResult, assemble
 from .stability import Preferences, fewest_blocking, free_edges, stable_families
 from .stable_search import StableSearch
@@ -122,6 +123,15 @@ def solve_pairing(
             capped = capped_candidates(instance, best, unselected, time_limit=time_limit)
         else:  # the stability rows are not network rows: its own re-solves keep them
             forced = stable.forced(best, unselected)
+    withdrawn: list[Withdrawal] = []
+    reserve_forced: dict[tuple[int, str], Forced] = {}
+    if explain and best.optimal and (stable is None or stable.families() is None):
+        # under stability rows these re-solves would need them too: left out (not computed)
+        unselected = sorted(set(ei.tolist()) - chosen_cands)
+        withdrawn = withdrawals(instance, best, time_limit=time_limit)
+        reserve_forced = country_forced(instance, best, forced, unselected, time_limit=time_limit)
+    elif explain:
+        withdrawn = [Withdrawal(c, None) for c in sorted(chosen_cands)]
     dropped: dict[int, str] = {}
     if explain and best.optimal and instance.keep:
         fams = None if stable is None else stable.families()
@@ -143,6 +153,8 @@ def solve_pairing(
         capped,
         alternatives,
         dropped,
+        withdrawn,
+        reserve_forced,
     )
     if stable is None:
         return result

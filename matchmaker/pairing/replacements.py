@@ -1,0 +1,229 @@
+"""Who takes a selected candidate's place when it withdraws, and how far each reserve is from a
+place in one country: re-solves of the lexicographic pairing under the committee's decision stages.
+
+A withdrawal is re-solved as the next round would be with that candidate excluded: the pairing as
+it stands becomes the previous round (its candidates stay selected where they can, its pairs are
+kept where they can), locks stay, and the same stages decide (slots, the candidates selected
+before, the kept pairs, the value, then the tie-break chain).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..schema import ReplacementRecord, ReserveRecord
+from .counterfactual import Forced, forced_solutions
+from .instance import UNIT, VALUE_DECIMALS, Instance, Solution
+from .lexicographic import PairingModel, lexsolve
+from .model import Lin, Ran, Row
+
+
+class _Here(PairingModel):
+    """A pairing model whose every stage runs on the in-process engine (many small re-solves)."""
+
+    def run(
+        self, objective: Lin, extra: Sequence[Row], solver: str, time_limit: float | None, relax: bool = False
+    ) -> Ran | None:
+        return self.run_here(objective, extra, time_limit, relax)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """The pairing chosen when one selected candidate withdraws; None: not computed."""
+
+    candidate: int
+    solution: Solution | None
+
+
+def as_previous_round(instance: Instance, best: Solution, gone: int) -> Instance:
+    """The instance as the next round sees it when candidate `gone` withdraws: the pairs of `best`
+    are the previous round (kept where they can be, their candidates selected where they can be),
+    the locks of other candidates stay."""
+    cand = instance.edge_cand
+    return dataclasses.replace(
+        instance,
+        locks=tuple(e for e in instance.locks if int(cand[e]) != gone),
+        keep=tuple(sorted(e for e in best.edges if int(cand[e]) != gone)),
+        keep_selected=tuple(sorted({int(cand[e]) for e in best.edges} - {gone})),
+    )
+
+
+def withdrawals(instance: Instance, best: Solution, *, time_limit: float | None = None) -> list[Withdrawal]:
+    """For each candidate selected in `best` (in tie-break order), the pairing without it."""
+    out: list[Withdrawal] = []
+    for c in sorted({int(instance.edge_cand[e]) for e in best.edges}):
+        model = _Here(as_previous_round(instance, best, c))
+        found = lexsolve(model, [model.at_most(model.cand_expr[c], 0)], time_limit=time_limit)
+        out.append(Withdrawal(c, None if found is None else found[0]))
+    return out
+
+
+def without_edges(instance: Instance, drop: Collection[int]) -> tuple[Instance, dict[int, int]]:
+    """The instance without the edges `drop`, and each remaining edge's new index."""
+    keep = np.ones(instance.n_edges, dtype=bool)
+    keep[list(drop)] = False
+    new = np.cumsum(keep) - 1
+    index = {int(e): int(new[e]) for e in np.flatnonzero(keep)}
+
+    def mapped(edges: Sequence[int]) -> tuple[int, ...]:
+        return tuple(index[e] for e in edges if e in index)
+
+    fit = None if instance.fit is None else instance.fit[keep]
+    return (
+        dataclasses.replace(
+            instance,
+            edge_cand=instance.edge_cand[keep],
+            edge_partner=instance.edge_partner[keep],
+            edge_value=instance.edge_value[keep],
+            locks=mapped(instance.locks),
+            keep=mapped(instance.keep),
+            fit=fit,
+        ),
+        index,
+    )
+
+
+def country_forced(
+    instance: Instance,
+    best: Solution,
+    forced: dict[int, Forced],
+    candidates: Sequence[int],
+    *,
+    time_limit: float | None = None,
+) -> dict[tuple[int, str], Forced]:
+    """For each unselected candidate and each country it may pair in: the best pairing with it in
+    that country (its pairs elsewhere left out), as `forced_solutions` finds it. A candidate that
+    may pair in one country only has the answer of `forced` there, without a re-solve."""
+    out: dict[tuple[int, str], Forced] = {}
+    cand, partner = instance.edge_cand, instance.edge_partner
+    for c in candidates:
+        mine = np.flatnonzero(cand == c).tolist()
+        countries = sorted({instance.countries[int(partner[e])] for e in mine})
+        if len(countries) == 1:
+            if c in forced:
+                out[(c, countries[0])] = forced[c]
+            continue
+        for country in countries:
+            drop = [e for e in mine if instance.countries[int(partner[e])] != country]
+            sub, index = without_edges(instance, drop)
+            there = dataclasses.replace(best, edges=tuple(index[e] for e in best.edges))
+            got = forced_solutions(sub, there, [c], time_limit=time_limit).get(c)
+            if got is None:
+                continue
+            back = {v: k for k, v in index.items()}
+            out[(c, country)] = dataclasses.replace(got, edges=tuple(back[e] for e in got.edges))
+    return out
+
+
+def need_of(found: Forced | None, best: Solution, explained: bool = True) -> tuple[str, int | None]:
+    """What a higher score would do for a candidate given its forced re-solve, as `explain` words it
+    (score | tie | slots | stay | kept | time_limit | not_computed), and the units it needs."""
+    if not explained:
+        return "not_computed", None
+    if found is None:
+        return "time_limit", None
+    if not found.includable or found.count < best.count:
+        return "slots", None
+    if found.stayed < best.stayed:
+        return "stay", None
+    if found.kept < best.kept or found.value is None:
+        return "kept", None
+    needed = best.value - found.value
+    return ("tie" if needed <= 0 else "score"), needed
+
+
+def replacement_records(
+    instance: Instance, best: Solution, found: Sequence[Withdrawal]
+) -> list[ReplacementRecord]:
+    """The `replacements` of the result: one record per withdrawal, in tie-break order."""
+    cand, partner = instance.edge_cand, instance.edge_partner
+    ids, names = instance.candidates, instance.partners
+    before = {int(cand[e]): int(partner[e]) for e in best.edges}
+    out: list[ReplacementRecord] = []
+    for w in found:
+        record = ReplacementRecord(
+            candidate_id=ids[w.candidate],
+            vacated=names[before[w.candidate]],
+            replacement=None,
+            partner=None,
+            moves=[],
+            enters=[],
+            leaves=[],
+            objective=None,
+            computed=w.solution is not None,
+        )
+        if w.solution is not None:
+            after = {int(cand[e]): int(partner[e]) for e in w.solution.edges}
+            enters = sorted(c for c in after if c not in before)
+            record.update(
+                replacement=ids[enters[0]] if enters else None,
+                partner=names[after[enters[0]]] if enters else None,
+                moves=[
+                    [ids[c], names[before[c]], names[after[c]]]
+                    for c in sorted(after)
+                    if c in before and after[c] != before[c]
+                ],
+                enters=[[ids[c], names[after[c]]] for c in enters],
+                leaves=[ids[c] for c in sorted(before) if c not in after and c != w.candidate],
+                objective=round(w.solution.value / UNIT, VALUE_DECIMALS),
+            )
+        out.append(record)
+    return out
+
+
+def reserve_records(
+    instance: Instance,
+    best: Solution,
+    by_country: dict[tuple[int, str], Forced],
+    countries: Sequence[str],
+    municipality: Sequence[str | None],
+    explained: bool,
+) -> list[ReserveRecord]:
+    """Per country, every eligible unselected candidate that may pair there, ranked by the extra
+    points it needs to be selected there (a tie first, those no score helps last), then by its
+    best pair's value there, then by the tie-break chain."""
+    cand, partner = instance.edge_cand, instance.edge_partner
+    chosen = {int(cand[e]) for e in best.edges}
+    cap = instance.max_per_province
+    seats: dict[str, int] = {}
+    for c in chosen:
+        prov = instance.provinces[c]
+        if prov is not None:
+            seats[prov] = seats.get(prov, 0) + 1
+    out: list[ReserveRecord] = []
+    for country in countries:
+        best_there: dict[int, tuple[int, int]] = {}
+        for e in range(instance.n_edges):
+            i = int(cand[e])
+            if i in chosen or instance.countries[int(partner[e])] != country:
+                continue
+            v = int(instance.edge_value[e])
+            if i not in best_there or v > best_there[i][0]:
+                best_there[i] = (v, e)
+        rows = []
+        for i, (v, e) in best_there.items():
+            need, units = need_of(by_country.get((i, country)), best, explained)
+            rows.append((units if units is not None else None, need, v, i, e))
+        # the extra points first (a tie counts as none), those no score helps after them
+        rows.sort(key=lambda r: (r[0] is None, max(r[0] or 0, 0), -r[2], r[3]))
+        for rank, (units, need, v, i, e) in enumerate(rows, start=1):
+            prov = instance.provinces[i]
+            out.append(
+                ReserveRecord(
+                    candidate_id=instance.candidates[i],
+                    country=country,
+                    rank=rank,
+                    municipality=municipality[i],
+                    value=v / UNIT,
+                    partner=instance.partners[int(partner[e])],
+                    score_needed=None if units is None else round(units / UNIT, VALUE_DECIMALS),
+                    need=need,
+                    province=prov,
+                    own_province=cap is not None and prov is not None and seats.get(prov, 0) >= cap,
+                )
+            )
+    return out

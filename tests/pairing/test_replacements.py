@@ -1,0 +1,129 @@
+"""Who replaces a withdrawal, and how far each reserve is from a place: against brute force."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matchmaker import schema as s
+from matchmaker.criteria import Criteria
+from matchmaker.pairing import UNIT, solve_pairing
+
+from .helpers import all_pairings, chosen, instances
+
+
+def _withdrawn_best(
+    result: Any, cands: pd.DataFrame, crit: Criteria, gone: str, locks: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """By enumeration: the best pairing without `gone`, ranked by slots, then the candidates of the
+    pairing as it stands kept selected, then its pairs kept, then value, then the tie-break chain."""
+    best = chosen(result)
+    stay = {c for c, _ in best} - {gone}
+    keep = {pair for pair in best if pair[0] != gone}
+    order = cands.sort_values([s.COMPLETED, s.REFNIS])[s.CANDIDATE_ID].tolist()
+    province = dict(zip(cands[s.CANDIDATE_ID], cands[s.PROVINCE], strict=True))
+    country = {p["partner"]: p["country"] for p in result.partners}
+    position = {p["partner"]: k for k, p in enumerate(result.partners)}
+    options: dict[str, list[tuple[str, int]]] = {c: [] for c in order}
+    for e in result.edges:
+        if e["candidate_id"] != gone:
+            options[e["candidate_id"]].append((e["partner"], round(e["value"] * UNIT)))
+    held = {pair for pair in locks if pair[0] != gone}
+    top: tuple[Any, ...] | None = None
+    found: set[tuple[str, str]] = set()
+    for picks in itertools.product(*[[None, *options[c]] for c in order]):
+        used = [(c, p) for c, p in zip(order, picks, strict=True) if p is not None]
+        names = [p[0] for _, p in used]
+        if len(set(names)) < len(names):
+            continue
+        if any(sum(country[p] == k for p in names) > q for k, q in crit.pairing.quotas.items()):
+            continue
+        cap = crit.pairing.max_per_province
+        provs = [province[c] for c, _ in used if not pd.isna(province[c])]
+        if cap is not None and any(provs.count(v) > cap for v in provs):
+            continue
+        pairs = {(c, p[0]) for c, p in used}
+        if not held <= pairs:
+            continue
+        key = (
+            len(used),
+            len(stay & {c for c, _ in pairs}),
+            len(keep & pairs),
+            sum(p[1] for _, p in used),
+            tuple(int(p is not None) for p in picks),
+            tuple(-position[p[0]] for p in picks if p is not None),
+        )
+        if top is None or key > top:
+            top, found = key, pairs
+    return found
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.data())
+def test_replacements_and_reserves_hold_against_brute_force(
+    case: tuple[pd.DataFrame, pd.DataFrame, Criteria, list[tuple[str, str]]], data: st.DataObject
+) -> None:
+    cands, parts, crit, forbids = case
+    first = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
+    locks: list[tuple[str, str]] = []
+    if first.edges and data.draw(st.booleans()):
+        edge = data.draw(st.sampled_from(first.edges))
+        locks = [(edge["candidate_id"], edge["partner"])]
+    result = solve_pairing(cands, parts, crit, forbids=forbids, locks=locks)
+    best = chosen(result)
+    before = dict(best)
+    order = [x["candidate_id"] for x in result.explanations]  # the tie-break order
+    assert [r["candidate_id"] for r in result.replacements] == sorted(before, key=order.index)
+    value = {(e["candidate_id"], e["partner"]): e["value"] for e in result.edges}
+    for r in result.replacements:
+        assert r["computed"]
+        gone = r["candidate_id"]
+        assert r["vacated"] == before[gone]
+        expected = _withdrawn_best(result, cands, crit, gone, locks)
+        after = dict(expected)
+        entering = sorted((c, p) for c, p in expected if c not in before)
+        assert sorted(map(tuple, r["enters"])) == entering
+        assert set(r["leaves"]) == {c for c in before if c not in after and c != gone}
+        assert {tuple(m) for m in r["moves"]} == {
+            (c, before[c], after[c]) for c in after if c in before and after[c] != before[c]
+        }
+        assert r["objective"] == pytest.approx(sum(value[pair] for pair in expected), abs=1e-6)
+        if entering:
+            assert (r["replacement"], r["partner"]) in entering
+        else:
+            assert r["replacement"] is None and r["partner"] is None
+    # reserves: per country, the extra points to be selected there, exactly, in that order
+    everything = all_pairings(result, cands, crit, locks=locks)
+    top = max(k for k, _ in everything)
+    country = {p["partner"]: p["country"] for p in result.partners}
+    province = dict(zip(cands[s.CANDIDATE_ID], cands[s.PROVINCE], strict=True))
+    cap = crit.pairing.max_per_province
+    for r in result.reserves:
+        cid = r["candidate_id"]
+        assert cid not in before
+        there = [
+            k for k, pairs in everything if any(c == cid and country[p] == r["country"] for c, p in pairs)
+        ]
+        full = [k for k in there if k[0] == top[0]]
+        if r["need"] == "slots":
+            assert not full
+        else:
+            assert r["need"] in ("score", "tie")
+            short = (top[1] - max(k[1] for k in full)) / UNIT
+            assert r["score_needed"] == pytest.approx(short, abs=1e-6)
+        prov = province[cid]
+        seats = sum(1 for c in before if province[c] == prov) if not pd.isna(prov) else 0
+        assert r["own_province"] == (cap is not None and not pd.isna(prov) and seats >= cap)
+    for c in {r["country"] for r in result.reserves}:
+        ranked = [r for r in result.reserves if r["country"] == c]
+        assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
+        needs = [r["score_needed"] for r in ranked]
+        known = [n for n in needs if n is not None]
+        assert known == sorted(known)
+        assert needs == known + [None] * (len(needs) - len(known))
