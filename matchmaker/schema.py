@@ -211,9 +211,10 @@ class ReserveRecord(TypedDict):
 class ReplacementRecord(TypedDict):
     """Who takes a selected candidate's place when it withdraws: the pairing re-solved without it,
     with the pairing as it stands as the previous round. `vacated` is the partner it leaves,
-    `replacement` the first candidate (in tie-break order) that enters, `partner` its partner; `enters` every [candidate, partner] that
-    enters, `leaves` every other candidate that leaves, `moves` [candidate, from, to] of those that
-    change partner; `computed` is false when the re-solve was not run (its other fields empty)."""
+    `replacement` the first candidate (in tie-break order) that enters, `partner` its partner;
+    `enters` every [candidate, partner] that enters, `leaves` every other candidate that leaves,
+    `moves` [candidate, from, to] of those that change partner; `computed` is false when the
+    re-solve was not run (its other fields empty)."""
 
     candidate_id: str
     vacated: str

@@ -27,6 +27,7 @@ from ..i18n.wording import (
     pair_key,
     partner_reasons,
     reason_text,
+    replacement_text,
     resolution_text,
     why_text,
 )
@@ -130,6 +131,9 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
     ]
     if result.changes:
         cols.append(Col(t("change"), "long", 40))
+    replacements = {str(r.get(CANDIDATE_ID)): r for r in result.replacements}
+    if replacements:
+        cols.append(Col(t("replacement"), "long", 36))
     pairs = sorted(
         result.pairs, key=lambda p: (ctx.country_order(p.get(COUNTRY)), -(as_number(p.get("value")) or 0))
     )
@@ -155,6 +159,9 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
         if result.changes:
             change = ctx.changes.get((cid, str(pair.get(PARTNER))))
             row.append(change_text(change, ctx.names, lang) if change else None)
+        if replacements:
+            withdrawal = replacements.get(cid)
+            row.append(replacement_text(withdrawal, ctx.names, lang) if withdrawal else None)
         rows.append(row)
     last = book.table(ws, cols, rows)
     value_col = get_column_letter(7)
@@ -357,6 +364,7 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
         Col(t("why"), "long", 60),
         Col(t("score_needed"), "num"),
         Col(t("score_to_exceed"), "num"),
+        Col(t("own_province"), "flag", 16),
     ]
     reserves = sorted(
         ctx.result.reserves, key=lambda r: (ctx.country_order(r.get(COUNTRY)), as_number(r.get(RANK)) or 0)
@@ -366,6 +374,8 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
         cid = str(reserve.get(CANDIDATE_ID))
         cand = ctx.candidates.get(cid, {})
         explanation = ctx.explanations.get(cid, {})
+        # the points it needs in this country (an older result: those it needs anywhere)
+        needed = reserve.get("score_needed") if "need" in reserve else explanation.get("score_needed")
         rows.append(
             [
                 code_label(str(reserve.get(COUNTRY) or ""), lang),
@@ -376,8 +386,9 @@ def _sheet_reserves(book: Book, ctx: Context) -> None:
                 cand.get(SCORE),
                 reserve.get("value"),  # the best pair in that country: what the ranking follows
                 why_text(explanation, ctx.names, lang),
-                explanation.get("score_needed"),
-                _to_exceed(cand.get(SCORE), explanation.get("score_needed")),
+                needed,
+                _to_exceed(cand.get(SCORE), needed),
+                bool(reserve.get("own_province")),
             ]
         )
     last = book.table(ws, cols, rows, freeze="D")

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ..agreement import DISAGREEMENT_POINTS
-from ..i18n.wording import pair_value_text
+from ..i18n import sentence
+from ..i18n.wording import pair_value_text, points_needed_text, replacement_text
 from ..pairing import PairingResult
 from ..schema import ReserveRecord
 
@@ -81,11 +82,22 @@ def format_report(result: PairingResult) -> str:
         if not rows:
             lines.append(f"Reserves {country}: none")
             continue
-        top = ", ".join(
-            f"{r['rank']}. {r.get('municipality') or r['candidate_id']} ({r['value']:.2f})" for r in rows[:5]
-        )
+        top = ", ".join(f"{r['rank']}. {_reserve(r)}" for r in rows[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        lines.append(f"Reserves {country} (value of their best pair): {top}{more}")
+        lines.append(f"Reserves {country} (extra points needed): {top}{more}")
+    if any(r.get("own_province") for r in result.reserves):
+        lines.append(f"  {sentence('reserve_own_province_mark', 'en')}")
+    known = {str(p["candidate_id"]): str(p.get("municipality") or p["candidate_id"]) for p in result.pairs}
+    known.update(
+        {str(r["candidate_id"]): str(r.get("municipality") or r["candidate_id"]) for r in result.reserves}
+    )
+    if result.replacements:
+        lines.append("If a selected candidate withdraws:")
+        order = {p["candidate_id"]: k for k, p in enumerate(result.pairs)}
+        for w in sorted(result.replacements, key=lambda w: order.get(w["candidate_id"], len(order))):
+            lines.append(
+                f"  {known.get(w['candidate_id'], w['candidate_id'])}: {replacement_text(w, known, 'en')}"
+            )
 
     def name(p: Mapping[str, Any]) -> str:
         return str(p.get("municipality") or p["candidate_id"])
@@ -191,3 +203,19 @@ def score_lines(scored: ScoreRun, *, top: int = 2) -> list[str]:
     lines += scored.review_summary
     lines += [f"note: {note}" for note in scored.scores.notes]
     return lines
+
+
+def _reserve(r: Mapping[str, Any]) -> str:
+    """One reserve: its name, the extra points it needs, and whether its province is full."""
+    name = str(r.get("municipality") or r["candidate_id"])
+    needed = r.get("score_needed")
+    need = r.get("need")
+    if need == "tie":
+        what = "a tie"
+    elif needed is not None:
+        what = f"+{points_needed_text(float(needed), 'en')}"
+    else:
+        what = {"slots": "no score helps", "stay": "no score helps", "kept": "no score helps"}.get(
+            str(need), "not computed"
+        )
+    return f"{name} ({what}{'*' if r.get('own_province') else ''})"

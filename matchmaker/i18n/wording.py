@@ -680,3 +680,29 @@ def _raw_value(value: float, lang: str) -> str:
     """A raw value as the criteria write it, "1" or "2.5"; with a decimal comma in Dutch and French."""
     text = f"{value:g}"
     return text if lang == "en" else text.replace(".", ",")
+
+
+def replacement_text(record: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str:
+    """What happens when one selected candidate withdraws: who takes the place, with which partner,
+    who moves to another partner and who drops out, from a `replacements` record."""
+    if not record.get("computed"):
+        return sentence("replacement_not_computed", lang)
+    parts = []
+    for entry in record.get("enters") or ():
+        cid, partner = pair_key(entry)
+        parts.append(sentence("replacement_enters", lang, name=display_name(known, cid), partner=partner))
+    if not parts:
+        parts.append(sentence("replacement_nobody", lang))
+    for move in record.get("moves") or ():
+        if isinstance(move, list | tuple) and len(move) == 3:
+            name = display_name(known, move[0])
+            parts.append(sentence("replacement_moves", lang, name=name, partner=move[2]))
+    leaves = [display_name(known, c) for c in record.get("leaves") or ()]
+    if leaves:
+        parts.append(sentence("replacement_leaves", lang, names=join_words(leaves, lang)))
+    return sentence("list_separator", lang).join(parts)
+
+
+def own_province_text(province: object, lang: str) -> str:
+    """Why a reserve can only enter when a candidate of its own province leaves."""
+    return sentence("reserve_own_province", lang, province_of=province_of(str(province), lang))

@@ -127,3 +127,23 @@ def test_replacements_and_reserves_hold_against_brute_force(
         known = [n for n in needs if n is not None]
         assert known == sorted(known)
         assert needs == known + [None] * (len(needs) - len(known))
+
+
+def test_a_withdrawal_keeps_the_others_on_their_partners() -> None:
+    """B would gain by moving to A's partner (shared themes), but the pairing as it stands is the
+    previous round: B keeps its pair and the reserve C takes A's place."""
+    from .helpers import cand, criteria, frame, partner
+
+    rows = [
+        cand("1", 90, pref="Rwanda", minutes=1),
+        cand("2", 80, pref="Rwanda", minutes=2, themes=["sdg6"]),
+        cand("3", 60, pref="Rwanda", minutes=3),
+    ]
+    parts = frame([partner("Karongi", "Rwanda", themes=["sdg6"]), partner("Nyanza", "Rwanda")])
+    crit = criteria({"Rwanda": 2})
+    result = solve_pairing(frame(rows), parts, crit, locks=[("1", "Karongi")])
+    assert chosen(result) == {("1", "Karongi"), ("2", "Nyanza")}
+    [one, _] = result.replacements
+    assert (one["candidate_id"], one["replacement"], one["partner"], one["moves"]) == ("1", "3", "Karongi", [])
+    expected = _withdrawn_best(result, frame(rows), crit, "1", [("1", "Karongi")])
+    assert expected == {("2", "Nyanza"), ("3", "Karongi")}
