@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any, Final
 
@@ -316,6 +316,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             locks=list(options.get("locks") or ()),
             forbids=list(options.get("forbids") or ()),
             keep=list(options.get("keep") or ()),
+            exclude=list(options.get("exclude") or ()),
             alternatives=int(options.get("alternatives") or 0),
             distinct=str(options.get("distinct") or "selection"),
             solver=str(manifest.get("solver") or "cbc"),
@@ -362,7 +363,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
         book = _locate(str(decided), bases)
         if book is not None:
             read = read_decisions(book, criteria=load_criteria(criteria_file))
-            again = replace(again, changes=read.changes(again))
+            again = read.apply(again)
     found = json.loads(json.dumps(again.to_json(), default=str))
     diffs = [line for line in differences(doc, found) if not line.startswith("pairs")]
     for p in again.candidates:

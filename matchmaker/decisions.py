@@ -4,6 +4,7 @@ excluded, partners chosen, checked for contradictions, ready to re-solve with.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from .export.layout import (
     COL_COUNTRY,
     COL_DECISION,
     COL_MUNICIPALITY,
+    COL_NOTE,
     COL_PAIR_WITH,
     COL_PARTNER,
     COL_PROVINCE,
@@ -26,13 +28,13 @@ from .export.layout import (
     SHEET_PARAMETERS,
     SHEET_PARTNERS,
     SHEET_SHORTLIST,
-    SHORTLIST_MARK,
+    SHORTLIST_MARKS,
 )
 from .files import Book, Grid, read_workbook
 from .form_mapping import fold
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult, lock_conflicts
-from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER, ChangeRecord
+from .schema import CANDIDATE_ID, COUNTRIES, COUNTRY, PARTNER, ChangeRecord, NoteRecord
 
 __all__ = ["Decisions", "Pair", "read_decisions", "typed_decisions"]
 
@@ -55,6 +57,8 @@ class Decisions:
     previous: tuple[Pair, ...] = ()
     partners: tuple[str, ...] = ()
     sources: Mapping[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
+    # the committee's notes: (candidate id, partner of the Koppelingen row or "" on Shortlist) -> text
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def keep(self) -> tuple[Pair, ...]:
@@ -73,6 +77,22 @@ class Decisions:
     def source(self, kind: str, pair: Pair) -> dict[str, Any] | None:
         found = self.sources.get((kind, pair[0], pair[1] if kind != "exclude" else ""))
         return {"sheet": found[0], "row": found[1]} if found else None
+
+    def apply(self, result: PairingResult) -> PairingResult:
+        """The result with what changed from this shortlist and the committee's notes carried along."""
+        return dataclasses.replace(result, changes=self.changes(result), notes=self.carried_notes(result))
+
+    def carried_notes(self, result: PairingResult) -> list[NoteRecord]:
+        """The notes for the next round: a note on a pair stays with the pair while it stands; one on a
+        pair that is gone, or on a candidate, goes to the candidate's row (with the partner it was on)."""
+        now = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))) for p in result.pairs}
+        out: list[NoteRecord] = []
+        for (cid, partner), text in self.notes.items():
+            if partner and (cid, partner) in now:
+                out.append(NoteRecord(candidate_id=cid, partner=partner, note=text))
+            else:
+                out.append(NoteRecord(candidate_id=cid, partner=None, note=text, about=partner or None))
+        return out
 
     def changes(self, result: PairingResult) -> list[ChangeRecord]:
         """Each pair of the previous shortlist or the new result: kept, added or removed, and why."""
@@ -185,6 +205,7 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     forbids: dict[Pair, list[tuple[str, int]]] = {}
     excluded: dict[str, list[tuple[str, int]]] = {}
     previous: list[Pair] = []
+    notes: dict[Pair, str] = {}
     province: dict[str, str] = {}
     names: dict[str, str] = {}
 
@@ -213,7 +234,9 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
 
     # Koppelingen: the pairs shown, with vast / weiger
     ws = workbook[SHEET_PAIRS]
-    cols = _find_columns(ws, (COL_REFNIS, COL_PARTNER, COL_DECISION, COL_MUNICIPALITY, COL_PROVINCE))
+    cols = _find_columns(
+        ws, (COL_REFNIS, COL_PARTNER, COL_DECISION, COL_MUNICIPALITY, COL_PROVINCE, COL_NOTE)
+    )
     for key in (COL_REFNIS, COL_PARTNER, COL_DECISION):
         if key not in cols:
             raise DecisionError(f"{path}: sheet '{SHEET_PAIRS}' has no column '{label(key)}'")
@@ -236,6 +259,8 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         partner = partner_named(partner, SHEET_PAIRS, r) or partner
         pair = (cid, partner)
         previous.append(pair)
+        if values.get(COL_NOTE):
+            notes[pair] = values[COL_NOTE]
         names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
         if values.get(COL_PROVINCE):
             province[cid] = values[COL_PROVINCE]
@@ -255,7 +280,9 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
 
     # Shortlist: exclusions, and partners chosen in "Koppelen aan"
     ws = workbook[SHEET_SHORTLIST]
-    cols = _find_columns(ws, (COL_REFNIS, COL_DECISION, COL_PAIR_WITH, COL_MUNICIPALITY, COL_PROVINCE))
+    cols = _find_columns(
+        ws, (COL_REFNIS, COL_DECISION, COL_PAIR_WITH, COL_MUNICIPALITY, COL_PROVINCE, COL_NOTE)
+    )
     if COL_REFNIS not in cols:
         raise DecisionError(f"{path}: sheet '{SHEET_SHORTLIST}' has no column '{label(COL_REFNIS)}'")
     for r, row in enumerate(ws.iter_rows(min_row=2), start=2):
@@ -269,12 +296,21 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
             names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
             if values.get(COL_PROVINCE):
                 province.setdefault(cid, values[COL_PROVINCE])
+            if values.get(COL_NOTE):
+                notes[(cid, "")] = values[COL_NOTE]
         if not word and not partner:
             continue
         if not cid:
             problems.append(f"{where(SHEET_SHORTLIST, r)}: a decision on a row without a candidate")
             continue
         folded = word.casefold()
+        if partner and PAIR_DECISIONS.get(folded) == "forbid":
+            # refused pairs carried from an earlier round: one row, its partners separated by ";"
+            for typed in [x.strip() for x in partner.split(";") if x.strip()]:
+                canonical = partner_named(typed, SHEET_SHORTLIST, r)
+                if canonical is not None:
+                    record("forbid", (cid, canonical), (SHEET_SHORTLIST, r))
+            continue
         if partner and folded not in CANDIDATE_DECISIONS:
             canonical = partner_named(partner, SHEET_SHORTLIST, r)
             if canonical is None:
@@ -303,7 +339,12 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         else:
             problems.append(f"{where(SHEET_SHORTLIST, r)}: unknown decision '{word}'")
 
-    _read_carried_forbids(workbook, record)
+    from .files import workbook_keywords
+
+    if workbook_keywords(path) == SHORTLIST_MARKS[0]:
+        # a workbook of the first layout carried its refusals on Parameters; later ones show each on
+        # the candidate's Shortlist row, where clearing it lifts it
+        _read_carried_forbids(workbook, record)
 
     # contradictions: the pairing's one lock check, worded here with the rows of each decision
     for pair, ats in locks.items():
@@ -361,6 +402,7 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         previous=tuple(dict.fromkeys(previous)),
         partners=tuple(partners),
         sources=sources,
+        notes=notes,
     )
 
 
@@ -374,7 +416,7 @@ def typed_decisions(path: Path) -> str | None:
     except MatchmakerError:
         return "is not a workbook matchmaker wrote"
     ours = {SHEET_PAIRS, SHEET_SHORTLIST, SHEET_PARAMETERS} <= sheets.keys()
-    if workbook_keywords(path) != SHORTLIST_MARK and not ours:
+    if workbook_keywords(path) not in SHORTLIST_MARKS and not ours:
         return "is not a shortlist matchmaker wrote"
     typed = set().union(*(_all_labels(key) for key in INPUT_COLUMNS))
     count = 0

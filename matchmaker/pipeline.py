@@ -134,6 +134,19 @@ def _resolve_all(
         raise
 
 
+def _excluded(
+    specs: Sequence[str], decisions: Decisions | None, candidates: pd.DataFrame, partners: pd.DataFrame
+) -> list[str]:
+    """The candidate ids of the exclusions given as options and of those in a decisions workbook."""
+    if not len(partners):
+        return []
+    first = str(partners[s.PARTNER].iloc[0])  # the partner only completes the pair the lookup reads
+    book = decisions.excluded if decisions is not None else ()
+    pairs: list[PairSpec] = [(str(x), first) for x in [*specs, *book]]
+    resolved = _resolve_all(pairs, len(specs), decisions, candidates, partners, "exclude")
+    return list(dict.fromkeys(c for c, _ in resolved))
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """Everything a run is given besides the two files: the same fields as `run`'s keywords.
@@ -149,6 +162,7 @@ class RunOptions:
     locks: tuple[PairSpec, ...] = ()
     forbids: tuple[PairSpec, ...] = ()
     keep: tuple[PairSpec, ...] = ()
+    exclude: tuple[str, ...] = ()  # candidates paired with nobody (ids, REFNIS codes or names)
     decisions: Path | str | None = None
     alternatives: int = 0
     distinct: str = "selection"
@@ -222,7 +236,7 @@ def run(
     unknown = sorted(set(fields) - {f.name for f in dataclasses.fields(RunOptions)})
     if unknown:
         raise TypeError(f"run() got unknown option(s) {', '.join(unknown)}")
-    for name in ("reviews", "locks", "forbids", "keep", "partner_ratings"):
+    for name in ("reviews", "locks", "forbids", "keep", "exclude", "partner_ratings"):
         if name in fields:
             fields[name] = tuple(fields[name])
     opts = replace(options or RunOptions(), **fields)
@@ -243,7 +257,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         say(f"reading the decisions in {opts.decisions}")
         decisions = read_decisions(Path(opts.decisions), criteria=criteria)
     locks = (*opts.locks, *(decisions.locks if decisions else ()))
-    forbids = (*opts.forbids, *(decisions.all_forbids() if decisions else ()))
+    forbids = (*opts.forbids, *(decisions.forbids if decisions else ()))
     keep = (*opts.keep, *(decisions.keep if decisions else ()))
     aggregate, solver, strict = opts.aggregate, opts.solver, opts.strict
     scored = read_and_score(forms, criteria, opts, say)
@@ -255,6 +269,11 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     lock_pairs = _resolve_all(locks, len(opts.locks), decisions, candidates, partner_table, "lock")
     forbid_pairs = _resolve_all(forbids, len(opts.forbids), decisions, candidates, partner_table, "forbid")
     keep_pairs = resolve_pairs(keep, candidates, partner_table, "keep")
+    excluded = _excluded(opts.exclude, decisions, candidates, partner_table)
+    # an excluded candidate is refused with every partner; the result records the exclusion itself
+    refused = list(dict.fromkeys(forbid_pairs))
+    every = [(c, str(p)) for c in excluded for p in partner_table[s.PARTNER]]
+    solve_forbids = list(dict.fromkeys([*refused, *every]))
     # the candidates the previous round selected (its Koppelingen pairs) stay selected where they can
     stay: list[str] = []
     if decisions is not None:
@@ -281,7 +300,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         partner_table,
         criteria,
         locks=lock_pairs,
-        forbids=forbid_pairs,
+        forbids=solve_forbids,
         keep=keep_pairs,
         keep_selected=stay,
         alternatives=opts.alternatives,
@@ -308,8 +327,9 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             "reviews": [str(p) for p in review_paths],
             "aggregate": aggregate,
             "locks": [f"{c}={p}" for c, p in lock_pairs],
-            "forbids": [f"{c}={p}" for c, p in forbid_pairs],
+            "forbids": [f"{c}={p}" for c, p in refused],
             "keep": [f"{c}={p}" for c, p in keep_pairs],
+            **({"exclude": excluded} if excluded else {}),
             "alternatives": opts.alternatives,
             "distinct": opts.distinct,
             "time_limit": opts.time_limit,
@@ -324,14 +344,21 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             **({"decisions": str(opts.decisions)} if opts.decisions is not None else {}),
         },
     )
+    constraints = result.constraints
+    if excluded:
+        gone = set(every) - set(refused)
+        forbidden = [pair for pair in constraints["forbidden"] if (pair[0], pair[1]) not in gone]
+        constraints = constraints.copy()
+        constraints.update(forbidden=forbidden, excluded=excluded)
     result = replace(
         result,
+        constraints=constraints,
         manifest=manifest,
         issues=list(intake.issues),
         reviews=reviews_block(read, aggregate, criteria, scores),
     )
     if decisions is not None:  # what changed from the shortlist the committee decided on, and why
-        result = replace(result, changes=decisions.changes(result))
+        result = decisions.apply(result)
     if strict and result.unfilled:
         raise InfeasibleError("; ".join(f"{u['country']}: {u['reason']}" for u in result.unfilled))
     return result

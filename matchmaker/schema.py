@@ -279,6 +279,16 @@ class ChangeRecord(TypedDict, total=False):
     obstacle: dict[str, Any] | None
 
 
+class NoteRecord(TypedDict, total=False):
+    """A note the committee typed in a shortlist, carried to the next: on a pair's row (`partner`) or
+    on the candidate's row (`partner` None; `about` the partner of a pair that is gone)."""
+
+    candidate_id: str
+    partner: str | None
+    note: str
+    about: str | None
+
+
 class PartnerRecord(TypedDict):
     """A partner local government as the run read it, and whether it could be paired."""
 
@@ -298,7 +308,8 @@ class ConstraintsRecord(TypedDict):
     per_country: dict[str, int]
     max_per_province: int | None
     locked: list[list[str]]
-    forbidden: list[list[str]]
+    forbidden: list[list[str]]  # every pair not allowed by a decision (an exclusion's pairs not among them)
+    excluded: list[str]  # candidates excluded by the committee: paired with nobody
     min_value: float | None
     languages: dict[str, dict[str, Any]]
     tie_break: list[str]

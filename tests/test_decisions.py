@@ -441,3 +441,110 @@ def _first_json(first_round: Path, tmp_path: Path) -> str:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
+
+
+def _rows(path: Path, sheet: str) -> dict[str, dict[str, Any]]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, (c.value for c in row), strict=False)) for row in ws.iter_rows(min_row=2)]
+    return {r["Gemeente"]: r for r in rows if r.get("Gemeente")}
+
+
+def _round(folder: Path, decided: Path, out: Path) -> dict[str, Any]:
+    args = [*pair_args(folder), "--decisions", str(decided), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--json", str(out.with_suffix(".json"))])
+    assert result.exit_code == 0, result.output
+    doc: dict[str, Any] = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    return doc
+
+
+def test_standing_decisions_and_notes_come_back_where_they_were_made(
+    first_round: Path, tmp_path: Path
+) -> None:
+    r1 = first_round / "r1.xlsx"
+    pairs = _rows(r1, SHEET_PAIRS)
+    halle, mm = str(pairs["Halle"]["NIS-code"]), str(pairs["Merelbeke-Melle"]["NIS-code"])
+    decided = decide(
+        r1,
+        SHEET_PAIRS,
+        {
+            "Merelbeke-Melle": {"Beslissing": "weiger", "Opmerking": "liever een ander district"},
+            "Aalst": {"Opmerking": "bezoek gepland in mei"},
+        },
+        out=tmp_path / "d1.xlsx",
+    )
+    decide(decided, SHEET_SHORTLIST, {"Halle": {"Beslissing": "uitsluiten"}})
+    r2 = tmp_path / "r2.xlsx"
+    doc = _round(first_round, decided, r2)
+    assert doc["constraints"]["excluded"] == [halle]
+    # the exclusion is one decision, not a refusal per partner
+    assert doc["constraints"]["forbidden"] == [[mm, "Karongi"]]
+    assert doc["manifest"]["options"]["exclude"] == [halle]
+    # round 2 shows each decision again in the row where it was made, and the notes in their rows
+    shortlist, koppelingen = _rows(r2, SHEET_SHORTLIST), _rows(r2, SHEET_PAIRS)
+    assert shortlist["Halle"]["Beslissing"] == "uitsluiten"
+    assert (shortlist["Merelbeke-Melle"]["Beslissing"], shortlist["Merelbeke-Melle"]["Koppelen aan"]) == (
+        "weiger",
+        "Karongi",
+    )
+    assert koppelingen["Aalst"]["Opmerking"] == "bezoek gepland in mei"
+    # its pair is gone (refused): the note goes with the candidate, naming the partner it was about
+    assert "Karongi" not in {r["Partner"] for r in koppelingen.values() if r["Gemeente"] == "Merelbeke-Melle"}
+    assert shortlist["Merelbeke-Melle"]["Opmerking"] == "Karongi: liever een ander district"
+    assert not any(
+        r["Beslissing"] for name, r in shortlist.items() if name not in {"Halle", "Merelbeke-Melle"}
+    )
+    # the untouched round-2 workbook reads back to the same decisions (no refusals on Parameters)
+    again = read_decisions(r2)
+    assert again.excluded == (halle,) and again.forbids == ((mm, "Karongi"),)
+    doc3 = _round(first_round, r2, tmp_path / "r3.xlsx")
+    assert doc3["constraints"]["excluded"] == [halle]
+    assert [mm, "Karongi"] in doc3["constraints"]["forbidden"]
+    assert _rows(tmp_path / "r3.xlsx", SHEET_PAIRS)["Aalst"]["Opmerking"] == "bezoek gepland in mei"
+    # clearing the two cells in round 2 lifts both decisions in round 3
+    wb = openpyxl.load_workbook(r2)
+    ws = wb[SHEET_SHORTLIST]
+    headers = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[headers.index("Gemeente")].value in {"Halle", "Merelbeke-Melle"}:
+            row[headers.index("Beslissing")].value = None
+            row[headers.index("Koppelen aan")].value = None
+    cleared = tmp_path / "cleared.xlsx"
+    wb.save(cleared)
+    lifted = read_decisions(cleared)
+    assert lifted.excluded == () and lifted.forbids == ()
+    doc4 = _round(first_round, cleared, tmp_path / "r4.xlsx")
+    assert doc4["constraints"]["excluded"] == [] and doc4["constraints"]["forbidden"] == []
+    edges = {(e["candidate_id"], e["partner"]) for e in doc4["edges"]}
+    assert (mm, "Karongi") in edges and any(c == halle for c, _ in edges)
+    shortlist4 = _rows(tmp_path / "r4.xlsx", SHEET_SHORTLIST)
+    assert not shortlist4["Halle"]["Beslissing"] and not shortlist4["Merelbeke-Melle"]["Beslissing"]
+
+
+def test_a_withdrawal_is_replaced_as_the_next_round_would_replace_it(
+    first_round: Path, tmp_path: Path
+) -> None:
+    """The replacement named for Halle is what the committee gets by excluding Halle: the same
+    pairs, as round 2 with 'uitsluiten' on Halle's row."""
+    doc = json.loads(_first_json(first_round, tmp_path))
+    halle = next(p["candidate_id"] for p in doc["pairs"] if p["municipality"] == "Halle")
+    said = next(r for r in doc["replacements"] if r["candidate_id"] == halle)
+    brasschaat = next(e["candidate_id"] for e in doc["explanations"] if e["municipality"] == "Brasschaat")
+    assert (said["replacement"], said["partner"], said["moves"]) == (brasschaat, "Gatsibo", [])
+    # the reserves: Oudenaarde and Zulte need fewer points, but their province is full
+    rwanda = [r for r in doc["reserves"] if r["country"] == "Rwanda"]
+    assert [r["municipality"] for r in rwanda[:3]] == ["Oudenaarde", "Zulte", "Brasschaat"]
+    assert [r["own_province"] for r in rwanda[:3]] == [True, True, False]
+    assert [r["score_needed"] for r in rwanda] == sorted(r["score_needed"] for r in rwanda)
+    decided = decide(
+        tmp_path / "r1.xlsx",
+        SHEET_SHORTLIST,
+        {"Halle": {"Beslissing": "uitsluiten"}},
+        out=tmp_path / "d.xlsx",
+    )
+    round2 = _round(first_round, decided, tmp_path / "r2.xlsx")
+    before = {(p["candidate_id"], p["partner"]) for p in doc["pairs"]}
+    after = {(p["candidate_id"], p["partner"]) for p in round2["pairs"]}
+    expected = {p for p in before if p[0] != halle} | {(brasschaat, "Gatsibo")}
+    assert after == expected
+    assert round2["objective"] == pytest.approx(said["objective"])

@@ -70,6 +70,22 @@ class Context:
                 self.countries.append(str(country))
         self.locked = {pair_key(p) for p in result.constraints.get("locked") or ()}
         self.forbidden = {pair_key(p) for p in result.constraints.get("forbidden") or ()}
+        self.excluded = [str(c) for c in result.constraints.get("excluded") or ()]
+        # the refusals of the committee (a run's options and decisions), not a partner's "not acceptable"
+        options = as_mapping(result.manifest.get("options"))
+        given = options.get("forbids") if "forbids" in options else None
+        refused = (
+            sorted(self.forbidden)
+            if not isinstance(given, list)
+            else [tuple(str(x).split("=", 1)) for x in given if "=" in str(x)]
+        )
+        self.refused: dict[str, list[str]] = {}
+        for cid, partner in refused:
+            if cid not in self.excluded:
+                self.refused.setdefault(cid, []).append(partner)
+        self.notes: dict[tuple[str, str | None], list[Mapping[str, Any]]] = {}
+        for n in result.notes:
+            self.notes.setdefault((str(n.get(CANDIDATE_ID)), n.get(PARTNER)), []).append(n)
         self.changes = {(str(c.get(CANDIDATE_ID)), str(c.get(PARTNER))): c for c in result.changes}
 
         # a candidate by its municipality, else by its name as written; the wording gets these too

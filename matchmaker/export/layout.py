@@ -26,11 +26,13 @@ COL_PARTNER: Final = "partner"
 COL_COUNTRY: Final = "country"
 COL_DECISION: Final = "decision"  # Koppelingen and Shortlist: vast, weiger, uitsluiten
 COL_PAIR_WITH: Final = "pair_with"  # Shortlist: a partner to lock the candidate with
-COL_NOTE: Final = "note"  # Koppelingen: the committee's note on a pair
+COL_NOTE: Final = "note"  # Koppelingen and Shortlist: the committee's note on a pair or a candidate
 # The columns the committee types in: a workbook with anything there is never overwritten.
 INPUT_COLUMNS: Final = (COL_DECISION, COL_PAIR_WITH, COL_NOTE)
 # The keywords of the workbook's document properties: how the engine knows its own shortlist.
-SHORTLIST_MARK: Final = "matchmaker.shortlist/1"
+SHORTLIST_MARK: Final = "matchmaker.shortlist/2"
+# every layout the decisions reader knows; /1 carried earlier refusals on Parameters
+SHORTLIST_MARKS: Final = ("matchmaker.shortlist/1", SHORTLIST_MARK)
 # Parameters: the table of earlier decisions, a row per pair; its kind column reads "forbidden"
 KIND_FORBIDDEN: Final = "forbidden"
 KIND_LOCKED: Final = "locked"

@@ -145,7 +145,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     row = book.pairs_kv(ws, row, items) + 1
 
     row = book.title(ws, row, t("how_to_decide"))
-    for key in ("decide_pairs", "decide_candidates", "decide_rerun"):
+    for key in ("decide_pairs", "decide_candidates_standing", "decide_rerun"):
         row = book.note(ws, row, t(key))
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
@@ -452,7 +452,9 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     row = book.title(ws, row, t("decisions"))
     decided: list[list[object]] = [[t(KIND_LOCKED), ctx.name(c), c, p] for c, p in sorted(ctx.locked)]
     decided += [[t(KIND_FORBIDDEN), ctx.name(c), c, p] for c, p in sorted(ctx.forbidden)]
+    decided += [[t("excluded"), ctx.name(c), c, None] for c in ctx.excluded]
     if decided:
+        row = book.note(ws, row, t("decisions_stand_where_made"))
         row = book.small_table(
             ws,
             row,

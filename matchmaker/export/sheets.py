@@ -154,7 +154,7 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
             pair.get("value"),
             *(breakdown.get(k) for k in components),
             decision,
-            None,
+            note_of(ctx, cid, str(pair.get(PARTNER))),
         ]
         if result.changes:
             change = ctx.changes.get((cid, str(pair.get(PARTNER))))
@@ -218,6 +218,7 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
         Col(t("score_to_exceed"), "num"),
         Col(t(COL_DECISION), "input", 13),
         Col(t(COL_PAIR_WITH), "input", 16, printed=False),
+        Col(t(COL_NOTE), "input", 20, printed=False),
         *(Col(t(field), printed=False) for field in contacts),
     ]
     rows: list[list[object]] = []
@@ -251,8 +252,14 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
                 why_text(explanation, ctx.names, lang),
                 None if selected else explanation.get("score_needed"),
                 None if selected else _to_exceed(cand.get(SCORE), explanation.get("score_needed")),
-                None,
-                None,
+                # the standing decisions on the candidate, where they were made: clearing one lifts it
+                decision_word("exclude", lang)
+                if cid in ctx.excluded
+                else decision_word("forbid", lang)
+                if cid in ctx.refused
+                else None,
+                "; ".join(ctx.refused[cid]) if cid in ctx.refused and cid not in ctx.excluded else None,
+                note_of(ctx, cid, None),
                 *(cand.get(field) for field in contacts),
             ]
         )
@@ -277,11 +284,11 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     add_validation(
         ws,
         f"{decision_col}2:{decision_col}{last}",
-        [decision_word("exclude", lang)],
+        [decision_word("exclude", lang), decision_word("forbid", lang)],
         t("decision"),
-        t("candidates_prompt"),
+        t("candidates_prompt_standing"),
     )
-    ws.cell(row=1, column=decision_j).comment = Comment(t("decide_candidates"), "matchmaker")
+    ws.cell(row=1, column=decision_j).comment = Comment(t("decide_candidates_standing"), "matchmaker")
     if partner_ref is not None:
         pair_col = get_column_letter(where[t(COL_PAIR_WITH)])
         add_validation(
@@ -610,3 +617,13 @@ def _to_exceed(score: object, needed: object) -> float | None:
     """The score a candidate must exceed to be selected: its score plus the extra points needed."""
     base, extra = as_number(score), as_number(needed)
     return None if base is None or extra is None else round(base + extra, 6)
+
+
+def note_of(ctx: Context, cid: str, partner: str | None) -> str | None:
+    """The committee's note carried to this row: on the pair, or on the candidate (a note on a pair
+    that is gone names its partner)."""
+    texts = [
+        f"{n.get('about')}: {n.get('note')}" if n.get("about") else str(n.get("note"))
+        for n in ctx.notes.get((cid, partner), ())
+    ]
+    return " | ".join(texts) or None

@@ -22,6 +22,7 @@ from ..schema import (
     ConstraintsRecord,
     EdgeRecord,
     ExplanationRecord,
+    NoteRecord,
     PairRecord,
     PartnerRecord,
     ReplacementRecord,
@@ -65,6 +66,8 @@ class PairingResult:
     stability: dict[str, Any] = field(default_factory=dict)
     # how many alternatives were asked and found, the interchangeable partners, and the sentence
     alternatives_note: dict[str, Any] = field(default_factory=dict)
+    # the committee's notes of the shortlist it decided on, carried to the next round
+    notes: list[NoteRecord] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +91,7 @@ class PairingResult:
             "changes": self.changes,
             "reviews": self.reviews,
             **({"stability": self.stability} if self.stability else {}),
+            **({"notes": self.notes} if self.notes else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -240,6 +244,7 @@ def assemble(
             max_per_province=settings.max_per_province,
             locked=[[c, p] for c, p in locks],
             forbidden=[[c, p] for c, p in forbids],
+            excluded=[],
             min_value=settings.min_value,
             languages={c: {"any_of": list(r.any_of), "mode": r.mode} for c, r in settings.languages.items()},
             tie_break=list(criteria.tie_break),
