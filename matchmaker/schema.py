@@ -262,6 +262,7 @@ class ExplanationRecord(TypedDict, total=False):
     countries: list[str]
     tie_break: list[str]
     stability: bool  # left out by the stability rows (pair --stability require)
+    unlocks: bool  # the score needed lifts a pair under the minimum pair value to it
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -237,6 +237,17 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
         else:
             # no obstacle at all: there is no partner to pair with
             body = sentence("no_pair_no_partners" if not obstacles else "no_pair_bare", lang)
+        needed = as_number(explanation.get("score_needed"))
+        if explanation.get("need") == "score" and needed is not None:
+            # every pair under the minimum value: a higher score lifts one to it
+            points = points_needed_text(needed, lang)
+            displaced = candidate_names(explanation.get("displaces") or (), known)
+            tail = (
+                sentence("need_score", lang, points=points, names=join_words(displaced, lang))
+                if displaced
+                else sentence("need_score_free", lang, points=points)
+            )
+            return f"{head} {body} {tail}"
         return f"{head} {body}"
     need = explanation.get("need")
     if need not in _NEEDS:

@@ -10,8 +10,9 @@ before, the kept pairs, the value, then the tie-break chain).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -182,6 +183,7 @@ def reserve_records(
     countries: Sequence[str],
     municipality: Sequence[str | None],
     explained: bool,
+    unlocked: Mapping[int, Any] | None = None,
 ) -> list[ReserveRecord]:
     """Per country, every eligible unselected candidate that may pair there, ranked by the extra
     points it needs to be selected there (a tie first, those no score helps last), then by its
@@ -207,6 +209,10 @@ def reserve_records(
         rows = []
         for i, (v, e) in best_there.items():
             need, units = need_of(by_country.get((i, country)), best, explained)
+            lifted = (unlocked or {}).get(i)
+            if lifted is not None and lifted.country == country and (units is None or lifted.needed < units):
+                # a raise that lifts a pair under the minimum value to it selects it here sooner
+                need, units = lifted.need, lifted.needed
             rows.append((units if units is not None else None, need, v, i, e))
         # the extra points first (a tie counts as none), those no score helps after them
         rows.sort(key=lambda r: (r[0] is None, max(r[0] or 0, 0), -r[2], r[3]))

@@ -34,6 +34,7 @@ from .explain import changes as explain_changes
 from .explain import diagnose, explain
 from .instance import EDGE_TERMS, UNIT, Instance, Pair, Solution, _as_list, _Table, _text_or_none
 from .replacements import Withdrawal, replacement_records, reserve_records
+from .unlock import Unlocked, apply_unlocked
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def assemble(
     dropped: Mapping[int, str] | None = None,
     withdrawn: Sequence[Withdrawal] | None = None,
     reserve_forced: dict[tuple[int, str], Forced] | None = None,
+    unlocked: dict[int, Unlocked] | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -202,13 +204,14 @@ def assemble(
         )
 
     reserves = reserve_records(
-        inst, best, reserve_forced or {}, list(settings.quotas), municipality, explained
+        inst, best, reserve_forced or {}, list(settings.quotas), municipality, explained, unlocked or {}
     )
     replacements = replacement_records(inst, best, withdrawn or [])
 
     explanations = explain(
         table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
     )
+    explanations = apply_unlocked(explanations, unlocked or {}, best, inst)
 
     partner_records: list[PartnerRecord] = []
     for j, (_, row) in enumerate(partners.iterrows()):

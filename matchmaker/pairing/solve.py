@@ -21,6 +21,7 @@ from .replacements import Withdrawal, country_forced, withdrawals
 from .result import PairingResult, assemble
 from .stability import Preferences, fewest_blocking, free_edges, stable_families
 from .stable_search import StableSearch
+from .unlock import Unlocked, unlocked_needs
 
 STABILITY_MODES = ("off", "report", "require")
 
@@ -124,10 +125,14 @@ def solve_pairing(
         else:  # the stability rows are not network rows: its own re-solves keep them
             forced = stable.forced(best, unselected)
     withdrawn: list[Withdrawal] = []
+    unlocked: dict[int, Unlocked] = {}
     reserve_forced: dict[tuple[int, str], Forced] = {}
     if explain and best.optimal and (stable is None or stable.families() is None):
         # under stability rows these re-solves would need them too: left out (not computed)
         unselected = sorted(set(ei.tolist()) - chosen_cands)
+        unlocked = unlocked_needs(
+            instance, table, best, forced, criteria.pairing.min_value, time_limit=time_limit
+        )
         withdrawn = withdrawals(instance, best, time_limit=time_limit)
         reserve_forced = country_forced(instance, best, forced, unselected, time_limit=time_limit)
     elif explain:
@@ -155,6 +160,7 @@ def solve_pairing(
         dropped,
         withdrawn,
         reserve_forced,
+        unlocked,
     )
     if stable is None:
         return result
