@@ -147,6 +147,9 @@ def _edited(recorded: Path, edit: str) -> Path:
         doc["explanations"][0]["why"] = "Selected because the committee likes it."
     elif edit == "reserve":
         doc["reserves"][0], doc["reserves"][1] = doc["reserves"][1], doc["reserves"][0]
+    elif edit == "replacement":
+        taken = next(r for r in doc["replacements"] if r["replacement"])
+        taken["replacement"] = doc["reserves"][-1]["candidate_id"]
     recorded.write_text(json.dumps(doc), encoding="utf-8")
     return recorded
 
@@ -158,6 +161,7 @@ def _edited(recorded: Path, edit: str) -> Path:
         ("value", "edges[candidate_id="),
         ("explanation", "Selected because the committee likes it."),
         ("reserve", "reserves[candidate_id="),
+        ("replacement", "replacements[candidate_id="),
     ],
 )
 def test_an_edit_anywhere_in_the_result_is_caught_and_named(recorded: Path, edit: str, words: str) -> None:
