@@ -19,6 +19,7 @@ from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError, OutputError
 from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
+from .schema import ExplanationRecord
 
 if TYPE_CHECKING:
     from .decisions import Decisions
@@ -145,6 +146,18 @@ def _excluded(
     pairs: list[PairSpec] = [(str(x), first) for x in [*specs, *book]]
     resolved = _resolve_all(pairs, len(specs), decisions, candidates, partners, "exclude")
     return list(dict.fromkeys(c for c, _ in resolved))
+
+
+def _as_excluded(explanation: ExplanationRecord, excluded: set[str]) -> ExplanationRecord:
+    """An excluded candidate's explanation: the committee's exclusion, not a refusal per partner."""
+    if str(explanation.get(s.CANDIDATE_ID)) not in excluded:
+        return explanation
+    from .i18n.wording import why_text
+
+    out = ExplanationRecord(**explanation)  # type: ignore[typeddict-item]
+    out.update(cause="excluded", obstacles=[], score_needed=None, need="excluded", displaces=[])
+    out["why"] = why_text(out, {}, "en") or ""
+    return out
 
 
 @dataclass(frozen=True)
@@ -350,6 +363,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         forbidden = [pair for pair in constraints["forbidden"] if (pair[0], pair[1]) not in gone]
         constraints = constraints.copy()
         constraints.update(forbidden=forbidden, excluded=excluded)
+        result = replace(result, explanations=[_as_excluded(x, set(excluded)) for x in result.explanations])
     result = replace(
         result,
         constraints=constraints,

@@ -299,7 +299,7 @@ _SHOWN_ELSEWHERE: Final = frozenset(
     | {"cwd", "platform"}
 )
 # Options that the decisions table or the input files already show.
-_OPTIONS_SHOWN_ELSEWHERE: Final = frozenset({"reviews", "partner_ratings", "locks", "forbids"})
+_OPTIONS_SHOWN_ELSEWHERE: Final = frozenset({"reviews", "partner_ratings", "locks", "forbids", "exclude"})
 
 
 def file_label(key: str, written: str, lang: str) -> str:

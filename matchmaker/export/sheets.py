@@ -217,7 +217,8 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
         Col(t("score_needed"), "num"),
         Col(t("score_to_exceed"), "num"),
         Col(t(COL_DECISION), "input", 13),
-        Col(t(COL_PAIR_WITH), "input", 16, printed=False),
+        # printed when a refusal stands there: "weiger" alone would not say which pair
+        Col(t(COL_PAIR_WITH), "input", 11, printed=bool(ctx.refused)),
         Col(t(COL_NOTE), "input", 20, printed=False),
         *(Col(t(field), printed=False) for field in contacts),
     ]
@@ -330,7 +331,8 @@ def _sheet_shortlist(book: Book, ctx: Context, partner_ref: str | None) -> None:
     ws.row_breaks.append(Break(id=last + 1))  # the chart prints on a page of its own
     # the print area reaches below the chart's bottom edge (a row is 15 pt, 0.53 cm)
     chart_rows = math.ceil(chart.height / 0.53) + 4
-    ws.print_area = f"A1:{get_column_letter(decision_j)}{last + 2 + chart_rows}"
+    last_j = where[t(COL_PAIR_WITH)] if ctx.refused else decision_j
+    ws.print_area = f"A1:{get_column_letter(last_j)}{last + 2 + chart_rows}"
 
 
 def _sheet_motivation(book: Book, ctx: Context) -> None:

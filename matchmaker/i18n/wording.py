@@ -226,6 +226,9 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
         where = sentence("in_country", lang, country=country)
         return sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
     head = sentence("not_selected", lang)
+    if cause == "excluded":
+        word = decision_word("exclude", lang)
+        return f"{head} {sentence('excluded_by_committee', lang, word=word)}"
     if cause == "no_pair":
         obstacles = explanation.get("obstacles")
         if not isinstance(obstacles, list):

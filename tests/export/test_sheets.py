@@ -150,7 +150,7 @@ def test_decision_columns_offer_a_list_and_explain_themselves(shortlist: Path) -
     assert pairs[f"{letter}1"].comment is not None
     shortlist_ws = wb[SHEET_SHORTLIST]
     formulas = {r.formula1 for r in shortlist_ws.data_validations.dataValidation}
-    assert '"uitsluiten"' in formulas
+    assert '"uitsluiten,weiger"' in formulas
     # "Koppelen aan" lists the eligible partners from the Partners sheet
     partner_list = next(f for f in formulas if "Partners" in f)
     eligible = [p[s.PARTNER] for p in make_result().partners if p[s.ELIGIBLE]]

@@ -144,6 +144,11 @@ def test_a_withdrawal_keeps_the_others_on_their_partners() -> None:
     result = solve_pairing(frame(rows), parts, crit, locks=[("1", "Karongi")])
     assert chosen(result) == {("1", "Karongi"), ("2", "Nyanza")}
     [one, _] = result.replacements
-    assert (one["candidate_id"], one["replacement"], one["partner"], one["moves"]) == ("1", "3", "Karongi", [])
+    assert (one["candidate_id"], one["replacement"], one["partner"], one["moves"]) == (
+        "1",
+        "3",
+        "Karongi",
+        [],
+    )
     expected = _withdrawn_best(result, frame(rows), crit, "1", [("1", "Karongi")])
     assert expected == {("2", "Nyanza"), ("3", "Karongi")}
