@@ -17,7 +17,7 @@ from .cells import as_number
 from .errors import OutputError
 from .files import atomic_path, check_output
 from .i18n import code_label, label, long_date, number, sentence
-from .i18n.wording import pair_value_text, unfilled_text, why_text
+from .i18n.wording import pair_value_text, replacement_text, unfilled_text, why_text
 from .letters import (
     NOT_ELIGIBLE,
     SELECTED,
@@ -204,19 +204,46 @@ def render_report(
     body.append(f"<h2>{_e(sentence('report_reserves', lang))}</h2>")
     body.append(
         _table(
-            [label("country", lang), label("rank", lang), label("municipality", lang), label("value", lang)],
+            [
+                label("country", lang),
+                label("rank", lang),
+                label("municipality", lang),
+                label("value", lang),
+                label("score_needed", lang),
+                label("own_province", lang),
+            ],
             [
                 [
                     code_label(str(r.get(COUNTRY)), lang),
                     r.get("rank"),
                     r.get(MUNICIPALITY),
                     _num(r.get("value"), lang),
+                    _num(r.get("score_needed"), lang),
+                    label("yes" if r.get("own_province") else "no", lang) if "own_province" in r else "",
                 ]
                 for r in reserves.values()
             ],
-            numeric=[1, 3],
+            numeric=[1, 3, 4],
         )
     )
+    # who takes a place when a selected candidate withdraws
+    withdrawals = [w for w in result.get("replacements") or () if isinstance(w, Mapping)]
+    if withdrawals:
+        body.append(f"<h2>{_e(label('withdrawals', lang))}</h2>")
+        partner_of = {str(p.get(CANDIDATE_ID)): p.get(PARTNER) for p in result.get("pairs") or ()}
+        body.append(
+            _table(
+                [label("withdraws", lang), label("partner", lang), label("replacement", lang)],
+                [
+                    [
+                        known.get(str(w.get(CANDIDATE_ID)), w.get(CANDIDATE_ID)),
+                        partner_of.get(str(w.get(CANDIDATE_ID))) or w.get("vacated"),
+                        replacement_text(w, known, lang),
+                    ]
+                    for w in withdrawals
+                ],
+            )
+        )
     # every candidacy
     body.append(f"<h2>{_e(sentence('report_candidates', lang))}</h2>")
     shares: dict[str, float] = {}
