@@ -95,10 +95,12 @@ def country_forced(
     candidates: Sequence[int],
     *,
     time_limit: float | None = None,
+    resolve: bool = True,
 ) -> dict[tuple[int, str], Forced]:
     """For each unselected candidate and each country it may pair in: the best pairing with it in
     that country (its pairs elsewhere left out), as `forced_solutions` finds it. A candidate that
-    may pair in one country only has the answer of `forced` there, without a re-solve."""
+    may pair in one country only has the answer of `forced` there, without a re-solve, and so has
+    the country where `forced` pairs it; without `resolve`, only those are answered."""
     out: dict[tuple[int, str], Forced] = {}
     cand, partner = instance.edge_cand, instance.edge_partner
     for c in candidates:
@@ -108,7 +110,21 @@ def country_forced(
             if c in forced:
                 out[(c, countries[0])] = forced[c]
             continue
+        got = forced.get(c)
+        if got is None:
+            continue
+        mine_now = [e for e in got.edges if int(cand[e]) == c]
+        if need_of(got, best)[1] is None or not mine_now:
+            # no pairing with it is as good in any country: none is in one of them either
+            for country in countries:
+                out[(c, country)] = got
+            continue
+        # the best pairing with it is the best with it in the country it puts it in
+        here = instance.countries[int(partner[mine_now[0]])]
+        out[(c, here)] = got
         for country in countries:
+            if country == here or not resolve:
+                continue
             drop = [e for e in mine if instance.countries[int(partner[e])] != country]
             sub, index = without_edges(instance, drop)
             there = dataclasses.replace(best, edges=tuple(index[e] for e in best.edges))
@@ -184,6 +200,7 @@ def reserve_records(
     municipality: Sequence[str | None],
     explained: bool,
     unlocked: Mapping[int, Any] | None = None,
+    resolved: bool = True,
 ) -> list[ReserveRecord]:
     """Per country, every eligible unselected candidate that may pair there, ranked by the extra
     points it needs to be selected there (a tie first, those no score helps last), then by its
@@ -208,7 +225,8 @@ def reserve_records(
                 best_there[i] = (v, e)
         rows = []
         for i, (v, e) in best_there.items():
-            need, units = need_of(by_country.get((i, country)), best, explained)
+            found = by_country.get((i, country))
+            need, units = need_of(found, best, explained and (resolved or found is not None))
             lifted = (unlocked or {}).get(i)
             if lifted is not None and lifted.country == country and (units is None or lifted.needed < units):
                 # a raise that lifts a pair under the minimum value to it selects it here sooner

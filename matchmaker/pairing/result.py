@@ -131,6 +131,7 @@ def assemble(
     withdrawn: Sequence[Withdrawal] | None = None,
     reserve_forced: dict[tuple[int, str], Forced] | None = None,
     unlocked: dict[int, Unlocked] | None = None,
+    resolved: bool = True,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -204,7 +205,14 @@ def assemble(
         )
 
     reserves = reserve_records(
-        inst, best, reserve_forced or {}, list(settings.quotas), municipality, explained, unlocked or {}
+        inst,
+        best,
+        reserve_forced or {},
+        list(settings.quotas),
+        municipality,
+        explained,
+        unlocked or {},
+        resolved,
     )
     replacements = replacement_records(inst, best, withdrawn or [])
 

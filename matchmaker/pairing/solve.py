@@ -137,6 +137,9 @@ def solve_pairing(
         reserve_forced = country_forced(instance, best, forced, unselected, time_limit=time_limit)
     elif explain:
         withdrawn = [Withdrawal(c, None) for c in sorted(chosen_cands)]
+        if best.optimal:  # the stable what-ifs answer the candidates that may pair in one country
+            unselected = sorted(set(ei.tolist()) - chosen_cands)
+            reserve_forced = country_forced(instance, best, forced, unselected, resolve=False)
     dropped: dict[int, str] = {}
     if explain and best.optimal and instance.keep:
         fams = None if stable is None else stable.families()
@@ -161,6 +164,7 @@ def solve_pairing(
         withdrawn,
         reserve_forced,
         unlocked,
+        stable is None or stable.families() is None,
     )
     if stable is None:
         return result
