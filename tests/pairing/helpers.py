@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import pandas as pd
@@ -136,17 +136,22 @@ def all_pairings(
     *,
     seat: str | None = None,
     locks: Sequence[tuple[str, str]] = (),
+    without: str | None = None,
+    stay: Collection[str] = (),
+    keep: Collection[tuple[str, str]] = (),
 ) -> list[tuple[tuple[Any, ...], set[tuple[str, str]]]]:
-    """Every feasible set of pairs by enumeration, each with its key: (slots, value, then the
-    tie-break chain); the greatest key is the chosen pairing. `seat`: one more seat under the
-    province cap for this province."""
+    """Every feasible set of pairs by enumeration, each with its key: (slots, the `stay` candidates
+    selected, the `keep` pairs kept, value, then the tie-break chain); the greatest key is the chosen
+    pairing. `seat`: one more seat under the province cap for this province; `without`: a candidate
+    left out."""
     order = cands.sort_values([s.COMPLETED, s.REFNIS])[s.CANDIDATE_ID].tolist()
     province = dict(zip(cands[s.CANDIDATE_ID], cands[s.PROVINCE], strict=True))
     country = {p["partner"]: p["country"] for p in result.partners}
     position = {p["partner"]: k for k, p in enumerate(result.partners)}
     options: dict[str, list[tuple[str, int]]] = {c: [] for c in order}
     for e in result.edges:
-        options[e["candidate_id"]].append((e["partner"], round(e["value"] * UNIT)))
+        if e["candidate_id"] != without:
+            options[e["candidate_id"]].append((e["partner"], round(e["value"] * UNIT)))
     out: list[tuple[tuple[Any, ...], set[tuple[str, str]]]] = []
     for picks in itertools.product(*[[None, *options[c]] for c in order]):
         used = [(c, p) for c, p in zip(order, picks, strict=True) if p is not None]
@@ -164,6 +169,8 @@ def all_pairings(
             continue
         key = (
             len(used),
+            len(set(stay) & {c for c, _ in pairs}),
+            len(set(keep) & pairs),
             sum(p[1] for _, p in used),
             tuple(int(p is not None) for p in picks),  # earlier candidates in, lexicographically
             tuple(-position[p[0]] for p in picks if p is not None),  # then earlier partners
@@ -210,3 +217,18 @@ def check_invariants(
         assert (e["candidate_id"], e["partner"]) not in set(forbids)
         assert e["value"] == pytest.approx(sum(e["breakdown"].values()))
     assert result.objective == pytest.approx(sum(p["value"] for p in result.pairs))
+
+
+def solve_with_a_lock(
+    case: tuple[pd.DataFrame, pd.DataFrame, Criteria, list[tuple[str, str]]], data: st.DataObject
+) -> tuple[Any, list[tuple[str, str]]]:
+    """A drawn instance solved with its forbids and, half of the time, one of its pairs locked."""
+    from matchmaker.pairing import solve_pairing
+
+    cands, parts, crit, forbids = case
+    first = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
+    locks: list[tuple[str, str]] = []
+    if first.edges and data.draw(st.booleans()):
+        edge = data.draw(st.sampled_from(first.edges))
+        locks = [(edge["candidate_id"], edge["partner"])]
+    return solve_pairing(cands, parts, crit, forbids=forbids, locks=locks), locks

@@ -264,11 +264,7 @@ def test_decision_stages_equal_brute_force(
         return  # the lock cannot be honoured with the quotas
     check_invariants(result, cands, crit, forbids)
 
-    def key(k: tuple[object, ...], pairs: set[tuple[str, str]]) -> tuple[object, ...]:
-        stayed = sum(1 for c, _ in pairs if c in stay)
-        return (k[0], stayed, len(pairs & set(keep)), *k[1:])
-
-    found = [(key(k, p), p) for k, p in all_pairings(result, cands, crit, locks=locks)]
+    found = all_pairings(result, cands, crit, locks=locks, stay=stay, keep=keep)
     best_key, best = max(found, key=lambda kv: kv[0])
     assert chosen(result) == best
     # the counterfactuals follow the same stages: the score needed is measured on the same face

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +14,7 @@ from matchmaker import schema as s
 from matchmaker.criteria import Criteria
 from matchmaker.pairing import UNIT, solve_pairing
 
-from .helpers import all_pairings, chosen, instances
+from .helpers import all_pairings, chosen, instances, solve_with_a_lock
 
 
 def _withdrawn_best(
@@ -24,44 +23,16 @@ def _withdrawn_best(
     """By enumeration: the best pairing without `gone`, ranked by slots, then the candidates of the
     pairing as it stands kept selected, then its pairs kept, then value, then the tie-break chain."""
     best = chosen(result)
-    stay = {c for c, _ in best} - {gone}
-    keep = {pair for pair in best if pair[0] != gone}
-    order = cands.sort_values([s.COMPLETED, s.REFNIS])[s.CANDIDATE_ID].tolist()
-    province = dict(zip(cands[s.CANDIDATE_ID], cands[s.PROVINCE], strict=True))
-    country = {p["partner"]: p["country"] for p in result.partners}
-    position = {p["partner"]: k for k, p in enumerate(result.partners)}
-    options: dict[str, list[tuple[str, int]]] = {c: [] for c in order}
-    for e in result.edges:
-        if e["candidate_id"] != gone:
-            options[e["candidate_id"]].append((e["partner"], round(e["value"] * UNIT)))
-    held = {pair for pair in locks if pair[0] != gone}
-    top: tuple[Any, ...] | None = None
-    found: set[tuple[str, str]] = set()
-    for picks in itertools.product(*[[None, *options[c]] for c in order]):
-        used = [(c, p) for c, p in zip(order, picks, strict=True) if p is not None]
-        names = [p[0] for _, p in used]
-        if len(set(names)) < len(names):
-            continue
-        if any(sum(country[p] == k for p in names) > q for k, q in crit.pairing.quotas.items()):
-            continue
-        cap = crit.pairing.max_per_province
-        provs = [province[c] for c, _ in used if not pd.isna(province[c])]
-        if cap is not None and any(provs.count(v) > cap for v in provs):
-            continue
-        pairs = {(c, p[0]) for c, p in used}
-        if not held <= pairs:
-            continue
-        key = (
-            len(used),
-            len(stay & {c for c, _ in pairs}),
-            len(keep & pairs),
-            sum(p[1] for _, p in used),
-            tuple(int(p is not None) for p in picks),
-            tuple(-position[p[0]] for p in picks if p is not None),
-        )
-        if top is None or key > top:
-            top, found = key, pairs
-    return found
+    found = all_pairings(
+        result,
+        cands,
+        crit,
+        locks=[pair for pair in locks if pair[0] != gone],
+        without=gone,
+        stay={c for c, _ in best} - {gone},
+        keep={pair for pair in best if pair[0] != gone},
+    )
+    return max(found, key=lambda kv: kv[0])[1] if found else set()
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,13 +40,8 @@ def _withdrawn_best(
 def test_replacements_and_reserves_hold_against_brute_force(
     case: tuple[pd.DataFrame, pd.DataFrame, Criteria, list[tuple[str, str]]], data: st.DataObject
 ) -> None:
-    cands, parts, crit, forbids = case
-    first = solve_pairing(cands, parts, crit, forbids=forbids, explain=False)
-    locks: list[tuple[str, str]] = []
-    if first.edges and data.draw(st.booleans()):
-        edge = data.draw(st.sampled_from(first.edges))
-        locks = [(edge["candidate_id"], edge["partner"])]
-    result = solve_pairing(cands, parts, crit, forbids=forbids, locks=locks)
+    cands, _, crit, _ = case
+    result, locks = solve_with_a_lock(case, data)
     best = chosen(result)
     before = dict(best)
     order = [x["candidate_id"] for x in result.explanations]  # the tie-break order
@@ -115,7 +81,7 @@ def test_replacements_and_reserves_hold_against_brute_force(
             assert not full
         else:
             assert r["need"] in ("score", "tie")
-            short = (top[1] - max(k[1] for k in full)) / UNIT
+            short = (top[3] - max(k[3] for k in full)) / UNIT
             assert r["score_needed"] == pytest.approx(short, abs=1e-6)
         prov = province[cid]
         seats = sum(1 for c in before if province[c] == prov) if not pd.isna(prov) else 0
