@@ -317,6 +317,7 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             forbids=list(options.get("forbids") or ()),
             keep=list(options.get("keep") or ()),
             exclude=list(options.get("exclude") or ()),
+            stay=[str(c) for c in options.get("stay") or ()],
             alternatives=int(options.get("alternatives") or 0),
             distinct=str(options.get("distinct") or "selection"),
             solver=str(manifest.get("solver") or "cbc"),

@@ -176,6 +176,7 @@ class RunOptions:
     forbids: tuple[PairSpec, ...] = ()
     keep: tuple[PairSpec, ...] = ()
     exclude: tuple[str, ...] = ()  # candidates paired with nobody (ids, REFNIS codes or names)
+    stay: tuple[str, ...] = ()  # candidate ids selected before, to stay selected where they can
     decisions: Path | str | None = None
     alternatives: int = 0
     distinct: str = "selection"
@@ -249,7 +250,7 @@ def run(
     unknown = sorted(set(fields) - {f.name for f in dataclasses.fields(RunOptions)})
     if unknown:
         raise TypeError(f"run() got unknown option(s) {', '.join(unknown)}")
-    for name in ("reviews", "locks", "forbids", "keep", "exclude", "partner_ratings"):
+    for name in ("reviews", "locks", "forbids", "keep", "exclude", "stay", "partner_ratings"):
         if name in fields:
             fields[name] = tuple(fields[name])
     opts = replace(options or RunOptions(), **fields)
@@ -288,10 +289,11 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     every = [(c, str(p)) for c in excluded for p in partner_table[s.PARTNER]]
     solve_forbids = list(dict.fromkeys([*refused, *every]))
     # the candidates the previous round selected (its Koppelingen pairs) stay selected where they can
-    stay: list[str] = []
+    stay: list[str] = [str(c) for c in opts.stay]
     if decisions is not None:
         shown = [p for p in decisions.previous if p[0] not in decisions.excluded]
-        stay = list(dict.fromkeys(c for c, _ in resolve_pairs(shown, candidates, partner_table, "keep")))
+        stay += [c for c, _ in resolve_pairs(shown, candidates, partner_table, "keep")]
+    stay = list(dict.fromkeys(stay))
     ratings: list[tuple[str, str, int | None]] = []
     rating_inputs: list[Path] = []
     if opts.partner_ratings:
@@ -343,6 +345,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             "forbids": [f"{c}={p}" for c, p in refused],
             "keep": [f"{c}={p}" for c, p in keep_pairs],
             **({"exclude": excluded} if excluded else {}),
+            **({"stay": stay} if stay else {}),
             "alternatives": opts.alternatives,
             "distinct": opts.distinct,
             "time_limit": opts.time_limit,

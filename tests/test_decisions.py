@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from result_factory import make_result
 
 from matchmaker import schema as s
+from matchmaker.audit import verify
 from matchmaker.cli import main
 from matchmaker.criteria import Criteria, PairingSettings
 from matchmaker.decisions import read_decisions
@@ -494,6 +495,9 @@ def test_standing_decisions_and_notes_come_back_where_they_were_made(
     assert not any(
         r["Beslissing"] for name, r in shortlist.items() if name not in {"Halle", "Merelbeke-Melle"}
     )
+    # the round verifies: re-run with its decisions (the candidates selected before included)
+    report = verify(r2.with_suffix(".json"))
+    assert report.ok, report.lines()
     # the untouched round-2 workbook reads back to the same decisions (no refusals on Parameters)
     again = read_decisions(r2)
     assert again.excluded == (halle,) and again.forbids == ((mm, "Karongi"),)

@@ -299,7 +299,9 @@ _SHOWN_ELSEWHERE: Final = frozenset(
     | {"cwd", "platform"}
 )
 # Options that the decisions table or the input files already show.
-_OPTIONS_SHOWN_ELSEWHERE: Final = frozenset({"reviews", "partner_ratings", "locks", "forbids", "exclude"})
+_OPTIONS_SHOWN_ELSEWHERE: Final = frozenset(
+    {"reviews", "partner_ratings", "locks", "forbids", "exclude", "stay"}
+)
 
 
 def file_label(key: str, written: str, lang: str) -> str:
