@@ -154,8 +154,9 @@ def _as_excluded(explanation: ExplanationRecord, excluded: set[str]) -> Explanat
         return explanation
     from .i18n.wording import why_text
 
-    out = ExplanationRecord(**explanation)  # type: ignore[typeddict-item]
-    out.update(cause="excluded", obstacles=[], score_needed=None, need="excluded", displaces=[])
+    out = explanation.copy()
+    out["cause"], out["need"], out["score_needed"] = "excluded", "excluded", None
+    out["obstacles"], out["displaces"] = [], []
     out["why"] = why_text(out, {}, "en") or ""
     return out
 
@@ -365,7 +366,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         gone = set(every) - set(refused)
         forbidden = [pair for pair in constraints["forbidden"] if (pair[0], pair[1]) not in gone]
         constraints = constraints.copy()
-        constraints.update(forbidden=forbidden, excluded=excluded)
+        constraints["forbidden"], constraints["excluded"] = forbidden, excluded
         result = replace(result, explanations=[_as_excluded(x, set(excluded)) for x in result.explanations])
     result = replace(
         result,

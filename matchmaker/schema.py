@@ -252,7 +252,7 @@ class ExplanationRecord(TypedDict, total=False):
     score_needed: float | None
     need: str
     best_value: float
-    displaces: list[dict[str, Any]]
+    displaces: list[str]  # candidate ids
     outranked_by: list[dict[str, Any]]
     outranked_count: int
     province: str | None

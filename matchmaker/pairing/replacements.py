@@ -176,18 +176,16 @@ def replacement_records(
         if w.solution is not None:
             after = {int(cand[e]): int(partner[e]) for e in w.solution.edges}
             enters = sorted(c for c in after if c not in before)
-            record.update(
-                replacement=ids[enters[0]] if enters else None,
-                partner=names[after[enters[0]]] if enters else None,
-                moves=[
-                    [ids[c], names[before[c]], names[after[c]]]
-                    for c in sorted(after)
-                    if c in before and after[c] != before[c]
-                ],
-                enters=[[ids[c], names[after[c]]] for c in enters],
-                leaves=[ids[c] for c in sorted(before) if c not in after and c != w.candidate],
-                objective=round(w.solution.value / UNIT, VALUE_DECIMALS),
-            )
+            record["replacement"] = ids[enters[0]] if enters else None
+            record["partner"] = names[after[enters[0]]] if enters else None
+            record["moves"] = [
+                [ids[c], names[before[c]], names[after[c]]]
+                for c in sorted(after)
+                if c in before and after[c] != before[c]
+            ]
+            record["enters"] = [[ids[c], names[after[c]]] for c in enters]
+            record["leaves"] = [ids[c] for c in sorted(before) if c not in after and c != w.candidate]
+            record["objective"] = round(w.solution.value / UNIT, VALUE_DECIMALS)
         out.append(record)
     return out
 

@@ -142,13 +142,11 @@ def apply_unlocked(
         if found is None:
             out.append(record)
             continue
-        rec = ExplanationRecord(**record)  # type: ignore[typeddict-item]
-        rec.update(
-            score_needed=round(found.needed / UNIT, VALUE_DECIMALS),
-            need=found.need,
-            displaces=[inst.candidates[k] for k in sorted(chosen - found.selected)],  # type: ignore[list-item]
-            unlocks=found.threshold > 0,
-        )
+        rec = record.copy()
+        rec["score_needed"] = round(found.needed / UNIT, VALUE_DECIMALS)
+        rec["need"] = found.need
+        rec["displaces"] = [inst.candidates[k] for k in sorted(chosen - found.selected)]
+        rec["unlocks"] = found.threshold > 0
         if rec.get("cause") in ("slots", "tie") and found.need == "score":
             rec["cause"] = (
                 "outranked" if rec.get("outranked_by") else "quota" if rec.get("quota_full") else "outranked"
