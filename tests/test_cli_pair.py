@@ -25,7 +25,12 @@ def test_pair_prints_the_table_and_writes_both_files(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "Karongi" in res.stdout and "Filled: Rwanda 4, Benin 3" in res.stdout
     assert "Unfilled Benin: 3 of 4 slots filled" in res.stdout
-    assert "Reserves Rwanda (value of their best pair): 1." in res.stdout
+    # the reserves by the extra points they need, the full province marked; who replaces a withdrawal
+    assert (
+        "Reserves Rwanda (extra points needed): 1. Oudenaarde (+5.25*), 2. Zulte (+7.31*), 3. Brasschaat"
+        in res.stdout
+    )
+    assert "  Halle: Brasschaat takes the place, with Gatsibo" in res.stdout
     assert "pairing with cbc" in res.stderr and "pairing with cbc" not in res.stdout
     doc = json.loads(result_json.read_text(encoding="utf-8"))
     assert doc["status"] == "optimal" and len(doc["pairs"]) == 7
