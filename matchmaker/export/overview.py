@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import as_number
 from ..i18n import code_label, join_words, label, number, sentence
-from ..i18n.wording import change_text, colon_for, tie_break_text, unfilled_text
+from ..i18n.wording import change_text, colon_for, replacement_text, tie_break_text, unfilled_text
 from ..schema import CANDIDATE_ID, COUNTRY, MUNICIPALITY, PARTNER
 from .book import LABEL_FONT, TITLE_FONT, Book, indent_cell, parse_datetime
 from .context import (
@@ -162,22 +162,28 @@ def _selected_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
     )
     if not pairs:
         return book.note(ws, row, t("none")) + 1
+    # who takes the place when it withdraws, beside each pair (a result without them: nothing)
+    withdrawals = {str(r.get(CANDIDATE_ID)): r for r in ctx.result.replacements}
     rows: list[list[object]] = [
         [
             code_label(str(p.get(COUNTRY) or ""), lang),
             p.get(PARTNER),
             ctx.name(p.get(CANDIDATE_ID)),
             p.get("value"),
+            *(
+                [replacement_text(withdrawals[cid], ctx.names, lang) if cid in withdrawals else None]
+                if withdrawals
+                else []
+            ),
         ]
         for p in pairs
+        for cid in [str(p.get(CANDIDATE_ID))]
     ]
-    return book.small_table(
-        ws,
-        row,
-        [t("country"), t(COL_PARTNER), t(COL_MUNICIPALITY), t("value")],
-        rows,
-        ["text", "text", "text", "num"],
-    )
+    heads = [t("country"), t(COL_PARTNER), t(COL_MUNICIPALITY), t("value")]
+    kinds = ["text", "text", "text", "num"]
+    if withdrawals:
+        heads, kinds = [*heads, t("replacement")], [*kinds, "long"]
+    return book.small_table(ws, row, heads, rows, kinds)
 
 
 # Krippendorff's own guidance (Content Analysis, 2004): rely on data with alpha >= .800, draw
