@@ -715,8 +715,3 @@ def replacement_text(record: Mapping[str, Any], known: Mapping[str, str], lang: 
     if leaves:
         parts.append(sentence("replacement_leaves", lang, names=join_words(leaves, lang)))
     return sentence("list_separator", lang).join(parts)
-
-
-def own_province_text(province: object, lang: str) -> str:
-    """Why a reserve can only enter when a candidate of its own province leaves."""
-    return sentence("reserve_own_province", lang, province_of=province_of(str(province), lang))
