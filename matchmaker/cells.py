@@ -18,6 +18,7 @@ __all__ = [
     "FORMULA_START",
     "as_number",
     "clean_text",
+    "local_format",
     "print_landscape",
     "put_text",
     "trimmed_text",
@@ -81,6 +82,18 @@ def as_number(value: object) -> float | None:
         except (TypeError, ValueError):
             return None
     return number if math.isfinite(number) else None
+
+
+# The locale a number format names ([$-813] is nl-BE, [$-80C] fr-BE, [$-809] en-GB): Excel and
+# LibreOffice then write its decimal and thousands separators as the workbook's language does
+# ("92,2", "35.000 EUR", "35 000 EUR"), whatever the locale of the machine that opens it.
+_LOCALE_TAGS: Final = {"nl": "[$-813]", "fr": "[$-80C]", "en": "[$-809]"}
+
+
+def local_format(number_format: str, lang: str) -> str:
+    """`number_format` tagged with the locale of `lang`, so that "0.0" prints 92,2 in Dutch."""
+    tag = _LOCALE_TAGS.get(lang, "")
+    return number_format if not tag or number_format.startswith("[$") else tag + number_format
 
 
 def print_landscape(ws: Worksheet, *, pages_high: int = 0) -> None:

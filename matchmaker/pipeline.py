@@ -331,7 +331,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         reviews=reviews_block(read, aggregate, criteria, scores),
     )
     if decisions is not None:  # what changed from the shortlist the committee decided on, and why
-        result = replace(result, changes=decisions.changes(result))
+        result = replace(result, changes=decisions.changes(result), cost=decisions.cost(result))
     if strict and result.unfilled:
         raise InfeasibleError("; ".join(f"{u['country']}: {u['reason']}" for u in result.unfilled))
     return result

@@ -252,6 +252,7 @@ class ChangeRecord(TypedDict, total=False):
     reason: str | None
     cause: str | None
     obstacle: dict[str, Any] | None
+    value: float | None  # the pair's points: now (kept, added) or in the previous round (removed)
 
 
 class PartnerRecord(TypedDict):

@@ -22,7 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import as_number, clean_text, print_landscape, write_text
+from ..cells import as_number, clean_text, local_format, print_landscape, write_text
 from ..i18n import code_label, label
 from ..i18n.wording import breakdown_text
 from ..schema import is_missing
@@ -42,12 +42,13 @@ _BAR_COLOR = "5B9BD5"
 _FORMATS: Final = {
     "int": "0_)",
     "num": "0.0_)",
+    "points": "+0.0_);-0.0_);0.0_)",  # points won or lost: the sign always shown
     "pct": "0.0%_)",
     "money": '#,##0 "EUR"_)',
     "date": "yyyy-mm-dd hh:mm",
     "id": "0",
 }
-_NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
+_NUMERIC: Final = frozenset({"int", "num", "points", "pct", "money", "id"})
 _WRAP_AT: Final = 45  # wider text wraps instead of widening its column
 # A4 landscape less the margins is about 784 pt; a column of width w takes about 5.25 w + 3.75 pt
 # (a Calibri digit is 7 px at 96 dpi, plus 5 px of padding). Printed columns are kept within this
@@ -114,6 +115,11 @@ class Book:
     def t(self, key: str) -> str:
         return label(key, self.lang)
 
+    def number_format(self, kind_or_format: str) -> str:
+        """The number format of a column kind ("num", "money"...) or an explicit format, in the
+        workbook's locale: comma decimals in Dutch and French wherever the file is opened."""
+        return local_format(_FORMATS.get(kind_or_format, kind_or_format), self.lang)
+
     def value(self, value: object, kind: str = "text") -> object:
         """The value a cell gets: numbers stay numbers, everything else becomes clean text."""
         if value is None:
@@ -155,7 +161,7 @@ class Book:
             return cell
         cell.value = written
         if styled and kind in _FORMATS and written is not None:
-            cell.number_format = _FORMATS[kind]
+            cell.number_format = self.number_format(kind)
         return cell
 
     def table(
@@ -194,7 +200,7 @@ class Book:
                 dimension.outlineLevel = 1
                 dimension.hidden = True
             if last >= 2:
-                _style_column(ws, j, last, col.kind, wraps[j - 1])
+                _style_column(ws, j, last, col.kind, wraps[j - 1], self.number_format(col.kind))
         shown = [w and p for w, p in zip(wraps, printed, strict=True)]
         _fit_row_heights(ws, 2, last, final, shown)
         header_lines = max(
@@ -309,7 +315,7 @@ class Book:
         return row + 2
 
 
-def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> None:
+def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool, number_format: str) -> None:
     """Give column j's data cells one style; copying openpyxl's style array is far quicker than
     setting a style on every cell, which matters for exports with thousands of rows."""
     first = ws.cell(row=2, column=j)
@@ -318,7 +324,7 @@ def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> No
     if kind == "input":
         first.fill = _INPUT_FILL
     if kind in _FORMATS:
-        first.number_format = _FORMATS[kind]
+        first.number_format = number_format
     template = copy.copy(first._style)
     template.quotePrefix = 0
     for i in range(2, last + 1):

@@ -31,6 +31,11 @@ COL_NOTE: Final = "note"  # Koppelingen: the committee's note on a pair
 INPUT_COLUMNS: Final = (COL_DECISION, COL_PAIR_WITH, COL_NOTE)
 # The keywords of the workbook's document properties: how the engine knows its own shortlist.
 SHORTLIST_MARK: Final = "matchmaker.shortlist/1"
+# Custom document properties: the run's total value and filled slots, so that the next round, reading
+# this workbook's decisions, can say what they cost (hidden from the sheets, kept by Excel and LibreOffice).
+PROP_TOTAL_VALUE: Final = "matchmaker.total_value"
+PROP_FILLED: Final = "matchmaker.filled"
+COL_VALUE: Final = "value"  # Koppelingen: the value of each pair, read back as the previous round's
 # Parameters: the table of earlier decisions, a row per pair; its kind column reads "forbidden"
 KIND_FORBIDDEN: Final = "forbidden"
 KIND_LOCKED: Final = "locked"

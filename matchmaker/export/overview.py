@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import as_number
 from ..i18n import code_label, join_words, label, number, sentence
-from ..i18n.wording import change_text, colon_for, tie_break_text, unfilled_text
+from ..i18n.wording import change_text, colon_for, cost_sentences, tie_break_text, unfilled_text
 from ..schema import CANDIDATE_ID, COUNTRY, MUNICIPALITY, PARTNER
 from .book import LABEL_FONT, TITLE_FONT, Book, indent_cell, parse_datetime
 from .context import (
@@ -82,29 +82,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     for j in range(1, 6):
         ws.cell(row=last_slot_row, column=j).font = LABEL_FONT
 
-    shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
-    if shown:
-        row = book.title(ws, row, t("changes"))
-        order = {"removed": 0, "dropped": 0, "added": 1, "kept": 2}
-        changes = sorted(
-            shown, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID)))
-        )
-        row = book.small_table(
-            ws,
-            row,
-            [t("change"), t("municipality"), t("partner"), t("country"), t("reason")],
-            [
-                [
-                    label(str(c.get("change")), book.lang),
-                    ctx.name(c.get(CANDIDATE_ID)),
-                    c.get(PARTNER),
-                    code_label(str(c.get(COUNTRY) or ""), book.lang),
-                    change_text(c, ctx.names, book.lang, kind=False),
-                ]
-                for c in changes
-            ],
-            ["text", "text", "text", "text", "long"],
-        )
+    row = _changes_section(book, ws, row, ctx)
 
     row = book.title(ws, row, t("budget"))
     budget = budget_per_partnership(ctx)
@@ -150,6 +128,48 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
     book.keep_sections(ws, 5)
+
+
+def _changes_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
+    """In a round that re-solved decisions: the total value and filled slots before and after, and
+    each change with the points it brings or costs. Returns the next free row."""
+    t, lang, result = book.t, book.lang, ctx.result
+    shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
+    cost = as_mapping(result.cost)
+    if not shown and not cost:
+        return row
+    row = book.title(ws, row, t("changes"))
+    if cost:
+        for text in cost_sentences(cost, lang):
+            row = book.note(ws, row, text)
+        row += 1
+    if not shown:
+        return row
+    order = {"removed": 0, "dropped": 0, "added": 1, "kept": 2}
+    changes = sorted(shown, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID))))
+
+    def points(change: Mapping[str, object]) -> float | None:
+        value = as_number(change.get("value"))
+        if value is None or change.get("change") == "kept":
+            return None
+        return -value if change.get("change") in {"removed", "dropped"} else value
+
+    return book.small_table(
+        ws,
+        row,
+        [t("change"), t("municipality"), t("partner"), t("points"), t("reason")],
+        [
+            [
+                label(str(c.get("change")), lang),
+                ctx.name(c.get(CANDIDATE_ID)),
+                c.get(PARTNER),
+                points(c),
+                change_text(c, ctx.names, lang, kind=False),
+            ]
+            for c in changes
+        ],
+        ["text", "text", "text", "points", "long"],
+    )
 
 
 def _selected_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
@@ -254,7 +274,7 @@ def _reviews_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
         )
         for i, alpha in enumerate(alphas):
             if alpha is not None:
-                ws.cell(row=first + i, column=2).number_format = "0.00"
+                ws.cell(row=first + i, column=2).number_format = book.number_format("0.00")
             indent_cell(ws.cell(row=first + i, column=3))
         high, low = number(_ALPHA_HIGH, lang), number(_ALPHA_LOW, lang)
         row = book.note(ws, row - 1, sentence("alpha_note", lang, high=high, low=low)) + 1

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import FloatProperty, IntProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -95,6 +96,8 @@ from .layout import (
     COL_PARTNER,
     COL_PROVINCE,
     COL_REFNIS,
+    PROP_FILLED,
+    PROP_TOTAL_VALUE,
     SHEET_ALTERNATIVES,
     SHEET_INTAKE,
     SHEET_MOTIVATION,
@@ -565,6 +568,9 @@ def build_workbook(
     book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
     book.wb.active = 0
     book.wb.properties.keywords = SHORTLIST_MARK
+    book.wb.custom_doc_props.append(FloatProperty(name=PROP_TOTAL_VALUE, value=float(result.objective)))
+    filled = sum(int(v) for v in result.filled.values())
+    book.wb.custom_doc_props.append(IntProperty(name=PROP_FILLED, value=filled))
     return book.wb
 
 

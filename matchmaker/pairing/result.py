@@ -61,6 +61,8 @@ class PairingResult:
     stability: dict[str, Any] = field(default_factory=dict)
     # how many alternatives were asked and found, the interchangeable partners, and the sentence
     alternatives_note: dict[str, Any] = field(default_factory=dict)
+    # re-solving decisions: the previous round's total value and filled slots beside this one's
+    cost: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class PairingResult:
             "manifest": self.manifest,
             "issues": self.issues,
             "changes": self.changes,
+            **({"cost": self.cost} if self.cost else {}),
             "reviews": self.reviews,
             **({"stability": self.stability} if self.stability else {}),
         }
