@@ -24,7 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
-from .cells import print_landscape
+from .cells import header_width, print_landscape, wrapped_lines
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
@@ -149,14 +149,18 @@ def _build_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = REVIEW_SHEET
+    header_lines = 2
     for col, (_key, header, width) in enumerate(columns, start=1):
         _put_text(ws, 1, col, header)
         cell = ws.cell(row=1, column=col)
         cell.font = Font(name=_FONT, bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        # wide enough for the header's longest word: it wraps between words, never inside one
+        width = max(width, header_width(header))
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 2 * _LINE_HEIGHT + 4
+        header_lines = max(header_lines, wrapped_lines(header, width))
+    ws.row_dimensions[1].height = header_lines * _LINE_HEIGHT + 4
     ws.freeze_panes = "C2"
 
     for item in criteria.rubric:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -22,7 +21,15 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import as_number, clean_text, local_format, print_landscape, write_text
+from ..cells import (
+    as_number,
+    clean_text,
+    header_width,
+    local_format,
+    print_landscape,
+    wrapped_lines,
+    write_text,
+)
 from ..i18n import code_label, label
 from ..i18n.wording import breakdown_text
 from ..schema import is_missing
@@ -191,6 +198,8 @@ class Book:
             wraps.append(wrap)
         printed = [col.printed for col in cols]
         final = fit_to_page(final, [w and p for w, p in zip(wraps, printed, strict=True)], printed)
+        # a header breaks between its words, never inside one
+        final = [max(w, header_width(col.header)) for col, w in zip(cols, final, strict=True)]
         last_printed = max((j for j, p in enumerate(printed, start=1) if p), default=len(cols))
         for j, col in enumerate(cols, start=1):
             dimension = ws.column_dimensions[get_column_letter(j)]
@@ -204,7 +213,8 @@ class Book:
         shown = [w and p for w, p in zip(wraps, printed, strict=True)]
         _fit_row_heights(ws, 2, last, final, shown)
         header_lines = max(
-            (_lines(col.header, w) for col, w in zip(cols, final, strict=True) if col.printed), default=1
+            (wrapped_lines(col.header, w) for col, w in zip(cols, final, strict=True) if col.printed),
+            default=1,
         )
         ws.row_dimensions[1].height = _ROW_PT * min(header_lines, 3) + 3
         if freeze is not None:
@@ -268,7 +278,7 @@ class Book:
         for key, value, kind in items:
             label = self.put(ws, row, 1, key)
             label.font = LABEL_FONT
-            lines = _lines(key, width)
+            lines = wrapped_lines(key, width)
             if lines > 1:  # a label longer than its column wraps instead of being cut at the next cell
                 label.alignment = Alignment(vertical="top", wrap_text=True)
                 ws.row_dimensions[row].height = _ROW_PT * lines
@@ -299,15 +309,18 @@ class Book:
                 letter = get_column_letter(j)
                 width = ws.column_dimensions[letter].width or 8.43
                 if kind == "long":
-                    lines = max(lines, _lines(cell.value, width))
+                    lines = max(lines, wrapped_lines(cell.value, width))
                 else:
                     needed = min(_shown_length(cell.value, kind) + 2, _WRAP_AT)
                     ws.column_dimensions[letter].width = max(width, needed)
             if lines > 1:
                 ws.row_dimensions[row].height = _ROW_PT * min(lines, 27)
-        # a header wraps in a column the data left narrow: give its row the lines it needs
+        # a header wraps in a column the data left narrow, between its words: give its row the lines
+        for j, header in enumerate(headers, start=1):
+            dimension = ws.column_dimensions[get_column_letter(j)]
+            dimension.width = max(dimension.width or 8.43, header_width(header))
         header_lines = max(
-            _lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
+            wrapped_lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
             for j, header in enumerate(headers, start=1)
         )
         if header_lines > 1:
@@ -366,137 +379,13 @@ def _shown_length(shown: object, kind: str) -> int:
     return max((len(line) for line in str(shown).split("\n")), default=0)
 
 
-# Advance widths of Calibri (and Carlito, its metric twin in LibreOffice), in thousandths of an em;
-# a column unit is the width of a digit, 507 of them.
-_GLYPHS: Final = {
-    **dict.fromkeys("0123456789", 507),
-    **dict(
-        zip(
-            "abcdefghijklmnopqrstuvwxyz",
-            (
-                479,
-                525,
-                423,
-                525,
-                498,
-                305,
-                471,
-                525,
-                229,
-                239,
-                455,
-                229,
-                799,
-                525,
-                527,
-                525,
-                525,
-                349,
-                391,
-                335,
-                525,
-                452,
-                715,
-                433,
-                453,
-                395,
-            ),
-            strict=True,
-        )
-    ),
-    **dict(
-        zip(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            (
-                579,
-                544,
-                533,
-                615,
-                488,
-                459,
-                631,
-                623,
-                252,
-                319,
-                520,
-                420,
-                855,
-                646,
-                662,
-                517,
-                673,
-                543,
-                459,
-                487,
-                642,
-                567,
-                890,
-                519,
-                487,
-                468,
-            ),
-            strict=True,
-        )
-    ),
-    " ": 226,
-    ",": 250,
-    ".": 252,
-    ":": 268,
-    ";": 268,
-    "-": 306,
-    "(": 303,
-    ")": 303,
-    "'": 221,
-    "/": 386,
-    "–": 498,
-    "%": 715,
-    "€": 507,
-}
-_DIGIT: Final = 507
-_PADDING: Final = 0.8  # digit widths a cell keeps free of text on its two sides
-
-
-def _text_width(text: str) -> float:
-    """The width of a text in digit widths."""
-    total = 0
-    for char in text:
-        glyph = _GLYPHS.get(char)
-        if glyph is None:
-            base = unicodedata.normalize("NFD", char)[:1]
-            glyph = _GLYPHS.get(base, 560)
-        total += glyph
-    return total / _DIGIT
-
-
-def _lines(value: object, width: float) -> int:
-    """How many lines a wrapped text needs in a column of `width` digit widths, wrapping word by
-    word as Excel and LibreOffice do; 3 % is kept in hand for the programs' rounding."""
-    if value is None or not isinstance(value, str):
-        return 1
-    room = max(width - _PADDING, 1.0) * 0.97
-    space = _GLYPHS[" "] / _DIGIT
-    total = 0
-    for part in value.split("\n"):
-        lines, used = 1, 0.0
-        for word in part.split(" "):
-            size = _text_width(word)
-            if used and used + space + size > room:
-                lines, used = lines + 1, size
-            else:
-                used += (space if used else 0) + size
-            while used > room:  # a word longer than the line breaks inside it
-                lines, used = lines + 1, used - room
-        total += lines
-    return total
-
-
 def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], wraps: list[bool]) -> None:
     # Neither openpyxl nor LibreOffice sizes rows with wrapped text on opening; set the height here.
     wrapped = [j for j, wrap in enumerate(wraps, start=1) if wrap]
     if not wrapped:
         return
     for i in range(first, last + 1):
-        lines = max(_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
+        lines = max(wrapped_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
         if lines > 1:
             ws.row_dimensions[i].height = _ROW_PT * min(lines, 27)  # Excel's limit is 409 points
 
