@@ -193,7 +193,7 @@ def build_partner_sheet(
     guide = wb.create_sheet(label("instructions_sheet", lang))
     lines = [
         sentence("partner_sheet_title", lang, partner=partner, country=code_label(country, lang)),
-        clean_text(criteria.name),
+        clean_text(criteria.name_in(lang)),
         "",
         sentence("partner_sheet_intro", lang, partner=partner),
         sentence("partner_sheet_ties", lang),

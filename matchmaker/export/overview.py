@@ -39,7 +39,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     ws = book.sheet(SHEET_OVERVIEW)
     for letter, width in {"A": 30, "B": 16, "C": 14, "D": 12, "E": 70}.items():
         ws.column_dimensions[letter].width = width
-    name = ctx.criteria.name if ctx.criteria else result.manifest.get("criteria_name")
+    name = ctx.criteria.name_in(book.lang) if ctx.criteria else result.manifest.get("criteria_name")
     row = book.title(ws, 1, f"{t('shortlist')} – {name}" if name else t("title"), TITLE_FONT)
     created = parse_datetime(result.manifest.get("created"))
     stamp = created.strftime("%Y-%m-%d %H:%M") if created else ""
@@ -322,8 +322,11 @@ _SHOWN_ELSEWHERE: Final = frozenset(
 _OPTIONS_SHOWN_ELSEWHERE: Final = frozenset({"reviews", "partner_ratings", "locks", "forbids"})
 
 
-def file_label(key: str, written: str, lang: str) -> str:
-    """A criterion's or rubric item's label as the criteria file writes it, or the catalogue's in `lang`."""
+def file_label(key: str, written: str, lang: str, given: Mapping[str, str]) -> str:
+    """A criterion's or rubric item's text in `lang`: the criteria file's translation (`given`),
+    else the catalogue's for its key, else as the file writes it."""
+    if given.get(lang):
+        return given[lang]
     if lang != CRITERIA_LANG and label(key, lang) != key:
         return label(key, lang)
     return written
@@ -397,13 +400,13 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     row = book.title(ws, 1, SHEET_PARAMETERS, TITLE_FONT) + 1
     if criteria is not None:
         row = book.title(ws, row, t("criteria"))
-        row = book.pairs_kv(ws, row, [(t("criteria_name"), criteria.name, "text")]) + 1
+        row = book.pairs_kv(ws, row, [(t("criteria_name"), criteria.name_in(lang), "text")]) + 1
         row = book.small_table(
             ws,
             row,
             [t("component"), t("measured_by"), t("weight")],
             [
-                [file_label(c.key, c.label, lang), t(f"source_{c.source}"), c.weight]
+                [file_label(c.key, c.label, lang, c.labels), t(f"source_{c.source}"), c.weight]
                 for c in criteria.criteria
             ],
             ["text", "long", "num"],
@@ -418,8 +421,8 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 [t("component"), t("description")],
                 [
                     [
-                        file_label(i.key, i.label, lang),
-                        file_label(f"{i.key}_description", i.description, lang),
+                        file_label(i.key, i.label, lang, i.labels),
+                        file_label(f"{i.key}_description", i.description, lang, i.descriptions),
                     ]
                     for i in criteria.rubric
                 ],

@@ -55,7 +55,6 @@ from ..schema import (
     RANK,
     REASON_CODES,
     REASONS,
-    REGION,
     RESPONDENT,
     RESPONDENT_EMAIL,
     SCORE,
@@ -86,6 +85,7 @@ from .context import (
     preference_name,
     province_name,
     ranked_candidates,
+    region_name,
 )
 from .layout import (
     COL_COUNTRY,
@@ -149,7 +149,7 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
             province_name(cand.get(PROVINCE), lang),
             pair.get(PARTNER),
             code_label(str(pair.get(COUNTRY) or partner.get(COUNTRY) or ""), lang),
-            partner.get(REGION),
+            region_name(partner, lang),
             pair.get("value"),
             *(breakdown.get(k) for k in components),
             decision,
@@ -528,7 +528,7 @@ def _sheet_partners(book: Book, ctx: Context) -> str | None:
         [
             p.get(PARTNER),
             code_label(str(p.get(COUNTRY) or ""), lang),
-            p.get(REGION),
+            region_name(p, lang),
             p.get(PARTNER_THEMES),
             p.get(PARTNER_LANGUAGES),
             p.get(ELIGIBLE, True),

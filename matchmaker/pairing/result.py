@@ -240,6 +240,9 @@ def assemble(
                 reasons=reasons,
             )
         )
+        names = row.get(s.REGION_NAMES)
+        if isinstance(names, Mapping) and names:
+            partner_records[-1][s.REGION_NAMES] = {str(k): str(v) for k, v in names.items()}
     note: dict[str, Any] = {}
     if asked:
         note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}

@@ -794,3 +794,35 @@ def test_the_input_columns_carry_their_own_validation_and_print(tmp_path: Path) 
             assert openpyxl.utils.column_index_from_string(last) >= openpyxl.utils.column_index_from_string(
                 decision
             )
+
+
+def test_a_french_workbook_takes_the_call_title_rubric_and_regions_from_the_files(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    out = tmp_path / "fr.xlsx"
+    args = ["pair", str(sample / "candidacies.xlsx"), "--partners", str(sample / "partners.csv")]
+    result = CliRunner().invoke(
+        main, [*args, "--reviews", str(sample / "reviews"), "--lang", "fr", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    overview = [c.value for c in all_cells(wb) if isinstance(c.value, str)]
+    # criteria file: name_fr and the rubric's label_fr; partners file: region_fr
+    assert wb[SHEET_OVERVIEW]["A1"].value == "Liste restreinte – Partenariats ODD 2024-2025"
+    assert "Échange d'égal à égal" in overview and "Gelijkwaardige uitwisseling" not in overview
+    regions = dict(zip(column(wb[SHEET_PAIRS], "Partenaire"), column(wb[SHEET_PAIRS], "Région"), strict=True))
+    assert regions["Karongi"] == "Province de l'Ouest"
+    assert regions["Commune fictive A (placeholder)"] == "Département fictif 1 (placeholder)"  # as written
+    assert "Western Province" not in overview
+    # the engine's own French says ODD (the candidates' motivations are theirs, in Dutch)
+    own = [
+        c.value for name in (SHEET_OVERVIEW, SHEET_PARAMETERS) for row in wb[name].iter_rows() for c in row
+    ]
+    assert not [v for v in own if isinstance(v, str) and "SDG" in v]
+    # the Dutch workbook keeps the Dutch title and names the region in Dutch
+    nl = tmp_path / "nl.xlsx"
+    result = CliRunner().invoke(main, [*args, "--out", str(nl)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(nl)
+    assert wb[SHEET_OVERVIEW]["A1"].value == "Shortlist – SDG-partnerschappen 2024-2025"
+    regions = dict(zip(column(wb[SHEET_PAIRS], "Partner"), column(wb[SHEET_PAIRS], "Regio"), strict=True))
+    assert regions["Karongi"] == "Westelijke Provincie"
