@@ -444,4 +444,4 @@ def test_the_file_may_give_its_texts_in_french_and_english(tmp_path: Path) -> No
     with pytest.raises(CriteriaError, match="name_de"):
         load_criteria(write_variant(tmp_path, 'name_fr = "', 'name_de = "'))
     with pytest.raises(CriteriaError, match=r"rubric.items.openness.label_fr"):
-        load_criteria(write_variant(tmp_path, 'label_fr = "Ouverture à apprendre"', "label_fr = 3"))
+        load_criteria(write_variant(tmp_path, 'label_fr = "Ouverture à l\'apprentissage"', "label_fr = 3"))

@@ -276,7 +276,7 @@ def test_parameters_read_as_words_without_paths_or_json(tmp_path: Path) -> None:
         settings = {r[0]: r[1] for r in rows}
         tie = {
             "nl": "formulier het vroegst ingevuld, dan laagste NIS-code",
-            "fr": "formulaire complété le plus tôt, puis code INS le plus bas",
+            "fr": "formulaire rempli le plus tôt, puis code INS le plus bas",
         }[lang]
         assert settings[label("tie_break", lang)] == tie
         assert settings[label("aggregate_reviews", lang)] == label("aggregate_median", lang)
@@ -501,7 +501,7 @@ def test_gent_outranked_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dict[s
     assert why == french(
         f"Non retenu : avec {partner}, son couple vaudrait {own_text} points, moins que celui retenu "
         f"pour {rival} ({theirs_text}). Avec plus de {_comma(gap)} points supplémentaires, "
-        f"il remplacerait {rival}."
+        f"ce candidat remplacerait {rival}."
     )
     # the reserve list gives the same sentence, and the province column its French name
     reserves = wb[SHEET_RESERVES]
@@ -611,7 +611,7 @@ def _explained(**facts: Any) -> dict[str, Any]:
                 "province_taken_by": [{"candidate_id": "71022"}],
             },
             "nl",
-            "Niet geselecteerd: provincie Limburg heeft al 1 geselecteerde (Hasselt). "
+            "Niet geselecteerd: in de provincie Limburg is al 1 kandidaat geselecteerd (Hasselt). "
             "Het staat gelijk en verliest op de volgorde bij gelijke waarde.",
         ),
         (
@@ -653,12 +653,12 @@ def test_singular_province_cap_and_a_tie(facts: dict[str, Any], lang: str, expec
                 ],
                 "displaces": ["12025", "34022"],
             },
-            "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerden in "
-            "Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 extra punten zou deze kandidaat "
-            "Mechelen en Kortrijk vervangen.",
+            "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerde "
+            "kandidaten in Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 extra punten "
+            "zou deze kandidaat Mechelen en Kortrijk vervangen.",
             "Non retenu : son meilleur couple vaut 61,50 points, moins que les candidats retenus au Bénin et "
-            "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, il "
-            "remplacerait Mechelen et Kortrijk.",
+            "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, ce "
+            "candidat remplacerait Mechelen et Kortrijk.",
         ),
         (
             {"cause": "slots", "need": "slots", "outranked_by": []},
