@@ -187,12 +187,25 @@ def score_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), help="The reviewer sheet to write (.xlsx)."
 )
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en", "fr"]),
+    default="nl",
+    show_default=True,
+    help="Language of the headers and instructions.",
+)
 @criteria_option
 @mapping_option
 @force_option
 @handle_errors
 def review_sheet_command(
-    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None, force: bool
+    forms: Path,
+    reviewer: str,
+    out: Path,
+    lang: str,
+    criteria_path: Path | None,
+    mapping: Path | None,
+    force: bool,
 ) -> None:
     """Write a sheet on which one reviewer rates the eligible candidates on the rubric.
 
@@ -209,7 +222,7 @@ def review_sheet_command(
 
     check_outputs(inputs, force, workbook=out, kind="review sheet")  # before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
+    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs, lang=lang)
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 

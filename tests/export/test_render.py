@@ -131,7 +131,19 @@ def test_sheet_headers_break_between_words_never_inside_one(tmp_path: Path, lang
     form = str(SAMPLE / "candidacies.xlsx")
     review = tmp_path / "review.xlsx"
     subprocess.run(
-        [sys.executable, "-m", "matchmaker", "review-sheet", form, "--reviewer", "An", "--out", str(review)],
+        [
+            sys.executable,
+            "-m",
+            "matchmaker",
+            "review-sheet",
+            form,
+            "--reviewer",
+            "An",
+            "--lang",
+            lang,
+            "--out",
+            str(review),
+        ],
         check=True,
         capture_output=True,
     )
@@ -155,7 +167,7 @@ def test_sheet_headers_break_between_words_never_inside_one(tmp_path: Path, lang
         check=True,
         capture_output=True,
     )
-    rubric = [item.label for item in load_criteria().rubric]
+    rubric = [item.labels.get(lang) or item.label for item in load_criteria().rubric]
     partner_headers = [label(key, lang) for _, key, _ in (*_FACT_COLUMNS, *_INPUT_COLUMNS)]
     for workbook, headers in ((review, rubric), (partner, partner_headers)):
         shown = header_words(render(workbook))
