@@ -74,6 +74,13 @@ force_option = click.option(
 )
 
 
+def lang_option(help: str = "Language.") -> Callable[[F], F]:
+    """`--lang nl|en|fr`, the language of what a command writes (Dutch unless asked)."""
+    return click.option(
+        "--lang", type=click.Choice(["nl", "en", "fr"]), default="nl", show_default=True, help=help
+    )
+
+
 def json_option(help: str) -> Callable[[F], F]:
     """`--json PATH`, the JSON document a command writes besides its printed output."""
     return click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help=help)
@@ -187,13 +194,7 @@ def score_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), help="The reviewer sheet to write (.xlsx)."
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["nl", "en", "fr"]),
-    default="nl",
-    show_default=True,
-    help="Language of the headers and instructions.",
-)
+@lang_option("Language of the headers and instructions.")
 @criteria_option
 @mapping_option
 @force_option
@@ -555,9 +556,6 @@ def robustness_command(
 # --- letters and the report ----------------------------------------------------------------------
 
 
-lang_option = click.option(
-    "--lang", type=click.Choice(["nl", "en", "fr"]), default="nl", show_default=True, help="Language."
-)
 
 
 @main.command(
@@ -566,7 +564,7 @@ lang_option = click.option(
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the letters (.docx).")
-@lang_option
+@lang_option()
 @criteria_option
 @click.option(
     "--robustness",
@@ -616,7 +614,7 @@ def letters_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The report (.html)."
 )
-@lang_option
+@lang_option()
 @click.option(
     "--robustness",
     "robustness_path",

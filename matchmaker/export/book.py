@@ -50,12 +50,13 @@ _FORMATS: Final = {
     "int": "0_)",
     "num": "0.0_)",
     "points": "+0.0_);-0.0_);0.0_)",  # points won or lost: the sign always shown
+    "plain": "General",  # a setting as the criteria file writes it: 50, 2,5 (not 50,0)
     "pct": "0.0%_)",
     "money": '#,##0 "EUR"_)',
     "date": "yyyy-mm-dd hh:mm",
     "id": "0",
 }
-_NUMERIC: Final = frozenset({"int", "num", "points", "pct", "money", "id"})
+_NUMERIC: Final = frozenset({"int", "num", "points", "plain", "pct", "money", "id"})
 _WRAP_AT: Final = 45  # wider text wraps instead of widening its column
 # A4 landscape less the margins is about 784 pt; a column of width w takes about 5.25 w + 3.75 pt
 # (a Calibri digit is 7 px at 96 dpi, plus 5 px of padding). Printed columns are kept within this

@@ -409,7 +409,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 [file_label(c.key, c.label, lang, c.labels), t(f"source_{c.source}"), c.weight]
                 for c in criteria.criteria
             ],
-            ["text", "long", "num"],
+            ["text", "long", "plain"],
         )
         if criteria.rubric:
             row = book.title(
@@ -437,7 +437,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     items.append((t("max_per_province"), cap if cap is not None else t("no_limit"), "int"))
     if criteria is not None:
         minimum = criteria.pairing.min_value
-        items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "num"))
+        items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "plain"))
         items.append((t("tie_break"), tie_break_text(criteria.tie_break, lang), "text"))
     items.append((t("per_partnership"), budget_per_partnership(ctx), "money"))
     row = book.pairs_kv(ws, row, items) + 1
@@ -449,7 +449,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 ws,
                 row,
                 [
-                    (t(k), getattr(fit, k), "num")
+                    (t(k), getattr(fit, k), "plain")
                     for k in ("preference_match", "no_preference", "theme_overlap", "language_match")
                 ],
             )

@@ -106,6 +106,13 @@ def test_the_demo_and_the_readme_shortlists_print_at_9_pt_or_more(tmp_path: Path
         text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
         assert re.search(r"\b\d+,\d\b", text.stdout), workbook.name
         assert not re.search(r"(?<![\d.])\d{2,3}\.\d(?![\d.])", text.stdout), workbook.name
+    # settings as the criteria file writes them: weight 50, not 50,0; fit points 2,5
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(demo.with_suffix(".pdf")), "-"], capture_output=True, text=True
+    )
+    weights = [line.split()[-1] for line in layout.stdout.splitlines() if "beoordeling op de rubriek" in line]
+    assert weights == ["50"], weights
+    assert re.search(r"Geen voorkeur\s+2,5\n", layout.stdout)
 
 
 def header_words(pdf: Path) -> list[str]:
