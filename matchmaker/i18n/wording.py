@@ -81,7 +81,7 @@ def change_text(change: Mapping[str, Any], known: Mapping[str, str], lang: str, 
     decision = change.get("decision")
     if decision:
         word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
-        part = f"{label('decision', lang).lower()} '{word}'"
+        part = f"{label('decision', lang).lower()} {quoted(word, lang)}"
         source = change.get("source")
         if isinstance(source, Mapping):
             part += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
