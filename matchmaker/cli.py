@@ -556,8 +556,6 @@ def robustness_command(
 # --- letters and the report ----------------------------------------------------------------------
 
 
-
-
 @main.command(
     "letters",
     epilog="Example:\n\n\b\n  matchmaker letters result.json --out letters/ --robustness robustness.json",
