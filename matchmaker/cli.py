@@ -74,6 +74,13 @@ force_option = click.option(
 )
 
 
+def lang_option(help: str = "Language.") -> Callable[[F], F]:
+    """`--lang nl|en|fr`, the language of what a command writes (Dutch unless asked)."""
+    return click.option(
+        "--lang", type=click.Choice(["nl", "en", "fr"]), default="nl", show_default=True, help=help
+    )
+
+
 def json_option(help: str) -> Callable[[F], F]:
     """`--json PATH`, the JSON document a command writes besides its printed output."""
     return click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), help=help)
@@ -187,12 +194,19 @@ def score_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path), help="The reviewer sheet to write (.xlsx)."
 )
+@lang_option("Language of the headers and instructions.")
 @criteria_option
 @mapping_option
 @force_option
 @handle_errors
 def review_sheet_command(
-    forms: Path, reviewer: str, out: Path, criteria_path: Path | None, mapping: Path | None, force: bool
+    forms: Path,
+    reviewer: str,
+    out: Path,
+    lang: str,
+    criteria_path: Path | None,
+    mapping: Path | None,
+    force: bool,
 ) -> None:
     """Write a sheet on which one reviewer rates the eligible candidates on the rubric.
 
@@ -209,7 +223,7 @@ def review_sheet_command(
 
     check_outputs(inputs, force, workbook=out, kind="review sheet")  # before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs)
+    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs, lang=lang)
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 
@@ -542,18 +556,13 @@ def robustness_command(
 # --- letters and the report ----------------------------------------------------------------------
 
 
-lang_option = click.option(
-    "--lang", type=click.Choice(["nl", "en", "fr"]), default="nl", show_default=True, help="Language."
-)
-
-
 @main.command(
     "letters",
     epilog="Example:\n\n\b\n  matchmaker letters result.json --out letters/ --robustness robustness.json",
 )
 @click.argument("result_path", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder for the letters (.docx).")
-@lang_option
+@lang_option()
 @criteria_option
 @click.option(
     "--robustness",
@@ -603,7 +612,7 @@ def letters_command(
 @click.option(
     "--out", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The report (.html)."
 )
-@lang_option
+@lang_option()
 @click.option(
     "--robustness",
     "robustness_path",

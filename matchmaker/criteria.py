@@ -159,6 +159,8 @@ class Criterion:
     # Declared scale of the raw value: `bounds[0]` normalises to 0, `bounds[1]` to 1.
     bounds: tuple[float, float] = (0.0, 1.0)
     spec: RubricSource | ChoicesSource | AnswerSource | None = None
+    # the label in other languages, as the file gives them (`label_fr`, `label_en`): {"fr": ...}
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,9 @@ class RubricItem:
     key: str
     label: str
     description: str = ""
+    # the label and description in other languages, as the file gives them: {"fr": ...}
+    labels: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
 # The spread of the plausible weights when the criteria file states none, in points.
@@ -204,6 +209,12 @@ class Criteria:
     path: Path | None = None
     sha256: str | None = None
     plausible: PlausibleWeights | None = None  # None: no [plausible_weights] table
+    # the call's title in other languages, as the file gives them (`name_fr`, `name_en`)
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name_in(self, lang: str) -> str:
+        """The call's title in `lang` where the file gives it (`name_fr = ...`), else as written."""
+        return self.names.get(lang) or self.name
 
     def criterion(self, key: str) -> Criterion:
         """The criterion called `key`; KeyError if there is none."""
@@ -230,6 +241,7 @@ class Criteria:
                 params=c.params,
                 bounds=c.bounds,
                 spec=c.spec,
+                labels=c.labels,
             )
             for c in self.criteria
         )
@@ -245,6 +257,7 @@ class Criteria:
             path=self.path,
             sha256=None,  # no longer the file's content
             plausible=self.plausible,
+            names=self.names,
         )
 
 
@@ -286,6 +299,7 @@ def load_criteria(path: Path | None = None) -> Criteria:
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         plausible=criteria.plausible,
+        names=criteria.names,
     )
 
 
@@ -294,6 +308,13 @@ def _is_number(value: object) -> bool:
 
 
 _MISSING: Final = object()
+# The file's texts are written in Dutch; `label_fr`, `label_en` (and `name_`, `description_`) give
+# them in the other languages of the workbook.
+TRANSLATED_LANGS: Final = ("en", "fr")
+
+
+def _translated(name: str) -> tuple[str, ...]:
+    return tuple(f"{name}_{lang}" for lang in TRANSLATED_LANGS)
 
 
 class _Reader:
@@ -335,6 +356,14 @@ class _Reader:
                 if name not in allowed:
                     raise self.fail(f"{key}.{name}" if key else name, f"unknown {what}", ", ".join(allowed))
         return value
+
+    def translations(self, table: Mapping[str, object], name: str, key: str) -> dict[str, str]:
+        """The texts `name_fr`, `name_en` of `table`, by language: {"fr": ...}."""
+        return {
+            lang: self.string(table, f"{name}_{lang}", key)
+            for lang in TRANSLATED_LANGS
+            if f"{name}_{lang}" in table
+        }
 
     def required(self, table: Mapping[str, object], name: str, key: str) -> object:
         if name not in table:
@@ -417,7 +446,17 @@ class _Reader:
     # --- sections ------------------------------------------------------------------------------
 
     def criteria(self, doc: dict[str, object]) -> Criteria:
-        top = ("version", "name", "eligibility", "rubric", "criteria", "pairing", "tie_break", PLAUSIBLE)
+        top = (
+            "version",
+            "name",
+            *_translated("name"),
+            "eligibility",
+            "rubric",
+            "criteria",
+            "pairing",
+            "tie_break",
+            PLAUSIBLE,
+        )
         self.check_table(doc, "", top)
         if next(iter(doc), None) != "version":
             raise self.fail("version", "must be the first key of the file", f"version = {CRITERIA_VERSION}")
@@ -455,6 +494,7 @@ class _Reader:
             pairing=pairing,
             tie_break=tie_break,
             plausible=self.plausible(doc[PLAUSIBLE], criteria) if PLAUSIBLE in doc else None,
+            names=self.translations(doc, "name", ""),
         )
 
     def plausible(self, value: object, criteria: tuple[Criterion, ...]) -> PlausibleWeights:
@@ -524,12 +564,17 @@ class _Reader:
             raise self.fail("rubric.items", "no rubric items", "at least one [rubric.items.<name>] table")
         items = []
         for key, value in items_table.items():
-            item = self.check_table(value, f"rubric.items.{key}", ("label", "description"))
+            where = f"rubric.items.{key}"
+            item = self.check_table(
+                value, where, ("label", "description", *_translated("label"), *_translated("description"))
+            )
             items.append(
                 RubricItem(
                     key=key,
-                    label=self.string(item, "label", f"rubric.items.{key}"),
-                    description=self.string(item, "description", f"rubric.items.{key}", optional=True),
+                    label=self.string(item, "label", where),
+                    description=self.string(item, "description", where, optional=True),
+                    labels=self.translations(item, "label", where),
+                    descriptions=self.translations(item, "description", where),
                 )
             )
         return scale, tuple(items)
@@ -549,7 +594,7 @@ class _Reader:
             SOURCE_CHOICES: ("groups", "bonus"),
             SOURCE_ANSWER: ("field", "yes", "no", "unknown"),
         }[str(source)]
-        self.check_table(table, where, (*common, *own))
+        self.check_table(table, where, (*common, *_translated("label"), *own))
         label = self.string(table, "label", where)
         weight = self.number(table, "weight", where, minimum=0)
         bounds = self.bounds(self.required(table, "bounds", where), f"{where}.bounds")
@@ -561,8 +606,16 @@ class _Reader:
         else:
             spec = self.answer_source(table, where, bounds)
         params = {k: v for k, v in table.items() if k not in common}
+        params = {k: v for k, v in params.items() if k not in _translated("label")}
         return Criterion(
-            key=key, label=label, weight=weight, source=str(source), params=params, bounds=bounds, spec=spec
+            key=key,
+            label=label,
+            weight=weight,
+            source=str(source),
+            params=params,
+            bounds=bounds,
+            spec=spec,
+            labels=self.translations(table, "label", where),
         )
 
     def within(self, value: float, bounds: tuple[float, float], key: str) -> None:

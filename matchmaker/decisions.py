@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +23,18 @@ from .export.layout import (
     COL_PARTNER,
     COL_PROVINCE,
     COL_REFNIS,
+    COL_VALUE,
     INPUT_COLUMNS,
     KIND_FORBIDDEN,
+    PROP_FILLED,
+    PROP_TOTAL_VALUE,
     SHEET_PAIRS,
     SHEET_PARAMETERS,
     SHEET_PARTNERS,
     SHEET_SHORTLIST,
     SHORTLIST_MARKS,
 )
-from .files import Book, Grid, read_workbook
+from .files import Book, Grid, read_workbook, workbook_custom_properties
 from .form_mapping import fold
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
 from .pairing import PairingResult, lock_conflicts
@@ -47,7 +51,10 @@ class Decisions:
 
     `locks` and `forbids` are (candidate_id, partner) pairs; `excluded` candidates get no partner;
     `previous` are the pairs the workbook showed, to be kept where the decisions allow it.
-    `sources` says where each decision was written, as (sheet, row).
+    `sources` says where each decision was written, as (sheet, row). `total_value` and `filled` are
+    the previous round's total value and filled slots as its workbook recorded them (None when it
+    does not: a workbook of an older version, or saved as .ods or .xls), `values` each previous
+    pair's value as its Koppelingen sheet shows it.
     """
 
     path: Path
@@ -59,6 +66,22 @@ class Decisions:
     sources: Mapping[tuple[str, str, str], tuple[str, int]] = field(default_factory=dict)
     # the committee's notes: (candidate id, partner of the Koppelingen row or "" on Shortlist) -> text
     notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    total_value: float | None = None
+    filled: int | None = None
+    values: Mapping[Pair, float] = field(default_factory=dict)
+
+    def cost(self, result: PairingResult) -> dict[str, Any]:
+        """The previous round's total value and filled slots beside this result's: what the
+        decisions cost in points (`difference` None when the previous total was not recorded)."""
+        filled = sum(int(v) for v in result.filled.values())
+        before = self.total_value
+        return {
+            "total_value_before": before,
+            "total_value": result.objective,
+            "difference": None if before is None else round(result.objective - before, 6),
+            "filled_before": self.filled,
+            "filled": filled,
+        }
 
     @property
     def keep(self) -> tuple[Pair, ...]:
@@ -79,8 +102,11 @@ class Decisions:
         return {"sheet": found[0], "row": found[1]} if found else None
 
     def apply(self, result: PairingResult) -> PairingResult:
-        """The result with what changed from this shortlist and the committee's notes carried along."""
-        return dataclasses.replace(result, changes=self.changes(result), notes=self.carried_notes(result))
+        """The result with what changed from this shortlist, what the decisions cost and the
+        committee's notes carried along."""
+        return dataclasses.replace(
+            result, changes=self.changes(result), cost=self.cost(result), notes=self.carried_notes(result)
+        )
 
     def carried_notes(self, result: PairingResult) -> list[NoteRecord]:
         """The notes for the next round: a note on a pair stays with the pair while it stands; one on a
@@ -116,6 +142,7 @@ class Decisions:
             if c.get("change") in {"dropped", "removed"}
         }
         moved = {c for c, _ in previous}  # an added pair of a candidate selected before: it moved
+        value = {(str(p.get(CANDIDATE_ID)), str(p.get(PARTNER))): p.get("value") for p in result.pairs}
         out: list[ChangeRecord] = []
 
         def entry(pair: Pair, change: str, decision: str | None, related: list[Pair]) -> None:
@@ -136,6 +163,8 @@ class Decisions:
                     if change == "added"
                     else None,
                     "obstacle": causes.get(pair, (None, None))[1] if change == "removed" else None,
+                    # the points the pair brings (kept, added) or brought in the previous round (removed)
+                    "value": self.values.get(pair) if change == "removed" else value.get(pair),
                 }
             )
 
@@ -235,8 +264,9 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
     # Koppelingen: the pairs shown, with vast / weiger
     ws = workbook[SHEET_PAIRS]
     cols = _find_columns(
-        ws, (COL_REFNIS, COL_PARTNER, COL_DECISION, COL_MUNICIPALITY, COL_PROVINCE, COL_NOTE)
+        ws, (COL_REFNIS, COL_PARTNER, COL_DECISION, COL_MUNICIPALITY, COL_PROVINCE, COL_NOTE, COL_VALUE)
     )
+    pair_values: dict[Pair, float] = {}
     for key in (COL_REFNIS, COL_PARTNER, COL_DECISION):
         if key not in cols:
             raise DecisionError(f"{path}: sheet '{SHEET_PAIRS}' has no column '{label(key)}'")
@@ -264,6 +294,9 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         names.setdefault(cid, values.get(COL_MUNICIPALITY) or cid)
         if values.get(COL_PROVINCE):
             province[cid] = values[COL_PROVINCE]
+        shown_value = _as_float(values.get(COL_VALUE))
+        if shown_value is not None:
+            pair_values[pair] = shown_value
         kind = PAIR_DECISIONS.get(word.casefold()) or CANDIDATE_DECISIONS.get(word.casefold())
         if not word:
             continue
@@ -403,7 +436,24 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         partners=tuple(partners),
         sources=sources,
         notes=notes,
+        values=pair_values,
+        **_recorded_figures(path),
     )
+
+
+def _as_float(text: str | None) -> float | None:
+    try:
+        number = float(text) if text else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _recorded_figures(path: Path) -> dict[str, Any]:
+    """The total value and filled slots the workbook's document properties record (None if not)."""
+    recorded = workbook_custom_properties(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
+    total, filled = _as_float(recorded.get(PROP_TOTAL_VALUE)), _as_float(recorded.get(PROP_FILLED))
+    return {"total_value": total, "filled": None if filled is None else int(filled)}
 
 
 def typed_decisions(path: Path) -> str | None:

@@ -49,6 +49,7 @@ __all__ = [
     "read_workbook",
     "save_workbook",
     "sniff",
+    "workbook_custom_properties",
     "workbook_keywords",
     "write_json",
 ]
@@ -529,23 +530,39 @@ def _looks_like_csv(head: bytes) -> bool:
     return first_line.isprintable() and ("," in first_line or ";" in first_line)
 
 
+def _doc_properties(path: Path, part: str) -> list[Any]:
+    """The elements of one document-properties part of an .xlsx (empty when it has none)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(part)
+            if info.file_size > 1 << 20:
+                return []
+            root = defusedxml.ElementTree.fromstring(archive.read(info))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
+        return []
+    except (defusedxml.DefusedXmlException, defusedxml.ElementTree.ParseError):
+        return []
+    return list(root)
+
+
 def workbook_keywords(path: Path) -> str:
     """The keywords of an .xlsx's document properties ("" if none): the engine marks its own
     workbooks there, and Excel and LibreOffice keep them when they save the file again."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/core.xml")
-            if info.file_size > 1 << 20:
-                return ""
-            root = defusedxml.ElementTree.fromstring(archive.read(info))
-    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
-        return ""
-    except (defusedxml.DefusedXmlException, defusedxml.ElementTree.ParseError):
-        return ""
-    for element in root:
+    for element in _doc_properties(path, "docProps/core.xml"):
         if element.tag.endswith("}keywords"):
             return (element.text or "").strip()
     return ""
+
+
+def workbook_custom_properties(path: Path) -> dict[str, str]:
+    """The custom document properties of an .xlsx as name -> text ({} if none): the engine records
+    figures of its run there, and Excel and LibreOffice keep them when they save the file again."""
+    found: dict[str, str] = {}
+    for element in _doc_properties(path, "docProps/custom.xml"):
+        name = element.get("name")
+        if element.tag.endswith("}property") and name and len(element):
+            found[name] = (element[0].text or "").strip()
+    return found
 
 
 # --- never over typed work ---------------------------------------------------------------------------

@@ -264,7 +264,7 @@ def letters(
             "letter_footer",
             lang,
             date=long_date(day, lang),
-            name=criteria.name,
+            name=criteria.name_in(lang),
             version=criteria.version,
             sha=criteria.sha256 or manifest.get("criteria_sha256") or "?",
         )

@@ -20,7 +20,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as s
-from .cells import print_landscape, put_text
+from .cells import header_width, print_landscape, put_text, wrapped_lines
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
@@ -49,9 +49,10 @@ _FACT_COLUMNS: Final = (
     (s.MOTIVATION, "motivation_text", 60.0),
     (s.PROJECTS, "projects", 50.0),
 )
-_INPUT_COLUMNS: Final = ((RATING, "partner_rating", 14.0), (COMMENT, "partner_comment", 40.0))
+_INPUT_COLUMNS: Final = ((RATING, "partner_rating", 18.0), (COMMENT, "partner_comment", 40.0))
 
 _HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
+_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
 _INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
 _WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
 
@@ -135,13 +136,19 @@ def build_partner_sheet(
     ws = wb.active
     assert ws is not None
     ws.title = label("candidates_sheet", lang)
+    header_lines = 1
     for col, (_key, label_key, width) in enumerate(columns, start=1):
-        put_text(ws, 1, col, label(label_key, lang))
+        header = label(label_key, lang)
+        put_text(ws, 1, col, header)
         cell = ws.cell(row=1, column=col)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=_FONT, bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        # wide enough for the header's longest word: it wraps between words, never inside one
+        width = max(width, header_width(header))
         ws.column_dimensions[get_column_letter(col)].width = width
+        header_lines = max(header_lines, wrapped_lines(header, width))
+    ws.row_dimensions[1].height = header_lines * 15 + 4
     ws.freeze_panes = "C2"
     rating_col = len(_FACT_COLUMNS) + 1
     last_row = len(frame) + 1
@@ -186,7 +193,7 @@ def build_partner_sheet(
     guide = wb.create_sheet(label("instructions_sheet", lang))
     lines = [
         sentence("partner_sheet_title", lang, partner=partner, country=code_label(country, lang)),
-        clean_text(criteria.name),
+        clean_text(criteria.name_in(lang)),
         "",
         sentence("partner_sheet_intro", lang, partner=partner),
         sentence("partner_sheet_ties", lang),
@@ -197,7 +204,7 @@ def build_partner_sheet(
         if line:
             put_text(guide, row, 1, line)
             guide.cell(row=row, column=1).alignment = _WRAP_TOP
-    guide.cell(row=1, column=1).font = Font(bold=True, size=13)
+    guide.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
     guide.column_dimensions["A"].width = 110
     guide.page_setup.paperSize = guide.PAPERSIZE_A4
     guide.protection.sheet = True

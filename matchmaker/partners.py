@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -18,6 +18,8 @@ from .files import decode_text, read_input, read_workbook, sniff
 from .form_mapping import fold, load_mapping, option_codes
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
+# Optional: the region's name in the workbook's languages (region_nl, region_en, region_fr).
+REGION_COLUMNS: Final = {f"{s.REGION}_{lang}": lang for lang in ("nl", "en", "fr")}
 ELIGIBLE = "eligible"
 REASONS = "reasons"
 LINKED_REASON = "has a city link with a Flemish local government"
@@ -137,6 +139,7 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
     themes = option_codes(form_mapping, s.THEMES)
     languages = option_codes(form_mapping, s.LANGUAGES)
     at = {c: header.index(c) for c in COLUMNS}
+    named = {column: header.index(column) for column in REGION_COLUMNS if column in header}
     problems: list[str] = []
     records: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -174,10 +177,11 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
                     number, s.PARTNER_LANGUAGES, cell(s.PARTNER_LANGUAGES), languages, problems
                 ),
                 s.HAS_FLEMISH_LINK: linked,
+                s.REGION_NAMES: {REGION_COLUMNS[c]: row[j] for c, j in named.items() if row[j]},
                 ELIGIBLE: not linked,
                 REASONS: [LINKED_REASON] if linked else [],
             }
         )
     if problems:
         raise IntakeError(f"{path}: " + "; ".join(problems))
-    return pd.DataFrame.from_records(records, columns=[*COLUMNS, ELIGIBLE, REASONS])
+    return pd.DataFrame.from_records(records, columns=[*COLUMNS, s.REGION_NAMES, ELIGIBLE, REASONS])

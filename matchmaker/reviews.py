@@ -24,12 +24,13 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
-from .cells import print_landscape
+from .cells import header_width, print_landscape, wrapped_lines
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
 from .errors import OutputError, ReviewError
 from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
+from .i18n import LANGS, code_label, label, quoted, sentence
 from .i18n.wording import review_note_text
 from .schema import (
     CANDIDATE_ID,
@@ -55,15 +56,17 @@ RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
 METHODS: Final = ("mean", "median", "leniency")
 Method = Literal["mean", "median", "leniency"]
 
-# The sheet's columns: (field key, header, width). Rubric items go between the texts and the comment.
+# The sheet's columns: (field key, catalogue label of the header, width). Rubric items go between
+# the texts and the comment. The headers are recorded on the hidden _meta sheet, so a sheet in any
+# language reads back.
 _TEXT_COLUMNS: Final = (
-    (CANDIDATE_ID, "Kandidaat (REFNIS)", 12.0),
-    (MUNICIPALITY, "Gemeente", 22.0),
-    (PROVINCE, "Provincie", 16.0),
-    (MOTIVATION, "Motivatie", 60.0),
-    (PROJECTS, "Lopende projecten of beleid", 60.0),
+    (CANDIDATE_ID, "review_candidate", 12.0),
+    (MUNICIPALITY, "municipality", 22.0),
+    (PROVINCE, "province", 16.0),
+    (MOTIVATION, "motivation", 60.0),
+    (PROJECTS, "review_projects", 60.0),
 )
-_COMMENT_COLUMN: Final = (COMMENT, "Opmerking", 40.0)
+_COMMENT_COLUMN: Final = (COMMENT, "review_comment", 40.0)
 _ITEM_WIDTH: Final = 16.0
 _ITEM_PREFIX: Final = "item:"
 
@@ -105,9 +108,16 @@ def reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_order=order).sort_values(["_order", CANDIDATE_ID]).drop(columns="_order")
 
 
-def _columns(rubric: Sequence[RubricItem]) -> list[tuple[str, str, float]]:
-    items = [(_ITEM_PREFIX + item.key, clean_text(item.label) or item.key, _ITEM_WIDTH) for item in rubric]
-    return [*_TEXT_COLUMNS, *items, _COMMENT_COLUMN]
+def _item_label(item: RubricItem, lang: str) -> str:
+    """A rubric item's label in `lang` where the criteria file gives it (`label_fr`), else as written."""
+    return clean_text(item.labels.get(lang) or item.label) or item.key
+
+
+def _columns(rubric: Sequence[RubricItem], lang: str) -> list[tuple[str, str, float]]:
+    texts = [(key, label(name, lang), width) for key, name, width in _TEXT_COLUMNS]
+    items = [(_ITEM_PREFIX + item.key, _item_label(item, lang), _ITEM_WIDTH) for item in rubric]
+    key, name, width = _COMMENT_COLUMN
+    return [*texts, *items, (key, label(name, lang), width)]
 
 
 def _row_height(texts: Iterable[tuple[str, float]]) -> float:
@@ -137,10 +147,11 @@ def _build_workbook(
     reviewer: str,
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
+    lang: str = "nl",
 ) -> Workbook:
     low, high = rubric_scale(criteria)
     frame = reviewable(candidates)
-    columns = _columns(criteria.rubric)
+    columns = _columns(criteria.rubric, lang)
     item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
     comment_col = len(columns)
     last_row = len(frame) + 1
@@ -149,19 +160,23 @@ def _build_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = REVIEW_SHEET
+    header_lines = 2
     for col, (_key, header, width) in enumerate(columns, start=1):
         _put_text(ws, 1, col, header)
         cell = ws.cell(row=1, column=col)
         cell.font = Font(name=_FONT, bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        # wide enough for the header's longest word: it wraps between words, never inside one
+        width = max(width, header_width(header))
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 2 * _LINE_HEIGHT + 4
+        header_lines = max(header_lines, wrapped_lines(header, width))
+    ws.row_dimensions[1].height = header_lines * _LINE_HEIGHT + 4
     ws.freeze_panes = "C2"
 
     for item in criteria.rubric:
         col = item_at[_ITEM_PREFIX + item.key]
-        description = clean_text(item.description)
+        description = clean_text(item.descriptions.get(lang) or item.description)
         if description:
             ws.cell(row=1, column=col).comment = Comment(description, "matchmaker", height=120, width=240)
         letter = get_column_letter(col)
@@ -174,10 +189,10 @@ def _build_workbook(
             showErrorMessage=True,
             showInputMessage=True,
             errorStyle="stop",
-            errorTitle="Ongeldige score",
-            error=f"Geef een geheel getal van {low} tot {high}, of laat de cel leeg.",
-            promptTitle=(clean_text(item.label) or item.key)[:_MAX_TITLE_CHARS],
-            prompt=(description or f"Score van {low} tot {high}")[:_MAX_PROMPT_CHARS],
+            errorTitle=sentence("review_invalid_title", lang)[:_MAX_TITLE_CHARS],
+            error=sentence("review_invalid", lang, low=low, high=high)[:_MAX_PROMPT_CHARS],
+            promptTitle=_item_label(item, lang)[:_MAX_TITLE_CHARS],
+            prompt=(description or sentence("review_prompt", lang, low=low, high=high))[:_MAX_PROMPT_CHARS],
         )
         validation.add(f"{letter}2:{letter}{last_row}")
         ws.add_data_validation(validation)
@@ -187,6 +202,8 @@ def _build_workbook(
         widths = []
         for col, (key, _, width) in enumerate(_TEXT_COLUMNS, start=1):
             text = clean_text(record.get(key))
+            if key == PROVINCE and text:
+                text = code_label(text, lang)  # "Flandre-Orientale" on a French sheet
             _put_text(ws, row, col, text)
             ws.cell(row=row, column=col).alignment = _WRAP_TOP
             widths.append((text, width))
@@ -217,7 +234,7 @@ def _build_workbook(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 
-    _add_legend(wb, criteria, reviewer, low, high)
+    _add_legend(wb, criteria, reviewer, low, high, lang)
     _add_meta(wb, criteria, reviewer, columns, low, high)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = wb.sheetnames.index(LEGEND_SHEET)  # a reviewer reads the instructions first
@@ -226,16 +243,15 @@ def _build_workbook(
     return wb
 
 
-def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high: int) -> None:
+def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high: int, lang: str) -> None:
     ws = wb.create_sheet(LEGEND_SHEET)
     lines = [
-        f"Beoordelingsblad - {clean_text(criteria.name)}",
-        f"Beoordelaar: {reviewer}",
+        sentence("review_title", lang, name=clean_text(criteria.name_in(lang))),
+        sentence("review_reviewer", lang, reviewer=reviewer),
         "",
-        f"Geef per kandidaat op het blad '{REVIEW_SHEET}' een geheel getal van {low} (zwak) "
-        f"tot {high} (sterk) voor elk item.",
-        "Laat een cel leeg als u een kandidaat niet beoordeelt (bijvoorbeeld bij een belangenconflict).",
-        "Alleen de gele cellen zijn invulbaar. Wijzig geen kolomtitels en geen andere bladen.",
+        sentence("review_how", lang, sheet=quoted(REVIEW_SHEET, lang), low=low, high=high),
+        sentence("review_blank", lang),
+        sentence("partner_sheet_cells", lang),
         "",
     ]
     for row, line in enumerate(lines, start=1):
@@ -243,13 +259,13 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
             _put_text(ws, row, 1, line)
     ws.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
     header_row = len(lines) + 1
-    for col, header in enumerate(("Item", "Omschrijving"), start=1):
+    for col, header in enumerate((label("review_item", lang), label("description", lang)), start=1):
         _put_text(ws, header_row, col, header)
         ws.cell(row=header_row, column=col).font = Font(name=_FONT, bold=True)
         ws.cell(row=header_row, column=col).fill = _HEADER_FILL
     for row, item in enumerate(criteria.rubric, start=header_row + 1):
-        _put_text(ws, row, 1, clean_text(item.label) or item.key)
-        _put_text(ws, row, 2, clean_text(item.description))
+        _put_text(ws, row, 1, _item_label(item, lang))
+        _put_text(ws, row, 2, clean_text(item.descriptions.get(lang) or item.description))
         ws.cell(row=row, column=1).alignment = _WRAP_TOP
         ws.cell(row=row, column=2).alignment = _WRAP_TOP
     ws.column_dimensions["A"].width = 30
@@ -327,14 +343,19 @@ def write_review_sheet(
     inputs: Iterable[Path | str] = (),
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
+    lang: str = "nl",
 ) -> Path:
     """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
 
     `inputs` are files the output must not overwrite (the form export it was made from); `filled`
-    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already.
+    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already;
+    `lang` the language of its headers and instructions (the sheet names stay Dutch).
     """
     name = _check_reviewer(reviewer)
-    return _save_atomic(_build_workbook(candidates, criteria, name, filled, comments), Path(out), inputs)
+    if lang not in LANGS:
+        raise OutputError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
+    workbook = _build_workbook(candidates, criteria, name, filled, comments, lang)
+    return _save_atomic(workbook, Path(out), inputs)
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -53,7 +53,16 @@ HEADERS: Final = (
     "Is de kandidatuur goedgekeurd door het college van burgemeester en schepenen?",
     "Hoe groot is de bereidheid om op gelijkwaardige basis uit te wisselen?",
 )
-PARTNER_HEADERS: Final = ("partner", "country", "region", "themes", "languages", "has_flemish_link")
+PARTNER_HEADERS: Final = (
+    "partner",
+    "country",
+    "region",
+    "themes",
+    "languages",
+    "has_flemish_link",
+    "region_nl",
+    "region_fr",
+)
 
 RWANDA: Final = "Rwanda (burgerparticipatie)"
 BENIN: Final = "Benin (lokale welvaart)"
@@ -393,11 +402,27 @@ def write_export(
 
 def partner_rows() -> list[dict[str, str]]:
     """The 4 Rwandan districts of the call and 13 placeholder Beninese communes (2 with a city link)."""
+    # Rwanda's provinces by their English names, with the Dutch and French ones for the workbooks
+    west = {
+        "region": "Western Province",
+        "region_nl": "Westelijke Provincie",
+        "region_fr": "Province de l'Ouest",
+    }
+    east = {
+        "region": "Eastern Province",
+        "region_nl": "Oostelijke Provincie",
+        "region_fr": "Province de l'Est",
+    }
+    south = {
+        "region": "Southern Province",
+        "region_nl": "Zuidelijke Provincie",
+        "region_fr": "Province du Sud",
+    }
     rows = [
-        {"partner": "Karongi", "country": "Rwanda", "region": "Western Province"},
-        {"partner": "Bugesera", "country": "Rwanda", "region": "Eastern Province"},
-        {"partner": "Gatsibo", "country": "Rwanda", "region": "Eastern Province"},
-        {"partner": "Nyanza", "country": "Rwanda", "region": "Southern Province"},
+        {"partner": "Karongi", "country": "Rwanda", **west},
+        {"partner": "Bugesera", "country": "Rwanda", **east},
+        {"partner": "Gatsibo", "country": "Rwanda", **east},
+        {"partner": "Nyanza", "country": "Rwanda", **south},
     ]
     for row in rows:
         row.update(themes="", languages="Engels;Frans", has_flemish_link="Nee")
@@ -427,6 +452,8 @@ def partner_rows() -> list[dict[str, str]]:
                 "languages": "Frans" if i % 3 else "Frans;Engels",
                 # The last two already have a Flemish city link: not eligible, as in the call.
                 "has_flemish_link": "Ja" if i >= 11 else "Nee",
+                "region_nl": "",  # a placeholder: shown as written in every language
+                "region_fr": "",
             }
         )
     return rows
@@ -589,10 +616,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def sample_partner_ratings(candidates: Any, partners: Any, criteria: Any) -> dict[str, dict[str, int | None]]:
     """Fictional ratings of each eligible partner for the candidates on its sheet: mostly 1-5 with
     ties, a few "not acceptable" (None), a few left empty; the same on every run."""
@@ -632,3 +655,7 @@ def write_sample_partner_sheets(directory: Path) -> list[Path]:
     partners = read_partners(directory / "partners.csv")
     filled = sample_partner_ratings(candidates, partners, criteria)
     return write_partner_sheets(candidates, partners, criteria, directory / "partner-sheets", filled=filled)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, TypedDict
+from typing import Any, Final, NotRequired, TypedDict
 
 INTAKE_SCHEMA: Final = "matchmaker.intake/1"
 SCORES_SCHEMA: Final = "matchmaker.scores/1"
@@ -82,6 +82,8 @@ ISSUE_PARAMS: Final = "params"  # the facts behind `problem` ({"variant": ..., .
 PARTNER: Final = "partner"
 COUNTRY: Final = "country"
 REGION: Final = "region"
+# the region's name per language where the partners file gives it (columns region_nl, region_fr...)
+REGION_NAMES: Final = "region_names"
 PARTNER_THEMES: Final = "themes"  # list of THEME_CODES
 PARTNER_LANGUAGES: Final = "languages"  # list of LANGUAGE_CODES
 HAS_FLEMISH_LINK: Final = "has_flemish_link"  # bool
@@ -278,6 +280,7 @@ class ChangeRecord(TypedDict, total=False):
     reason: str | None
     cause: str | None
     obstacle: dict[str, Any] | None
+    value: float | None  # the pair's points: now (kept, added) or in the previous round (removed)
 
 
 class NoteRecord(TypedDict, total=False):
@@ -301,6 +304,7 @@ class PartnerRecord(TypedDict):
     has_flemish_link: bool
     eligible: bool
     reasons: list[str]
+    region_names: NotRequired[dict[str, str]]  # {"fr": ...} where the partners file gives them
 
 
 class ConstraintsRecord(TypedDict):

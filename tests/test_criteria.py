@@ -424,3 +424,24 @@ def test_any_value_at_any_key_is_a_criteria_error_naming_the_file(where: Path_, 
         except CriteriaError as exc:
             message = str(exc)
             assert message.startswith(f"{DEFAULT_CRITERIA}: ") and "\n" not in message, message
+
+
+def test_the_file_may_give_its_texts_in_french_and_english(tmp_path: Path) -> None:
+    criteria = load_criteria()
+    assert criteria.name_in("fr") == "Partenariats ODD 2024-2025"
+    assert criteria.name_in("nl") == criteria.name == "SDG-partnerschappen 2024-2025"
+    item = next(i for i in criteria.rubric if i.key == "equal_basis")
+    assert item.labels["fr"] == "Échange d'égal à égal" and item.descriptions["en"].startswith("Wants")
+    assert criteria.criterion("involvement").labels == {
+        "en": "Breadth of involvement",
+        "fr": "Ampleur de l'implication",
+    }
+    # the translations are texts, not settings of the criterion
+    assert "label_fr" not in criteria.criterion("involvement").params
+    # without them the title stays as written; a language the workbook does not speak is refused
+    bare = load_criteria(write_variant(tmp_path, 'name_fr = "Partenariats ODD 2024-2025"\n', ""))
+    assert bare.name_in("fr") == bare.name
+    with pytest.raises(CriteriaError, match="name_de"):
+        load_criteria(write_variant(tmp_path, 'name_fr = "', 'name_de = "'))
+    with pytest.raises(CriteriaError, match=r"rubric.items.openness.label_fr"):
+        load_criteria(write_variant(tmp_path, 'label_fr = "Ouverture à l\'apprentissage"', "label_fr = 3"))

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.packaging.custom import CustomPropertyList
 from result_factory import make_result
 
 from matchmaker import schema as s
@@ -552,3 +553,77 @@ def test_a_withdrawal_is_replaced_as_the_next_round_would_replace_it(
     expected = {p for p in before if p[0] != halle} | {(brasschaat, "Gatsibo")}
     assert after == expected
     assert round2["objective"] == pytest.approx(said["objective"])
+
+
+def test_a_second_round_says_what_the_decisions_cost(first_round: Path, tmp_path: Path) -> None:
+    # the committee excludes the best Benin candidate: its slot stays open, the total drops by its value
+    r1 = openpyxl.load_workbook(first_round / "r1.xlsx")
+    pairs = r1[SHEET_PAIRS]
+    headers = [c.value for c in pairs[1]]
+    before = [dict(zip(headers, (c.value for c in row), strict=True)) for row in pairs.iter_rows(min_row=2)]
+    total_before = sum(r["Waarde koppeling"] for r in before)
+    best = max((r for r in before if r["Land"] == "Benin"), key=lambda r: r["Waarde koppeling"])
+    decided = decide(
+        first_round / "r1.xlsx",
+        SHEET_SHORTLIST,
+        {best["Gemeente"]: {"Beslissing": "uitsluiten"}},
+        out=tmp_path / "decided.xlsx",
+    )
+    args = [*pair_args(first_round), "--decisions", str(decided), "--out", str(tmp_path / "r2.xlsx")]
+    result = CliRunner().invoke(main, [*args, "--json", str(tmp_path / "r2.json")])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    total_after = sum(p["value"] for p in doc["pairs"])
+    cost = doc["cost"]
+    assert cost["total_value_before"] == pytest.approx(total_before)
+    assert cost["total_value"] == pytest.approx(total_after)
+    assert cost["difference"] == pytest.approx(total_after - total_before)
+    assert (cost["filled_before"], cost["filled"]) == (len(before), len(doc["pairs"]))
+    removed = next(c for c in doc["changes"] if c["change"] == "removed")
+    assert removed["value"] == pytest.approx(best["Waarde koppeling"])
+    assert f"total value {total_before:.2f} -> {total_after:.2f}" in result.stdout
+
+    def shown(value: float) -> str:
+        return f"{value:.1f}".replace(".", ",")
+
+    total_before, total_after = cost["total_value_before"], cost["total_value"]
+
+    overview = [
+        c.value for row in openpyxl.load_workbook(tmp_path / "r2.xlsx")["Overzicht"].iter_rows() for c in row
+    ]
+    texts = [v for v in overview if isinstance(v, str)]
+    assert f"Totale waarde van de koppelingen: {shown(total_before)} → {shown(total_after)}" in "\n".join(
+        texts
+    )
+    assert f"de beslissingen kosten {shown(total_before - total_after)} punten" in "\n".join(texts)
+    assert f"Ingevulde plaatsen: {len(before)} → {len(doc['pairs'])}." in texts
+    row = next(
+        r
+        for r in openpyxl.load_workbook(tmp_path / "r2.xlsx")["Overzicht"].iter_rows(values_only=True)
+        if r[0] == "vervallen"
+    )
+    assert row[1] == best["Gemeente"] and row[3] == pytest.approx(-best["Waarde koppeling"])
+
+    # a workbook that does not record its total (saved without the document properties): the
+    # total now, the points per change, and a sentence saying the previous total is not known
+    wb = openpyxl.load_workbook(decided)
+    wb.custom_doc_props = CustomPropertyList()
+    wb.save(tmp_path / "bare.xlsx")
+    args = [*pair_args(first_round), "--decisions", str(tmp_path / "bare.xlsx"), "--lang", "fr"]
+    result = CliRunner().invoke(
+        main, [*args, "--out", str(tmp_path / "r2fr.xlsx"), "--json", str(tmp_path / "b.json")]
+    )
+    assert result.exit_code == 0, result.output
+    cost = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["cost"]
+    assert cost["total_value_before"] is None and cost["difference"] is None
+    assert "the previous workbook does not record its total" in result.stdout
+    texts = [
+        c.value
+        for row in openpyxl.load_workbook(tmp_path / "r2fr.xlsx")["Overzicht"].iter_rows()
+        for c in row
+    ]
+    assert any(
+        isinstance(t, str)
+        and t.startswith(f"Valeur totale des couples à présent\u00a0: {shown(total_after)}.")
+        for t in texts
+    )

@@ -23,9 +23,12 @@ def write(tmp_path: Path, text: str, name: str = "partners.csv") -> Path:
 
 def test_sample_partners() -> None:
     table = read_partners(SAMPLE)
-    assert list(table.columns) == [*COLUMNS, "eligible", "reasons"]
+    assert list(table.columns) == [*COLUMNS, s.REGION_NAMES, "eligible", "reasons"]
     rwanda = table[table[s.COUNTRY] == "Rwanda"]
     assert rwanda[s.PARTNER].tolist() == ["Karongi", "Bugesera", "Gatsibo", "Nyanza"]
+    # the optional region_nl and region_fr columns: the region's name per language, where given
+    assert rwanda[s.REGION_NAMES].iloc[0] == {"nl": "Westelijke Provincie", "fr": "Province de l'Ouest"}
+    assert table[table[s.COUNTRY] == "Benin"][s.REGION_NAMES].iloc[0] == {}
     assert all(langs == ["en", "fr"] for langs in rwanda[s.PARTNER_LANGUAGES])
     assert all(themes == [] for themes in rwanda[s.PARTNER_THEMES])
     benin = table[table[s.COUNTRY] == "Benin"]

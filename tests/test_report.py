@@ -62,7 +62,7 @@ def test_the_report_is_self_contained_and_names_every_candidacy(run: Path, lang:
     words = " ".join(parsed.text)
     for cand in read_result(run / "result.json")["candidates"]:
         assert (cand["municipality"] or cand["name_as_written"]) in words
-    assert ("Koppelingen" if lang == "nl" else "Associations") in words
+    assert ("Koppelingen" if lang == "nl" else "Couples") in words
     assert out.stat().st_size < 200_000
 
 

@@ -18,6 +18,7 @@ from matchmaker import schema as s
 from matchmaker.agreement import krippendorff_alpha
 from matchmaker.criteria import Criteria, RubricItem, load_criteria
 from matchmaker.errors import OutputError, ReviewError
+from matchmaker.i18n import code_label
 from matchmaker.i18n.wording import review_note_text
 from matchmaker.reviews import (
     COMMENT,
@@ -107,7 +108,7 @@ def test_sheet_lists_eligible_candidates_with_texts(tmp_path: Path) -> None:
     assert ids == list(expected[s.CANDIDATE_ID])
     headers = [c.value for c in ws[1]]
     assert headers == [
-        "Kandidaat (REFNIS)",
+        "Kandidaat (NIS-code)",
         "Gemeente",
         "Provincie",
         "Motivatie",
@@ -309,7 +310,7 @@ def test_unknown_and_repeated_candidates(tmp_path: Path) -> None:
         (2, "unknown candidate '99999' (not in the form export)"),
         (4, f"candidate {ws['A3'].value} appears again (first in row 3)"),
     }
-    assert {p.column for p in caught.value.problems} == {"A (Kandidaat (REFNIS))"}
+    assert {p.column for p in caught.value.problems} == {"A (Kandidaat (NIS-code))"}
 
 
 def test_a_row_whose_id_and_municipality_disagree_is_refused(tmp_path: Path) -> None:
@@ -708,3 +709,32 @@ def test_a_million_styled_empty_rows_read_fast(tmp_path: Path) -> None:
     styled = read_reviews(path, make_criteria(), candidates)
     assert time.perf_counter() - started < 5
     pd.testing.assert_frame_equal(styled.ratings, plain.ratings)
+
+
+def test_a_french_sheet_speaks_french_and_reads_back(tmp_path: Path) -> None:
+    # the default criteria give the rubric in French (label_fr, description_fr)
+    criteria = load_criteria()
+    candidates = make_candidates(3)
+    path = write_review_sheet(candidates, criteria, "Fatou", tmp_path / "fr.xlsx", lang="fr")
+    wb = openpyxl.load_workbook(path)
+    headers = [c.value for c in wb[REVIEW_SHEET][1]]
+    assert headers[:3] == ["Candidat (code INS)", "Commune flamande", "Province"]
+    assert "Échange d'égal à égal" in headers and headers[-1] == "Commentaire"
+    legend = [c.value for row in wb[LEGEND_SHEET].iter_rows() for c in row if c.value]
+    assert legend[0] == "Fiche d'évaluation – Partenariats ODD 2024-2025"
+    assert "Est prête à apprendre de l'apport du partenaire." in legend
+    provinces = {c.value for c in wb[REVIEW_SHEET]["C"][1:]}
+    assert provinces and provinces <= {code_label(p, "fr") for p in candidates[s.PROVINCE]}
+    ws = wb[REVIEW_SHEET]
+    column = headers.index("Ouverture à l'apprentissage") + 1
+    ws.cell(row=2, column=column).value = 4
+    ws.cell(row=2, column=len(headers)).value = "Très concret"
+    wb.save(path)
+    reviews = read_reviews([path], criteria, candidates)
+    first = str(ws.cell(row=2, column=1).value)
+    assert [(r.candidate_id, r.item, r.rating) for r in reviews.ratings.itertuples()] == [
+        (first, "openness", 4)
+    ]
+    assert list(reviews.comments[COMMENT]) == ["Très concret"]
+    with pytest.raises(OutputError, match="unknown language 'de'"):
+        write_review_sheet(candidates, criteria, "Fatou", tmp_path / "de.xlsx", lang="de")

@@ -131,7 +131,7 @@ def test_the_workbook_shows_reviewers_agreement_and_disagreements_in_dutch(
     by_label = {r[0]: r[1:] for r in block if r[0] is not None}
     assert by_label["Beoordelaars"][0] == "; ".join(sample_reviews.reviewers)
     assert by_label["Gegeven scores"][0] == len(sample_reviews.ratings)
-    assert by_label["Keren dat beoordelaars 2 punten of meer verschillen"][0] == 2
+    assert by_label["Scores waarop beoordelaars 2 punten of meer verschillen"][0] == 2
     assert by_label["Rubriekitem"][:2] == ["Krippendorffs alfa", "Betekenis"]
     criteria = load_criteria()
     for item in criteria.rubric:
@@ -157,7 +157,7 @@ def test_the_workbook_shows_them_in_french(tmp_path: Path, sample_reviews: Any) 
     by_label = {r[0]: r[1:] for r in block if r[0] is not None}
     assert by_label["Évaluateurs"][0] == "; ".join(sample_reviews.reviewers)
     assert by_label["Combinées par"][0] == "la moyenne"
-    assert by_label["Écarts de 2 points ou plus entre évaluateurs"][0] == 2
+    assert by_label["Notes où les évaluateurs divergent de 2\u00a0points ou plus"][0] == 2
     assert by_label["Critère de la grille"][:2] == ["Alpha de Krippendorff", "Lecture"]
     assert any(str(r[0]).startswith("Alpha de Krippendorff\u00a0:") for r in block)
     shown = {r[0]: r[1:] for r in block[[r[0] for r in block].index("Commune flamande") + 1 :] if r[0]}

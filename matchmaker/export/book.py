@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -22,7 +21,15 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import as_number, clean_text, print_landscape, write_text
+from ..cells import (
+    as_number,
+    clean_text,
+    header_width,
+    local_format,
+    print_landscape,
+    wrapped_lines,
+    write_text,
+)
 from ..i18n import code_label, label
 from ..i18n.wording import breakdown_text
 from ..schema import is_missing
@@ -42,12 +49,14 @@ _BAR_COLOR = "5B9BD5"
 _FORMATS: Final = {
     "int": "0_)",
     "num": "0.0_)",
+    "points": "+0.0_);-0.0_);0.0_)",  # points won or lost: the sign always shown
+    "plain": "General",  # a setting as the criteria file writes it: 50, 2,5 (not 50,0)
     "pct": "0.0%_)",
     "money": '#,##0 "EUR"_)',
     "date": "yyyy-mm-dd hh:mm",
     "id": "0",
 }
-_NUMERIC: Final = frozenset({"int", "num", "pct", "money", "id"})
+_NUMERIC: Final = frozenset({"int", "num", "points", "plain", "pct", "money", "id"})
 _WRAP_AT: Final = 45  # wider text wraps instead of widening its column
 # A4 landscape less the margins is about 784 pt; a column of width w takes about 5.25 w + 3.75 pt
 # (a Calibri digit is 7 px at 96 dpi, plus 5 px of padding). Printed columns are kept within this
@@ -114,6 +123,11 @@ class Book:
     def t(self, key: str) -> str:
         return label(key, self.lang)
 
+    def number_format(self, kind_or_format: str) -> str:
+        """The number format of a column kind ("num", "money"...) or an explicit format, in the
+        workbook's locale: comma decimals in Dutch and French wherever the file is opened."""
+        return local_format(_FORMATS.get(kind_or_format, kind_or_format), self.lang)
+
     def value(self, value: object, kind: str = "text") -> object:
         """The value a cell gets: numbers stay numbers, everything else becomes clean text."""
         if value is None:
@@ -155,7 +169,7 @@ class Book:
             return cell
         cell.value = written
         if styled and kind in _FORMATS and written is not None:
-            cell.number_format = _FORMATS[kind]
+            cell.number_format = self.number_format(kind)
         return cell
 
     def table(
@@ -185,6 +199,8 @@ class Book:
             wraps.append(wrap)
         printed = [col.printed for col in cols]
         final = fit_to_page(final, [w and p for w, p in zip(wraps, printed, strict=True)], printed)
+        # a header breaks between its words, never inside one
+        final = [max(w, header_width(col.header)) for col, w in zip(cols, final, strict=True)]
         last_printed = max((j for j, p in enumerate(printed, start=1) if p), default=len(cols))
         for j, col in enumerate(cols, start=1):
             dimension = ws.column_dimensions[get_column_letter(j)]
@@ -194,11 +210,12 @@ class Book:
                 dimension.outlineLevel = 1
                 dimension.hidden = True
             if last >= 2:
-                _style_column(ws, j, last, col.kind, wraps[j - 1])
+                _style_column(ws, j, last, col.kind, wraps[j - 1], self.number_format(col.kind))
         shown = [w and p for w, p in zip(wraps, printed, strict=True)]
         _fit_row_heights(ws, 2, last, final, shown)
         header_lines = max(
-            (_lines(col.header, w) for col, w in zip(cols, final, strict=True) if col.printed), default=1
+            (wrapped_lines(col.header, w) for col, w in zip(cols, final, strict=True) if col.printed),
+            default=1,
         )
         ws.row_dimensions[1].height = _ROW_PT * min(header_lines, 3) + 3
         if freeze is not None:
@@ -262,7 +279,7 @@ class Book:
         for key, value, kind in items:
             label = self.put(ws, row, 1, key)
             label.font = LABEL_FONT
-            lines = _lines(key, width)
+            lines = wrapped_lines(key, width)
             if lines > 1:  # a label longer than its column wraps instead of being cut at the next cell
                 label.alignment = Alignment(vertical="top", wrap_text=True)
                 ws.row_dimensions[row].height = _ROW_PT * lines
@@ -293,15 +310,18 @@ class Book:
                 letter = get_column_letter(j)
                 width = ws.column_dimensions[letter].width or 8.43
                 if kind == "long":
-                    lines = max(lines, _lines(cell.value, width))
+                    lines = max(lines, wrapped_lines(cell.value, width))
                 else:
                     needed = min(_shown_length(cell.value, kind) + 2, _WRAP_AT)
                     ws.column_dimensions[letter].width = max(width, needed)
             if lines > 1:
                 ws.row_dimensions[row].height = _ROW_PT * min(lines, 27)
-        # a header wraps in a column the data left narrow: give its row the lines it needs
+        # a header wraps in a column the data left narrow, between its words: give its row the lines
+        for j, header in enumerate(headers, start=1):
+            dimension = ws.column_dimensions[get_column_letter(j)]
+            dimension.width = max(dimension.width or 8.43, header_width(header))
         header_lines = max(
-            _lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
+            wrapped_lines(header, ws.column_dimensions[get_column_letter(j)].width or 8.43)
             for j, header in enumerate(headers, start=1)
         )
         if header_lines > 1:
@@ -309,7 +329,7 @@ class Book:
         return row + 2
 
 
-def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> None:
+def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool, number_format: str) -> None:
     """Give column j's data cells one style; copying openpyxl's style array is far quicker than
     setting a style on every cell, which matters for exports with thousands of rows."""
     first = ws.cell(row=2, column=j)
@@ -318,7 +338,7 @@ def _style_column(ws: Worksheet, j: int, last: int, kind: str, wrap: bool) -> No
     if kind == "input":
         first.fill = _INPUT_FILL
     if kind in _FORMATS:
-        first.number_format = _FORMATS[kind]
+        first.number_format = number_format
     template = copy.copy(first._style)
     template.quotePrefix = 0
     for i in range(2, last + 1):
@@ -360,137 +380,13 @@ def _shown_length(shown: object, kind: str) -> int:
     return max((len(line) for line in str(shown).split("\n")), default=0)
 
 
-# Advance widths of Calibri (and Carlito, its metric twin in LibreOffice), in thousandths of an em;
-# a column unit is the width of a digit, 507 of them.
-_GLYPHS: Final = {
-    **dict.fromkeys("0123456789", 507),
-    **dict(
-        zip(
-            "abcdefghijklmnopqrstuvwxyz",
-            (
-                479,
-                525,
-                423,
-                525,
-                498,
-                305,
-                471,
-                525,
-                229,
-                239,
-                455,
-                229,
-                799,
-                525,
-                527,
-                525,
-                525,
-                349,
-                391,
-                335,
-                525,
-                452,
-                715,
-                433,
-                453,
-                395,
-            ),
-            strict=True,
-        )
-    ),
-    **dict(
-        zip(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-            (
-                579,
-                544,
-                533,
-                615,
-                488,
-                459,
-                631,
-                623,
-                252,
-                319,
-                520,
-                420,
-                855,
-                646,
-                662,
-                517,
-                673,
-                543,
-                459,
-                487,
-                642,
-                567,
-                890,
-                519,
-                487,
-                468,
-            ),
-            strict=True,
-        )
-    ),
-    " ": 226,
-    ",": 250,
-    ".": 252,
-    ":": 268,
-    ";": 268,
-    "-": 306,
-    "(": 303,
-    ")": 303,
-    "'": 221,
-    "/": 386,
-    "–": 498,
-    "%": 715,
-    "€": 507,
-}
-_DIGIT: Final = 507
-_PADDING: Final = 0.8  # digit widths a cell keeps free of text on its two sides
-
-
-def _text_width(text: str) -> float:
-    """The width of a text in digit widths."""
-    total = 0
-    for char in text:
-        glyph = _GLYPHS.get(char)
-        if glyph is None:
-            base = unicodedata.normalize("NFD", char)[:1]
-            glyph = _GLYPHS.get(base, 560)
-        total += glyph
-    return total / _DIGIT
-
-
-def _lines(value: object, width: float) -> int:
-    """How many lines a wrapped text needs in a column of `width` digit widths, wrapping word by
-    word as Excel and LibreOffice do; 3 % is kept in hand for the programs' rounding."""
-    if value is None or not isinstance(value, str):
-        return 1
-    room = max(width - _PADDING, 1.0) * 0.97
-    space = _GLYPHS[" "] / _DIGIT
-    total = 0
-    for part in value.split("\n"):
-        lines, used = 1, 0.0
-        for word in part.split(" "):
-            size = _text_width(word)
-            if used and used + space + size > room:
-                lines, used = lines + 1, size
-            else:
-                used += (space if used else 0) + size
-            while used > room:  # a word longer than the line breaks inside it
-                lines, used = lines + 1, used - room
-        total += lines
-    return total
-
-
 def _fit_row_heights(ws: Worksheet, first: int, last: int, widths: list[float], wraps: list[bool]) -> None:
     # Neither openpyxl nor LibreOffice sizes rows with wrapped text on opening; set the height here.
     wrapped = [j for j, wrap in enumerate(wraps, start=1) if wrap]
     if not wrapped:
         return
     for i in range(first, last + 1):
-        lines = max(_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
+        lines = max(wrapped_lines(ws.cell(row=i, column=j).value, widths[j - 1]) for j in wrapped)
         if lines > 1:
             ws.row_dimensions[i].height = _ROW_PT * min(lines, 27)  # Excel's limit is 409 points
 

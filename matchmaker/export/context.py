@@ -22,6 +22,8 @@ from ..schema import (
     NAME_AS_WRITTEN,
     PARTNER,
     RANK,
+    REGION,
+    REGION_NAMES,
     SCORE,
     is_missing,
 )
@@ -39,16 +41,20 @@ def component_keys(breakdowns: Iterable[object]) -> list[str]:
 
 
 def component_label(key: str, lang: str, criteria: Criteria | None) -> str:
+    """A criterion's or rubric item's label in `lang`: the criteria file's own translation
+    (`label_fr = ...`), else the catalogue's word for the key, else the file's label as written."""
+    own = None
+    if criteria is not None:
+        own = next((c for c in criteria.criteria if c.key == key), None) or next(
+            (i for i in criteria.rubric if i.key == key), None
+        )
+    if own is not None and own.labels.get(lang):
+        return own.labels[lang]
     translated = label(key, lang)
     if translated != key:
         return translated
-    if criteria is not None:
-        for criterion in criteria.criteria:
-            if criterion.key == key:
-                return criterion.label
-        for item in criteria.rubric:
-            if item.key == key:
-                return item.label
+    if own is not None:
+        return own.label
     return key.replace("_", " ").capitalize()
 
 
@@ -118,10 +124,12 @@ def budget_per_partnership(ctx: Context) -> int:
 
 
 def item_label(key: object, block: Mapping[str, Any], ctx: Context, lang: str) -> str:
-    """A rubric item by the label the criteria give it (as recorded in the result, or from the criteria)."""
+    """A rubric item by the label the criteria give it in `lang` (from the criteria, or as the result
+    recorded it when the criteria are not at hand)."""
     recorded = as_mapping(block.get("labels")).get(str(key))
-    if isinstance(recorded, str) and recorded.strip():
-        return recorded
+    if ctx.criteria is None and isinstance(recorded, str) and recorded.strip():
+        translated = label(str(key), lang)
+        return translated if lang != "nl" and translated != key else recorded
     return component_label(str(key), lang, ctx.criteria)
 
 
@@ -151,6 +159,12 @@ def ranked_candidates(ctx: Context) -> list[dict[str, Any]]:
         )
 
     return sorted(eligible, key=key)
+
+
+def region_name(partner: Mapping[str, Any], lang: str) -> object:
+    """A partner's region in `lang` where the partners file names it so (column region_fr...)."""
+    names = as_mapping(partner.get(REGION_NAMES))
+    return names.get(lang) or partner.get(REGION)
 
 
 def province_name(value: object, lang: str) -> object:

@@ -33,6 +33,11 @@ INPUT_COLUMNS: Final = (COL_DECISION, COL_PAIR_WITH, COL_NOTE)
 SHORTLIST_MARK: Final = "matchmaker.shortlist/2"
 # every layout the decisions reader knows; /1 carried earlier refusals on Parameters
 SHORTLIST_MARKS: Final = ("matchmaker.shortlist/1", SHORTLIST_MARK)
+# Custom document properties: the run's total value and filled slots, so that the next round, reading
+# this workbook's decisions, can say what they cost (hidden from the sheets, kept by Excel and LibreOffice).
+PROP_TOTAL_VALUE: Final = "matchmaker.total_value"
+PROP_FILLED: Final = "matchmaker.filled"
+COL_VALUE: Final = "value"  # Koppelingen: the value of each pair, read back as the previous round's
 # Parameters: the table of earlier decisions, a row per pair; its kind column reads "forbidden"
 KIND_FORBIDDEN: Final = "forbidden"
 KIND_LOCKED: Final = "locked"

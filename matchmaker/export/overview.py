@@ -12,7 +12,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cells import as_number
 from ..i18n import code_label, join_words, label, number, sentence
-from ..i18n.wording import change_text, colon_for, replacement_text, tie_break_text, unfilled_text
+from ..i18n.wording import (
+    change_text,
+    colon_for,
+    cost_sentences,
+    replacement_text,
+    tie_break_text,
+    unfilled_text,
+)
 from ..schema import CANDIDATE_ID, COUNTRY, MUNICIPALITY, PARTNER
 from .book import LABEL_FONT, TITLE_FONT, Book, indent_cell, parse_datetime
 from .context import (
@@ -39,7 +46,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     ws = book.sheet(SHEET_OVERVIEW)
     for letter, width in {"A": 30, "B": 16, "C": 14, "D": 12, "E": 70}.items():
         ws.column_dimensions[letter].width = width
-    name = ctx.criteria.name if ctx.criteria else result.manifest.get("criteria_name")
+    name = ctx.criteria.name_in(book.lang) if ctx.criteria else result.manifest.get("criteria_name")
     row = book.title(ws, 1, f"{t('shortlist')} – {name}" if name else t("title"), TITLE_FONT)
     created = parse_datetime(result.manifest.get("created"))
     stamp = created.strftime("%Y-%m-%d %H:%M") if created else ""
@@ -82,29 +89,7 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     for j in range(1, 6):
         ws.cell(row=last_slot_row, column=j).font = LABEL_FONT
 
-    shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
-    if shown:
-        row = book.title(ws, row, t("changes"))
-        order = {"removed": 0, "dropped": 0, "added": 1, "kept": 2}
-        changes = sorted(
-            shown, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID)))
-        )
-        row = book.small_table(
-            ws,
-            row,
-            [t("change"), t("municipality"), t("partner"), t("country"), t("reason")],
-            [
-                [
-                    label(str(c.get("change")), book.lang),
-                    ctx.name(c.get(CANDIDATE_ID)),
-                    c.get(PARTNER),
-                    code_label(str(c.get(COUNTRY) or ""), book.lang),
-                    change_text(c, ctx.names, book.lang, kind=False),
-                ]
-                for c in changes
-            ],
-            ["text", "text", "text", "text", "long"],
-        )
+    row = _changes_section(book, ws, row, ctx)
 
     row = book.title(ws, row, t("budget"))
     budget = budget_per_partnership(ctx)
@@ -150,6 +135,48 @@ def sheet_overview(book: Book, ctx: Context) -> None:
     if book.scrub:
         row = book.note(ws, row + 1, t("contacts_left_out"))
     book.keep_sections(ws, 5)
+
+
+def _changes_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
+    """In a round that re-solved decisions: the total value and filled slots before and after, and
+    each change with the points it brings or costs. Returns the next free row."""
+    t, lang, result = book.t, book.lang, ctx.result
+    shown = [c for c in result.changes if c.get("change") != "kept" or c.get("decision")]
+    cost = as_mapping(result.cost)
+    if not shown and not cost:
+        return row
+    row = book.title(ws, row, t("changes"))
+    if cost:
+        for text in cost_sentences(cost, lang):
+            row = book.note(ws, row, text)
+        row += 1
+    if not shown:
+        return row
+    order = {"removed": 0, "dropped": 0, "added": 1, "kept": 2}
+    changes = sorted(shown, key=lambda c: (order.get(str(c.get("change")), 3), ctx.name(c.get(CANDIDATE_ID))))
+
+    def points(change: Mapping[str, object]) -> float | None:
+        value = as_number(change.get("value"))
+        if value is None or change.get("change") == "kept":
+            return None
+        return -value if change.get("change") in {"removed", "dropped"} else value
+
+    return book.small_table(
+        ws,
+        row,
+        [t("change"), t("municipality"), t("partner"), t("points"), t("reason")],
+        [
+            [
+                label(str(c.get("change")), lang),
+                ctx.name(c.get(CANDIDATE_ID)),
+                c.get(PARTNER),
+                points(c),
+                change_text(c, ctx.names, lang, kind=False),
+            ]
+            for c in changes
+        ],
+        ["text", "text", "text", "points", "long"],
+    )
 
 
 def _selected_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
@@ -260,7 +287,7 @@ def _reviews_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
         )
         for i, alpha in enumerate(alphas):
             if alpha is not None:
-                ws.cell(row=first + i, column=2).number_format = "0.00"
+                ws.cell(row=first + i, column=2).number_format = book.number_format("0.00")
             indent_cell(ws.cell(row=first + i, column=3))
         high, low = number(_ALPHA_HIGH, lang), number(_ALPHA_LOW, lang)
         row = book.note(ws, row - 1, sentence("alpha_note", lang, high=high, low=low)) + 1
@@ -310,8 +337,11 @@ _OPTIONS_SHOWN_ELSEWHERE: Final = frozenset(
 )
 
 
-def file_label(key: str, written: str, lang: str) -> str:
-    """A criterion's or rubric item's label as the criteria file writes it, or the catalogue's in `lang`."""
+def file_label(key: str, written: str, lang: str, given: Mapping[str, str]) -> str:
+    """A criterion's or rubric item's text in `lang`: the criteria file's translation (`given`),
+    else the catalogue's for its key, else as the file writes it."""
+    if given.get(lang):
+        return given[lang]
     if lang != CRITERIA_LANG and label(key, lang) != key:
         return label(key, lang)
     return written
@@ -385,16 +415,16 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     row = book.title(ws, 1, SHEET_PARAMETERS, TITLE_FONT) + 1
     if criteria is not None:
         row = book.title(ws, row, t("criteria"))
-        row = book.pairs_kv(ws, row, [(t("criteria_name"), criteria.name, "text")]) + 1
+        row = book.pairs_kv(ws, row, [(t("criteria_name"), criteria.name_in(lang), "text")]) + 1
         row = book.small_table(
             ws,
             row,
             [t("component"), t("measured_by"), t("weight")],
             [
-                [file_label(c.key, c.label, lang), t(f"source_{c.source}"), c.weight]
+                [file_label(c.key, c.label, lang, c.labels), t(f"source_{c.source}"), c.weight]
                 for c in criteria.criteria
             ],
-            ["text", "long", "num"],
+            ["text", "long", "plain"],
         )
         if criteria.rubric:
             row = book.title(
@@ -406,8 +436,8 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 [t("component"), t("description")],
                 [
                     [
-                        file_label(i.key, i.label, lang),
-                        file_label(f"{i.key}_description", i.description, lang),
+                        file_label(i.key, i.label, lang, i.labels),
+                        file_label(f"{i.key}_description", i.description, lang, i.descriptions),
                     ]
                     for i in criteria.rubric
                 ],
@@ -422,7 +452,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
     items.append((t("max_per_province"), cap if cap is not None else t("no_limit"), "int"))
     if criteria is not None:
         minimum = criteria.pairing.min_value
-        items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "num"))
+        items.append((t("min_value"), minimum if minimum is not None else t("no_limit"), "plain"))
         items.append((t("tie_break"), tie_break_text(criteria.tie_break, lang), "text"))
     items.append((t("per_partnership"), budget_per_partnership(ctx), "money"))
     row = book.pairs_kv(ws, row, items) + 1
@@ -434,7 +464,7 @@ def sheet_parameters(book: Book, ctx: Context) -> None:
                 ws,
                 row,
                 [
-                    (t(k), getattr(fit, k), "num")
+                    (t(k), getattr(fit, k), "plain")
                     for k in ("preference_match", "no_preference", "theme_overlap", "language_match")
                 ],
             )

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import FloatProperty, IntProperty
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -55,7 +56,6 @@ from ..schema import (
     RANK,
     REASON_CODES,
     REASONS,
-    REGION,
     RESPONDENT,
     RESPONDENT_EMAIL,
     SCORE,
@@ -86,6 +86,7 @@ from .context import (
     preference_name,
     province_name,
     ranked_candidates,
+    region_name,
 )
 from .layout import (
     COL_COUNTRY,
@@ -96,6 +97,8 @@ from .layout import (
     COL_PARTNER,
     COL_PROVINCE,
     COL_REFNIS,
+    PROP_FILLED,
+    PROP_TOTAL_VALUE,
     SHEET_ALTERNATIVES,
     SHEET_INTAKE,
     SHEET_MOTIVATION,
@@ -150,7 +153,7 @@ def _sheet_pairs(book: Book, ctx: Context) -> None:
             province_name(cand.get(PROVINCE), lang),
             pair.get(PARTNER),
             code_label(str(pair.get(COUNTRY) or partner.get(COUNTRY) or ""), lang),
-            partner.get(REGION),
+            region_name(partner, lang),
             pair.get("value"),
             *(breakdown.get(k) for k in components),
             decision,
@@ -545,7 +548,7 @@ def _sheet_partners(book: Book, ctx: Context) -> str | None:
         [
             p.get(PARTNER),
             code_label(str(p.get(COUNTRY) or ""), lang),
-            p.get(REGION),
+            region_name(p, lang),
             p.get(PARTNER_THEMES),
             p.get(PARTNER_LANGUAGES),
             p.get(ELIGIBLE, True),
@@ -585,6 +588,9 @@ def build_workbook(
     book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
     book.wb.active = 0
     book.wb.properties.keywords = SHORTLIST_MARK
+    book.wb.custom_doc_props.append(FloatProperty(name=PROP_TOTAL_VALUE, value=float(result.objective)))
+    filled = sum(int(v) for v in result.filled.values())
+    book.wb.custom_doc_props.append(IntProperty(name=PROP_FILLED, value=filled))
     return book.wb
 
 

@@ -126,8 +126,10 @@ def format_report(result: PairingResult) -> str:
         lines.append(f"  {result.alternatives_note['text']}")
     names = {c.get("candidate_id"): c.get("municipality") for c in result.candidates}
     changed = [c for c in result.changes if c.get("change") not in (None, "kept")]
-    if changed:
+    if changed or result.cost:
         lines.append("Changes from the previous shortlist:")
+    if result.cost:
+        lines.append(f"  {cost_line(result.cost)}")
     for c in changed:
         who = f"{names.get(c['candidate_id']) or c['candidate_id']} with {c['partner']}"
         source = c.get("source") or {}
@@ -144,6 +146,23 @@ def format_report(result: PairingResult) -> str:
             "--distinct selection shows pairings that select other candidates)"
         )
     return "\n".join(lines)
+
+
+def cost_line(cost: Mapping[str, Any]) -> str:
+    """ "total value 607.56 -> 506.75 (-100.81 points), slots filled 7 -> 6"; without a recorded
+    previous total, the total now and that the previous one is unknown."""
+    after, before, difference = (
+        cost.get("total_value"),
+        cost.get("total_value_before"),
+        cost.get("difference"),
+    )
+    if isinstance(before, int | float) and isinstance(difference, int | float):
+        text = f"total value {before:.2f} -> {after:.2f} ({difference:+.2f} points)"
+    else:
+        text = f"total value {after:.2f} (the previous workbook does not record its total)"
+    if cost.get("filled_before") is not None:
+        text += f", slots filled {cost['filled_before']} -> {cost.get('filled')}"
+    return text
 
 
 def review_lines(block: Mapping[str, Any]) -> list[str]:

@@ -81,7 +81,7 @@ def change_text(change: Mapping[str, Any], known: Mapping[str, str], lang: str, 
     decision = change.get("decision")
     if decision:
         word = decision_word(str(decision), lang) if decision in _DECISION_KINDS else str(decision)
-        part = f"{label('decision', lang).lower()} '{word}'"
+        part = f"{label('decision', lang).lower()} {quoted(word, lang)}"
         source = change.get("source")
         if isinstance(source, Mapping):
             part += f" ({source.get('sheet')} {label('row', lang)} {source.get('row')})"
@@ -715,3 +715,29 @@ def replacement_text(record: Mapping[str, Any], known: Mapping[str, str], lang: 
     if leaves:
         parts.append(sentence("replacement_leaves", lang, names=join_words(leaves, lang)))
     return sentence("list_separator", lang).join(parts)
+
+
+# --- what the committee's decisions cost ------------------------------------------------------------
+
+
+def cost_sentences(cost: Mapping[str, Any], lang: str) -> list[str]:
+    """The total value and the filled slots before and after a round's decisions, as sentences:
+    "Totale waarde van de koppelingen: 607,6 → 597,9 (−9,7 punten)."."""
+    before, after = as_number(cost.get("total_value_before")), as_number(cost.get("total_value"))
+    if after is None:
+        return []
+    if before is None:
+        lines = [sentence("cost_unrecorded", lang, after=number(after, lang, 1))]
+    else:
+        difference = round(after - before, 6)
+        shown = number(abs(difference), lang, 1)
+        key = (
+            "cost_total_lost" if difference < 0 else "cost_total_won" if difference > 0 else "cost_total_same"
+        )
+        lines = [
+            sentence(key, lang, before=number(before, lang, 1), after=number(after, lang, 1), points=shown)
+        ]
+    filled_before, filled = as_number(cost.get("filled_before")), as_number(cost.get("filled"))
+    if filled_before is not None and filled is not None:
+        lines.append(sentence("cost_filled", lang, before=int(filled_before), after=int(filled)))
+    return lines

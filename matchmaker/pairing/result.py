@@ -69,6 +69,8 @@ class PairingResult:
     alternatives_note: dict[str, Any] = field(default_factory=dict)
     # the committee's notes of the shortlist it decided on, carried to the next round
     notes: list[NoteRecord] = field(default_factory=list)
+    # re-solving decisions: the previous round's total value and filled slots beside this one's
+    cost: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,7 @@ class PairingResult:
             "manifest": self.manifest,
             "issues": self.issues,
             "changes": self.changes,
+            **({"cost": self.cost} if self.cost else {}),
             "reviews": self.reviews,
             **({"stability": self.stability} if self.stability else {}),
             **({"notes": self.notes} if self.notes else {}),
@@ -239,6 +242,9 @@ def assemble(
                 reasons=reasons,
             )
         )
+        names = row.get(s.REGION_NAMES)
+        if isinstance(names, Mapping) and names:
+            partner_records[-1][s.REGION_NAMES] = {str(k): str(v) for k, v in names.items()}
     note: dict[str, Any] = {}
     if asked:
         note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}

@@ -79,12 +79,13 @@ def test_numbers_are_numbers_with_formats(shortlist: Path) -> None:
     wb = openpyxl.load_workbook(shortlist)
     pairs = wb[SHEET_PAIRS]
     value = pairs.cell(row=2, column=7)
-    assert isinstance(value.value, float) and value.number_format == "0.0_)"
+    # the format names the workbook's locale (nl-BE): comma decimals wherever the file is opened
+    assert isinstance(value.value, float) and value.number_format == "[$-813]0.0_)"
     assert isinstance(pairs.cell(row=2, column=2).value, int)  # NIS code: no "number stored as text"
     gap = wb[SHEET_ALTERNATIVES].cell(row=2, column=3)
-    assert gap.value == pytest.approx(0.0125) and gap.number_format == "0.0%_)"
+    assert gap.value == pytest.approx(0.0125) and gap.number_format == "[$-813]0.0%_)"
     completed = wb[SHEET_INTAKE].cell(row=2, column=2)
-    assert isinstance(completed.value, dt.datetime) and completed.number_format == "yyyy-mm-dd hh:mm"
+    assert isinstance(completed.value, dt.datetime) and completed.number_format == "[$-813]yyyy-mm-dd hh:mm"
 
 
 def test_long_text_wraps_and_its_row_is_tall_enough(shortlist: Path) -> None:

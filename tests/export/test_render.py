@@ -85,8 +85,102 @@ def test_the_demo_and_the_readme_shortlists_print_at_9_pt_or_more(tmp_path: Path
         "--lang",
         "fr",
     )
-    for workbook in (demo, tour):
-        assert_readable(render(workbook))
+    # the README's second command: a lock and a forbid
+    locked = pair(
+        tmp_path,
+        "locked",
+        form,
+        "--partners",
+        partners,
+        "--reviews",
+        reviews,
+        "--lock",
+        "Gent=Karongi",
+        "--forbid",
+        "Mechelen=Commune fictive C (placeholder)",
+    )
+    for workbook in (demo, tour, locked):
+        pdf = render(workbook)
+        assert_readable(pdf)
+        # numbers in the workbook's locale: comma decimals in Dutch and French (not "92.2")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True)
+        assert re.search(r"\b\d+,\d\b", text.stdout), workbook.name
+        assert not re.search(r"(?<![\d.])\d{2,3}\.\d(?![\d.])", text.stdout), workbook.name
+    # settings as the criteria file writes them: weight 50, not 50,0; fit points 2,5
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(demo.with_suffix(".pdf")), "-"], capture_output=True, text=True
+    )
+    weights = [line.split()[-1] for line in layout.stdout.splitlines() if "beoordeling op de rubriek" in line]
+    assert weights == ["50"], weights
+    assert re.search(r"Geen voorkeur\s+2,5\n", layout.stdout)
+
+
+def header_words(pdf: Path) -> list[str]:
+    """The words of the header row on page 1: those above the first row of data (a NIS code)."""
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    words = [(float(y0), html.unescape(word)) for y0, _, word in _WORD.findall(text.stdout)]
+    first_data = min(y for y, word in words if re.fullmatch(r"\d{5}", word))
+    return [word for y, word in words if y < first_data - 2]
+
+
+@needs_office
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_sheet_headers_break_between_words_never_inside_one(tmp_path: Path, lang: str) -> None:
+    from matchmaker.criteria import load_criteria
+    from matchmaker.i18n import label
+    from matchmaker.partner_sheets import _FACT_COLUMNS, _INPUT_COLUMNS
+
+    form = str(SAMPLE / "candidacies.xlsx")
+    review = tmp_path / "review.xlsx"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "matchmaker",
+            "review-sheet",
+            form,
+            "--reviewer",
+            "An",
+            "--lang",
+            lang,
+            "--out",
+            str(review),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    partner = tmp_path / "partner.xlsx"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "matchmaker",
+            "partner-sheet",
+            form,
+            "--partners",
+            str(SAMPLE / "partners.csv"),
+            "--partner",
+            "Commune fictive A (placeholder)",
+            "--lang",
+            lang,
+            "--out",
+            str(partner),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    rubric = [item.labels.get(lang) or item.label for item in load_criteria().rubric]
+    partner_headers = [label(key, lang) for _, key, _ in (*_FACT_COLUMNS, *_INPUT_COLUMNS)]
+    for workbook, headers in ((review, rubric), (partner, partner_headers)):
+        shown = header_words(render(workbook))
+        for header in headers:
+            for word in header.split():
+                assert word in shown, f"{workbook.name}: {word!r} of {header!r} is broken: {shown}"
 
 
 @needs_office

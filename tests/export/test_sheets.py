@@ -276,7 +276,7 @@ def test_parameters_read_as_words_without_paths_or_json(tmp_path: Path) -> None:
         settings = {r[0]: r[1] for r in rows}
         tie = {
             "nl": "formulier het vroegst ingevuld, dan laagste NIS-code",
-            "fr": "formulaire complété le plus tôt, puis code INS le plus bas",
+            "fr": "formulaire rempli le plus tôt, puis code INS le plus bas",
         }[lang]
         assert settings[label("tie_break", lang)] == tie
         assert settings[label("aggregate_reviews", lang)] == label("aggregate_median", lang)
@@ -319,7 +319,8 @@ def test_changes_are_marked_in_koppelingen_and_listed_on_overzicht(tmp_path: Pat
     assert marks["Gent"].startswith("behouden: beslissing 'vast'")
     overview = [[c.value for c in row] for row in wb[SHEET_OVERVIEW].iter_rows()]
     removed = next(r for r in overview if r[0] == "vervallen")
-    assert removed[1:4] == ["Sint-Niklaas", "Commune C (placeholder)", "Benin"]
+    # a change record without its value (an older result) shows no points
+    assert removed[1:4] == ["Sint-Niklaas", "Commune C (placeholder)", None]
     assert "beslissing 'weiger'" in removed[4]
 
 
@@ -500,7 +501,7 @@ def test_gent_outranked_reads_in_french(demo_fr: tuple[openpyxl.Workbook, dict[s
     assert why == french(
         f"Non retenu : avec {partner}, son couple vaudrait {own_text} points, moins que celui retenu "
         f"pour {rival} ({theirs_text}). Avec plus de {_comma(gap)} points supplémentaires, "
-        f"il remplacerait {rival}."
+        f"ce candidat remplacerait {rival}."
     )
     # the reserve list gives the same sentence, and the province column its French name
     reserves = wb[SHEET_RESERVES]
@@ -610,7 +611,7 @@ def _explained(**facts: Any) -> dict[str, Any]:
                 "province_taken_by": [{"candidate_id": "71022"}],
             },
             "nl",
-            "Niet geselecteerd: provincie Limburg heeft al 1 geselecteerde (Hasselt). "
+            "Niet geselecteerd: in de provincie Limburg is al 1 kandidaat geselecteerd (Hasselt). "
             "Het staat gelijk en verliest op de volgorde bij gelijke waarde.",
         ),
         (
@@ -652,12 +653,12 @@ def test_singular_province_cap_and_a_tie(facts: dict[str, Any], lang: str, expec
                 ],
                 "displaces": ["12025", "34022"],
             },
-            "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerden in "
-            "Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 extra punten zou deze kandidaat "
-            "Mechelen en Kortrijk vervangen.",
+            "Niet geselecteerd: de beste koppeling levert 61,50 punten op, minder dan de geselecteerde "
+            "kandidaten in Benin en Rwanda (laagste: Mechelen, 70,25). Met meer dan 12,01 extra punten "
+            "zou deze kandidaat Mechelen en Kortrijk vervangen.",
             "Non retenu : son meilleur couple vaut 61,50 points, moins que les candidats retenus au Bénin et "
-            "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, il "
-            "remplacerait Mechelen et Kortrijk.",
+            "au Rwanda (le dernier : Mechelen, 70,25). Avec plus de 12,01 points supplémentaires, ce "
+            "candidat remplacerait Mechelen et Kortrijk.",
         ),
         (
             {"cause": "slots", "need": "slots", "outranked_by": []},
@@ -793,3 +794,35 @@ def test_the_input_columns_carry_their_own_validation_and_print(tmp_path: Path) 
             assert openpyxl.utils.column_index_from_string(last) >= openpyxl.utils.column_index_from_string(
                 decision
             )
+
+
+def test_a_french_workbook_takes_the_call_title_rubric_and_regions_from_the_files(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    out = tmp_path / "fr.xlsx"
+    args = ["pair", str(sample / "candidacies.xlsx"), "--partners", str(sample / "partners.csv")]
+    result = CliRunner().invoke(
+        main, [*args, "--reviews", str(sample / "reviews"), "--lang", "fr", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    overview = [c.value for c in all_cells(wb) if isinstance(c.value, str)]
+    # criteria file: name_fr and the rubric's label_fr; partners file: region_fr
+    assert wb[SHEET_OVERVIEW]["A1"].value == "Liste restreinte – Partenariats ODD 2024-2025"
+    assert "Échange d'égal à égal" in overview and "Gelijkwaardige uitwisseling" not in overview
+    regions = dict(zip(column(wb[SHEET_PAIRS], "Partenaire"), column(wb[SHEET_PAIRS], "Région"), strict=True))
+    assert regions["Karongi"] == "Province de l'Ouest"
+    assert regions["Commune fictive A (placeholder)"] == "Département fictif 1 (placeholder)"  # as written
+    assert "Western Province" not in overview
+    # the engine's own French says ODD (the candidates' motivations are theirs, in Dutch)
+    own = [
+        c.value for name in (SHEET_OVERVIEW, SHEET_PARAMETERS) for row in wb[name].iter_rows() for c in row
+    ]
+    assert not [v for v in own if isinstance(v, str) and "SDG" in v]
+    # the Dutch workbook keeps the Dutch title and names the region in Dutch
+    nl = tmp_path / "nl.xlsx"
+    result = CliRunner().invoke(main, [*args, "--out", str(nl)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(nl)
+    assert wb[SHEET_OVERVIEW]["A1"].value == "Shortlist – SDG-partnerschappen 2024-2025"
+    regions = dict(zip(column(wb[SHEET_PAIRS], "Partner"), column(wb[SHEET_PAIRS], "Regio"), strict=True))
+    assert regions["Karongi"] == "Westelijke Provincie"
