@@ -122,7 +122,7 @@ def intake_command(
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
     if json_path is not None:
-        write_json(result.to_json(), json_path, inputs=inputs)
+        write_json(result.to_json(table=True), json_path, inputs=inputs)
         click.echo(f"Wrote {json_path}")
 
 

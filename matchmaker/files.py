@@ -719,9 +719,13 @@ def save_workbook(workbook: Workbook, out: Path | str, *, inputs: Iterable[Path 
 
 
 def write_json(doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
-    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path."""
-    text = json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
+    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path.
+    The text is written in pieces as it is made (`jsonout`): a large document is never one string."""
+    from .jsonout import chunks
+
     out = Path(out)
-    with atomic_path(out, inputs=inputs) as tmp:
-        tmp.write_text(text + "\n", encoding="utf-8")
+    with atomic_path(out, inputs=inputs) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        for piece in chunks(doc):
+            handle.write(piece)
+        handle.write("\n")
     return out
