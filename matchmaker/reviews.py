@@ -588,7 +588,7 @@ def _read_rows(
             )
             continue
         written = cells[col_of[MUNICIPALITY]] if MUNICIPALITY in col_of else None
-        if (contradiction := _other_municipality(cid, written, known)) is not None:
+        if (contradiction := other_municipality(cid, written, known)) is not None:
             column = f"{get_column_letter(col_of[MUNICIPALITY] + 1)} ({layout[col_of[MUNICIPALITY]][1]})"
             problems.append(ReviewProblem(path, contradiction, REVIEW_SHEET, r, column))
             continue
@@ -600,9 +600,19 @@ def _read_rows(
     return _Sheet(path, reviewer, rows)
 
 
-def _other_municipality(cid: str, written: object, known: Mapping[str, str]) -> str | None:
+def municipalities(candidates: pd.DataFrame) -> dict[str, str]:
+    """Each candidate id with its municipality ("" where the table has none): what a rating
+    sheet's row is checked against."""
+    ids = candidates[CANDIDATE_ID].map(clean_text)
+    if MUNICIPALITY not in candidates.columns:
+        return {cid: "" for cid in ids if cid}
+    return {cid: clean_text(m) for cid, m in zip(ids, candidates[MUNICIPALITY], strict=True) if cid}
+
+
+def other_municipality(cid: str, written: object, known: Mapping[str, str]) -> str | None:
     """Why a row's municipality contradicts its candidate id, or None: the ratings of a row
-    whose id was swapped or retyped would otherwise go to another municipality."""
+    whose id was swapped or retyped would otherwise go to another municipality. Reviewer and
+    partner sheets both check their rows with it."""
     name, expected = clean_text(written), known.get(cid, "")
     if not name or not expected or " ".join(name.casefold().split()) == " ".join(expected.casefold().split()):
         return None
@@ -626,19 +636,17 @@ def read_reviews(
         raise ReviewError(f"the candidates table lacks the column {CANDIDATE_ID}")
     ids = candidates[CANDIDATE_ID].map(clean_text)
     known = set(ids) - {""}
+    names = municipalities(candidates)
     if ELIGIBLE in candidates.columns:
         eligible_mask = candidates[ELIGIBLE].eq(True)
     else:
         eligible_mask = pd.Series(True, index=candidates.index)
     eligible_ids = list(dict.fromkeys(i for i in ids[eligible_mask] if i))
-    names: dict[str, str] = {}
-    if MUNICIPALITY in candidates.columns:
-        names = {cid: clean_text(m) for cid, m in zip(ids, candidates[MUNICIPALITY], strict=True) if cid}
 
     files, problems = _expand(paths)
     sheets: list[_Sheet] = []
     for path in files:
-        sheet = _read_sheet(path, criteria, {cid: names.get(cid, "") for cid in known}, problems)
+        sheet = _read_sheet(path, criteria, names, problems)
         if sheet is not None:
             sheets.append(sheet)
     by_reviewer: dict[str, Path] = {}
