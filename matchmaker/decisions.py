@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .criteria import Criteria
-from .errors import DecisionError, MatchmakerError
+from .errors import DecisionError
 from .export.layout import (
     COL_COUNTRY,
     COL_DECISION,
@@ -20,14 +20,13 @@ from .export.layout import (
     COL_PARTNER,
     COL_PROVINCE,
     COL_REFNIS,
-    INPUT_COLUMNS,
     KIND_FORBIDDEN,
     SHEET_PAIRS,
     SHEET_PARAMETERS,
     SHEET_PARTNERS,
     SHEET_SHORTLIST,
-    SHORTLIST_MARK,
 )
+from .export.typed import typed_decisions
 from .files import Book, Grid, read_workbook
 from .form_mapping import fold
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
@@ -362,29 +361,6 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
         partners=tuple(partners),
         sources=sources,
     )
-
-
-def typed_decisions(path: Path) -> str | None:
-    """Why the workbook at `path` must not be replaced by a new shortlist: it is not one the engine
-    wrote, or the committee typed in it (decisions, partners, notes). None for an untouched one."""
-    from .files import workbook_keywords
-
-    try:
-        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="shortlist workbook")}
-    except MatchmakerError:
-        return "is not a workbook matchmaker wrote"
-    ours = {SHEET_PAIRS, SHEET_SHORTLIST, SHEET_PARAMETERS} <= sheets.keys()
-    if workbook_keywords(path) != SHORTLIST_MARK and not ours:
-        return "is not a shortlist matchmaker wrote"
-    typed = set().union(*(_all_labels(key) for key in INPUT_COLUMNS))
-    count = 0
-    for name in (SHEET_PAIRS, SHEET_SHORTLIST):
-        rows = sheets[name].load() if name in sheets else []
-        if not rows:
-            continue
-        columns = [j for j, value in enumerate(rows[0]) if _norm(value).casefold() in typed]
-        count += sum(1 for row in rows[1:] for j in columns if j < len(row) and _norm(row[j]))
-    return f"holds {count} typed decision(s) or note(s) of the committee" if count else None
 
 
 def _open_workbook(path: Path) -> Book:

@@ -158,12 +158,12 @@ def _column(column: pd.Series, indent: str) -> list[str]:
             # whole seconds: numpy's text is datetime.isoformat's
             texts = np.datetime_as_string(seconds, unit="s").tolist()
             return ["null" if gone else '"' + text + '"' for text, gone in zip(texts, missing, strict=True)]
-    if dtype == bool:
+    if dtype.kind == "b" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return ["true" if v else "false" for v in column.to_numpy().tolist()]
-    if dtype == "int64":
+    if str(dtype) == "int64":
         return [int.__repr__(v) for v in column.to_numpy().tolist()]
     values = column.tolist()
-    if dtype == object:
+    if dtype.kind == "O":
         out = []
         for value in values:
             kind = type(value)

@@ -24,7 +24,7 @@ from .cells import print_landscape, put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
-from .files import save_workbook
+from .files import guard_existing, save_workbook
 from .i18n import LANGS, code_label, label, sentence
 from .reviews import ReviewProblem, municipalities, other_municipality, review_files
 
@@ -248,33 +248,59 @@ def write_partner_sheets(
     lang: str | None = None,
     inputs: Iterable[Path | str] = (),
     filled: Mapping[str, Mapping[str, int | None]] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write one partner's sheet to `out` (an .xlsx), or with `partner=None` the sheet of every
-    eligible partner into the folder `out`. Returns the files written."""
+    eligible partner into the folder `out`. Returns the files written. An existing sheet holding
+    ratings or comments, or a file that is not a partner sheet of the engine, is replaced only
+    with `force`; with `--all` every one is checked before any is written."""
     if partner is not None:
         record = _partner_row(partners, partner)
         if Path(out).suffix.lower() != ".xlsx":
             raise OutputError(f"{out}: a partner sheet must be an .xlsx file")
         name = str(record[s.PARTNER])
         wb = build_partner_sheet(candidates, criteria, name, str(record[s.COUNTRY]), lang)
-        return [save_workbook(wb, Path(out), inputs=inputs)]
+        return [save_workbook(wb, Path(out), inputs=inputs, force=force, judge=typed_partner_ratings)]
     folder = Path(out)
     if folder.suffix.lower() == ".xlsx":
         raise OutputError(f"{out}: with --all, --out names a folder")
+    rated = [
+        (str(record[s.PARTNER]), str(record[s.COUNTRY]))
+        for record in partners.to_dict("records")
+        if not ("eligible" in record and not bool(record["eligible"]))
+        and int(criteria.pairing.quotas.get(str(record[s.COUNTRY]), 0)) > 0
+    ]
+    for name, _ in rated:  # none written when one of them may not be replaced
+        guard_existing(folder / sheet_name(name), force=force, judge=typed_partner_ratings)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for record in partners.to_dict("records"):
-        if "eligible" in record and not bool(record["eligible"]):
-            continue
-        country = str(record[s.COUNTRY])
-        if int(criteria.pairing.quotas.get(country, 0)) <= 0:
-            continue
-        name = str(record[s.PARTNER])
+    for name, country in rated:
         wb = build_partner_sheet(
             candidates, criteria, name, country, lang, filled=None if filled is None else filled.get(name, {})
         )
-        written.append(save_workbook(wb, folder / sheet_name(name), inputs=inputs))
+        path = folder / sheet_name(name)
+        written.append(save_workbook(wb, path, inputs=inputs, force=force, judge=typed_partner_ratings))
     return written
+
+
+def typed_partner_ratings(path: Path) -> str | None:
+    """Why the file at `path` must not be replaced by a new partner sheet: it is not one the engine
+    wrote, or a partner typed ratings or comments in it. None for an untouched sheet."""
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="partner sheet")}
+        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
+        rows = sheets[str(meta.get("sheet"))].load()
+    except (MatchmakerError, KeyError):
+        return "is not a partner sheet matchmaker wrote"
+    if meta.get("schema") != SHEET_SCHEMA:
+        return "is not a partner sheet matchmaker wrote"
+    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
+    typed = [j for j, key in enumerate(keys) if key in (RATING, COMMENT)]
+    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and clean_text(row[j]))
+    return f"holds {count} rating(s) or comment(s) of the partner" if count else None
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -311,11 +311,11 @@ def _check_reviewer(reviewer: str) -> str:
     return name
 
 
-def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> Path:
+def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str], force: bool) -> Path:
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"{out}: a review sheet must be an .xlsx file")
-    return save_workbook(wb, out, inputs=inputs)
+    return save_workbook(wb, out, inputs=inputs, force=force, judge=typed_ratings)
 
 
 def write_review_sheet(
@@ -327,14 +327,18 @@ def write_review_sheet(
     inputs: Iterable[Path | str] = (),
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
 
     `inputs` are files the output must not overwrite (the form export it was made from); `filled`
     ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already.
+    An existing `out` holding ratings or comments, or not a reviewer sheet of the engine, is
+    replaced only with `force`.
     """
     name = _check_reviewer(reviewer)
-    return _save_atomic(_build_workbook(candidates, criteria, name, filled, comments), Path(out), inputs)
+    wb = _build_workbook(candidates, criteria, name, filled, comments)
+    return _save_atomic(wb, Path(out), inputs, force)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -635,7 +639,6 @@ def read_reviews(
     if CANDIDATE_ID not in candidates.columns:
         raise ReviewError(f"the candidates table lacks the column {CANDIDATE_ID}")
     ids = candidates[CANDIDATE_ID].map(clean_text)
-    known = set(ids) - {""}
     names = municipalities(candidates)
     if ELIGIBLE in candidates.columns:
         eligible_mask = candidates[ELIGIBLE].eq(True)

@@ -19,7 +19,7 @@ from openpyxl.worksheet.pagebreak import Break
 from ..cells import as_number
 from ..criteria import Criteria
 from ..errors import OutputError
-from ..files import check_output, save_workbook
+from ..files import check_output, guard_existing, save_workbook
 from ..i18n import LANGS, code_label, decision_word, sentence
 from ..i18n.wording import (
     change_text,
@@ -105,6 +105,7 @@ from .layout import (
     SHORTLIST_MARK,
 )
 from .overview import sheet_overview, sheet_parameters
+from .typed import typed_decisions
 
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
@@ -576,10 +577,12 @@ def write_shortlist(
     include_contacts: bool = False,
     criteria: Criteria | None = None,
     inputs: Iterable[Path | str] = (),
+    force: bool = False,
 ) -> Path:
     """Write the shortlist workbook to `out` atomically and return the path.
 
-    The input files recorded in the result's manifest (and `inputs`) are never overwritten.
+    The input files recorded in the result's manifest (and `inputs`) are never overwritten, nor,
+    unless `force`, a workbook holding the committee's decisions or one matchmaker did not write.
     """
     out = Path(out)
     recorded = [
@@ -591,8 +594,9 @@ def write_shortlist(
     if criteria is not None and criteria.path is not None:
         guarded.append(criteria.path)
     check_output(out, guarded)
+    guard_existing(out, force=force, judge=typed_decisions)  # before the work, and again when saving
     workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
-    return save_workbook(workbook, out, inputs=guarded)
+    return save_workbook(workbook, out, inputs=guarded, force=force, judge=typed_decisions)
 
 
 def _to_exceed(score: object, needed: object) -> float | None:
