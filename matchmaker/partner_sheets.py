@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -359,76 +359,86 @@ def _cell_id(value: object) -> str:
 def _read_one(
     path: Path, known: Mapping[str, str] | None, partners: set[str] | None, problems: list[ReviewProblem]
 ) -> list[PartnerRating]:
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say so and go on with the others
-        problems.append(ReviewProblem(path, f"cannot be read as a workbook ({type(exc).__name__})"))
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:  # the safe reader: .xlsx, .ods and .xls alike, within the size and extent limits
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="partner sheet", error=ReviewError)}
+    except MatchmakerError as exc:  # a damaged or foreign file: say so and go on with the others
+        problems.append(ReviewProblem(path, str(exc).removeprefix(f"{path}: ")))
         return []
-    try:
-        if META_SHEET not in wb.sheetnames:
-            problems.append(ReviewProblem(path, "is not a partner sheet (no hidden _meta sheet)"))
-            return []
-        meta: dict[str, str] = {}
-        for key, value, *_ in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-            if key is not None:
-                meta[str(key)] = "" if value is None else str(value)
-        if meta.get("schema") != SHEET_SCHEMA:
-            problems.append(ReviewProblem(path, f"is not a partner sheet (schema {meta.get('schema')!r})"))
-            return []
-        partner = meta.get("partner", "")
-        if partners is not None and partner not in partners:
-            problems.append(ReviewProblem(path, f"partner {partner!r} is not in the partners file"))
-        title = meta.get("sheet", "")
-        if title not in wb.sheetnames:
-            problems.append(ReviewProblem(path, f"the sheet '{title}' is missing"))
-            return []
-        ws = wb[title]
-        expected = [v for k, v in meta.items() if k.startswith("column:")]
-        keys = [k.removeprefix("column:") for k in meta if k.startswith("column:")]
-        rows = list(ws.iter_rows(min_row=1, values_only=True))
-        header = [clean_text(v) for v in (rows[0] if rows else ())][: len(expected)]
-        if header != expected:
-            problems.append(ReviewProblem(path, "the column headers were changed", sheet=title, row=1))
-            return []
-        at = {k: i for i, k in enumerate(keys)}
-        words = _not_acceptable_words()
-        out: list[PartnerRating] = []
-        seen: dict[str, int] = {}
-        for row_number, row in enumerate(rows[1:], start=2):
-            cells = list(row) + [None] * (len(keys) - len(row))
-            cid = _cell_id(cells[at[s.CANDIDATE_ID]])
-            raw = cells[at[RATING]]
-            rating, given, problem = _parse(raw, words)
-            if not cid:
-                if given or problem:
-                    problems.append(ReviewProblem(path, "a rating without a candidate", title, row_number))
-                continue
-            if known is not None and cid not in known:
-                problems.append(ReviewProblem(path, f"unknown candidate {cid!r}", title, row_number))
-                continue
-            if cid in seen:
-                problems.append(
-                    ReviewProblem(
-                        path, f"candidate {cid} appears again (first in row {seen[cid]})", title, row_number
-                    )
+    if META_SHEET not in sheets:
+        problems.append(ReviewProblem(path, "is not a partner sheet (no hidden _meta sheet)"))
+        return []
+    meta: dict[str, str] = {}
+    for key, value, *_ in ([*row, None, None] for row in sheets[META_SHEET].load()):
+        if key is not None and key != "":
+            meta[str(key)] = "" if value is None else str(value)
+    if meta.get("schema") != SHEET_SCHEMA:
+        problems.append(ReviewProblem(path, f"is not a partner sheet (schema {meta.get('schema')!r})"))
+        return []
+    partner = meta.get("partner", "")
+    if partners is not None and partner not in partners:
+        problems.append(ReviewProblem(path, f"partner {partner!r} is not in the partners file"))
+    title = meta.get("sheet", "")
+    if title not in sheets:
+        problems.append(ReviewProblem(path, f"the sheet '{title}' is missing"))
+        return []
+    return _read_rows(path, sheets[title].load(), meta, known, partner, title, problems)
+
+
+def _read_rows(
+    path: Path,
+    rows: list[list[object]],
+    meta: Mapping[str, str],
+    known: Mapping[str, str] | None,
+    partner: str,
+    title: str,
+    problems: list[ReviewProblem],
+) -> list[PartnerRating]:
+    expected = [v for k, v in meta.items() if k.startswith("column:")]
+    keys = [k.removeprefix("column:") for k in meta if k.startswith("column:")]
+    header = [clean_text(v) for v in (rows[0] if rows else ())][: len(expected)]
+    if header != expected:
+        problems.append(ReviewProblem(path, "the column headers were changed", sheet=title, row=1))
+        return []
+    at = {k: i for i, k in enumerate(keys)}
+    words = _not_acceptable_words()
+    out: list[PartnerRating] = []
+    seen: dict[str, int] = {}
+    for row_number, row in enumerate(rows[1:], start=2):
+        cells = list(row) + [None] * (len(keys) - len(row))
+        cid = _cell_id(cells[at[s.CANDIDATE_ID]])
+        raw = cells[at[RATING]]
+        rating, given, problem = _parse(raw, words)
+        if not cid:
+            if given or problem:
+                problems.append(ReviewProblem(path, "a rating without a candidate", title, row_number))
+            continue
+        if known is not None and cid not in known:
+            problems.append(ReviewProblem(path, f"unknown candidate {cid!r}", title, row_number))
+            continue
+        if cid in seen:
+            problems.append(
+                ReviewProblem(
+                    path, f"candidate {cid} appears again (first in row {seen[cid]})", title, row_number
                 )
-                continue
-            written = cells[at[s.MUNICIPALITY]] if s.MUNICIPALITY in at and known is not None else None
-            if known is not None and (contradiction := other_municipality(cid, written, known)):
-                column = get_column_letter(at[s.MUNICIPALITY] + 1)
-                problems.append(ReviewProblem(path, contradiction, title, row_number, column))
-                continue
-            seen[cid] = row_number
-            if problem:
-                problems.append(
-                    ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
-                )
-                continue
-            if given:
-                out.append(PartnerRating(partner, cid, rating, clean_text(cells[at[COMMENT]])))
-        return out
-    finally:
-        wb.close()
+            )
+            continue
+        written = cells[at[s.MUNICIPALITY]] if s.MUNICIPALITY in at and known is not None else None
+        if known is not None and (contradiction := other_municipality(cid, written, known)):
+            column = get_column_letter(at[s.MUNICIPALITY] + 1)
+            problems.append(ReviewProblem(path, contradiction, title, row_number, column))
+            continue
+        seen[cid] = row_number
+        if problem:
+            problems.append(
+                ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
+            )
+            continue
+        if given:
+            out.append(PartnerRating(partner, cid, rating, clean_text(cells[at[COMMENT]])))
+    return out
 
 
 def read_partner_ratings(
