@@ -26,13 +26,12 @@ from .criteria import Criteria
 from .errors import OutputError, ReviewError
 from .files import guard_existing, save_workbook
 from .i18n import LANGS, code_label, label, sentence
-from .reviews import ReviewProblem, municipalities, other_municipality, review_files
+from .reviews import ReviewProblem, municipalities, other_municipality, problems_text, review_files
 
 SHEET_SCHEMA: Final = "matchmaker.partner-sheet/1"
 META_SHEET: Final = "_meta"
 COUNTRY_LANG: Final = {"Benin": "fr", "Rwanda": "en"}
 RATING_SCALE: Final = (1, 5)
-_MAX_PROBLEMS_SHOWN: Final = 25
 
 # The sheet's columns: (key, label key, width). The facts first, then the texts, then the inputs.
 RATING: Final = "rating"
@@ -311,11 +310,7 @@ class PartnerSheetError(ReviewError):
 
     def __init__(self, problems: Sequence[ReviewProblem]) -> None:
         self.problems = tuple(problems)
-        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
-        files = len({p.path for p in self.problems})
-        super().__init__("\n".join([f"{len(self.problems)} problem(s) in {files} partner sheet(s):", *shown]))
+        super().__init__(problems_text(self.problems, "partner sheet"))
 
 
 def _not_acceptable_words() -> set[str]:

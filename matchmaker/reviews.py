@@ -370,12 +370,18 @@ class ReviewSheetError(ReviewError):
 
     def __init__(self, problems: Sequence[ReviewProblem]) -> None:
         self.problems = tuple(problems)
-        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
-        files = len({p.path for p in self.problems})
-        head = f"{len(self.problems)} problem(s) in {files} reviewer sheet(s):"
-        super().__init__("\n".join([head, *shown]))
+        super().__init__(problems_text(self.problems, "reviewer sheet"))
+
+
+def problems_text(problems: Sequence[ReviewProblem], kind: str) -> str:
+    """One problem as its one line (file, where, what); more as a count and a list of them."""
+    if len(problems) == 1:
+        return str(problems[0])
+    shown = [f"  {p}" for p in problems[:_MAX_PROBLEMS_SHOWN]]
+    if len(problems) > _MAX_PROBLEMS_SHOWN:
+        shown.append(f"  ... and {len(problems) - _MAX_PROBLEMS_SHOWN} more")
+    files = len({p.path for p in problems})
+    return "\n".join([f"{len(problems)} problem(s) in {files} {kind}(s):", *shown])
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def test_write_partner_sheets_writes_none_when_one_holds_ratings(tmp_path: Path,
         write_partner_sheets(candidates, partners, criteria, folder)
     assert {p.name: p.stat().st_mtime_ns for p in written} == stamps
     assert read_partner_ratings(folder / "Karongi.xlsx", candidates, partners)
-    with pytest.raises(OutputError, match="Karongi.xlsx: already exists"):
+    with pytest.raises(OutputError, match=r"Karongi\.xlsx: already exists"):
         write_partner_sheets(candidates, partners, criteria, folder / "Karongi.xlsx", partner="Karongi")
     write_partner_sheets(candidates, partners, criteria, folder, force=True)
     assert read_partner_ratings(folder / "Karongi.xlsx", candidates, partners) == []
