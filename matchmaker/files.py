@@ -528,11 +528,18 @@ def _looks_like_csv(head: bytes) -> bool:
 
 
 def workbook_keywords(path: Path) -> str:
-    """The keywords of an .xlsx's document properties ("" if none): the engine marks its own
-    workbooks there, and Excel and LibreOffice keep them when they save the file again."""
+    """The keywords of an .xlsx's or .ods's document properties ("" if none), separated by spaces:
+    the engine marks its own workbooks there, and Excel and LibreOffice keep them when they save
+    the file again (an .ods holds each word apart)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/core.xml")
+            names = set(archive.namelist())
+            member = (
+                "meta.xml"
+                if "meta.xml" in names and "docProps/core.xml" not in names
+                else "docProps/core.xml"
+            )
+            info = archive.getinfo(member)
             if info.file_size > 1 << 20:
                 return ""
             root = defusedxml.ElementTree.fromstring(archive.read(info))
@@ -540,10 +547,12 @@ def workbook_keywords(path: Path) -> str:
         return ""
     except (defusedxml.DefusedXmlException, defusedxml.ElementTree.ParseError):
         return ""
-    for element in root:
-        if element.tag.endswith("}keywords"):
-            return (element.text or "").strip()
-    return ""
+    words = [
+        (element.text or "").strip()
+        for element in root.iter()
+        if element.tag.endswith("}keywords") or element.tag.endswith("}keyword")
+    ]
+    return " ".join(w for w in words if w)
 
 
 # --- never over typed work ---------------------------------------------------------------------------

@@ -100,6 +100,8 @@ def test_own_workbooks_are_known_after_a_libreoffice_save(kind: str) -> None:
         assert judge(saved(name, kind)) == original, name
         assert original is None or "matchmaker wrote" not in original
     assert typed_ratings(saved("reviewer-blank", kind)) is None
+    # the "vast" the engine itself wrote for an earlier lock is not taken for the committee's
+    assert typed_decisions(saved("shortlist", kind)) is None
     assert "5 typed decision(s)" in str(typed_decisions(saved("shortlist-decided", kind)))
     # what another kind of file is stays refused
     assert typed_ratings(saved("shortlist", kind)) == "is not a reviewer sheet matchmaker wrote"

@@ -41,6 +41,14 @@ def test_write_shortlist_keeps_the_committee_decisions(tmp_path: Path) -> None:
     assert len(read_decisions(out).locks) < len(read_decisions(DATA / "shortlist-decided.xlsx").locks)
 
 
+def test_write_shortlist_replaces_its_own_untouched_shortlist(tmp_path: Path) -> None:
+    out = write_shortlist(make_result(), tmp_path / "shortlist.xlsx")  # an earlier lock reads "vast"
+    write_shortlist(make_result(seed=1), out)
+    shutil.copy(DATA / "shortlist.lo.xlsx", out)  # the same, saved by LibreOffice
+    write_shortlist(make_result(), out)
+    assert leftovers(tmp_path) == []
+
+
 def test_write_shortlist_refuses_a_workbook_it_did_not_write(tmp_path: Path) -> None:
     out = tmp_path / "shortlist.xlsx"
     shutil.copy(SAMPLE_DIR / "candidacies.xlsx", out)

@@ -102,10 +102,9 @@ from .layout import (
     SHEET_PARTNERS,
     SHEET_RESERVES,
     SHEET_SHORTLIST,
-    SHORTLIST_MARK,
 )
 from .overview import sheet_overview, sheet_parameters
-from .typed import typed_decisions
+from .typed import input_cells, shortlist_mark, typed_decisions
 
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
@@ -565,7 +564,8 @@ def build_workbook(
     _sheet_shortlist(book, ctx, partner_ref)
     book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
     book.wb.active = 0
-    book.wb.properties.keywords = SHORTLIST_MARK
+    filled = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.wb.worksheets}
+    book.wb.properties.keywords = shortlist_mark(input_cells(filled))
     return book.wb
 
 
