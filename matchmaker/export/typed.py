@@ -28,7 +28,7 @@ def _words(value: object) -> str:
 def input_cells(sheets: Mapping[str, Rows]) -> list[tuple[str, int, str]]:
     """The filled cells of the columns the committee types in: (sheet, row, text), rows from 1."""
     typed = {label(key, lang).casefold() for key in INPUT_COLUMNS for lang in LANGS}
-    cells = []
+    cells: list[tuple[str, int, str]] = []
     for name in (SHEET_PAIRS, SHEET_SHORTLIST):
         rows = sheets.get(name) or []
         if not rows:
