@@ -110,7 +110,7 @@ def intake_command(
     municipality, check the hard rules, and list what needs a person's attention.
     """
     from .criteria import load_criteria
-    from .export.terminal import intake_lines
+    from .export.terminal import INTAKE_TABLE_ROWS, intake_lines
     from .files import write_json
     from .intake import read_form
 
@@ -120,7 +120,8 @@ def intake_command(
 
     check_outputs(inputs, force, json_path=json_path)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
+    overview = result.overview(limit=INTAKE_TABLE_ROWS)  # what is printed, not a line per submission
+    click.echo("\n".join(intake_lines(forms, result.summary(), overview)))
     if json_path is not None:
         write_json(result.to_json(table=True), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}")

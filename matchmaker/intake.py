@@ -255,8 +255,8 @@ class IntakeResult:
             "issues": dict(sorted(Counter(i[ISSUE_KIND] for i in self.issues).items())),
         }
 
-    def overview(self) -> list[dict[str, Any]]:
-        """One short line's worth per submission, in export order: for printing."""
+    def overview(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """One short line's worth per submission (the first `limit` ones), in export order: for printing."""
         columns = [
             s.SUBMISSION_ID,
             s.NAME_AS_WRITTEN,
@@ -268,7 +268,8 @@ class IntakeResult:
             s.REASONS,
         ]
         rows = []
-        for record in self.candidates[columns].to_dict(orient="records"):
+        frame = self.candidates if limit is None else self.candidates.head(limit)
+        for record in frame[columns].to_dict(orient="records"):
             row = {str(k): s.to_jsonable(v) for k, v in record.items()}
             reasons = row.pop(s.REASONS)
             row["reason"] = reasons[0] if reasons else ""
