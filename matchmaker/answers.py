@@ -182,6 +182,35 @@ def timestamp(dayfirst: bool) -> Callable[[object], tuple[pd.Timestamp | None, s
     return _cached(read)
 
 
+# The two layouts of a whole-second time an export writes most, read column-wise at once.
+_COMMON_TIME: Final = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+def timestamps(values: list[object], dayfirst: bool) -> tuple[Any, list[str | None]]:
+    """`timestamp(dayfirst)` over a column: its values (a datetime array when every cell read the
+    common way, else a list) and each cell's issue kind. The common layouts ("15/10/2023 14:30:00",
+    "2023-10-16 09:05:00") are parsed together; any other cell, one by one."""
+    if all(type(v) is str and _COMMON_TIME.fullmatch(v) for v in values):
+        slashed = "%d/%m/%Y %H:%M:%S" if dayfirst else "%m/%d/%Y %H:%M:%S"
+        texts = pd.Series(values, dtype=object)
+        iso = texts.str[4] == "-"
+        moments = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
+        try:
+            for layout, rows in (("%Y-%m-%d %H:%M:%S", iso), (slashed, ~iso)):
+                if rows.any():
+                    moments[rows] = pd.to_datetime(texts[rows], format=layout, errors="coerce")
+        except (ValueError, OverflowError):  # a year beyond what pandas holds
+            pass
+        else:
+            if not moments.isna().any():  # else a day that does not exist: the general way says why
+                return moments.array, [None] * len(values)
+    elif all(type(v) is dt.datetime and v.tzinfo is None for v in values):
+        return pd.Series(values, dtype="datetime64[us]").array, [None] * len(values)
+    read = timestamp(dayfirst)
+    parsed = [read(v) for v in values]
+    return [p[0] for p in parsed], [p[1] for p in parsed]
+
+
 # The dates an export writes most ("15/10/2023 14:30:00", "2023-10-16 09:05"), read without
 # pandas' format guessing, which costs a millisecond a cell; anything else takes the general way.
 _DAY_MONTH_YEAR: Final = re.compile(

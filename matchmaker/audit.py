@@ -63,6 +63,7 @@ class VerifyReport:
                 what = {
                     "changed": "changed since the run (SHA-256 differs)",
                     "missing": "missing",
+                    "not a file": "not a regular file (a device, a pipe or a link to one): not read",
                     "new": "new since the run",
                 }[f["status"]]
                 out.append(f"  {f['role']} {f['path']}: {what}")

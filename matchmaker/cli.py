@@ -117,7 +117,7 @@ def intake_command(
     municipality, check the hard rules, and list what needs a person's attention.
     """
     from .criteria import load_criteria
-    from .export.terminal import intake_lines
+    from .export.terminal import INTAKE_TABLE_ROWS, intake_lines
     from .files import write_json
     from .intake import read_form
 
@@ -127,9 +127,10 @@ def intake_command(
 
     check_outputs(inputs, force, json_path=json_path)
     result = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    click.echo("\n".join(intake_lines(forms, result.summary(), result.overview())))
+    overview = result.overview(limit=INTAKE_TABLE_ROWS)  # what is printed, not a line per submission
+    click.echo("\n".join(intake_lines(forms, result.summary(), overview)))
     if json_path is not None:
-        write_json(result.to_json(), json_path, inputs=inputs)
+        write_json(result.to_json(table=True), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}")
 
 
@@ -178,7 +179,7 @@ def score_command(
     scored = score_forms(forms, options)
     click.echo("\n".join(score_lines(scored, top=top)))
     if json_path is not None:
-        write_json(scored.to_json(), json_path, inputs=inputs)
+        write_json(scored.to_json(), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}")
 
 
@@ -223,7 +224,9 @@ def review_sheet_command(
 
     check_outputs(inputs, force, workbook=out, kind="review sheet")  # before the work, not after
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
-    path = write_review_sheet(intake.candidates, criteria, reviewer, out, inputs=inputs, lang=lang)
+    path = write_review_sheet(
+        intake.candidates, criteria, reviewer, out, inputs=inputs, lang=lang, force=force
+    )
     click.echo(f"Wrote {path}: {len(intake.eligible())} eligible candidates for {reviewer.strip()}")
 
 
@@ -250,6 +253,7 @@ def review_sheet_command(
 )
 @criteria_option
 @mapping_option
+@force_option
 @handle_errors
 def partner_sheet_command(
     forms: Path,
@@ -260,6 +264,7 @@ def partner_sheet_command(
     lang: str | None,
     criteria_path: Path | None,
     mapping: Path | None,
+    force: bool,
 ) -> None:
     """Write the sheets on which a partner rates the candidates it may be paired with.
 
@@ -282,7 +287,7 @@ def partner_sheet_command(
     intake = read_form(forms, mapping=mapping, eligibility=criteria.eligibility)
     table = read_partners(partners_path, mapping)
     written = write_partner_sheets(
-        intake.candidates, table, criteria, out, partner=partner, lang=lang, inputs=inputs
+        intake.candidates, table, criteria, out, partner=partner, lang=lang, inputs=inputs, force=force
     )
     for path in written:
         click.echo(f"Wrote {path}")
@@ -448,11 +453,17 @@ def pair_command(
 
         click.echo("\n" + "\n".join(terminal_lines(result.stability)))
     write_shortlist(
-        result, out, criteria=criteria, inputs=inputs, lang=lang, include_contacts=include_contacts
+        result,
+        out,
+        criteria=criteria,
+        inputs=inputs,
+        lang=lang,
+        include_contacts=include_contacts,
+        force=force,
     )
     click.echo(f"Wrote {out}", err=True)
     if json_path is not None:
-        write_json(result.to_json(), json_path, inputs=inputs)
+        write_json(result.to_json(), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}", err=True)
     if report_path is not None:
         from .report import write_report
@@ -486,7 +497,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
     report = verify(result_path, progress=lambda line: click.echo(line, err=True))
     click.echo("\n".join(report.lines()))
     if json_path is not None:
-        write_json(report.to_json(), json_path, inputs=[result_path])
+        write_json(report.to_json(), json_path, inputs=[result_path], force=force)
         click.echo(f"Wrote {json_path}", err=True)
     sys.exit(0 if report.ok else 1)
 
@@ -514,6 +525,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
 )
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sampling.")
 @json_option("Write the analysis as JSON (matchmaker.robustness/1).")
+@force_option
 @handle_errors
 def robustness_command(
     forms: Path,
@@ -525,6 +537,7 @@ def robustness_command(
     samples: int,
     seed: int,
     json_path: Path | None,
+    force: bool,
 ) -> None:
     """How much the shortlist depends on the weights: the plausible weightings split exactly into
     the regions where each pairing is optimal, and the reviewers' uncertainty (with --reviews).
@@ -549,7 +562,7 @@ def robustness_command(
     )
     click.echo("\n".join(result.summary()))
     if json_path is not None:
-        write_json(result.to_json(), json_path, inputs=inputs)
+        write_json(result.to_json(), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}", err=True)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .criteria import Criteria
-from .errors import DecisionError, MatchmakerError
+from .errors import DecisionError
 from .export.layout import (
     COL_COUNTRY,
     COL_DECISION,
@@ -24,7 +24,6 @@ from .export.layout import (
     COL_PROVINCE,
     COL_REFNIS,
     COL_VALUE,
-    INPUT_COLUMNS,
     KIND_FORBIDDEN,
     PROP_FILLED,
     PROP_TOTAL_VALUE,
@@ -34,6 +33,7 @@ from .export.layout import (
     SHEET_SHORTLIST,
     SHORTLIST_MARKS,
 )
+from .export.typed import typed_decisions
 from .files import Book, Grid, read_workbook, workbook_custom_properties
 from .form_mapping import fold
 from .i18n import CANDIDATE_DECISIONS, LANGS, PAIR_DECISIONS, code_label, decision_word, label
@@ -374,7 +374,7 @@ def read_decisions(path: Path | str, *, criteria: Criteria | None = None) -> Dec
 
     from .files import workbook_keywords
 
-    if workbook_keywords(path) == SHORTLIST_MARKS[0]:
+    if workbook_keywords(path).split(" ")[0] == SHORTLIST_MARKS[0]:
         # a workbook of the first layout carried its refusals on Parameters; later ones show each on
         # the candidate's Shortlist row, where clearing it lifts it
         _read_carried_forbids(workbook, record)
@@ -454,29 +454,6 @@ def _recorded_figures(path: Path) -> dict[str, Any]:
     recorded = workbook_custom_properties(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
     total, filled = _as_float(recorded.get(PROP_TOTAL_VALUE)), _as_float(recorded.get(PROP_FILLED))
     return {"total_value": total, "filled": None if filled is None else int(filled)}
-
-
-def typed_decisions(path: Path) -> str | None:
-    """Why the workbook at `path` must not be replaced by a new shortlist: it is not one the engine
-    wrote, or the committee typed in it (decisions, partners, notes). None for an untouched one."""
-    from .files import workbook_keywords
-
-    try:
-        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="shortlist workbook")}
-    except MatchmakerError:
-        return "is not a workbook matchmaker wrote"
-    ours = {SHEET_PAIRS, SHEET_SHORTLIST, SHEET_PARAMETERS} <= sheets.keys()
-    if workbook_keywords(path) not in SHORTLIST_MARKS and not ours:
-        return "is not a shortlist matchmaker wrote"
-    typed = set().union(*(_all_labels(key) for key in INPUT_COLUMNS))
-    count = 0
-    for name in (SHEET_PAIRS, SHEET_SHORTLIST):
-        rows = sheets[name].load() if name in sheets else []
-        if not rows:
-            continue
-        columns = [j for j, value in enumerate(rows[0]) if _norm(value).casefold() in typed]
-        count += sum(1 for row in rows[1:] for j in columns if j < len(row) and _norm(row[j]))
-    return f"holds {count} typed decision(s) or note(s) of the committee" if count else None
 
 
 def _open_workbook(path: Path) -> Book:

@@ -5,7 +5,6 @@ checks, sniffing, decoding), atomic writing that never replaces typed work, and 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
@@ -21,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Final
 import defusedxml.ElementTree
 
 from .errors import IntakeError, MatchmakerError, OutputError
-from .schema import to_jsonable
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -546,12 +544,31 @@ def _doc_properties(path: Path, part: str) -> list[Any]:
 
 
 def workbook_keywords(path: Path) -> str:
-    """The keywords of an .xlsx's document properties ("" if none): the engine marks its own
-    workbooks there, and Excel and LibreOffice keep them when they save the file again."""
-    for element in _doc_properties(path, "docProps/core.xml"):
-        if element.tag.endswith("}keywords"):
-            return (element.text or "").strip()
-    return ""
+    """The keywords of an .xlsx's or .ods's document properties ("" if none), separated by spaces:
+    the engine marks its own workbooks there, and Excel and LibreOffice keep them when they save
+    the file again (an .ods holds each word apart)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            member = (
+                "meta.xml"
+                if "meta.xml" in names and "docProps/core.xml" not in names
+                else "docProps/core.xml"
+            )
+            info = archive.getinfo(member)
+            if info.file_size > 1 << 20:
+                return ""
+            root = defusedxml.ElementTree.fromstring(archive.read(info))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError):
+        return ""
+    except (defusedxml.DefusedXmlException, defusedxml.ElementTree.ParseError):
+        return ""
+    words = [
+        (element.text or "").strip()
+        for element in root.iter()
+        if element.tag.endswith("}keywords") or element.tag.endswith("}keyword")
+    ]
+    return " ".join(w for w in words if w)
 
 
 def workbook_custom_properties(path: Path) -> dict[str, str]:
@@ -694,15 +711,23 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+Judge = Callable[[Path], "str | None"]
+
+
 @contextmanager
-def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterator[Path]:
+def atomic_path(
+    out: Path | str, *, inputs: Iterable[Path | str] = (), force: bool = False, judge: Judge | None = None
+) -> Iterator[Path]:
     """Yield a temporary path beside `out`; on success it replaces `out`, on any error it is removed.
 
     The temporary file keeps the extension of `out`, so writers that choose a format by suffix work.
     A path that cannot be written, or that is one of `inputs`, raises OutputError naming it; so does
-    an OSError of the writer.
+    an OSError of the writer. With a `judge`, an existing `out` is replaced only as `guard_existing`
+    allows: the engine's own untouched output of that kind, or with `force`.
     """
     out = check_output(Path(out), inputs)
+    if judge is not None:
+        guard_existing(out, force=force, judge=judge)
     parent = out.parent
     if not parent.is_dir():
         raise OutputError(f"{out}: cannot write: folder {parent} does not exist")
@@ -727,18 +752,36 @@ def atomic_path(out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Iterat
         tmp.unlink(missing_ok=True)
 
 
-def save_workbook(workbook: Workbook, out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
-    """Save an openpyxl workbook to `out` atomically (never over one of `inputs`); return the path."""
+def save_workbook(
+    workbook: Workbook,
+    out: Path | str,
+    *,
+    inputs: Iterable[Path | str] = (),
+    force: bool = False,
+    judge: Judge | None = None,
+) -> Path:
+    """Save an openpyxl workbook to `out` atomically (never over one of `inputs`, nor, with a
+    `judge`, over a file it finds typed in or foreign unless `force`); return the path."""
     out = Path(out)
-    with atomic_path(out, inputs=inputs) as tmp:
+    with atomic_path(out, inputs=inputs, force=force, judge=judge) as tmp:
         workbook.save(tmp)
     return out
 
 
-def write_json(doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = ()) -> Path:
-    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path."""
-    text = json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
+def write_json(
+    doc: Mapping[str, Any], out: Path | str, *, inputs: Iterable[Path | str] = (), force: bool = False
+) -> Path:
+    """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path.
+    An existing `out` is replaced only when the engine wrote it (`own_json`), or with `force`.
+    The text is written in pieces as it is made (`jsonout`): a large document is never one string."""
+    from .jsonout import chunks
+
     out = Path(out)
-    with atomic_path(out, inputs=inputs) as tmp:
-        tmp.write_text(text + "\n", encoding="utf-8")
+    with (
+        atomic_path(out, inputs=inputs, force=force, judge=own_json) as tmp,
+        tmp.open("w", encoding="utf-8", newline="\n") as handle,
+    ):
+        for piece in chunks(doc):
+            handle.write(piece)
+        handle.write("\n")
     return out

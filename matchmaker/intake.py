@@ -255,8 +255,8 @@ class IntakeResult:
             "issues": dict(sorted(Counter(i[ISSUE_KIND] for i in self.issues).items())),
         }
 
-    def overview(self) -> list[dict[str, Any]]:
-        """One short line's worth per submission, in export order: for printing."""
+    def overview(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """One short line's worth per submission (the first `limit` ones), in export order: for printing."""
         columns = [
             s.SUBMISSION_ID,
             s.NAME_AS_WRITTEN,
@@ -268,19 +268,29 @@ class IntakeResult:
             s.REASONS,
         ]
         rows = []
-        for record in self.candidates[columns].to_dict(orient="records"):
+        frame = self.candidates if limit is None else self.candidates.head(limit)
+        for record in frame[columns].to_dict(orient="records"):
             row = {str(k): s.to_jsonable(v) for k, v in record.items()}
             reasons = row.pop(s.REASONS)
             row["reason"] = reasons[0] if reasons else ""
             rows.append(row)
         return rows
 
-    def to_json(self) -> dict[str, Any]:
-        records = self.candidates.to_dict(orient="records")
-        return {
+    def to_json(self, *, table: bool = False) -> dict[str, Any]:
+        """The `matchmaker.intake/1` document. With `table`, its candidates are the table itself
+        (`jsonout.Rows`) and its issues as kept, for `files.write_json` to write without copies."""
+        head = {
             "schema": s.INTAKE_SCHEMA,
             "source": {"path": str(self.path), "sha256": self.sha256, "mapping": self.mapping},
             "summary": self.summary(),
+        }
+        if table:
+            from .jsonout import Rows
+
+            return {**head, "candidates": Rows(self.candidates), "issues": self.issues}
+        records = self.candidates.to_dict(orient="records")
+        return {
+            **head,
             "candidates": [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records],
             "issues": [s.to_jsonable(i) for i in self.issues],
         }
@@ -477,11 +487,20 @@ def _normalise(
     ) -> None:
         values = column(fld)
         parsed = [read(v) for v in values]
-        out[fld] = [p[0] for p in parsed]
+        report(fld, values, [p[0] for p in parsed], [p[1] for p in parsed], facts)
+
+    def report(
+        fld: str,
+        values: list[object],
+        read: Any,
+        problems: list[str | None],
+        facts: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        out[fld] = read
         if fld not in positions:
             return
         col = header[positions[fld]]
-        for sid, value, (_, problem) in zip(ids, values, parsed, strict=True):
+        for sid, value, problem in zip(ids, values, problems, strict=True):
             if problem is not None:
                 issues.add(sid, col, value, problem, facts[problem])
 
@@ -492,11 +511,10 @@ def _normalise(
         issues,
     )
     for fld in fm.DATETIME_FIELDS:
-        read_column(
-            fld,
-            answers.timestamp(dayfirst),
-            {answers.UNANSWERED: {"variant": "date"}, answers.UNREADABLE: {"variant": "date"}},
-        )
+        values = column(fld)
+        moments, problems = answers.timestamps(values, dayfirst)
+        date_facts = {answers.UNANSWERED: {"variant": "date"}, answers.UNREADABLE: {"variant": "date"}}
+        report(fld, values, moments, problems, date_facts)
 
     for fld in fm.TEXT_FIELDS:
         read_column(

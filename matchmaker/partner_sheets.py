@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -24,15 +24,14 @@ from .cells import header_width, print_landscape, put_text, wrapped_lines
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
-from .files import save_workbook
+from .files import guard_existing, save_workbook
 from .i18n import LANGS, code_label, label, sentence
-from .reviews import ReviewProblem, review_files
+from .reviews import ReviewProblem, municipalities, other_municipality, problems_text, review_files
 
 SHEET_SCHEMA: Final = "matchmaker.partner-sheet/1"
 META_SHEET: Final = "_meta"
 COUNTRY_LANG: Final = {"Benin": "fr", "Rwanda": "en"}
 RATING_SCALE: Final = (1, 5)
-_MAX_PROBLEMS_SHOWN: Final = 25
 
 # The sheet's columns: (key, label key, width). The facts first, then the texts, then the inputs.
 RATING: Final = "rating"
@@ -255,33 +254,59 @@ def write_partner_sheets(
     lang: str | None = None,
     inputs: Iterable[Path | str] = (),
     filled: Mapping[str, Mapping[str, int | None]] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Write one partner's sheet to `out` (an .xlsx), or with `partner=None` the sheet of every
-    eligible partner into the folder `out`. Returns the files written."""
+    eligible partner into the folder `out`. Returns the files written. An existing sheet holding
+    ratings or comments, or a file that is not a partner sheet of the engine, is replaced only
+    with `force`; with `--all` every one is checked before any is written."""
     if partner is not None:
         record = _partner_row(partners, partner)
         if Path(out).suffix.lower() != ".xlsx":
             raise OutputError(f"{out}: a partner sheet must be an .xlsx file")
         name = str(record[s.PARTNER])
         wb = build_partner_sheet(candidates, criteria, name, str(record[s.COUNTRY]), lang)
-        return [save_workbook(wb, Path(out), inputs=inputs)]
+        return [save_workbook(wb, Path(out), inputs=inputs, force=force, judge=typed_partner_ratings)]
     folder = Path(out)
     if folder.suffix.lower() == ".xlsx":
         raise OutputError(f"{out}: with --all, --out names a folder")
+    rated = [
+        (str(record[s.PARTNER]), str(record[s.COUNTRY]))
+        for record in partners.to_dict("records")
+        if not ("eligible" in record and not bool(record["eligible"]))
+        and int(criteria.pairing.quotas.get(str(record[s.COUNTRY]), 0)) > 0
+    ]
+    for name, _ in rated:  # none written when one of them may not be replaced
+        guard_existing(folder / sheet_name(name), force=force, judge=typed_partner_ratings)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for record in partners.to_dict("records"):
-        if "eligible" in record and not bool(record["eligible"]):
-            continue
-        country = str(record[s.COUNTRY])
-        if int(criteria.pairing.quotas.get(country, 0)) <= 0:
-            continue
-        name = str(record[s.PARTNER])
+    for name, country in rated:
         wb = build_partner_sheet(
             candidates, criteria, name, country, lang, filled=None if filled is None else filled.get(name, {})
         )
-        written.append(save_workbook(wb, folder / sheet_name(name), inputs=inputs))
+        path = folder / sheet_name(name)
+        written.append(save_workbook(wb, path, inputs=inputs, force=force, judge=typed_partner_ratings))
     return written
+
+
+def typed_partner_ratings(path: Path) -> str | None:
+    """Why the file at `path` must not be replaced by a new partner sheet: it is not one the engine
+    wrote, or a partner typed ratings or comments in it. None for an untouched sheet."""
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="partner sheet")}
+        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
+        rows = sheets[str(meta.get("sheet"))].load()
+    except (MatchmakerError, KeyError):
+        return "is not a partner sheet matchmaker wrote"
+    if meta.get("schema") != SHEET_SCHEMA:
+        return "is not a partner sheet matchmaker wrote"
+    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
+    typed = [j for j, key in enumerate(keys) if key in (RATING, COMMENT)]
+    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and clean_text(row[j]))
+    return f"holds {count} rating(s) or comment(s) of the partner" if count else None
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -292,11 +317,7 @@ class PartnerSheetError(ReviewError):
 
     def __init__(self, problems: Sequence[ReviewProblem]) -> None:
         self.problems = tuple(problems)
-        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
-        files = len({p.path for p in self.problems})
-        super().__init__("\n".join([f"{len(self.problems)} problem(s) in {files} partner sheet(s):", *shown]))
+        super().__init__(problems_text(self.problems, "partner sheet"))
 
 
 def _not_acceptable_words() -> set[str]:
@@ -338,73 +359,88 @@ def _cell_id(value: object) -> str:
 
 
 def _read_one(
-    path: Path, known: set[str] | None, partners: set[str] | None, problems: list[ReviewProblem]
+    path: Path, known: Mapping[str, str] | None, partners: set[str] | None, problems: list[ReviewProblem]
 ) -> list[PartnerRating]:
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file: say so and go on with the others
-        problems.append(ReviewProblem(path, f"cannot be read as a workbook ({type(exc).__name__})"))
+    from .errors import MatchmakerError
+    from .files import read_workbook
+
+    try:  # the safe reader: .xlsx, .ods and .xls alike, within the size and extent limits
+        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="partner sheet", error=ReviewError)}
+    except MatchmakerError as exc:  # a damaged or foreign file: say so and go on with the others
+        problems.append(ReviewProblem(path, str(exc).removeprefix(f"{path}: ")))
         return []
-    try:
-        if META_SHEET not in wb.sheetnames:
-            problems.append(ReviewProblem(path, "is not a partner sheet (no hidden _meta sheet)"))
-            return []
-        meta: dict[str, str] = {}
-        for key, value, *_ in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-            if key is not None:
-                meta[str(key)] = "" if value is None else str(value)
-        if meta.get("schema") != SHEET_SCHEMA:
-            problems.append(ReviewProblem(path, f"is not a partner sheet (schema {meta.get('schema')!r})"))
-            return []
-        partner = meta.get("partner", "")
-        if partners is not None and partner not in partners:
-            problems.append(ReviewProblem(path, f"partner {partner!r} is not in the partners file"))
-        title = meta.get("sheet", "")
-        if title not in wb.sheetnames:
-            problems.append(ReviewProblem(path, f"the sheet '{title}' is missing"))
-            return []
-        ws = wb[title]
-        expected = [v for k, v in meta.items() if k.startswith("column:")]
-        keys = [k.removeprefix("column:") for k in meta if k.startswith("column:")]
-        rows = list(ws.iter_rows(min_row=1, values_only=True))
-        header = [clean_text(v) for v in (rows[0] if rows else ())][: len(expected)]
-        if header != expected:
-            problems.append(ReviewProblem(path, "the column headers were changed", sheet=title, row=1))
-            return []
-        at = {k: i for i, k in enumerate(keys)}
-        words = _not_acceptable_words()
-        out: list[PartnerRating] = []
-        seen: dict[str, int] = {}
-        for row_number, row in enumerate(rows[1:], start=2):
-            cells = list(row) + [None] * (len(keys) - len(row))
-            cid = _cell_id(cells[at[s.CANDIDATE_ID]])
-            raw = cells[at[RATING]]
-            rating, given, problem = _parse(raw, words)
-            if not cid:
-                if given or problem:
-                    problems.append(ReviewProblem(path, "a rating without a candidate", title, row_number))
-                continue
-            if known is not None and cid not in known:
-                problems.append(ReviewProblem(path, f"unknown candidate {cid!r}", title, row_number))
-                continue
-            if cid in seen:
-                problems.append(
-                    ReviewProblem(
-                        path, f"candidate {cid} appears again (first in row {seen[cid]})", title, row_number
-                    )
+    if META_SHEET not in sheets:
+        problems.append(ReviewProblem(path, "is not a partner sheet (no hidden _meta sheet)"))
+        return []
+    meta: dict[str, str] = {}
+    for key, value, *_ in ([*row, None, None] for row in sheets[META_SHEET].load()):
+        if key is not None and key != "":
+            meta[str(key)] = "" if value is None else str(value)
+    if meta.get("schema") != SHEET_SCHEMA:
+        problems.append(ReviewProblem(path, f"is not a partner sheet (schema {meta.get('schema')!r})"))
+        return []
+    partner = meta.get("partner", "")
+    if partners is not None and partner not in partners:
+        problems.append(ReviewProblem(path, f"partner {partner!r} is not in the partners file"))
+    title = meta.get("sheet", "")
+    if title not in sheets:
+        problems.append(ReviewProblem(path, f"the sheet '{title}' is missing"))
+        return []
+    return _read_rows(path, sheets[title].load(), meta, known, partner, title, problems)
+
+
+def _read_rows(
+    path: Path,
+    rows: list[list[object]],
+    meta: Mapping[str, str],
+    known: Mapping[str, str] | None,
+    partner: str,
+    title: str,
+    problems: list[ReviewProblem],
+) -> list[PartnerRating]:
+    expected = [v for k, v in meta.items() if k.startswith("column:")]
+    keys = [k.removeprefix("column:") for k in meta if k.startswith("column:")]
+    header = [clean_text(v) for v in (rows[0] if rows else ())][: len(expected)]
+    if header != expected:
+        problems.append(ReviewProblem(path, "the column headers were changed", sheet=title, row=1))
+        return []
+    at = {k: i for i, k in enumerate(keys)}
+    words = _not_acceptable_words()
+    out: list[PartnerRating] = []
+    seen: dict[str, int] = {}
+    for row_number, row in enumerate(rows[1:], start=2):
+        cells = list(row) + [None] * (len(keys) - len(row))
+        cid = _cell_id(cells[at[s.CANDIDATE_ID]])
+        raw = cells[at[RATING]]
+        rating, given, problem = _parse(raw, words)
+        if not cid:
+            if given or problem:
+                problems.append(ReviewProblem(path, "a rating without a candidate", title, row_number))
+            continue
+        if known is not None and cid not in known:
+            problems.append(ReviewProblem(path, f"unknown candidate {cid!r}", title, row_number))
+            continue
+        if cid in seen:
+            problems.append(
+                ReviewProblem(
+                    path, f"candidate {cid} appears again (first in row {seen[cid]})", title, row_number
                 )
-                continue
-            seen[cid] = row_number
-            if problem:
-                problems.append(
-                    ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
-                )
-                continue
-            if given:
-                out.append(PartnerRating(partner, cid, rating, clean_text(cells[at[COMMENT]])))
-        return out
-    finally:
-        wb.close()
+            )
+            continue
+        written = cells[at[s.MUNICIPALITY]] if s.MUNICIPALITY in at and known is not None else None
+        if known is not None and (contradiction := other_municipality(cid, written, known)):
+            column = get_column_letter(at[s.MUNICIPALITY] + 1)
+            problems.append(ReviewProblem(path, contradiction, title, row_number, column))
+            continue
+        seen[cid] = row_number
+        if problem:
+            problems.append(
+                ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
+            )
+            continue
+        if given:
+            out.append(PartnerRating(partner, cid, rating, clean_text(cells[at[COMMENT]])))
+    return out
 
 
 def read_partner_ratings(
@@ -425,7 +461,7 @@ def read_partner_ratings(
         ReviewProblem(p, "no such file or folder") for p in given if not p.exists()
     ]
     files = review_files([p for p in given if p.exists()])
-    known = None if candidates is None else set(candidates[s.CANDIDATE_ID].astype(str))
+    known = None if candidates is None else municipalities(candidates)
     names = None if partners is None else set(partners[s.PARTNER].astype(str))
     out: list[PartnerRating] = []
     first: dict[str, Path] = {}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import schema as s
 from .errors import CriteriaError, IntakeError
-from .files import decode_text, read_input, read_workbook, sniff
+from .files import WORKBOOK_SUFFIXES, decode_text, read_input, read_workbook, sniff
 from .form_mapping import fold, load_mapping, option_codes
 
 COLUMNS = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.PARTNER_LANGUAGES, s.HAS_FLEMISH_LINK)
@@ -36,8 +36,8 @@ def _read_table(path: Path) -> list[list[str]]:
     data = read_input(path, what="partners file", limit=MAX_UNPACKED_BYTES)
     if not data.strip():
         raise IntakeError(f"{path}: the partners file is empty")
-    if sniff(path, data[:8]) != "text":
-        return _read_workbook(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES or sniff(path, data[:8]) != "text":
+        return _read_workbook(path)  # a workbook by name or by content: the reader says which it is not
     try:
         text, _ = decode_text(path, data)
     except IntakeError:

@@ -434,7 +434,7 @@ def check_outputs(
         if workbook.suffix.lower() != ".xlsx":
             raise OutputError(f"{workbook}: a {kind} must be an .xlsx file; give a name ending in .xlsx")
         if kind == "shortlist":
-            from .decisions import typed_decisions as judge
+            from .export.typed import typed_decisions as judge
         else:
             from .reviews import typed_ratings as judge
         guard_existing(workbook, force=force, judge=judge)

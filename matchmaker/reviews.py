@@ -327,11 +327,11 @@ def _check_reviewer(reviewer: str) -> str:
     return name
 
 
-def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> Path:
+def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str], force: bool) -> Path:
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"{out}: a review sheet must be an .xlsx file")
-    return save_workbook(wb, out, inputs=inputs)
+    return save_workbook(wb, out, inputs=inputs, force=force, judge=typed_ratings)
 
 
 def write_review_sheet(
@@ -344,18 +344,21 @@ def write_review_sheet(
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
     lang: str = "nl",
+    force: bool = False,
 ) -> Path:
     """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
 
     `inputs` are files the output must not overwrite (the form export it was made from); `filled`
     ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already;
-    `lang` the language of its headers and instructions (the sheet names stay Dutch).
+    `lang` the language of its headers and instructions (the sheet names stay Dutch). An existing
+    `out` holding ratings or comments, or not a reviewer sheet of the engine, is replaced only with
+    `force`.
     """
     name = _check_reviewer(reviewer)
     if lang not in LANGS:
         raise OutputError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
     workbook = _build_workbook(candidates, criteria, name, filled, comments, lang)
-    return _save_atomic(workbook, Path(out), inputs)
+    return _save_atomic(workbook, Path(out), inputs, force)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -387,12 +390,18 @@ class ReviewSheetError(ReviewError):
 
     def __init__(self, problems: Sequence[ReviewProblem]) -> None:
         self.problems = tuple(problems)
-        shown = [f"  {p}" for p in self.problems[:_MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > _MAX_PROBLEMS_SHOWN:
-            shown.append(f"  ... and {len(self.problems) - _MAX_PROBLEMS_SHOWN} more")
-        files = len({p.path for p in self.problems})
-        head = f"{len(self.problems)} problem(s) in {files} reviewer sheet(s):"
-        super().__init__("\n".join([head, *shown]))
+        super().__init__(problems_text(self.problems, "reviewer sheet"))
+
+
+def problems_text(problems: Sequence[ReviewProblem], kind: str) -> str:
+    """One problem as its one line (file, where, what); more as a count and a list of them."""
+    if len(problems) == 1:
+        return str(problems[0])
+    shown = [f"  {p}" for p in problems[:_MAX_PROBLEMS_SHOWN]]
+    if len(problems) > _MAX_PROBLEMS_SHOWN:
+        shown.append(f"  ... and {len(problems) - _MAX_PROBLEMS_SHOWN} more")
+    files = len({p.path for p in problems})
+    return "\n".join([f"{len(problems)} problem(s) in {files} {kind}(s):", *shown])
 
 
 @dataclass(frozen=True)
@@ -609,7 +618,7 @@ def _read_rows(
             )
             continue
         written = cells[col_of[MUNICIPALITY]] if MUNICIPALITY in col_of else None
-        if (contradiction := _other_municipality(cid, written, known)) is not None:
+        if (contradiction := other_municipality(cid, written, known)) is not None:
             column = f"{get_column_letter(col_of[MUNICIPALITY] + 1)} ({layout[col_of[MUNICIPALITY]][1]})"
             problems.append(ReviewProblem(path, contradiction, REVIEW_SHEET, r, column))
             continue
@@ -621,9 +630,19 @@ def _read_rows(
     return _Sheet(path, reviewer, rows)
 
 
-def _other_municipality(cid: str, written: object, known: Mapping[str, str]) -> str | None:
+def municipalities(candidates: pd.DataFrame) -> dict[str, str]:
+    """Each candidate id with its municipality ("" where the table has none): what a rating
+    sheet's row is checked against."""
+    ids = candidates[CANDIDATE_ID].map(clean_text)
+    if MUNICIPALITY not in candidates.columns:
+        return {cid: "" for cid in ids if cid}
+    return {cid: clean_text(m) for cid, m in zip(ids, candidates[MUNICIPALITY], strict=True) if cid}
+
+
+def other_municipality(cid: str, written: object, known: Mapping[str, str]) -> str | None:
     """Why a row's municipality contradicts its candidate id, or None: the ratings of a row
-    whose id was swapped or retyped would otherwise go to another municipality."""
+    whose id was swapped or retyped would otherwise go to another municipality. Reviewer and
+    partner sheets both check their rows with it."""
     name, expected = clean_text(written), known.get(cid, "")
     if not name or not expected or " ".join(name.casefold().split()) == " ".join(expected.casefold().split()):
         return None
@@ -646,20 +665,17 @@ def read_reviews(
     if CANDIDATE_ID not in candidates.columns:
         raise ReviewError(f"the candidates table lacks the column {CANDIDATE_ID}")
     ids = candidates[CANDIDATE_ID].map(clean_text)
-    known = set(ids) - {""}
+    names = municipalities(candidates)
     if ELIGIBLE in candidates.columns:
         eligible_mask = candidates[ELIGIBLE].eq(True)
     else:
         eligible_mask = pd.Series(True, index=candidates.index)
     eligible_ids = list(dict.fromkeys(i for i in ids[eligible_mask] if i))
-    names: dict[str, str] = {}
-    if MUNICIPALITY in candidates.columns:
-        names = {cid: clean_text(m) for cid, m in zip(ids, candidates[MUNICIPALITY], strict=True) if cid}
 
     files, problems = _expand(paths)
     sheets: list[_Sheet] = []
     for path in files:
-        sheet = _read_sheet(path, criteria, {cid: names.get(cid, "") for cid in known}, problems)
+        sheet = _read_sheet(path, criteria, names, problems)
         if sheet is not None:
             sheets.append(sheet)
     by_reviewer: dict[str, Path] = {}

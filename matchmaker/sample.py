@@ -601,6 +601,7 @@ def make_sample_reviews(
             folder / f"reviewer-{letter}.xlsx",
             filled=filled[name],
             comments=comments[name],
+            force=True,  # the generator's own filled sheets, made again
         )
         for letter, (name, _) in zip("abc", SAMPLE_REVIEWERS, strict=True)
     ]
@@ -654,7 +655,8 @@ def write_sample_partner_sheets(directory: Path) -> list[Path]:
     candidates = read_form(directory / "candidacies.xlsx", eligibility=criteria.eligibility).candidates
     partners = read_partners(directory / "partners.csv")
     filled = sample_partner_ratings(candidates, partners, criteria)
-    return write_partner_sheets(candidates, partners, criteria, directory / "partner-sheets", filled=filled)
+    folder = directory / "partner-sheets"
+    return write_partner_sheets(candidates, partners, criteria, folder, filled=filled, force=True)
 
 
 if __name__ == "__main__":

@@ -132,6 +132,18 @@ def _stray_far(path: Path, value: str) -> Path:
     return path
 
 
+def _with_doctype(source: Path, path: Path) -> None:
+    """The workbook with an entity declared before its sheet's XML (what entity expansion needs)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as out:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename.endswith("sheet1.xml"):
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + data
+            out.writestr(info, data)
+
+
 def _bad(tmp_path: Path, kind: str) -> Path:
     path = tmp_path / "bad" / kind
     path.parent.mkdir(exist_ok=True)
@@ -202,6 +214,92 @@ BAD_KINDS = {
         ["pair", "{forms}", "--partners", "{bad}"],
         "did you swap FORMS and --partners",
     ),
+    "forms: a text file named .xlsx": (
+        "f.xlsx",
+        b"geen werkboek",
+        ["intake", "{bad}"],
+        "not an .xlsx workbook",
+    ),
+    "forms: an empty file": ("f.csv", b"", ["intake", "{bad}"], "the file is empty"),
+    "forms: a folder": ("f.xlsx", "folder", ["intake", "{bad}"], "is a directory"),
+    "forms: a text file": ("f.txt", b"Id,Naam\n1,Gent\n", ["intake", "{bad}"], "unsupported file type"),
+    "forms: a workbook named .csv": ("f.csv", "workbook", ["intake", "{bad}"], "with a .csv name"),
+    "forms: a quote left open": (
+        "f.csv",
+        b'Id,Naam van het lokaal bestuur\n1,"Gent\n2,Brugge\n',
+        ["intake", "{bad}"],
+        "a quote left open",
+    ),
+    "forms: a cut workbook": ("f.xlsx", "cut", ["intake", "{bad}"], "truncated or damaged"),
+    "forms: an encrypted workbook": (
+        "f.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        ["intake", "{bad}"],
+        "password-protected",
+    ),
+    "forms: an entity declaration": ("f.xlsx", "doctype", ["intake", "{bad}"], "document type declaration"),
+    "mapping: a yes/no as text": (
+        "m.toml",
+        b'version = 1\ndayfirst = "no"\n',
+        ["intake", "{forms}", "--mapping", "{bad}"],
+        "expected true or false",
+    ),
+    "mapping: nested too deeply": (
+        "m.toml",
+        b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+        ["intake", "{forms}", "--mapping", "{bad}"],
+        "nested too deeply",
+    ),
+    "criteria: not TOML": (
+        "c.toml",
+        b"dit is = = geen toml",
+        ["intake", "{forms}", "--criteria", "{bad}"],
+        "TOML",
+    ),
+    "reviews: a text file named .xlsx": (
+        "r.xlsx",
+        b"geen werkboek",
+        ["score", "{forms}", "--reviews", "{bad}"],
+        "not an .xlsx workbook",
+    ),
+    "reviews: the form export": (
+        "r.xlsx",
+        "workbook",
+        ["score", "{forms}", "--reviews", "{bad}"],
+        "not a reviewer sheet",
+    ),
+    "partner ratings: a text file named .xlsx": (
+        "k.xlsx",
+        b"geen werkboek",
+        ["pair", "{forms}", "--partners", str(SAMPLE / "partners.csv"), "--partner-ratings", "{bad}"],
+        "not an .xlsx workbook",
+    ),
+    "partner ratings: the form export": (
+        "k.xlsx",
+        "workbook",
+        ["pair", "{forms}", "--partners", str(SAMPLE / "partners.csv"), "--partner-ratings", "{bad}"],
+        "not a partner sheet",
+    ),
+    "partners: a text file named .xlsx": (
+        "p.xlsx",
+        b"partner,country\nKarongi,Rwanda\n",
+        ["pair", "{forms}", "--partners", "{bad}"],
+        "not an .xlsx workbook",
+    ),
+    "partners: an empty file": ("p.csv", b"", ["pair", "{forms}", "--partners", "{bad}"], "is empty"),
+    "decisions: a cut workbook": (
+        "d.xlsx",
+        "cut",
+        ["pair", "{forms}", "--partners", str(SAMPLE / "partners.csv"), "--decisions", "{bad}"],
+        "truncated or damaged",
+    ),
+    "decisions: the form export": (
+        "d.xlsx",
+        "workbook",
+        ["pair", "{forms}", "--partners", str(SAMPLE / "partners.csv"), "--decisions", "{bad}"],
+        "expected a shortlist",
+    ),
+    "verify: not JSON": ("r.json", b"geen json", ["verify", "{bad}"], "not a JSON file"),
     "verify: a fifo": ("r.json", "fifo", ["verify", "{bad}"], "not a regular file"),
     "verify: a workbook": ("r.json", "workbook", ["verify", "{bad}"], "wants the result .json"),
     "verify: JSON nested too deeply": (
@@ -232,6 +330,12 @@ def test_bad_input_file_is_refused_in_one_line(kind: str, forms: Path, tmp_path:
         shutil.copy(SAMPLE / "candidacies.xlsx", bad)
     elif content == "partners":
         shutil.copy(SAMPLE / "partners.csv", bad)
+    elif content == "folder":
+        bad.mkdir()
+    elif content == "cut":
+        bad.write_bytes((SAMPLE / "candidacies.xlsx").read_bytes()[:3000])
+    elif content == "doctype":
+        _with_doctype(SAMPLE / "candidacies.xlsx", bad)
     else:
         assert isinstance(content, bytes)
         bad.write_bytes(content)

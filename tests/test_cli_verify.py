@@ -40,6 +40,17 @@ def test_verify_exits_1_and_names_the_changed_file(recorded: Path) -> None:
     assert "candidacies.xlsx: changed since the run" in result.stdout
 
 
+def test_verify_names_an_input_that_is_a_device_without_reading_it(recorded: Path) -> None:
+    doc = json.loads(recorded.read_text(encoding="utf-8"))
+    doc["manifest"]["inputs"][0]["path"] = "/dev/zero"
+    recorded.write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(recorded)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "NOT verified" in result.stdout
+    assert "forms /dev/zero: not a regular file" in result.stdout
+
+
 def test_verify_writes_its_report_as_json(recorded: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["verify", str(recorded), "--json", str(tmp_path / "report.json")])
     assert result.exit_code == 0, result.output

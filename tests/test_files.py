@@ -95,11 +95,21 @@ def test_write_json_writes_a_pairing_result_document(tmp_path: Path) -> None:
     assert loaded["pairs"] == result.pairs
 
 
-def test_write_json_replaces_an_existing_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    out = tmp_path / "r.json"
-    out.write_text("old", encoding="utf-8")
+def test_write_json_replaces_its_own_file_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = write_json({"schema": "matchmaker.intake/1", "a": 0}, tmp_path / "r.json")
     write_json({"a": 1}, out)
     assert json.loads(out.read_text(encoding="utf-8")) == {"a": 1}
+    assert leftovers(tmp_path) == []
+
+
+def test_write_json_never_replaces_a_file_it_did_not_write_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "notes.json"
+    out.write_text('{"my": "notes"}', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"notes.json: already exists and is not a file matchmaker wrote"):
+        write_json({"schema": "matchmaker.intake/1"}, out)
+    assert out.read_text(encoding="utf-8") == '{"my": "notes"}'
+    write_json({"schema": "matchmaker.intake/1"}, out, force=True)
+    assert json.loads(out.read_text(encoding="utf-8")) == {"schema": "matchmaker.intake/1"}
     assert leftovers(tmp_path) == []
 
 
@@ -144,10 +154,11 @@ def test_write_json_into_a_read_only_folder_is_an_output_error(tmp_path: Path) -
 
 def test_a_value_json_cannot_hold_leaves_the_old_file_untouched(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    out.write_text('{"old": true}', encoding="utf-8")
+    old = '{"schema": "matchmaker.intake/1"}'
+    out.write_text(old, encoding="utf-8")
     with pytest.raises(TypeError, match="cannot write a object"):
         write_json({"bad": object()}, out)
-    assert out.read_text(encoding="utf-8") == '{"old": true}'
+    assert out.read_text(encoding="utf-8") == old
     assert leftovers(tmp_path) == []
 
 

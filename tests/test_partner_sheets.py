@@ -70,3 +70,26 @@ def test_every_problem_is_named_with_its_file_and_row(tmp_path: Path, tables: tu
     assert "row 3" in text and "'maybe'" in text
     assert "row 5" in text and "unknown candidate '99999'" in text
     assert "row 4" not in text
+
+
+def test_a_row_whose_id_and_municipality_disagree_is_refused(tmp_path: Path, tables: tuple) -> None:
+    cands, partners, criteria = tables
+    [path] = write_partner_sheets(cands, partners, criteria, tmp_path / "k.xlsx", partner="Karongi")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    # two candidate ids swapped: each row's municipality now belongs to the other id
+    first, second = sheet.cell(row=2, column=1).value, sheet.cell(row=3, column=1).value
+    sheet.cell(row=2, column=1).value, sheet.cell(row=3, column=1).value = second, first
+    sheet.cell(row=2, column=11).value = 5
+    book.save(path)
+    municipality = {str(c): str(m) for c, m in zip(cands["candidate_id"], cands["municipality"], strict=True)}
+    with pytest.raises(PartnerSheetError) as info:
+        read_partner_ratings(path, cands, partners)
+    problems = {(p.path, p.row): p.problem for p in info.value.problems}
+    assert set(problems) == {(path, 2), (path, 3)}
+    assert f"candidate {second} is {municipality[str(second)]} in the form export" in problems[(path, 2)]
+    # the same sheet with the ids in place again reads
+    sheet.cell(row=2, column=1).value, sheet.cell(row=3, column=1).value = first, second
+    book.save(path)
+    [rating] = read_partner_ratings(path, cands, partners)
+    assert (rating.candidate_id, rating.rating) == (str(first), 5)

@@ -20,7 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from ..cells import as_number
 from ..criteria import Criteria
 from ..errors import OutputError
-from ..files import check_output, save_workbook
+from ..files import check_output, guard_existing, save_workbook
 from ..i18n import LANGS, code_label, decision_word, sentence
 from ..i18n.wording import (
     change_text,
@@ -106,9 +106,9 @@ from .layout import (
     SHEET_PARTNERS,
     SHEET_RESERVES,
     SHEET_SHORTLIST,
-    SHORTLIST_MARK,
 )
 from .overview import sheet_overview, sheet_parameters
+from .typed import input_cells, shortlist_mark, typed_decisions
 
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
@@ -587,10 +587,11 @@ def build_workbook(
     _sheet_shortlist(book, ctx, partner_ref)
     book.wb.move_sheet(SHEET_SHORTLIST, offset=2 - (len(book.wb.sheetnames) - 1))
     book.wb.active = 0
-    book.wb.properties.keywords = SHORTLIST_MARK
+    filled = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.wb.worksheets}
+    book.wb.properties.keywords = shortlist_mark(input_cells(filled))
     book.wb.custom_doc_props.append(FloatProperty(name=PROP_TOTAL_VALUE, value=float(result.objective)))
-    filled = sum(int(v) for v in result.filled.values())
-    book.wb.custom_doc_props.append(IntProperty(name=PROP_FILLED, value=filled))
+    slots = sum(int(v) for v in result.filled.values())
+    book.wb.custom_doc_props.append(IntProperty(name=PROP_FILLED, value=slots))
     return book.wb
 
 
@@ -602,10 +603,12 @@ def write_shortlist(
     include_contacts: bool = False,
     criteria: Criteria | None = None,
     inputs: Iterable[Path | str] = (),
+    force: bool = False,
 ) -> Path:
     """Write the shortlist workbook to `out` atomically and return the path.
 
-    The input files recorded in the result's manifest (and `inputs`) are never overwritten.
+    The input files recorded in the result's manifest (and `inputs`) are never overwritten, nor,
+    unless `force`, a workbook holding the committee's decisions or one matchmaker did not write.
     """
     out = Path(out)
     recorded = [
@@ -617,8 +620,9 @@ def write_shortlist(
     if criteria is not None and criteria.path is not None:
         guarded.append(criteria.path)
     check_output(out, guarded)
+    guard_existing(out, force=force, judge=typed_decisions)  # before the work, and again when saving
     workbook = build_workbook(result, lang=lang, include_contacts=include_contacts, criteria=criteria)
-    return save_workbook(workbook, out, inputs=guarded)
+    return save_workbook(workbook, out, inputs=guarded, force=force, judge=typed_decisions)
 
 
 def _to_exceed(score: object, needed: object) -> float | None:

@@ -25,7 +25,8 @@ INTAKE_TABLE_ROWS: Final = 100
 
 
 def intake_lines(source: object, summary: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """What `matchmaker intake` prints: the counts, how names were read, the issues, a row per submission."""
+    """What `matchmaker intake` prints: the counts, how names were read, the issues, a row per
+    submission; `rows` may stop after the first INTAKE_TABLE_ROWS."""
     resolution = ", ".join(f"{k} {v}" for k, v in summary["resolution"].items())
     issues = ", ".join(f"{k} {v}" for k, v in summary["issues"].items()) or "none"
     lines = [
@@ -43,8 +44,9 @@ def intake_lines(source: object, summary: Mapping[str, Any], rows: Sequence[Mapp
             f"{row['submission_id']:>5}  {name:<28.28} {municipality:<28.28} "
             f"{row['resolution']:<11} {row['country_preference'] or '':<6} {status}"
         )
-    if len(rows) > INTAKE_TABLE_ROWS:
-        lines.append(f"... {len(rows) - INTAKE_TABLE_ROWS} more submissions (all of them are in --json)")
+    total = max(len(rows), int(summary["submissions"]))
+    if total > INTAKE_TABLE_ROWS:
+        lines.append(f"... {total - INTAKE_TABLE_ROWS} more submissions (all of them are in --json)")
     return lines
 
 

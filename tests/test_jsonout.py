@@ -1,0 +1,62 @@
+"""jsonout writes the text json.dumps(to_jsonable(doc), indent=2, ensure_ascii=False) writes, in pieces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from conftest import SAMPLE_DIR
+
+from matchmaker.files import write_json
+from matchmaker.intake import read_form
+from matchmaker.jsonout import Rows, chunks
+from matchmaker.schema import to_jsonable
+
+
+def stdlib(doc: object) -> str:
+    return json.dumps(to_jsonable(doc), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "text": ['a "quote"\\', "tab\tnew\nline \x01 é ☃", None],
+            "n": pd.array([1, None, 3], dtype="Int64"),
+            "flag": [True, False, True],
+            "count": np.array([0, -5, 2**40], dtype="int64"),
+            "when": pd.to_datetime(["2023-10-01 12:00:00", None, "2297-07-17 10:08:00"]).astype(
+                "datetime64[us]"
+            ),
+            "fine": pd.to_datetime(["2023-10-01 12:00:00.250", None, "2023-01-01 00:00:00.000"]),
+            "x": [1.5, math.nan, np.float64(1e-7)],
+            "nested": [[{"code": "a", "by": 2}], [], {"k": [1, (2, 3)], "s": {"b", "a"}}],
+            "mixed": [True, 2, "three"],
+        }
+    )
+
+
+def test_values_of_every_kind_give_the_stdlib_text() -> None:
+    frame = table()
+    doc = {
+        "schema": "x/1",
+        "empty": {},
+        "none": [],
+        "numbers": [np.int64(4), np.float64(0.1), 1e16, -0.0, math.inf],
+        "times": [dt.date(2024, 1, 2), pd.Timestamp("2024-01-02 03:04:05"), pd.NaT, pd.NA],
+        "path": Path("/tmp/x"),
+        "rows": frame.to_dict(orient="records"),
+    }
+    assert "".join(chunks(doc)) == stdlib(doc)
+    assert "".join(chunks({"rows": Rows(frame)})) == stdlib({"rows": frame.to_dict(orient="records")})
+    assert "".join(chunks({"rows": Rows(frame.iloc[:0])})) == stdlib({"rows": []})
+    assert "".join(chunks({})) == stdlib({})
+
+
+def test_the_intake_document_is_the_same_text_either_way(tmp_path: Path) -> None:
+    result = read_form(SAMPLE_DIR / "candidacies.xlsx")
+    streamed = write_json(result.to_json(table=True), tmp_path / "a.json")
+    assert streamed.read_text(encoding="utf-8") == stdlib(result.to_json()) + "\n"
