@@ -10,7 +10,7 @@ import math
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -27,9 +27,11 @@ from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, kri
 from .cells import print_landscape
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
+from .conflicts import SHEET, Conflict, same_reviewer
 from .criteria import Criteria, RubricItem
 from .errors import OutputError, ReviewError
 from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
+from .i18n import label, sentence
 from .i18n.wording import review_note_text
 from .schema import (
     CANDIDATE_ID,
@@ -50,6 +52,8 @@ REVIEWER: Final = "reviewer"
 ITEM: Final = "item"
 RATING: Final = "rating"
 COMMENT: Final = "comment"
+CONFLICT: Final = "conflict"  # the reviewer declares a conflict of interest with the candidate
+SHARE: Final = "share"  # the reviewer agrees that the comment is quoted in the candidate's letter
 RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
 
 METHODS: Final = ("mean", "median", "leniency")
@@ -64,6 +68,10 @@ _TEXT_COLUMNS: Final = (
     (PROJECTS, "Lopende projecten of beleid", 60.0),
 )
 _COMMENT_COLUMN: Final = (COMMENT, "Opmerking", 40.0)
+_CONFLICT_COLUMN: Final = (CONFLICT, label("review_conflict_column", "nl"), 14.0)
+_SHARE_COLUMN: Final = (SHARE, label("review_share_column", "nl"), 16.0)
+_YES: Final = frozenset({"ja", "yes", "oui", "x", "1", "true", "waar"})
+_NO: Final = frozenset({"nee", "neen", "no", "non", "0", "false", "onwaar"})
 _ITEM_WIDTH: Final = 16.0
 _ITEM_PREFIX: Final = "item:"
 
@@ -107,7 +115,7 @@ def reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
 
 def _columns(rubric: Sequence[RubricItem]) -> list[tuple[str, str, float]]:
     items = [(_ITEM_PREFIX + item.key, clean_text(item.label) or item.key, _ITEM_WIDTH) for item in rubric]
-    return [*_TEXT_COLUMNS, *items, _COMMENT_COLUMN]
+    return [*_TEXT_COLUMNS, *items, _CONFLICT_COLUMN, _COMMENT_COLUMN, _SHARE_COLUMN]
 
 
 def _row_height(texts: Iterable[tuple[str, float]]) -> float:
@@ -137,12 +145,15 @@ def _build_workbook(
     reviewer: str,
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
+    conflicts: Iterable[str] = (),
+    shared: Iterable[str] = (),
 ) -> Workbook:
     low, high = rubric_scale(criteria)
     frame = reviewable(candidates)
     columns = _columns(criteria.rubric)
     item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
-    comment_col = len(columns)
+    comment_col = item_at[COMMENT]
+    conflicted, sharing = set(conflicts), set(shared)
     last_row = len(frame) + 1
 
     wb = Workbook()
@@ -181,6 +192,13 @@ def _build_workbook(
         )
         validation.add(f"{letter}2:{letter}{last_row}")
         ws.add_data_validation(validation)
+    for key, choices in ((CONFLICT, "ja"), (SHARE, "ja,nee")):
+        letter = get_column_letter(item_at[key])
+        validation = DataValidation(
+            type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True, errorStyle="stop"
+        )
+        validation.add(f"{letter}2:{letter}{last_row}")
+        ws.add_data_validation(validation)
 
     for row, record in enumerate(frame.to_dict("records"), start=2):
         cid = str(record[CANDIDATE_ID])
@@ -201,11 +219,16 @@ def _build_workbook(
         note = clean_text((comments or {}).get(cid, ""))
         if note:
             _put_text(ws, row, comment_col, note)
-        cell = ws.cell(row=row, column=comment_col)
-        cell.protection = Protection(locked=False)
-        cell.fill = _INPUT_FILL
-        cell.border = _INPUT_BORDER
-        cell.alignment = _WRAP_TOP
+        if cid in conflicted:
+            _put_text(ws, row, item_at[CONFLICT], "ja")
+        if cid in sharing:
+            _put_text(ws, row, item_at[SHARE], "ja")
+        for key in (CONFLICT, COMMENT, SHARE):
+            cell = ws.cell(row=row, column=item_at[key])
+            cell.protection = Protection(locked=False)
+            cell.fill = _INPUT_FILL
+            cell.border = _INPUT_BORDER
+            cell.alignment = _WRAP_TOP if key == COMMENT else _CENTER_TOP
         ws.row_dimensions[row].height = _row_height(widths)
 
     # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
@@ -234,7 +257,9 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
         "",
         f"Geef per kandidaat op het blad '{REVIEW_SHEET}' een geheel getal van {low} (zwak) "
         f"tot {high} (sterk) voor elk item.",
-        "Laat een cel leeg als u een kandidaat niet beoordeelt (bijvoorbeeld bij een belangenconflict).",
+        "Laat een cel leeg als u een kandidaat niet beoordeelt.",
+        sentence("review_legend_conflict", "nl", column=_CONFLICT_COLUMN[1]),
+        sentence("review_legend_share", "nl", column=_SHARE_COLUMN[1]),
         "Alleen de gele cellen zijn invulbaar. Wijzig geen kolomtitels en geen andere bladen.",
         "",
     ]
@@ -299,7 +324,7 @@ def typed_ratings(path: Path) -> str | None:
     if meta.get("schema") != SHEET_SCHEMA:
         return "is not a reviewer sheet matchmaker wrote"
     keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
-    typed = [j for j, key in enumerate(keys) if key == COMMENT or key.startswith(_ITEM_PREFIX)]
+    typed = [j for j, key in enumerate(keys) if key in (COMMENT, CONFLICT, SHARE) or key.startswith(_ITEM_PREFIX)]
     count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
     return f"holds {count} rating(s) or comment(s)" if count else None
 
@@ -327,14 +352,19 @@ def write_review_sheet(
     inputs: Iterable[Path | str] = (),
     filled: Mapping[tuple[str, str], int] | None = None,
     comments: Mapping[str, str] | None = None,
+    conflicts: Iterable[str] = (),
+    shared: Iterable[str] = (),
 ) -> Path:
     """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
 
     `inputs` are files the output must not overwrite (the form export it was made from); `filled`
-    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already.
+    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already;
+    `conflicts` the candidate ids with a declared conflict of interest, `shared` those whose comment
+    the reviewer agrees to share in the letter.
     """
     name = _check_reviewer(reviewer)
-    return _save_atomic(_build_workbook(candidates, criteria, name, filled, comments), Path(out), inputs)
+    book = _build_workbook(candidates, criteria, name, filled, comments, conflicts, shared)
+    return _save_atomic(book, Path(out), inputs)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -378,7 +408,7 @@ class ReviewSheetError(ReviewError):
 class _Sheet:
     path: Path
     reviewer: str
-    rows: list[dict[str, Any]]  # candidate_id, row, ratings {item: int}, comment
+    rows: list[dict[str, Any]]  # candidate_id, row, ratings {item: int}, comment, conflict, share
 
 
 def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[ReviewProblem]]:
@@ -439,6 +469,20 @@ def _parse_rating(value: object, low: int, high: int) -> tuple[int | None, str |
     if not low <= rating <= high:
         return None, f"{rating} is outside the scale {low} to {high}"
     return rating, None
+
+
+def _parse_yes(value: object) -> tuple[bool, str | None]:
+    """A yes/no cell: (answer, None), or (False, why it is neither); an empty cell means no."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value), None
+    text = clean_text(value).casefold()
+    if not text or text in _NO:
+        return False, None
+    if text in _YES:
+        return True, None
+    return False, f"'{text[:40]}' is neither 'ja' nor 'nee'"
 
 
 def _cell_id(value: object) -> str:
@@ -594,7 +638,27 @@ def _read_rows(
             continue
         first_row[cid] = r
         comment = clean_text(cells[col_of[COMMENT]])
-        rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment})
+        flags = {CONFLICT: False, SHARE: False}
+        for key in flags:  # a sheet written before these columns existed has neither
+            if key in col_of:
+                flags[key], issue = _parse_yes(cells[col_of[key]])
+                if issue is not None:
+                    column = f"{get_column_letter(col_of[key] + 1)} ({layout[col_of[key]][1]})"
+                    problems.append(ReviewProblem(path, issue, REVIEW_SHEET, r, column))
+        if flags[CONFLICT] and ratings:
+            column = f"{get_column_letter(col_of[CONFLICT] + 1)} ({layout[col_of[CONFLICT]][1]})"
+            problems.append(
+                ReviewProblem(
+                    path,
+                    f"candidate {cid} is rated despite the declared conflict of interest; clear the "
+                    "ratings of this row, or the conflict",
+                    REVIEW_SHEET,
+                    r,
+                    column,
+                )
+            )
+            continue
+        rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment, **flags})
     if len(problems) > start:
         return None
     return _Sheet(path, reviewer, rows)
@@ -616,10 +680,13 @@ def read_reviews(
     paths: Path | str | Iterable[Path | str],
     criteria: Criteria,
     candidates: pd.DataFrame,
+    conflicts: Sequence[Conflict] = (),
 ) -> Reviews:
     """Read filled reviewer sheets (files, or folders of *.xlsx) and check them against the candidates.
 
-    Every problem of every sheet is collected and raised together as one `ReviewSheetError`.
+    `conflicts` are the committee's (`conflicts.read_conflicts`); a reviewer declares others on the
+    sheet. A rating given despite a declared conflict is refused. Every problem of every sheet is
+    collected and raised together as one `ReviewSheetError`.
     """
     low, high = rubric_scale(criteria)
     if CANDIDATE_ID not in candidates.columns:
@@ -655,6 +722,7 @@ def read_reviews(
             )
         else:
             by_reviewer[key] = sheet.path
+    declared = _declared_conflicts(sheets, conflicts, names, problems)
     if problems:
         raise ReviewSheetError(problems)
     if not files:
@@ -672,7 +740,11 @@ def read_reviews(
                     ignored.add(cid)
                 continue
             if row[COMMENT]:
-                comment_records.append({REVIEWER: sheet.reviewer, CANDIDATE_ID: cid, COMMENT: row[COMMENT]})
+                # a conflicted reviewer's comment is never quoted to the candidate
+                share = bool(row.get(SHARE)) and (same_reviewer(sheet.reviewer), cid) not in declared
+                comment_records.append(
+                    {REVIEWER: sheet.reviewer, CANDIDATE_ID: cid, COMMENT: row[COMMENT], SHARE: share}
+                )
             for item in criteria.rubric:
                 if item.key in row["ratings"]:
                     records.append(
@@ -704,11 +776,57 @@ def read_reviews(
         scale=(low, high),
         candidate_ids=tuple(eligible_ids),
         municipalities={c: names.get(c, "") for c in eligible_ids},
-        comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT]),
+        comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT, SHARE]),
         sources={sheet.reviewer: sheet.path for sheet in sheets},
         notes=tuple(review_note_text(facts, "en") for facts in notes),
         note_facts=tuple(notes),
+        conflicts=tuple(c.to_json() for c in declared.values() if c.candidate_id in eligible),
     )
+
+
+def _declared_conflicts(
+    sheets: Sequence[_Sheet],
+    committee: Sequence[Conflict],
+    names: Mapping[str, str],
+    problems: list[ReviewProblem],
+) -> dict[tuple[str, str], Conflict]:
+    """Every declared conflict by (reviewer, candidate id): the committee's, then the sheets'. A
+    committee conflict naming nobody who handed in a sheet, or one its reviewer rated anyway, is a
+    problem with its file and row."""
+    import difflib
+
+    reviewers = {same_reviewer(sheet.reviewer): sheet.reviewer for sheet in sheets}
+    out: dict[tuple[str, str], Conflict] = {}
+    for conflict in committee:
+        key = (same_reviewer(conflict.reviewer), conflict.candidate_id)
+        if key[0] not in reviewers:
+            close = difflib.get_close_matches(conflict.reviewer, list(reviewers.values()), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            listed = "; ".join(reviewers.values()) or "none"
+            text = f"no reviewer sheet by {conflict.reviewer!r} ({hint}reviewers: {listed})"
+            if not any(p.path == conflict.source and p.row == conflict.row for p in problems):
+                problems.append(ReviewProblem(conflict.source, text, row=conflict.row))
+            continue
+        out.setdefault(key, replace(conflict, reviewer=reviewers[key[0]]))
+    for sheet in sheets:
+        for row in sheet.rows:
+            key = (same_reviewer(sheet.reviewer), row[CANDIDATE_ID])
+            found = out.get(key)
+            if found is not None and row["ratings"]:
+                problems.append(
+                    ReviewProblem(
+                        sheet.path,
+                        f"{sheet.reviewer} rates {found.municipality} ({found.candidate_id}) despite the "
+                        f"conflict of interest declared in {found.source} row {found.row}; clear these "
+                        "ratings",
+                        REVIEW_SHEET,
+                        row["row"],
+                    )
+                )
+            elif found is None and row.get(CONFLICT):
+                cid = row[CANDIDATE_ID]
+                out[key] = Conflict(sheet.reviewer, cid, names.get(cid) or cid, SHEET, sheet.path, row["row"])
+    return out
 
 
 # --- aggregation and agreement (the arithmetic is in agreement.py) ---------------------------------
@@ -735,15 +853,27 @@ class Reviews:
     notes: tuple[str, ...] = ()
     # the facts of `notes`, one for one, for wording them in another language
     note_facts: tuple[Mapping[str, Any], ...] = ()
+    # declared conflicts of interest: {reviewer, candidate_id, municipality, declared, source, row}
+    conflicts: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def rated(self) -> pd.DataFrame:
+        """The ratings that count: `ratings` less any of a reviewer declared in conflict with the
+        candidate. Aggregation, agreement and disagreements all read these."""
+        if not self.conflicts or self.ratings.empty:
+            return self.ratings
+        barred = {(same_reviewer(str(c["reviewer"])), str(c[CANDIDATE_ID])) for c in self.conflicts}
+        keys = zip(self.ratings[REVIEWER].map(same_reviewer), self.ratings[CANDIDATE_ID].astype(str), strict=True)
+        return self.ratings[[key not in barred for key in keys]]
 
     @property
     def reviewers(self) -> tuple[str, ...]:
         """Everyone who handed in a sheet, in reading order, then anyone else with ratings."""
-        return tuple(dict.fromkeys([*self.sources, *self.ratings[REVIEWER]]))
+        return tuple(dict.fromkeys([*self.sources, *self.rated[REVIEWER]]))
 
     def _index(self) -> list[str]:
         known = set(self.candidate_ids)
-        extra = [c for c in dict.fromkeys(self.ratings[CANDIDATE_ID]) if c not in known]
+        extra = [c for c in dict.fromkeys(self.rated[CANDIDATE_ID]) if c not in known]
         return [*self.candidate_ids, *extra]
 
     def aggregate(self, method: Method = "mean") -> pd.DataFrame:
@@ -760,7 +890,7 @@ class Reviews:
                 {item: self._leniency(item)[0] for item in self.items}, index=index, dtype=float
             )
             return table.reindex(index=index, columns=list(self.items)).astype(float)
-        grouped = self.ratings.groupby([CANDIDATE_ID, ITEM])[RATING]
+        grouped = self.rated.groupby([CANDIDATE_ID, ITEM])[RATING]
         pooled = grouped.mean() if method == "mean" else grouped.median()
         table = pooled.astype(float).unstack(ITEM) if len(pooled) else pd.DataFrame(index=index)
         table = table.reindex(index=index, columns=list(self.items)).astype(float)
@@ -768,7 +898,7 @@ class Reviews:
         return table
 
     def _leniency(self, item: str) -> tuple[pd.Series, pd.Series]:
-        rows = self.ratings[self.ratings[ITEM] == item]
+        rows = self.rated[self.rated[ITEM] == item]
         if rows.empty:
             return pd.Series(dtype=float), pd.Series(dtype=float)
         cand_codes, cands = pd.factorize(rows[CANDIDATE_ID])
@@ -789,7 +919,7 @@ class Reviews:
         """Rubric items whose reviewers share no candidates, so leniency cannot be separated from quality."""
         result = []
         for item in self.items:
-            rows = self.ratings[self.ratings[ITEM] == item]
+            rows = self.rated[self.rated[ITEM] == item]
             if rows.empty:
                 continue
             cand_codes, _ = pd.factorize(rows[CANDIDATE_ID])
@@ -804,10 +934,10 @@ class Reviews:
         order = {c: i for i, c in enumerate(self._index())}
         item_order = {k: i for i, k in enumerate(self.items)}
         # one group per candidate and item, numbered in order of first appearance
-        groups = self.ratings.groupby([CANDIDATE_ID, ITEM], sort=False).ngroup().to_numpy()
-        ratings = self.ratings[RATING].to_numpy()
+        groups = self.rated.groupby([CANDIDATE_ID, ITEM], sort=False).ngroup().to_numpy()
+        ratings = self.rated[RATING].to_numpy()
         for group in np.flatnonzero(disagreeing(groups, ratings, threshold)):
-            rows = self.ratings[groups == group]
+            rows = self.rated[groups == group]
             result.append(
                 {
                     CANDIDATE_ID: rows[CANDIDATE_ID].iloc[0],
@@ -824,18 +954,35 @@ class Reviews:
         """Krippendorff's alpha per rubric item: reviewers as coders, candidates as units."""
         result: dict[str, float] = {}
         for item in self.items:
-            rows = self.ratings[self.ratings[ITEM] == item]
+            rows = self.rated[self.rated[ITEM] == item]
             table = rows.pivot_table(index=REVIEWER, columns=CANDIDATE_ID, values=RATING, aggfunc="first")
             result[item] = krippendorff_alpha(table.to_numpy(dtype=float), metric)
         return result
+
+    def shared_comments(self) -> dict[str, list[str]]:
+        """Per candidate id, the comments whose reviewers agreed to share them, in reading order."""
+        out: dict[str, list[str]] = {}
+        if SHARE not in self.comments.columns:
+            return out
+        for cid, text, share in zip(
+            self.comments[CANDIDATE_ID], self.comments[COMMENT], self.comments[SHARE], strict=True
+        ):
+            if share is True and str(text).strip():
+                out.setdefault(str(cid), []).append(str(text))
+        return out
 
     def summary(self, threshold: int = DISAGREEMENT_POINTS) -> list[str]:
         """Readable lines on who reviewed, how well reviewers agree and where they differ."""
         reviewers = self.reviewers
         lines = [
-            f"Reviews: {len(self.ratings)} rating(s) by {len(reviewers)} reviewer(s) "
-            f"({'; '.join(reviewers)}) on {self.ratings[CANDIDATE_ID].nunique()} candidate(s)."
+            f"Reviews: {len(self.rated)} rating(s) by {len(reviewers)} reviewer(s) "
+            f"({'; '.join(reviewers)}) on {self.rated[CANDIDATE_ID].nunique()} candidate(s)."
         ]
+        for c in self.conflicts:
+            lines.append(
+                f"Conflict of interest: {c['reviewer']} with {c[MUNICIPALITY] or c[CANDIDATE_ID]} "
+                f"({c[CANDIDATE_ID]}), declared {'on the sheet' if c['declared'] == SHEET else 'by the committee'}."
+            )
         alphas = self.agreement()
         parts = [
             f"{self.labels.get(k, k)} {'n/a' if math.isnan(a) else f'{a:.2f}'}" for k, a in alphas.items()
@@ -848,7 +995,7 @@ class Reviews:
                 name = d[MUNICIPALITY] or d[CANDIDATE_ID]
                 given = ", ".join(f"{r} {v}" for r, v in d["ratings"].items())
                 lines.append(f"  {name} ({d[CANDIDATE_ID]}), {self.labels.get(d[ITEM], d[ITEM])}: {given}")
-        elif len(self.ratings):
+        elif len(self.rated):
             lines.append(f"Reviewers differ by less than {threshold} points everywhere.")
         else:
             lines.append("No ratings in the sheets yet: every motivation comes from the self-assessment.")
@@ -860,11 +1007,14 @@ class Reviews:
         return lines
 
     def to_json(self) -> dict[str, Any]:
-        """What the audit trail keeps of the reviews: sources, agreement, disagreements, notes."""
+        """What the audit trail keeps of the reviews: sources, agreement, disagreements, notes, the
+        declared conflicts, and per candidate the comments their reviewers agreed to share."""
         return {
             "reviewers": list(self.reviewers),
             "sources": {r: str(p) for r, p in self.sources.items()},
-            "ratings": len(self.ratings),
+            "ratings": len(self.rated),
+            "conflicts": [dict(c) for c in self.conflicts],
+            "shared_comments": self.shared_comments(),
             "agreement": {k: (None if math.isnan(a) else a) for k, a in self.agreement().items()},
             "disagreements": self.disagreements(),
             "notes": list(self.notes),

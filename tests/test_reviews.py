@@ -115,7 +115,9 @@ def test_sheet_lists_eligible_candidates_with_texts(tmp_path: Path) -> None:
         "Gelijkwaardige uitwisseling",
         "Openheid om te leren",
         "Concrete inbreng",
+        "Belangenconflict",
         "Opmerking",
+        "Opmerking delen met kandidaat?",
     ]
     first = expected.iloc[0]
     assert ws["B2"].value == first[s.MUNICIPALITY]
@@ -135,7 +137,9 @@ def test_sheet_validation_protection_and_meta(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[REVIEW_SHEET]
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
-    assert set(rules) == {"F2:F5", "G2:G5", "H2:H5"}
+    assert set(rules) == {"F2:F5", "G2:G5", "H2:H5", "I2:I5", "K2:K5"}
+    # the conflict and consent columns offer a list; the ratings a whole number on the scale
+    assert (rules.pop("I2:I5").formula1, rules.pop("K2:K5").formula1) == ('"ja"', '"ja,nee"')
     for dv in rules.values():
         assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "1", "5")
         assert dv.showErrorMessage and dv.allow_blank
@@ -347,13 +351,13 @@ def test_renamed_and_missing_columns(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[REVIEW_SHEET]
     ws["G1"].value = "Openheid"
-    ws.delete_cols(9)
+    ws.delete_cols(11)
     wb.save(path)
     with pytest.raises(ReviewSheetError) as caught:
         read_reviews(path, make_criteria(), candidates)
     assert {(p.row, p.column, p.problem) for p in caught.value.problems} == {
         (1, "G", "the header is 'Openheid' where 'Openheid om te leren' belongs (renamed or moved column)"),
-        (1, "I", "the column 'Opmerking' is missing"),
+        (1, "K", "the column 'Opmerking delen met kandidaat?' is missing"),
     }
 
 
