@@ -180,7 +180,11 @@ def score_command(
 
     check_outputs(inputs, force, json_path=json_path)  # refuse a bad output path before the work, not after
     options = RunOptions(
-        criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate, conflicts=conflicts_path
+        criteria=criteria,
+        mapping=mapping,
+        reviews=review_paths,
+        aggregate=aggregate,
+        conflicts=conflicts_path,
     )
     scored = score_forms(forms, options)
     click.echo("\n".join(score_lines(scored, top=top)))
@@ -565,7 +569,11 @@ def robustness_command(
 
         check_report_path(report_path, inputs)
     options = RunOptions(
-        criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate, conflicts=conflicts_path
+        criteria=criteria,
+        mapping=mapping,
+        reviews=review_paths,
+        aggregate=aggregate,
+        conflicts=conflicts_path,
     )
     result = robustness(
         forms,
@@ -590,8 +598,6 @@ def robustness_command(
 
 
 # --- letters and the report ----------------------------------------------------------------------
-
-
 
 
 @main.command(

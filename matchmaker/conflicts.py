@@ -125,7 +125,9 @@ def read_conflicts(path: Path | str, candidates: pd.DataFrame) -> tuple[Conflict
             found = resolve(municipality)
             ids = by_key.get(fold(found.refnis)) if found.refnis else None
             if ids is not None and found.method == "fuzzy":
-                problems.append(f"row {n}: no candidate {municipality!r}; did you mean {found.municipality!r}?")
+                problems.append(
+                    f"row {n}: no candidate {municipality!r}; did you mean {found.municipality!r}?"
+                )
                 continue
         if ids is None:
             close = difflib.get_close_matches(municipality, known, n=1, cutoff=0.75)

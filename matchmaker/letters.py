@@ -245,9 +245,13 @@ def letters(
 ) -> list[Letter]:
     """One letter per candidacy of the result, in the order of the form.
 
-    `comments` holds, per candidate id, the reviewers' comments they agreed to share; without it
-    the letters say that none are shared.
+    `comments` holds, per candidate id, the reviewers' comments they agreed to share; by default
+    those the result records (its reviews' `shared_comments`: only comments whose reviewer said
+    yes on the sheet, never one of a reviewer in conflict). A letter without any says none are shared.
     """
+    if comments is None:
+        recorded = _mapping(_mapping(result.get("reviews")).get("shared_comments"))
+        comments = {str(k): [str(c) for c in v] for k, v in recorded.items() if isinstance(v, list)}
     day = (date or dt.date.today()).isoformat()
     candidates = [c for c in result.get("candidates") or () if isinstance(c, Mapping)]
     explanations = {

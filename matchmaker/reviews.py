@@ -324,7 +324,9 @@ def typed_ratings(path: Path) -> str | None:
     if meta.get("schema") != SHEET_SCHEMA:
         return "is not a reviewer sheet matchmaker wrote"
     keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
-    typed = [j for j, key in enumerate(keys) if key in (COMMENT, CONFLICT, SHARE) or key.startswith(_ITEM_PREFIX)]
+    typed = [
+        j for j, key in enumerate(keys) if key in (COMMENT, CONFLICT, SHARE) or key.startswith(_ITEM_PREFIX)
+    ]
     count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
     return f"holds {count} rating(s) or comment(s)" if count else None
 
@@ -863,7 +865,9 @@ class Reviews:
         if not self.conflicts or self.ratings.empty:
             return self.ratings
         barred = {(same_reviewer(str(c["reviewer"])), str(c[CANDIDATE_ID])) for c in self.conflicts}
-        keys = zip(self.ratings[REVIEWER].map(same_reviewer), self.ratings[CANDIDATE_ID].astype(str), strict=True)
+        keys = zip(
+            self.ratings[REVIEWER].map(same_reviewer), self.ratings[CANDIDATE_ID].astype(str), strict=True
+        )
         return self.ratings[[key not in barred for key in keys]]
 
     @property

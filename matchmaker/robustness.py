@@ -612,7 +612,13 @@ def robustness(
     """
     from .manifest import build_manifest, input_entry
     from .partners import read_partners
-    from .pipeline import RunOptions, conflict_entries, conflict_options, load_options_criteria, read_and_score
+    from .pipeline import (
+        RunOptions,
+        conflict_entries,
+        conflict_options,
+        load_options_criteria,
+        read_and_score,
+    )
     from .scoring import with_scores
 
     opts = options or RunOptions()
