@@ -1,4 +1,4 @@
-"""Reviewer sheets out and back in: the rubric workbook, reading filled sheets, aggregation, agreement.
+"""Reviewer sheets back in: reading filled sheets, aggregation, agreement (the sheet is review_sheet's).
 
 Reviewers rate each eligible candidate's motivation on the rubric of the criteria file in a protected
 workbook; the filled workbooks come back as one `Reviews` that scoring reads through `aggregate()`.
@@ -8,366 +8,73 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
-from .cells import print_landscape
-from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .conflicts import SHEET, Conflict, same_reviewer
-from .criteria import Criteria, RubricItem
-from .errors import OutputError, ReviewError
-from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
-from .i18n import label, sentence
+from .criteria import Criteria
+from .errors import ReviewError
+from .files import WORKBOOK_SUFFIXES, Grid
 from .i18n.wording import review_note_text
-from .schema import (
-    CANDIDATE_ID,
-    ELIGIBLE,
-    MOTIVATION,
-    MUNICIPALITY,
-    PROJECTS,
-    PROVINCE,
+from .review_sheet import (
+    COMMENT,
+    CONFLICT,
+    ITEM,
+    ITEM_PREFIX,
+    LEGEND_SHEET,
+    META_SHEET,
+    METHODS,
+    RATING,
+    RATING_COLUMNS,
+    REVIEW_SHEET,
+    REVIEWER,
+    SHARE,
+    SHEET_SCHEMA,
+    Method,
+    reviewable,
+    rubric_scale,
+    typed_ratings,
+    write_review_sheet,
 )
+from .schema import CANDIDATE_ID, ELIGIBLE, MUNICIPALITY
 
-SHEET_SCHEMA: Final = "matchmaker.review-sheet/1"
-REVIEW_SHEET: Final = "Beoordeling"
-LEGEND_SHEET: Final = "Toelichting"
-META_SHEET: Final = "_meta"
+# the sheet's names, kept importable from here where readers of the sheets have always found them
+__all__ = [
+    "COMMENT",
+    "CONFLICT",
+    "ITEM",
+    "LEGEND_SHEET",
+    "META_SHEET",
+    "METHODS",
+    "RATING",
+    "RATING_COLUMNS",
+    "REVIEWER",
+    "REVIEW_SHEET",
+    "SHARE",
+    "SHEET_SCHEMA",
+    "Method",
+    "ReviewProblem",
+    "ReviewSheetError",
+    "Reviews",
+    "read_reviews",
+    "review_files",
+    "reviewable",
+    "rubric_scale",
+    "typed_ratings",
+    "write_review_sheet",
+]
 
-# columns of the long `Reviews.ratings` frame
-REVIEWER: Final = "reviewer"
-ITEM: Final = "item"
-RATING: Final = "rating"
-COMMENT: Final = "comment"
-CONFLICT: Final = "conflict"  # the reviewer declares a conflict of interest with the candidate
-SHARE: Final = "share"  # the reviewer agrees that the comment is quoted in the candidate's letter
-RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
-
-METHODS: Final = ("mean", "median", "leniency")
-Method = Literal["mean", "median", "leniency"]
-
-# The sheet's columns: (field key, header, width). Rubric items go between the texts and the comment.
-_TEXT_COLUMNS: Final = (
-    (CANDIDATE_ID, "Kandidaat (REFNIS)", 12.0),
-    (MUNICIPALITY, "Gemeente", 22.0),
-    (PROVINCE, "Provincie", 16.0),
-    (MOTIVATION, "Motivatie", 60.0),
-    (PROJECTS, "Lopende projecten of beleid", 60.0),
-)
-_COMMENT_COLUMN: Final = (COMMENT, "Opmerking", 40.0)
-_CONFLICT_COLUMN: Final = (CONFLICT, label("review_conflict_column", "nl"), 14.0)
-_SHARE_COLUMN: Final = (SHARE, label("review_share_column", "nl"), 16.0)
+_MAX_PROBLEMS_SHOWN: Final = 25
 _YES: Final = frozenset({"ja", "yes", "oui", "x", "1", "true", "waar"})
 _NO: Final = frozenset({"nee", "neen", "no", "non", "0", "false", "onwaar"})
-_ITEM_WIDTH: Final = 16.0
-_ITEM_PREFIX: Final = "item:"
-
-# Excel's own limits: a longer validation text makes Excel "repair" the file.
-_MAX_PROMPT_CHARS: Final = 250
-_MAX_TITLE_CHARS: Final = 32
-_MAX_ROW_HEIGHT: Final = 409.0
-_LINE_HEIGHT: Final = 15.0
-_MAX_PROBLEMS_SHOWN: Final = 25
-
-_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
-_INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
-_WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
-_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
-_INPUT_BORDER: Final = Border(*(Side(style="thin", color="BF9000"),) * 4)  # left, right, top, bottom
-_CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
-
-
-# --- writing ---------------------------------------------------------------------------------------
-
-
-def reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
-    """The eligible candidates a reviewer rates, by municipality; ReviewError if there are none."""
-    missing = [c for c, _, _ in _TEXT_COLUMNS if c not in candidates.columns]
-    if missing:
-        raise ReviewError(f"the candidates table lacks the column(s) {', '.join(missing)}")
-    frame = candidates.copy()
-    if ELIGIBLE in frame.columns:
-        frame = frame[frame[ELIGIBLE].eq(True)]
-    frame = frame[frame[CANDIDATE_ID].map(clean_text) != ""]
-    if frame.empty:
-        raise ReviewError("there are no eligible candidates to review")
-    ids = frame[CANDIDATE_ID].map(clean_text)
-    doubled = sorted(set(ids[ids.duplicated()]))
-    if doubled:
-        raise ReviewError(f"candidate id(s) {', '.join(doubled)} appear more than once among the eligible")
-    frame = frame.assign(**{CANDIDATE_ID: ids})
-    order = frame[MUNICIPALITY].map(clean_text).str.casefold()
-    return frame.assign(_order=order).sort_values(["_order", CANDIDATE_ID]).drop(columns="_order")
-
-
-def _columns(rubric: Sequence[RubricItem]) -> list[tuple[str, str, float]]:
-    items = [(_ITEM_PREFIX + item.key, clean_text(item.label) or item.key, _ITEM_WIDTH) for item in rubric]
-    return [*_TEXT_COLUMNS, *items, _CONFLICT_COLUMN, _COMMENT_COLUMN, _SHARE_COLUMN]
-
-
-def _row_height(texts: Iterable[tuple[str, float]]) -> float:
-    """Enough height for the wrapped texts; Excel does not grow rows for wrapped text in a file."""
-    lines = 1
-    for text, width in texts:
-        # A column width counts "0" digits; ordinary text fits slightly more characters.
-        per_line = max(1, int(width * 1.15))
-        count = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
-        lines = max(lines, count)
-    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
-
-
-def rubric_scale(criteria: Criteria) -> tuple[int, int]:
-    """The rubric's scale (low, high); ReviewError if it is no range or there is no rubric."""
-    low, high = (int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1]))
-    if low >= high:
-        raise ReviewError(f"the rubric scale {low}-{high} of the criteria is not a range")
-    if not criteria.rubric:
-        raise ReviewError("the criteria file has no rubric items ([rubric.items]) to review")
-    return low, high
-
-
-def _build_workbook(
-    candidates: pd.DataFrame,
-    criteria: Criteria,
-    reviewer: str,
-    filled: Mapping[tuple[str, str], int] | None = None,
-    comments: Mapping[str, str] | None = None,
-    conflicts: Iterable[str] = (),
-    shared: Iterable[str] = (),
-) -> Workbook:
-    low, high = rubric_scale(criteria)
-    frame = reviewable(candidates)
-    columns = _columns(criteria.rubric)
-    item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
-    comment_col = item_at[COMMENT]
-    conflicted, sharing = set(conflicts), set(shared)
-    last_row = len(frame) + 1
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = REVIEW_SHEET
-    for col, (_key, header, width) in enumerate(columns, start=1):
-        _put_text(ws, 1, col, header)
-        cell = ws.cell(row=1, column=col)
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.row_dimensions[1].height = 2 * _LINE_HEIGHT + 4
-    ws.freeze_panes = "C2"
-
-    for item in criteria.rubric:
-        col = item_at[_ITEM_PREFIX + item.key]
-        description = clean_text(item.description)
-        if description:
-            ws.cell(row=1, column=col).comment = Comment(description, "matchmaker", height=120, width=240)
-        letter = get_column_letter(col)
-        validation = DataValidation(
-            type="whole",
-            operator="between",
-            formula1=str(low),
-            formula2=str(high),
-            allow_blank=True,
-            showErrorMessage=True,
-            showInputMessage=True,
-            errorStyle="stop",
-            errorTitle="Ongeldige score",
-            error=f"Geef een geheel getal van {low} tot {high}, of laat de cel leeg.",
-            promptTitle=(clean_text(item.label) or item.key)[:_MAX_TITLE_CHARS],
-            prompt=(description or f"Score van {low} tot {high}")[:_MAX_PROMPT_CHARS],
-        )
-        validation.add(f"{letter}2:{letter}{last_row}")
-        ws.add_data_validation(validation)
-    for key, choices in ((CONFLICT, "ja"), (SHARE, "ja,nee")):
-        letter = get_column_letter(item_at[key])
-        validation = DataValidation(
-            type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True, errorStyle="stop"
-        )
-        validation.add(f"{letter}2:{letter}{last_row}")
-        ws.add_data_validation(validation)
-
-    for row, record in enumerate(frame.to_dict("records"), start=2):
-        cid = str(record[CANDIDATE_ID])
-        widths = []
-        for col, (key, _, width) in enumerate(_TEXT_COLUMNS, start=1):
-            text = clean_text(record.get(key))
-            _put_text(ws, row, col, text)
-            ws.cell(row=row, column=col).alignment = _WRAP_TOP
-            widths.append((text, width))
-        for item in criteria.rubric:
-            cell = ws.cell(row=row, column=item_at[_ITEM_PREFIX + item.key])
-            if filled is not None and (cid, item.key) in filled:
-                cell.value = int(filled[cid, item.key])
-            cell.protection = Protection(locked=False)
-            cell.fill = _INPUT_FILL
-            cell.border = _INPUT_BORDER
-            cell.alignment = _CENTER_TOP
-        note = clean_text((comments or {}).get(cid, ""))
-        if note:
-            _put_text(ws, row, comment_col, note)
-        if cid in conflicted:
-            _put_text(ws, row, item_at[CONFLICT], "ja")
-        if cid in sharing:
-            _put_text(ws, row, item_at[SHARE], "ja")
-        for key in (CONFLICT, COMMENT, SHARE):
-            cell = ws.cell(row=row, column=item_at[key])
-            cell.protection = Protection(locked=False)
-            cell.fill = _INPUT_FILL
-            cell.border = _INPUT_BORDER
-            cell.alignment = _WRAP_TOP if key == COMMENT else _CENTER_TOP
-        ws.row_dimensions[row].height = _row_height(widths)
-
-    # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
-    print_landscape(ws)
-    ws.print_title_rows = "1:1"
-
-    ws.protection.sheet = True
-    # Reviewers may still resize rows and columns to read long motivations.
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-    _add_legend(wb, criteria, reviewer, low, high)
-    _add_meta(wb, criteria, reviewer, columns, low, high)
-    wb.security = WorkbookProtection(lockStructure=True)
-    wb.active = wb.sheetnames.index(LEGEND_SHEET)  # a reviewer reads the instructions first
-    ws.sheet_view.tabSelected = False
-    wb.properties.keywords = SHEET_SCHEMA  # how the engine knows its own sheet before replacing it
-    return wb
-
-
-def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high: int) -> None:
-    ws = wb.create_sheet(LEGEND_SHEET)
-    lines = [
-        f"Beoordelingsblad - {clean_text(criteria.name)}",
-        f"Beoordelaar: {reviewer}",
-        "",
-        f"Geef per kandidaat op het blad '{REVIEW_SHEET}' een geheel getal van {low} (zwak) "
-        f"tot {high} (sterk) voor elk item.",
-        "Laat een cel leeg als u een kandidaat niet beoordeelt.",
-        sentence("review_legend_conflict", "nl", column=_CONFLICT_COLUMN[1]),
-        sentence("review_legend_share", "nl", column=_SHARE_COLUMN[1]),
-        "Alleen de gele cellen zijn invulbaar. Wijzig geen kolomtitels en geen andere bladen.",
-        "",
-    ]
-    for row, line in enumerate(lines, start=1):
-        if line:
-            _put_text(ws, row, 1, line)
-    ws.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
-    header_row = len(lines) + 1
-    for col, header in enumerate(("Item", "Omschrijving"), start=1):
-        _put_text(ws, header_row, col, header)
-        ws.cell(row=header_row, column=col).font = Font(name=_FONT, bold=True)
-        ws.cell(row=header_row, column=col).fill = _HEADER_FILL
-    for row, item in enumerate(criteria.rubric, start=header_row + 1):
-        _put_text(ws, row, 1, clean_text(item.label) or item.key)
-        _put_text(ws, row, 2, clean_text(item.description))
-        ws.cell(row=row, column=1).alignment = _WRAP_TOP
-        ws.cell(row=row, column=2).alignment = _WRAP_TOP
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 90
-    # the instructions print on one landscape page
-    print_landscape(ws, pages_high=1)
-    ws.protection.sheet = True
-
-
-def _add_meta(
-    wb: Workbook,
-    criteria: Criteria,
-    reviewer: str,
-    columns: Sequence[tuple[str, str, float]],
-    low: int,
-    high: int,
-) -> None:
-    ws = wb.create_sheet(META_SHEET)
-    rows = [
-        ("schema", SHEET_SCHEMA),
-        ("reviewer", reviewer),
-        ("criteria", clean_text(criteria.name)),
-        ("scale_min", str(low)),
-        ("scale_max", str(high)),
-    ]
-    # The column layout and headers as written: reading back checks the sheet against it.
-    rows += [(f"column:{key}", header) for key, header, _ in columns]
-    for row, (key, value) in enumerate(rows, start=1):
-        _put_text(ws, row, 1, key)
-        _put_text(ws, row, 2, value)
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
-
-
-def typed_ratings(path: Path) -> str | None:
-    """Why the file at `path` must not be replaced by a new reviewer sheet: it is not one the engine
-    wrote, or it holds ratings or comments. None for an untouched sheet."""
-    from .errors import MatchmakerError
-    from .files import read_workbook
-
-    try:
-        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="reviewer sheet")}
-        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
-        rows = sheets[REVIEW_SHEET].load() if REVIEW_SHEET in sheets else []
-    except (MatchmakerError, KeyError):
-        return "is not a reviewer sheet matchmaker wrote"
-    if meta.get("schema") != SHEET_SCHEMA:
-        return "is not a reviewer sheet matchmaker wrote"
-    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
-    typed = [
-        j for j, key in enumerate(keys) if key in (COMMENT, CONFLICT, SHARE) or key.startswith(_ITEM_PREFIX)
-    ]
-    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
-    return f"holds {count} rating(s) or comment(s)" if count else None
-
-
-def _check_reviewer(reviewer: str) -> str:
-    name = " ".join(clean_text(reviewer).split())
-    if not name:
-        raise ReviewError("the reviewer name is empty; give --reviewer NAME")
-    return name
-
-
-def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str] = ()) -> Path:
-    out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"{out}: a review sheet must be an .xlsx file")
-    return save_workbook(wb, out, inputs=inputs)
-
-
-def write_review_sheet(
-    candidates: pd.DataFrame,
-    criteria: Criteria,
-    reviewer: str,
-    out: Path,
-    *,
-    inputs: Iterable[Path | str] = (),
-    filled: Mapping[tuple[str, str], int] | None = None,
-    comments: Mapping[str, str] | None = None,
-    conflicts: Iterable[str] = (),
-    shared: Iterable[str] = (),
-) -> Path:
-    """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
-
-    `inputs` are files the output must not overwrite (the form export it was made from); `filled`
-    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already;
-    `conflicts` the candidate ids with a declared conflict of interest, `shared` those whose comment
-    the reviewer agrees to share in the letter.
-    """
-    name = _check_reviewer(reviewer)
-    book = _build_workbook(candidates, criteria, name, filled, comments, conflicts, shared)
-    return _save_atomic(book, Path(out), inputs)
-
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -563,7 +270,7 @@ def _read_rows(
         (key.removeprefix("column:"), header) for key, header in meta.items() if key.startswith("column:")
     ]
     keys = [key for key, _ in layout]
-    items_in_sheet = [k.removeprefix(_ITEM_PREFIX) for k in keys if k.startswith(_ITEM_PREFIX)]
+    items_in_sheet = [k.removeprefix(ITEM_PREFIX) for k in keys if k.startswith(ITEM_PREFIX)]
     expected_items = [item.key for item in criteria.rubric]
     if CANDIDATE_ID not in keys or COMMENT not in keys:
         problems.append(ReviewProblem(path, "the sheet's column layout is missing", META_SHEET))
@@ -595,7 +302,7 @@ def _read_rows(
         return None
 
     col_of = {key: i for i, key in enumerate(keys)}
-    rated = [(key, col_of[_ITEM_PREFIX + key]) for key in expected_items]
+    rated = [(key, col_of[ITEM_PREFIX + key]) for key in expected_items]
     rows: list[dict[str, Any]] = []
     first_row: dict[str, int] = {}
     for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
@@ -985,7 +692,8 @@ class Reviews:
         for c in self.conflicts:
             lines.append(
                 f"Conflict of interest: {c['reviewer']} with {c[MUNICIPALITY] or c[CANDIDATE_ID]} "
-                f"({c[CANDIDATE_ID]}), declared {'on the sheet' if c['declared'] == SHEET else 'by the committee'}."
+                f"({c[CANDIDATE_ID]}), declared "
+                + ("on the sheet." if c["declared"] == SHEET else "by the committee.")
             )
         alphas = self.agreement()
         parts = [

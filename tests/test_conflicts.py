@@ -21,7 +21,7 @@ from matchmaker.conflicts import read_conflicts
 from matchmaker.criteria import load_criteria
 from matchmaker.errors import ReviewError
 from matchmaker.intake import read_form
-from matchmaker.reviews import REVIEW_SHEET, ReviewSheetError, Reviews, read_reviews
+from matchmaker.reviews import REVIEW_SHEET, Reviews, ReviewSheetError, read_reviews
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
