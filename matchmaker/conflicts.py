@@ -10,7 +10,7 @@ given despite a declared conflict and keeps the conflicts with the reviews.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -31,6 +31,14 @@ _MAX_SHOWN: Final = 10
 def same_reviewer(name: str) -> str:
     """A reviewer's name as compared: without case and stray spaces."""
     return " ".join(str(name).split()).casefold()
+
+
+def conflict_line(conflict: Mapping[str, Any]) -> str:
+    """A declared conflict as the terminal prints it (in English, as the terminal's other lines)."""
+    where = "on the sheet" if conflict.get("declared") == SHEET else "by the committee"
+    cid = conflict.get(s.CANDIDATE_ID)
+    name = conflict.get(s.MUNICIPALITY) or cid
+    return f"Conflict of interest: {conflict.get('reviewer')} with {name} ({cid}), declared {where}."
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
 from .cells import trimmed_text as clean_text
-from .conflicts import SHEET, Conflict, same_reviewer
+from .conflicts import SHEET, Conflict, conflict_line, same_reviewer
 from .criteria import Criteria
 from .errors import ReviewError
 from .files import WORKBOOK_SUFFIXES, Grid
@@ -689,12 +689,7 @@ class Reviews:
             f"Reviews: {len(self.rated)} rating(s) by {len(reviewers)} reviewer(s) "
             f"({'; '.join(reviewers)}) on {self.rated[CANDIDATE_ID].nunique()} candidate(s)."
         ]
-        for c in self.conflicts:
-            lines.append(
-                f"Conflict of interest: {c['reviewer']} with {c[MUNICIPALITY] or c[CANDIDATE_ID]} "
-                f"({c[CANDIDATE_ID]}), declared "
-                + ("on the sheet." if c["declared"] == SHEET else "by the committee.")
-            )
+        lines.extend(conflict_line(c) for c in self.conflicts)
         alphas = self.agreement()
         parts = [
             f"{self.labels.get(k, k)} {'n/a' if math.isnan(a) else f'{a:.2f}'}" for k, a in alphas.items()
