@@ -315,7 +315,7 @@ def _conflicts_section(book: Book, ws: Worksheet, row: int, block: Mapping[str, 
         row,
         [t("conflict_reviewer"), t("municipality"), t("refnis"), t("conflict_declared")],
         rows,
-        ["text", "text", "id", "text"],
+        ["long", "long", "id", "long"],  # wrapped in the columns as they are: a wider one shrinks the print
     )
     return book.note(ws, row - 1, sentence("conflicts_note", lang)) + 1
 
