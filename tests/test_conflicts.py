@@ -243,3 +243,22 @@ def test_declared_conflicts_in_result_manifest_overzicht_and_letters(sample: Pat
     assert shared and withheld
     assert sorted(q.split(": ", 1)[1] for q in all_quoted) == sorted(shared)
     assert not any(w in q for w in withheld for q in all_quoted)
+
+
+def test_a_sheet_written_before_these_columns_reads_as_before(sample: Path) -> None:
+    """A sheet handed out before the conflict and consent columns existed: no conflict, nothing shared."""
+    criteria = load_criteria()
+    candidates = read_form(sample / "candidacies.xlsx", eligibility=criteria.eligibility).candidates
+    path = sample / "reviews" / "reviewer-c.xlsx"
+    fresh = read_reviews(path, criteria, candidates)
+    wb = openpyxl.load_workbook(path)
+    ws, meta = wb[REVIEW_SHEET], wb["_meta"]
+    ws.delete_cols(11)  # the consent column, then the conflict column
+    ws.delete_cols(9)
+    for r in range(meta.max_row, 0, -1):
+        if meta.cell(row=r, column=1).value in ("column:conflict", "column:share"):
+            meta.delete_rows(r)
+    wb.save(path)
+    old = read_reviews(path, criteria, candidates)
+    pd.testing.assert_frame_equal(old.ratings, fresh.ratings)
+    assert not old.conflicts and not old.shared_comments() and fresh.shared_comments()
