@@ -262,3 +262,22 @@ def test_a_sheet_written_before_these_columns_reads_as_before(sample: Path) -> N
     old = read_reviews(path, criteria, candidates)
     pd.testing.assert_frame_equal(old.ratings, fresh.ratings)
     assert not old.conflicts and not old.shared_comments() and fresh.shared_comments()
+
+
+def test_score_takes_the_committee_file_too(sample: Path) -> None:
+    rows = sheet_rows(sample / "reviews" / "reviewer-c.xlsx")
+    cid = next(iter(rows))
+    conflicts = sample / "conflicts.csv"
+    conflicts.write_text(
+        f"reviewer,municipality\nReviewer C - Fatou Diallo (fictief),{cid}\n", encoding="utf-8"
+    )
+    args = ["score", str(sample / "candidacies.xlsx"), "--reviews", str(sample / "reviews")]
+    refused = CliRunner().invoke(main, [*args, "--conflicts", str(conflicts)])
+    assert refused.exit_code == 2 and "reviewer-c.xlsx, sheet 'Beoordeling', row 2:" in refused.output
+    declare(sample / "reviews" / "reviewer-c.xlsx", cid)
+    result = CliRunner().invoke(main, [*args, "--conflicts", str(conflicts)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Conflict of interest: Reviewer C - Fatou Diallo (fictief) with {rows[cid]['Gemeente']} ({cid})"
+        in result.output
+    )
