@@ -103,7 +103,7 @@ class VerifyReport:
 MAX_DIFFERENCES = 20
 # the manifest's fields that say when and where a run was made, not what it decided
 _MANIFEST_AS_RUN = frozenset({"created", "inputs", "criteria", "cwd"})
-_OPTION_PATHS = frozenset({"reviews", "decisions"})
+_OPTION_PATHS = frozenset({"reviews", "decisions", "conflicts"})
 
 
 def _shown(value: Any) -> str:
@@ -329,6 +329,9 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
                 _locate(str(p), bases) or Path(str(p)) for p in options.get("partner_ratings") or ()
             ],
             stability=str(options.get("stability") or "off"),
+            conflicts=(_locate(str(options["conflicts"]), bases) or Path(str(options["conflicts"])))
+            if options.get("conflicts")
+            else None,
             progress=progress,
         )
     except MatchmakerError as exc:

@@ -67,7 +67,13 @@ reviews_option = click.option(
     type=click.Path(path_type=Path),
     help="Filled reviewer sheet, or a folder of them; repeat for more.",
 )
-
+conflicts_option = click.option(
+    "--conflicts",
+    "conflicts_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The committee's conflicts of interest (.csv or .xlsx, columns reviewer and municipality): "
+    "those reviewers' ratings of those municipalities are refused and do not count.",
+)
 
 force_option = click.option(
     "--force", is_flag=True, help="Replace output files that exist, even ones holding typed work."
@@ -145,6 +151,7 @@ def intake_command(
 @criteria_option
 @mapping_option
 @reviews_option
+@conflicts_option
 @aggregate_option
 @click.option("--top", default=2, show_default=True, help="Contributions shown per candidate.")
 @json_option("Write the scored candidates as JSON.")
@@ -155,6 +162,7 @@ def score_command(
     criteria_path: Path | None,
     mapping: Path | None,
     review_paths: tuple[Path, ...],
+    conflicts_path: Path | None,
     aggregate: str,
     top: int,
     json_path: Path | None,
@@ -171,11 +179,17 @@ def score_command(
     from .pipeline import RunOptions, score_forms
 
     criteria = load_criteria(criteria_path)
-    inputs = _inputs(forms, *review_paths, criteria.path, mapping)
+    inputs = _inputs(forms, *review_paths, criteria.path, mapping, conflicts_path)
     from .pipeline import check_outputs
 
     check_outputs(inputs, force, json_path=json_path)  # refuse a bad output path before the work, not after
-    options = RunOptions(criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate)
+    options = RunOptions(
+        criteria=criteria,
+        mapping=mapping,
+        reviews=review_paths,
+        aggregate=aggregate,
+        conflicts=conflicts_path,
+    )
     scored = score_forms(forms, options)
     click.echo("\n".join(score_lines(scored, top=top)))
     if json_path is not None:
@@ -306,6 +320,7 @@ def partner_sheet_command(
 @criteria_option
 @mapping_option
 @reviews_option
+@conflicts_option
 @aggregate_option
 @click.option(
     "--lock", "locks", multiple=True, metavar="CAND=PARTNER", help="Keep this pair (REFNIS or municipality)."
@@ -384,6 +399,7 @@ def pair_command(
     criteria_path: Path | None,
     mapping: Path | None,
     review_paths: tuple[Path, ...],
+    conflicts_path: Path | None,
     aggregate: str,
     locks: tuple[str, ...],
     forbids: tuple[str, ...],
@@ -415,7 +431,14 @@ def pair_command(
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(
-        forms, partners_path, *review_paths, *partner_rating_paths, criteria.path, mapping, decisions_path
+        forms,
+        partners_path,
+        *review_paths,
+        *partner_rating_paths,
+        criteria.path,
+        mapping,
+        decisions_path,
+        conflicts_path,
     )
     if json_path is not None and json_path.resolve() == out.resolve():
         raise OutputError(f"{json_path}: --json and --out name the same file; give each its own")
@@ -441,6 +464,7 @@ def pair_command(
         strict=strict,
         partner_ratings=partner_rating_paths,
         stability=stability,
+        conflicts=conflicts_path,
     )
     result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
@@ -515,6 +539,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
 @criteria_option
 @mapping_option
 @reviews_option
+@conflicts_option
 @aggregate_option
 @click.option(
     "--samples",
@@ -526,6 +551,14 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sampling.")
 @json_option("Write the analysis as JSON (matchmaker.robustness/1).")
 @force_option
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the offline report (.html) of the pairing with this analysis: the weight triangle "
+    "coloured by pairing and each candidate's share.",
+)
+@lang_option("Language of the report.")
 @handle_errors
 def robustness_command(
     forms: Path,
@@ -533,11 +566,14 @@ def robustness_command(
     criteria_path: Path | None,
     mapping: Path | None,
     review_paths: tuple[Path, ...],
+    conflicts_path: Path | None,
     aggregate: str,
     samples: int,
     seed: int,
     json_path: Path | None,
     force: bool,
+    report_path: Path | None,
+    lang: str,
 ) -> None:
     """How much the shortlist depends on the weights: the plausible weightings split exactly into
     the regions where each pairing is optimal, and the reviewers' uncertainty (with --reviews).
@@ -548,10 +584,20 @@ def robustness_command(
     from .robustness import robustness
 
     criteria = load_criteria(criteria_path)
-    inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping)
+    inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, conflicts_path)
     if json_path is not None:
         check_output(json_path, inputs)
-    options = RunOptions(criteria=criteria, mapping=mapping, reviews=review_paths, aggregate=aggregate)
+    if report_path is not None:
+        from .report import check_report_path
+
+        check_report_path(report_path, inputs)
+    options = RunOptions(
+        criteria=criteria,
+        mapping=mapping,
+        reviews=review_paths,
+        aggregate=aggregate,
+        conflicts=conflicts_path,
+    )
     result = robustness(
         forms,
         partners_path,
@@ -564,6 +610,14 @@ def robustness_command(
     if json_path is not None:
         write_json(result.to_json(), json_path, inputs=inputs, force=force)
         click.echo(f"Wrote {json_path}", err=True)
+    if report_path is not None:
+        from .pipeline import run
+        from .report import write_report
+
+        # the pairing at the chosen weights, which the analysis splits the weights around
+        paired = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
+        write_report(paired.to_json(), report_path, lang=lang, robustness=result.to_json(), inputs=inputs)
+        click.echo(f"Wrote {report_path}", err=True)
 
 
 # --- letters and the report ----------------------------------------------------------------------

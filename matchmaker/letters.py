@@ -245,9 +245,13 @@ def letters(
 ) -> list[Letter]:
     """One letter per candidacy of the result, in the order of the form.
 
-    `comments` holds, per candidate id, the reviewers' comments they agreed to share; without it
-    the letters say that none are shared.
+    `comments` holds, per candidate id, the reviewers' comments they agreed to share; by default
+    those the result records (its reviews' `shared_comments`: only comments whose reviewer said
+    yes on the sheet, never one of a reviewer in conflict). A letter without any says none are shared.
     """
+    if comments is None:
+        recorded = _mapping(_mapping(result.get("reviews")).get("shared_comments"))
+        comments = {str(k): [str(c) for c in v] for k, v in recorded.items() if isinstance(v, list)}
     day = (date or dt.date.today()).isoformat()
     candidates = [c for c in result.get("candidates") or () if isinstance(c, Mapping)]
     explanations = {
@@ -390,37 +394,55 @@ def letters(
 # --- writing -----------------------------------------------------------------------------------
 
 
+def _heading(doc: Any, text: str, level: int) -> None:
+    """A heading paragraph by its style id: python-docx's add_heading looks the style up by name
+    through every style of the document, which costs more than the rest of a letter."""
+    doc.add_paragraph(text)._p.style = f"Heading{level}"
+
+
 def _document(letter: Letter) -> Any:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     lang = letter.lang
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
+    style.paragraph_format.space_after = Pt(4)
+    for level in (1, 2):  # headings close to their text, so that a letter keeps to one page
+        heading = doc.styles[f"Heading {level}"].paragraph_format
+        heading.space_before, heading.space_after = Pt(10 if level == 2 else 6), Pt(2)
     doc.core_properties.title = sentence("letter_title", lang)
     doc.core_properties.language = lang
-    doc.add_paragraph(long_date(letter.date, lang)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_heading(sentence("letter_title", lang), level=1)
     completed = letter.extra.get("completed")
-    doc.add_paragraph(
-        sentence(
-            "letter_reference",
-            lang,
-            municipality=letter.municipality,
-            submission=letter.submission if letter.submission is not None else "?",
-            completed=long_date(str(completed)[:10], lang) if completed else "?",
-        )
-    ).runs[0].bold = True
+    reference = sentence(
+        "letter_reference",
+        lang,
+        municipality=letter.municipality,
+        submission=letter.submission if letter.submission is not None else "?",
+        completed=long_date(str(completed)[:10], lang) if completed else "?",
+    )
+    # A4 as in Belgium; a letter that runs onto a second page says on it whose letter it is
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(1.8)
+    section.different_first_page_header_footer = True
+    later = section.header.paragraphs[0]
+    later.text = f"{reference} · {long_date(letter.date, lang)}"
+    later.runs[0].font.size = Pt(8)
+    doc.add_paragraph(long_date(letter.date, lang)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _heading(doc, sentence("letter_title", lang), 1)
+    doc.add_paragraph(reference).runs[0].bold = True
     if letter.contact_name:
         doc.add_paragraph(sentence("letter_addressee", lang, name=letter.contact_name))
     doc.add_paragraph(letter.greeting)
     for text in letter.paragraphs:
         doc.add_paragraph(text)
     if letter.criteria:
-        doc.add_heading(sentence("letter_heading_scores", lang), level=2)
+        _heading(doc, sentence("letter_heading_scores", lang), 2)
         table = doc.add_table(rows=1, cols=4)
         table.style = "Table Grid"
         heads = ("letter_criterion", "letter_weight", "letter_value", "letter_contribution")
@@ -451,23 +473,32 @@ def _document(letter: Letter) -> Any:
             for cell in cells:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
+        # widths in the grid (LibreOffice reads these) and in every cell (Word does); numbers right
+        table.autofit = False
+        widths = (Cm(5.0), Cm(2.2), Cm(6.2), Cm(3.2))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:
+            for i, (cell, width) in enumerate(zip(row.cells, widths, strict=True)):
+                cell.width = width
+                if i in (1, 3):
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if letter.grounds:
-        doc.add_heading(sentence("letter_heading_grounds", lang), level=2)
+        _heading(doc, sentence("letter_heading_grounds", lang), 2)
         for text in letter.grounds:
             doc.add_paragraph(text)
     if letter.comments:
-        doc.add_heading(sentence("letter_heading_comments", lang), level=2)
+        _heading(doc, sentence("letter_heading_comments", lang), 2)
         for text in letter.comments:
             doc.add_paragraph(text)
     if letter.robustness:
-        doc.add_heading(sentence("letter_heading_robustness", lang), level=2)
+        _heading(doc, sentence("letter_heading_robustness", lang), 2)
         doc.add_paragraph(" ".join(letter.robustness))
     doc.add_paragraph(sentence("letter_closing", lang))
     doc.add_paragraph(sentence("letter_signature", lang))
-    for text in letter.footer:
-        small = doc.add_paragraph(text)
-        for run in small.runs:
-            run.font.size = Pt(8)
+    small = doc.add_paragraph(" ".join(letter.footer))
+    for run in small.runs:
+        run.font.size = Pt(8)
     return doc
 
 

@@ -30,18 +30,19 @@ _YES = {"ja", "yes", "oui", "true", "1"}
 _NO = {"nee", "neen", "no", "non", "false", "0"}
 
 
-def _read_table(path: Path) -> list[list[str]]:
+def read_table(path: Path, what: str = "partners file") -> list[list[str]]:
+    """The rows of a small table file (UTF-8 CSV, or the first sheet of a workbook) as texts."""
     if not path.exists() and not path.is_symlink():
-        raise IntakeError(f"{path}: cannot read the partners file (file not found)")
-    data = read_input(path, what="partners file", limit=MAX_UNPACKED_BYTES)
+        raise IntakeError(f"{path}: cannot read the {what} (file not found)")
+    data = read_input(path, what=what, limit=MAX_UNPACKED_BYTES)
     if not data.strip():
-        raise IntakeError(f"{path}: the partners file is empty")
+        raise IntakeError(f"{path}: the {what} is empty")
     if path.suffix.lower() in WORKBOOK_SUFFIXES or sniff(path, data[:8]) != "text":
-        return _read_workbook(path)  # a workbook by name or by content: the reader says which it is not
+        return _read_workbook(path, what)  # a workbook by name or by content: the reader says which it is not
     try:
         text, _ = decode_text(path, data)
     except IntakeError:
-        raise IntakeError(f"{path}: the partners file is neither UTF-8 CSV nor .xlsx") from None
+        raise IntakeError(f"{path}: the {what} is neither UTF-8 CSV nor .xlsx") from None
     # Strict, as for forms: a quote left open would swallow the partners after it without a word.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
@@ -53,14 +54,14 @@ def _read_table(path: Path) -> list[list[str]]:
     except csv.Error as exc:
         raise IntakeError(
             f"{path}: not valid CSV in the row starting on line {start} ({exc}); "
-            "a quote left open there would hide the partners after it"
+            "a quote left open there would hide the rows after it"
         ) from None
     return rows
 
 
-def _read_workbook(path: Path) -> list[list[str]]:
+def _read_workbook(path: Path, what: str) -> list[list[str]]:
     try:
-        sheets = read_workbook(path, what="partners file", limit=MAX_UNPACKED_BYTES)
+        sheets = read_workbook(path, what=what, limit=MAX_UNPACKED_BYTES)
         rows = sheets[0].load()
     except IntakeError as exc:
         reason = str(exc).removeprefix(f"{path}: ")
@@ -109,7 +110,7 @@ def read_partners(path: Path | str, mapping: Path | str | None = None) -> pd.Dat
     IntakeError naming the file, the row and the column.
     """
     path = Path(path)
-    rows = [[cell.strip() for cell in row] for row in _read_table(path)]
+    rows = [[cell.strip() for cell in row] for row in read_table(path)]
     rows = [row for row in rows if any(row)]
     if not rows:
         raise IntakeError(f"{path}: the partners file has no header row")

@@ -22,6 +22,7 @@ from .pairing import PairingResult
 from .schema import ExplanationRecord
 
 if TYPE_CHECKING:
+    from .conflicts import Conflict
     from .decisions import Decisions
     from .intake import IntakeResult
     from .reviews import Reviews
@@ -186,6 +187,7 @@ class RunOptions:
     strict: bool = False
     partner_ratings: tuple[Path | str, ...] = ()  # filled partner sheets (files or folders)
     stability: str = "off"  # "off" | "report" | "require"
+    conflicts: Path | str | None = None  # the committee's conflicts of interest (reviewer, municipality)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class Scored:
     aggregated: pd.DataFrame | None  # their ratings combined per candidate and item
     review_inputs: tuple[Path, ...]  # the files read, each once
     scores: Scores
+    conflicts_input: Path | None = None  # the committee's conflicts file, when given
 
 
 def load_options_criteria(opts: RunOptions) -> Criteria:
@@ -219,6 +222,12 @@ def read_and_score(forms: Path, criteria: Criteria, opts: RunOptions, say: Calla
     read = None
     aggregated = None
     review_inputs: list[Path] = []
+    committee: tuple[Conflict, ...] = ()
+    if opts.conflicts is not None:
+        from .conflicts import read_conflicts
+
+        say(f"reading the conflicts of interest in {opts.conflicts}")
+        committee = read_conflicts(Path(opts.conflicts), intake.candidates)
     if opts.reviews:
         from .reviews import read_reviews, review_files
 
@@ -226,12 +235,12 @@ def read_and_score(forms: Path, criteria: Criteria, opts: RunOptions, say: Calla
         # the files read_reviews reads: a sheet named twice (alone and in its folder) counts once
         review_inputs = review_files(review_paths)
         say(f"reading {len(review_inputs)} reviewer sheet(s)")
-        read = read_reviews(review_paths, criteria, intake.candidates)
+        read = read_reviews(review_paths, criteria, intake.candidates, committee)
         aggregated = read.aggregate(opts.aggregate)  # type: ignore[arg-type]
     say("scoring")
-    return Scored(
-        intake, read, aggregated, tuple(review_inputs), score(intake.candidates, criteria, aggregated)
-    )
+    conflicts = None if opts.conflicts is None else Path(opts.conflicts)
+    scores = score(intake.candidates, criteria, aggregated)
+    return Scored(intake, read, aggregated, tuple(review_inputs), scores, conflicts)
 
 
 def run(
@@ -332,6 +341,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         *([input_entry("mapping", mapping_path)] if mapping_path is not None else []),
         *(input_entry("reviews", path) for path in review_inputs),
         *(input_entry("partner_ratings", path) for path in rating_inputs),
+        *conflict_entries(scored),
     ]
     manifest = build_manifest(
         result.manifest,
@@ -359,6 +369,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             ),
             # the workbook whose decisions were applied: verify words the changes from it again
             **({"decisions": str(opts.decisions)} if opts.decisions is not None else {}),
+            **conflict_options(scored),
         },
     )
     constraints = result.constraints
@@ -380,6 +391,26 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
     if strict and result.unfilled:
         raise InfeasibleError("; ".join(f"{u['country']}: {u['reason']}" for u in result.unfilled))
     return result
+
+
+def conflict_entries(scored: Scored) -> list[dict[str, Any]]:
+    """The manifest's input entry of the committee's conflicts file, when one was read."""
+    return [input_entry("conflicts", scored.conflicts_input)] if scored.conflicts_input is not None else []
+
+
+def conflict_options(scored: Scored) -> dict[str, Any]:
+    """The manifest's options on conflicts of interest: the file, and every conflict declared (on a
+    sheet or in the file) as reviewer, candidate and where; nothing when there are none."""
+    declared = [
+        {k: c[k] for k in ("reviewer", s.CANDIDATE_ID, s.MUNICIPALITY, "declared")}
+        for c in (scored.reviews.conflicts if scored.reviews is not None else ())
+    ]
+    out: dict[str, Any] = {}
+    if scored.conflicts_input is not None:
+        out["conflicts"] = str(scored.conflicts_input)
+    if declared:
+        out["declared_conflicts"] = declared
+    return out
 
 
 @dataclass(frozen=True)

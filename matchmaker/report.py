@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from .cells import as_number
 from .errors import OutputError
+from .export.overview import file_label, file_name
 from .files import atomic_path, check_output
 from .i18n import code_label, label, long_date, number, sentence
 from .i18n.wording import pair_value_text, replacement_text, unfilled_text, why_text
@@ -60,6 +61,11 @@ def _table(heads: Sequence[str], rows: Iterable[Sequence[object]], numeric: Iter
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _h2(section: str, lang: str) -> str:
+    """A section's heading, with the id a reader (or a test) finds it by: report-pairs, ..."""
+    return f'<h2 id="report-{section}">{_e(sentence(f"report_{section}", lang))}</h2>'
 
 
 def _num(value: object, lang: str, decimals: int = 2) -> str:
@@ -161,7 +167,7 @@ def render_report(
                 "report_made",
                 lang,
                 created=long_date(str(manifest.get("created") or "")[:10], lang),
-                status=result.get("status"),
+                status=label(str(result.get("status")), lang),
                 value=_num(result.get("objective"), lang),
                 sha=manifest.get("criteria_sha256") or "?",
             )
@@ -169,7 +175,7 @@ def render_report(
         + "</p>"
     )
     # the pairs
-    body.append(f"<h2>{_e(sentence('report_pairs', lang))}</h2>")
+    body.append(_h2("pairs", lang))
     rows = [
         [
             code_label(str(p.get(COUNTRY)), lang),
@@ -183,9 +189,9 @@ def render_report(
         if isinstance(p, Mapping)
     ]
     heads = [label(k, lang) for k in ("country", "partner", "municipality", "province", "value")]
-    body.append(_table([*heads, label("why", lang)], rows, numeric=[4]))
+    body.append(_table([*heads, label("report_value_terms", lang)], rows, numeric=[4]))
     # the open slots
-    body.append(f"<h2>{_e(sentence('report_open', lang))}</h2>")
+    body.append(_h2("open", lang))
     gaps = [g for g in result.get("unfilled") or () if isinstance(g, Mapping)]
     if gaps:
         body.append(
@@ -201,7 +207,7 @@ def render_report(
     else:
         body.append(f"<p>{_e(sentence('report_open_none', lang))}</p>")
     # the reserves
-    body.append(f"<h2>{_e(sentence('report_reserves', lang))}</h2>")
+    body.append(_h2("reserves", lang))
     body.append(
         _table(
             [
@@ -245,7 +251,7 @@ def render_report(
             )
         )
     # every candidacy
-    body.append(f"<h2>{_e(sentence('report_candidates', lang))}</h2>")
+    body.append(_h2("candidates", lang))
     shares: dict[str, float] = {}
     if robustness is not None:
         for c in robustness.get("candidates") or ():
@@ -297,7 +303,7 @@ def render_report(
     if isinstance(stability, Mapping) and stability:
         from .pairing.stability_report import summary_line
 
-        body.append(f"<h2>{_e(sentence('report_stability', lang))}</h2>")
+        body.append(_h2("stability", lang))
         body.append(f"<p>{_e(summary_line(dict(stability), lang))}</p>")
         blocking = [b for b in stability.get("blocking_pairs") or () if isinstance(b, Mapping)]
         if blocking:
@@ -321,7 +327,7 @@ def render_report(
 
 
 def _agreement(reviews: object, lang: str) -> str:
-    out = [f"<h2>{_e(sentence('report_agreement', lang))}</h2>"]
+    out = [_h2("agreement", lang)]
     if not isinstance(reviews, Mapping) or not reviews.get("given"):
         out.append(f"<p>{_e(sentence('report_agreement_none', lang))}</p>")
         return "".join(out)
@@ -330,7 +336,11 @@ def _agreement(reviews: object, lang: str) -> str:
     reviewers = list(reviews.get("reviewers") or ())
     about = sentence("report_agreement_about", lang, ratings=reviews.get("ratings"), n=len(reviewers))
     out.append(f"<p>{_e(about)}</p>")
-    items = [(str(labels.get(k, k)), float(v)) for k, v in agreement.items() if as_number(v) is not None]
+    items = [
+        (file_label(str(k), str(labels.get(k, k)), lang), float(v))
+        for k, v in agreement.items()
+        if as_number(v) is not None
+    ]
     if items:
         out.append(_bars(items, lang))
     disagreements = [d for d in reviews.get("disagreements") or () if isinstance(d, Mapping)]
@@ -342,10 +352,37 @@ def _agreement(reviews: object, lang: str) -> str:
                 [
                     [
                         d.get(MUNICIPALITY),
-                        labels.get(str(d.get("item")), d.get("item")),
+                        file_label(
+                            str(d.get("item")), str(labels.get(str(d.get("item")), d.get("item"))), lang
+                        ),
                         *[(d.get("ratings") or {}).get(r, "") for r in reviewers],
                     ]
                     for d in disagreements
+                ],
+            )
+        )
+    conflicts = [c for c in reviews.get("conflicts") or () if isinstance(c, Mapping)]
+    if conflicts:
+        out.append(
+            f"<h3>{_e(label('conflicts_title', lang))}</h3><p>{_e(sentence('conflicts_note', lang))}</p>"
+        )
+        out.append(
+            _table(
+                [label(k, lang) for k in ("conflict_reviewer", "municipality", "conflict_declared")],
+                [
+                    [
+                        c.get("reviewer"),
+                        c.get(MUNICIPALITY) or c.get(CANDIDATE_ID),
+                        label("conflict_declared_sheet", lang)
+                        if c.get("declared") == "sheet"
+                        else sentence(
+                            "conflict_declared_committee",
+                            lang,
+                            file=file_name(c.get("source")),
+                            row=c.get("row"),
+                        ),
+                    ]
+                    for c in conflicts
                 ],
             )
         )
@@ -353,7 +390,7 @@ def _agreement(reviews: object, lang: str) -> str:
 
 
 def _robustness(robustness: Mapping[str, Any], lang: str) -> str:
-    out = [f"<h2>{_e(sentence('report_robustness', lang))}</h2>"]
+    out = [_h2("robustness", lang)]
     radius = as_number(robustness.get("radius"))
     out.append(
         "<p>"
@@ -371,7 +408,11 @@ def _robustness(robustness: Mapping[str, Any], lang: str) -> str:
     if isinstance(intervals, Mapping):
         out.append(
             _table(
-                [label("letter_criterion", lang), "min", "max"],
+                [
+                    label("letter_criterion", lang),
+                    label("report_weight_low", lang),
+                    label("report_weight_high", lang),
+                ],
                 [
                     [label(str(k), lang), _num(v.get("low"), lang, 1), _num(v.get("high"), lang, 1)]
                     for k, v in intervals.items()

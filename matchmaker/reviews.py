@@ -1,4 +1,4 @@
-"""Reviewer sheets out and back in: the rubric workbook, reading filled sheets, aggregation, agreement.
+"""Reviewer sheets back in: reading filled sheets, aggregation, agreement (the sheet is review_sheet's).
 
 Reviewers rate each eligible candidate's motivation on the rubric of the criteria file in a protected
 workbook; the filled workbooks come back as one `Reviews` that scoring reads through `aggregate()`.
@@ -8,358 +8,73 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from .agreement import DISAGREEMENT_POINTS, Metric, components, disagreeing, krippendorff_alpha, leniency_fit
-from .cells import header_width, print_landscape, wrapped_lines
-from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
-from .criteria import Criteria, RubricItem
-from .errors import OutputError, ReviewError
-from .files import WORKBOOK_SUFFIXES, Grid, save_workbook
-from .i18n import LANGS, code_label, label, quoted, sentence
+from .conflicts import SHEET, Conflict, conflict_line, same_reviewer
+from .criteria import Criteria
+from .errors import ReviewError
+from .files import WORKBOOK_SUFFIXES, Grid
 from .i18n.wording import review_note_text
-from .schema import (
-    CANDIDATE_ID,
-    ELIGIBLE,
-    MOTIVATION,
-    MUNICIPALITY,
-    PROJECTS,
-    PROVINCE,
+from .review_sheet import (
+    COMMENT,
+    CONFLICT,
+    ITEM,
+    ITEM_PREFIX,
+    LEGEND_SHEET,
+    META_SHEET,
+    METHODS,
+    RATING,
+    RATING_COLUMNS,
+    REVIEW_SHEET,
+    REVIEWER,
+    SHARE,
+    SHEET_SCHEMA,
+    Method,
+    reviewable,
+    rubric_scale,
+    typed_ratings,
+    write_review_sheet,
 )
+from .schema import CANDIDATE_ID, ELIGIBLE, MUNICIPALITY
 
-SHEET_SCHEMA: Final = "matchmaker.review-sheet/1"
-REVIEW_SHEET: Final = "Beoordeling"
-LEGEND_SHEET: Final = "Toelichting"
-META_SHEET: Final = "_meta"
+# the sheet's names, kept importable from here where readers of the sheets have always found them
+__all__ = [
+    "COMMENT",
+    "CONFLICT",
+    "ITEM",
+    "LEGEND_SHEET",
+    "META_SHEET",
+    "METHODS",
+    "RATING",
+    "RATING_COLUMNS",
+    "REVIEWER",
+    "REVIEW_SHEET",
+    "SHARE",
+    "SHEET_SCHEMA",
+    "Method",
+    "ReviewProblem",
+    "ReviewSheetError",
+    "Reviews",
+    "read_reviews",
+    "review_files",
+    "reviewable",
+    "rubric_scale",
+    "typed_ratings",
+    "write_review_sheet",
+]
 
-# columns of the long `Reviews.ratings` frame
-REVIEWER: Final = "reviewer"
-ITEM: Final = "item"
-RATING: Final = "rating"
-COMMENT: Final = "comment"
-RATING_COLUMNS: Final = (REVIEWER, CANDIDATE_ID, ITEM, RATING, COMMENT)
-
-METHODS: Final = ("mean", "median", "leniency")
-Method = Literal["mean", "median", "leniency"]
-
-# The sheet's columns: (field key, catalogue label of the header, width). Rubric items go between
-# the texts and the comment. The headers are recorded on the hidden _meta sheet, so a sheet in any
-# language reads back.
-_TEXT_COLUMNS: Final = (
-    (CANDIDATE_ID, "review_candidate", 12.0),
-    (MUNICIPALITY, "municipality", 22.0),
-    (PROVINCE, "province", 16.0),
-    (MOTIVATION, "motivation", 60.0),
-    (PROJECTS, "review_projects", 60.0),
-)
-_COMMENT_COLUMN: Final = (COMMENT, "review_comment", 40.0)
-_ITEM_WIDTH: Final = 16.0
-_ITEM_PREFIX: Final = "item:"
-
-# Excel's own limits: a longer validation text makes Excel "repair" the file.
-_MAX_PROMPT_CHARS: Final = 250
-_MAX_TITLE_CHARS: Final = 32
-_MAX_ROW_HEIGHT: Final = 409.0
-_LINE_HEIGHT: Final = 15.0
 _MAX_PROBLEMS_SHOWN: Final = 25
-
-_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
-_INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
-_WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
-_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
-_INPUT_BORDER: Final = Border(*(Side(style="thin", color="BF9000"),) * 4)  # left, right, top, bottom
-_CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
-
-
-# --- writing ---------------------------------------------------------------------------------------
-
-
-def reviewable(candidates: pd.DataFrame) -> pd.DataFrame:
-    """The eligible candidates a reviewer rates, by municipality; ReviewError if there are none."""
-    missing = [c for c, _, _ in _TEXT_COLUMNS if c not in candidates.columns]
-    if missing:
-        raise ReviewError(f"the candidates table lacks the column(s) {', '.join(missing)}")
-    frame = candidates.copy()
-    if ELIGIBLE in frame.columns:
-        frame = frame[frame[ELIGIBLE].eq(True)]
-    frame = frame[frame[CANDIDATE_ID].map(clean_text) != ""]
-    if frame.empty:
-        raise ReviewError("there are no eligible candidates to review")
-    ids = frame[CANDIDATE_ID].map(clean_text)
-    doubled = sorted(set(ids[ids.duplicated()]))
-    if doubled:
-        raise ReviewError(f"candidate id(s) {', '.join(doubled)} appear more than once among the eligible")
-    frame = frame.assign(**{CANDIDATE_ID: ids})
-    order = frame[MUNICIPALITY].map(clean_text).str.casefold()
-    return frame.assign(_order=order).sort_values(["_order", CANDIDATE_ID]).drop(columns="_order")
-
-
-def _item_label(item: RubricItem, lang: str) -> str:
-    """A rubric item's label in `lang` where the criteria file gives it (`label_fr`), else as written."""
-    return clean_text(item.labels.get(lang) or item.label) or item.key
-
-
-def _columns(rubric: Sequence[RubricItem], lang: str) -> list[tuple[str, str, float]]:
-    texts = [(key, label(name, lang), width) for key, name, width in _TEXT_COLUMNS]
-    items = [(_ITEM_PREFIX + item.key, _item_label(item, lang), _ITEM_WIDTH) for item in rubric]
-    key, name, width = _COMMENT_COLUMN
-    return [*texts, *items, (key, label(name, lang), width)]
-
-
-def _row_height(texts: Iterable[tuple[str, float]]) -> float:
-    """Enough height for the wrapped texts; Excel does not grow rows for wrapped text in a file."""
-    lines = 1
-    for text, width in texts:
-        # A column width counts "0" digits; ordinary text fits slightly more characters.
-        per_line = max(1, int(width * 1.15))
-        count = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
-        lines = max(lines, count)
-    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
-
-
-def rubric_scale(criteria: Criteria) -> tuple[int, int]:
-    """The rubric's scale (low, high); ReviewError if it is no range or there is no rubric."""
-    low, high = (int(criteria.rubric_scale[0]), int(criteria.rubric_scale[1]))
-    if low >= high:
-        raise ReviewError(f"the rubric scale {low}-{high} of the criteria is not a range")
-    if not criteria.rubric:
-        raise ReviewError("the criteria file has no rubric items ([rubric.items]) to review")
-    return low, high
-
-
-def _build_workbook(
-    candidates: pd.DataFrame,
-    criteria: Criteria,
-    reviewer: str,
-    filled: Mapping[tuple[str, str], int] | None = None,
-    comments: Mapping[str, str] | None = None,
-    lang: str = "nl",
-) -> Workbook:
-    low, high = rubric_scale(criteria)
-    frame = reviewable(candidates)
-    columns = _columns(criteria.rubric, lang)
-    item_at = {key: i for i, (key, _, _) in enumerate(columns, start=1)}
-    comment_col = len(columns)
-    last_row = len(frame) + 1
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = REVIEW_SHEET
-    header_lines = 2
-    for col, (_key, header, width) in enumerate(columns, start=1):
-        _put_text(ws, 1, col, header)
-        cell = ws.cell(row=1, column=col)
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        # wide enough for the header's longest word: it wraps between words, never inside one
-        width = max(width, header_width(header))
-        ws.column_dimensions[get_column_letter(col)].width = width
-        header_lines = max(header_lines, wrapped_lines(header, width))
-    ws.row_dimensions[1].height = header_lines * _LINE_HEIGHT + 4
-    ws.freeze_panes = "C2"
-
-    for item in criteria.rubric:
-        col = item_at[_ITEM_PREFIX + item.key]
-        description = clean_text(item.descriptions.get(lang) or item.description)
-        if description:
-            ws.cell(row=1, column=col).comment = Comment(description, "matchmaker", height=120, width=240)
-        letter = get_column_letter(col)
-        validation = DataValidation(
-            type="whole",
-            operator="between",
-            formula1=str(low),
-            formula2=str(high),
-            allow_blank=True,
-            showErrorMessage=True,
-            showInputMessage=True,
-            errorStyle="stop",
-            errorTitle=sentence("review_invalid_title", lang)[:_MAX_TITLE_CHARS],
-            error=sentence("review_invalid", lang, low=low, high=high)[:_MAX_PROMPT_CHARS],
-            promptTitle=_item_label(item, lang)[:_MAX_TITLE_CHARS],
-            prompt=(description or sentence("review_prompt", lang, low=low, high=high))[:_MAX_PROMPT_CHARS],
-        )
-        validation.add(f"{letter}2:{letter}{last_row}")
-        ws.add_data_validation(validation)
-
-    for row, record in enumerate(frame.to_dict("records"), start=2):
-        cid = str(record[CANDIDATE_ID])
-        widths = []
-        for col, (key, _, width) in enumerate(_TEXT_COLUMNS, start=1):
-            text = clean_text(record.get(key))
-            if key == PROVINCE and text:
-                text = code_label(text, lang)  # "Flandre-Orientale" on a French sheet
-            _put_text(ws, row, col, text)
-            ws.cell(row=row, column=col).alignment = _WRAP_TOP
-            widths.append((text, width))
-        for item in criteria.rubric:
-            cell = ws.cell(row=row, column=item_at[_ITEM_PREFIX + item.key])
-            if filled is not None and (cid, item.key) in filled:
-                cell.value = int(filled[cid, item.key])
-            cell.protection = Protection(locked=False)
-            cell.fill = _INPUT_FILL
-            cell.border = _INPUT_BORDER
-            cell.alignment = _CENTER_TOP
-        note = clean_text((comments or {}).get(cid, ""))
-        if note:
-            _put_text(ws, row, comment_col, note)
-        cell = ws.cell(row=row, column=comment_col)
-        cell.protection = Protection(locked=False)
-        cell.fill = _INPUT_FILL
-        cell.border = _INPUT_BORDER
-        cell.alignment = _WRAP_TOP
-        ws.row_dimensions[row].height = _row_height(widths)
-
-    # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
-    print_landscape(ws)
-    ws.print_title_rows = "1:1"
-
-    ws.protection.sheet = True
-    # Reviewers may still resize rows and columns to read long motivations.
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-    _add_legend(wb, criteria, reviewer, low, high, lang)
-    _add_meta(wb, criteria, reviewer, columns, low, high)
-    wb.security = WorkbookProtection(lockStructure=True)
-    wb.active = wb.sheetnames.index(LEGEND_SHEET)  # a reviewer reads the instructions first
-    ws.sheet_view.tabSelected = False
-    wb.properties.keywords = SHEET_SCHEMA  # how the engine knows its own sheet before replacing it
-    return wb
-
-
-def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high: int, lang: str) -> None:
-    ws = wb.create_sheet(LEGEND_SHEET)
-    lines = [
-        sentence("review_title", lang, name=clean_text(criteria.name_in(lang))),
-        sentence("review_reviewer", lang, reviewer=reviewer),
-        "",
-        sentence("review_how", lang, sheet=quoted(REVIEW_SHEET, lang), low=low, high=high),
-        sentence("review_blank", lang),
-        sentence("partner_sheet_cells", lang),
-        "",
-    ]
-    for row, line in enumerate(lines, start=1):
-        if line:
-            _put_text(ws, row, 1, line)
-    ws.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
-    header_row = len(lines) + 1
-    for col, header in enumerate((label("review_item", lang), label("description", lang)), start=1):
-        _put_text(ws, header_row, col, header)
-        ws.cell(row=header_row, column=col).font = Font(name=_FONT, bold=True)
-        ws.cell(row=header_row, column=col).fill = _HEADER_FILL
-    for row, item in enumerate(criteria.rubric, start=header_row + 1):
-        _put_text(ws, row, 1, _item_label(item, lang))
-        _put_text(ws, row, 2, clean_text(item.descriptions.get(lang) or item.description))
-        ws.cell(row=row, column=1).alignment = _WRAP_TOP
-        ws.cell(row=row, column=2).alignment = _WRAP_TOP
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 90
-    # the instructions print on one landscape page
-    print_landscape(ws, pages_high=1)
-    ws.protection.sheet = True
-
-
-def _add_meta(
-    wb: Workbook,
-    criteria: Criteria,
-    reviewer: str,
-    columns: Sequence[tuple[str, str, float]],
-    low: int,
-    high: int,
-) -> None:
-    ws = wb.create_sheet(META_SHEET)
-    rows = [
-        ("schema", SHEET_SCHEMA),
-        ("reviewer", reviewer),
-        ("criteria", clean_text(criteria.name)),
-        ("scale_min", str(low)),
-        ("scale_max", str(high)),
-    ]
-    # The column layout and headers as written: reading back checks the sheet against it.
-    rows += [(f"column:{key}", header) for key, header, _ in columns]
-    for row, (key, value) in enumerate(rows, start=1):
-        _put_text(ws, row, 1, key)
-        _put_text(ws, row, 2, value)
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
-
-
-def typed_ratings(path: Path) -> str | None:
-    """Why the file at `path` must not be replaced by a new reviewer sheet: it is not one the engine
-    wrote, or it holds ratings or comments. None for an untouched sheet."""
-    from .errors import MatchmakerError
-    from .files import read_workbook
-
-    try:
-        sheets = {sheet.name: sheet for sheet in read_workbook(path, what="reviewer sheet")}
-        meta = {str(row[0]): row[1] for row in sheets[META_SHEET].load() if len(row) > 1}
-        rows = sheets[REVIEW_SHEET].load() if REVIEW_SHEET in sheets else []
-    except (MatchmakerError, KeyError):
-        return "is not a reviewer sheet matchmaker wrote"
-    if meta.get("schema") != SHEET_SCHEMA:
-        return "is not a reviewer sheet matchmaker wrote"
-    keys = [key.removeprefix("column:") for key in meta if key.startswith("column:")]
-    typed = [j for j, key in enumerate(keys) if key == COMMENT or key.startswith(_ITEM_PREFIX)]
-    count = sum(1 for row in rows[1:] for j in typed if j < len(row) and str(row[j]).strip())
-    return f"holds {count} rating(s) or comment(s)" if count else None
-
-
-def _check_reviewer(reviewer: str) -> str:
-    name = " ".join(clean_text(reviewer).split())
-    if not name:
-        raise ReviewError("the reviewer name is empty; give --reviewer NAME")
-    return name
-
-
-def _save_atomic(wb: Workbook, out: Path, inputs: Iterable[Path | str], force: bool) -> Path:
-    out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"{out}: a review sheet must be an .xlsx file")
-    return save_workbook(wb, out, inputs=inputs, force=force, judge=typed_ratings)
-
-
-def write_review_sheet(
-    candidates: pd.DataFrame,
-    criteria: Criteria,
-    reviewer: str,
-    out: Path,
-    *,
-    inputs: Iterable[Path | str] = (),
-    filled: Mapping[tuple[str, str], int] | None = None,
-    comments: Mapping[str, str] | None = None,
-    lang: str = "nl",
-    force: bool = False,
-) -> Path:
-    """Write the rubric workbook for one reviewer: one row per eligible candidate, atomically.
-
-    `inputs` are files the output must not overwrite (the form export it was made from); `filled`
-    ratings by (candidate id, item) and `comments` by candidate id, for a sheet handed in already;
-    `lang` the language of its headers and instructions (the sheet names stay Dutch). An existing
-    `out` holding ratings or comments, or not a reviewer sheet of the engine, is replaced only with
-    `force`.
-    """
-    name = _check_reviewer(reviewer)
-    if lang not in LANGS:
-        raise OutputError(f"unknown language {lang!r}: choose one of {', '.join(LANGS)}")
-    workbook = _build_workbook(candidates, criteria, name, filled, comments, lang)
-    return _save_atomic(workbook, Path(out), inputs, force)
-
+_YES: Final = frozenset({"ja", "yes", "oui", "x", "1", "true", "waar"})
+_NO: Final = frozenset({"nee", "neen", "no", "non", "0", "false", "onwaar"})
 
 # --- reading ---------------------------------------------------------------------------------------
 
@@ -408,7 +123,7 @@ def problems_text(problems: Sequence[ReviewProblem], kind: str) -> str:
 class _Sheet:
     path: Path
     reviewer: str
-    rows: list[dict[str, Any]]  # candidate_id, row, ratings {item: int}, comment
+    rows: list[dict[str, Any]]  # candidate_id, row, ratings {item: int}, comment, conflict, share
 
 
 def _expand(paths: Path | str | Iterable[Path | str]) -> tuple[list[Path], list[ReviewProblem]]:
@@ -469,6 +184,20 @@ def _parse_rating(value: object, low: int, high: int) -> tuple[int | None, str |
     if not low <= rating <= high:
         return None, f"{rating} is outside the scale {low} to {high}"
     return rating, None
+
+
+def _parse_yes(value: object) -> tuple[bool, str | None]:
+    """A yes/no cell: (answer, None), or (False, why it is neither); an empty cell means no."""
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value), None
+    text = clean_text(value).casefold()
+    if not text or text in _NO:
+        return False, None
+    if text in _YES:
+        return True, None
+    return False, f"'{text[:40]}' is neither 'ja' nor 'nee'"
 
 
 def _cell_id(value: object) -> str:
@@ -547,7 +276,7 @@ def _read_rows(
         (key.removeprefix("column:"), header) for key, header in meta.items() if key.startswith("column:")
     ]
     keys = [key for key, _ in layout]
-    items_in_sheet = [k.removeprefix(_ITEM_PREFIX) for k in keys if k.startswith(_ITEM_PREFIX)]
+    items_in_sheet = [k.removeprefix(ITEM_PREFIX) for k in keys if k.startswith(ITEM_PREFIX)]
     expected_items = [item.key for item in criteria.rubric]
     if CANDIDATE_ID not in keys or COMMENT not in keys:
         problems.append(ReviewProblem(path, "the sheet's column layout is missing", META_SHEET))
@@ -579,7 +308,7 @@ def _read_rows(
         return None
 
     col_of = {key: i for i, key in enumerate(keys)}
-    rated = [(key, col_of[_ITEM_PREFIX + key]) for key in expected_items]
+    rated = [(key, col_of[ITEM_PREFIX + key]) for key in expected_items]
     rows: list[dict[str, Any]] = []
     first_row: dict[str, int] = {}
     for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
@@ -624,7 +353,27 @@ def _read_rows(
             continue
         first_row[cid] = r
         comment = clean_text(cells[col_of[COMMENT]])
-        rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment})
+        flags = {CONFLICT: False, SHARE: False}
+        for key in flags:  # a sheet written before these columns existed has neither
+            if key in col_of:
+                flags[key], issue = _parse_yes(cells[col_of[key]])
+                if issue is not None:
+                    column = f"{get_column_letter(col_of[key] + 1)} ({layout[col_of[key]][1]})"
+                    problems.append(ReviewProblem(path, issue, REVIEW_SHEET, r, column))
+        if flags[CONFLICT] and ratings:
+            column = f"{get_column_letter(col_of[CONFLICT] + 1)} ({layout[col_of[CONFLICT]][1]})"
+            problems.append(
+                ReviewProblem(
+                    path,
+                    f"candidate {cid} is rated despite the declared conflict of interest; clear the "
+                    "ratings of this row, or the conflict",
+                    REVIEW_SHEET,
+                    r,
+                    column,
+                )
+            )
+            continue
+        rows.append({CANDIDATE_ID: cid, "row": r, "ratings": ratings, COMMENT: comment, **flags})
     if len(problems) > start:
         return None
     return _Sheet(path, reviewer, rows)
@@ -656,10 +405,13 @@ def read_reviews(
     paths: Path | str | Iterable[Path | str],
     criteria: Criteria,
     candidates: pd.DataFrame,
+    conflicts: Sequence[Conflict] = (),
 ) -> Reviews:
     """Read filled reviewer sheets (files, or folders of *.xlsx) and check them against the candidates.
 
-    Every problem of every sheet is collected and raised together as one `ReviewSheetError`.
+    `conflicts` are the committee's (`conflicts.read_conflicts`); a reviewer declares others on the
+    sheet. A rating given despite a declared conflict is refused. Every problem of every sheet is
+    collected and raised together as one `ReviewSheetError`.
     """
     low, high = rubric_scale(criteria)
     if CANDIDATE_ID not in candidates.columns:
@@ -692,6 +444,7 @@ def read_reviews(
             )
         else:
             by_reviewer[key] = sheet.path
+    declared = _declared_conflicts(sheets, conflicts, names, problems)
     if problems:
         raise ReviewSheetError(problems)
     if not files:
@@ -709,7 +462,11 @@ def read_reviews(
                     ignored.add(cid)
                 continue
             if row[COMMENT]:
-                comment_records.append({REVIEWER: sheet.reviewer, CANDIDATE_ID: cid, COMMENT: row[COMMENT]})
+                # a conflicted reviewer's comment is never quoted to the candidate
+                share = bool(row.get(SHARE)) and (same_reviewer(sheet.reviewer), cid) not in declared
+                comment_records.append(
+                    {REVIEWER: sheet.reviewer, CANDIDATE_ID: cid, COMMENT: row[COMMENT], SHARE: share}
+                )
             for item in criteria.rubric:
                 if item.key in row["ratings"]:
                     records.append(
@@ -741,11 +498,57 @@ def read_reviews(
         scale=(low, high),
         candidate_ids=tuple(eligible_ids),
         municipalities={c: names.get(c, "") for c in eligible_ids},
-        comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT]),
+        comments=pd.DataFrame.from_records(comment_records, columns=[REVIEWER, CANDIDATE_ID, COMMENT, SHARE]),
         sources={sheet.reviewer: sheet.path for sheet in sheets},
         notes=tuple(review_note_text(facts, "en") for facts in notes),
         note_facts=tuple(notes),
+        conflicts=tuple(c.to_json() for c in declared.values() if c.candidate_id in eligible),
     )
+
+
+def _declared_conflicts(
+    sheets: Sequence[_Sheet],
+    committee: Sequence[Conflict],
+    names: Mapping[str, str],
+    problems: list[ReviewProblem],
+) -> dict[tuple[str, str], Conflict]:
+    """Every declared conflict by (reviewer, candidate id): the committee's, then the sheets'. A
+    committee conflict naming nobody who handed in a sheet, or one its reviewer rated anyway, is a
+    problem with its file and row."""
+    import difflib
+
+    reviewers = {same_reviewer(sheet.reviewer): sheet.reviewer for sheet in sheets}
+    out: dict[tuple[str, str], Conflict] = {}
+    for conflict in committee:
+        key = (same_reviewer(conflict.reviewer), conflict.candidate_id)
+        if key[0] not in reviewers:
+            close = difflib.get_close_matches(conflict.reviewer, list(reviewers.values()), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            listed = "; ".join(reviewers.values()) or "none"
+            text = f"no reviewer sheet by {conflict.reviewer!r} ({hint}reviewers: {listed})"
+            if not any(p.path == conflict.source and p.row == conflict.row for p in problems):
+                problems.append(ReviewProblem(conflict.source, text, row=conflict.row))
+            continue
+        out.setdefault(key, replace(conflict, reviewer=reviewers[key[0]]))
+    for sheet in sheets:
+        for row in sheet.rows:
+            key = (same_reviewer(sheet.reviewer), row[CANDIDATE_ID])
+            found = out.get(key)
+            if found is not None and row["ratings"]:
+                problems.append(
+                    ReviewProblem(
+                        sheet.path,
+                        f"{sheet.reviewer} rates {found.municipality} ({found.candidate_id}) despite the "
+                        f"conflict of interest declared in {found.source} row {found.row}; clear these "
+                        "ratings",
+                        REVIEW_SHEET,
+                        row["row"],
+                    )
+                )
+            elif found is None and row.get(CONFLICT):
+                cid = row[CANDIDATE_ID]
+                out[key] = Conflict(sheet.reviewer, cid, names.get(cid) or cid, SHEET, sheet.path, row["row"])
+    return out
 
 
 # --- aggregation and agreement (the arithmetic is in agreement.py) ---------------------------------
@@ -772,15 +575,29 @@ class Reviews:
     notes: tuple[str, ...] = ()
     # the facts of `notes`, one for one, for wording them in another language
     note_facts: tuple[Mapping[str, Any], ...] = ()
+    # declared conflicts of interest: {reviewer, candidate_id, municipality, declared, source, row}
+    conflicts: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def rated(self) -> pd.DataFrame:
+        """The ratings that count: `ratings` less any of a reviewer declared in conflict with the
+        candidate. Aggregation, agreement and disagreements all read these."""
+        if not self.conflicts or self.ratings.empty:
+            return self.ratings
+        barred = {(same_reviewer(str(c["reviewer"])), str(c[CANDIDATE_ID])) for c in self.conflicts}
+        keys = zip(
+            self.ratings[REVIEWER].map(same_reviewer), self.ratings[CANDIDATE_ID].astype(str), strict=True
+        )
+        return self.ratings[[key not in barred for key in keys]]
 
     @property
     def reviewers(self) -> tuple[str, ...]:
         """Everyone who handed in a sheet, in reading order, then anyone else with ratings."""
-        return tuple(dict.fromkeys([*self.sources, *self.ratings[REVIEWER]]))
+        return tuple(dict.fromkeys([*self.sources, *self.rated[REVIEWER]]))
 
     def _index(self) -> list[str]:
         known = set(self.candidate_ids)
-        extra = [c for c in dict.fromkeys(self.ratings[CANDIDATE_ID]) if c not in known]
+        extra = [c for c in dict.fromkeys(self.rated[CANDIDATE_ID]) if c not in known]
         return [*self.candidate_ids, *extra]
 
     def aggregate(self, method: Method = "mean") -> pd.DataFrame:
@@ -797,7 +614,7 @@ class Reviews:
                 {item: self._leniency(item)[0] for item in self.items}, index=index, dtype=float
             )
             return table.reindex(index=index, columns=list(self.items)).astype(float)
-        grouped = self.ratings.groupby([CANDIDATE_ID, ITEM])[RATING]
+        grouped = self.rated.groupby([CANDIDATE_ID, ITEM])[RATING]
         pooled = grouped.mean() if method == "mean" else grouped.median()
         table = pooled.astype(float).unstack(ITEM) if len(pooled) else pd.DataFrame(index=index)
         table = table.reindex(index=index, columns=list(self.items)).astype(float)
@@ -805,7 +622,7 @@ class Reviews:
         return table
 
     def _leniency(self, item: str) -> tuple[pd.Series, pd.Series]:
-        rows = self.ratings[self.ratings[ITEM] == item]
+        rows = self.rated[self.rated[ITEM] == item]
         if rows.empty:
             return pd.Series(dtype=float), pd.Series(dtype=float)
         cand_codes, cands = pd.factorize(rows[CANDIDATE_ID])
@@ -826,7 +643,7 @@ class Reviews:
         """Rubric items whose reviewers share no candidates, so leniency cannot be separated from quality."""
         result = []
         for item in self.items:
-            rows = self.ratings[self.ratings[ITEM] == item]
+            rows = self.rated[self.rated[ITEM] == item]
             if rows.empty:
                 continue
             cand_codes, _ = pd.factorize(rows[CANDIDATE_ID])
@@ -841,10 +658,10 @@ class Reviews:
         order = {c: i for i, c in enumerate(self._index())}
         item_order = {k: i for i, k in enumerate(self.items)}
         # one group per candidate and item, numbered in order of first appearance
-        groups = self.ratings.groupby([CANDIDATE_ID, ITEM], sort=False).ngroup().to_numpy()
-        ratings = self.ratings[RATING].to_numpy()
+        groups = self.rated.groupby([CANDIDATE_ID, ITEM], sort=False).ngroup().to_numpy()
+        ratings = self.rated[RATING].to_numpy()
         for group in np.flatnonzero(disagreeing(groups, ratings, threshold)):
-            rows = self.ratings[groups == group]
+            rows = self.rated[groups == group]
             result.append(
                 {
                     CANDIDATE_ID: rows[CANDIDATE_ID].iloc[0],
@@ -861,18 +678,31 @@ class Reviews:
         """Krippendorff's alpha per rubric item: reviewers as coders, candidates as units."""
         result: dict[str, float] = {}
         for item in self.items:
-            rows = self.ratings[self.ratings[ITEM] == item]
+            rows = self.rated[self.rated[ITEM] == item]
             table = rows.pivot_table(index=REVIEWER, columns=CANDIDATE_ID, values=RATING, aggfunc="first")
             result[item] = krippendorff_alpha(table.to_numpy(dtype=float), metric)
         return result
+
+    def shared_comments(self) -> dict[str, list[str]]:
+        """Per candidate id, the comments whose reviewers agreed to share them, in reading order."""
+        out: dict[str, list[str]] = {}
+        if SHARE not in self.comments.columns:
+            return out
+        for cid, text, share in zip(
+            self.comments[CANDIDATE_ID], self.comments[COMMENT], self.comments[SHARE], strict=True
+        ):
+            if share is True and str(text).strip():
+                out.setdefault(str(cid), []).append(str(text))
+        return out
 
     def summary(self, threshold: int = DISAGREEMENT_POINTS) -> list[str]:
         """Readable lines on who reviewed, how well reviewers agree and where they differ."""
         reviewers = self.reviewers
         lines = [
-            f"Reviews: {len(self.ratings)} rating(s) by {len(reviewers)} reviewer(s) "
-            f"({'; '.join(reviewers)}) on {self.ratings[CANDIDATE_ID].nunique()} candidate(s)."
+            f"Reviews: {len(self.rated)} rating(s) by {len(reviewers)} reviewer(s) "
+            f"({'; '.join(reviewers)}) on {self.rated[CANDIDATE_ID].nunique()} candidate(s)."
         ]
+        lines.extend(conflict_line(c) for c in self.conflicts)
         alphas = self.agreement()
         parts = [
             f"{self.labels.get(k, k)} {'n/a' if math.isnan(a) else f'{a:.2f}'}" for k, a in alphas.items()
@@ -885,7 +715,7 @@ class Reviews:
                 name = d[MUNICIPALITY] or d[CANDIDATE_ID]
                 given = ", ".join(f"{r} {v}" for r, v in d["ratings"].items())
                 lines.append(f"  {name} ({d[CANDIDATE_ID]}), {self.labels.get(d[ITEM], d[ITEM])}: {given}")
-        elif len(self.ratings):
+        elif len(self.rated):
             lines.append(f"Reviewers differ by less than {threshold} points everywhere.")
         else:
             lines.append("No ratings in the sheets yet: every motivation comes from the self-assessment.")
@@ -897,11 +727,14 @@ class Reviews:
         return lines
 
     def to_json(self) -> dict[str, Any]:
-        """What the audit trail keeps of the reviews: sources, agreement, disagreements, notes."""
+        """What the audit trail keeps of the reviews: sources, agreement, disagreements, notes, the
+        declared conflicts, and per candidate the comments their reviewers agreed to share."""
         return {
             "reviewers": list(self.reviewers),
             "sources": {r: str(p) for r, p in self.sources.items()},
-            "ratings": len(self.ratings),
+            "ratings": len(self.rated),
+            "conflicts": [dict(c) for c in self.conflicts],
+            "shared_comments": self.shared_comments(),
             "agreement": {k: (None if math.isnan(a) else a) for k, a in self.agreement().items()},
             "disagreements": self.disagreements(),
             "notes": list(self.notes),

@@ -574,7 +574,7 @@ def bootstrap(
     and the candidates re-scored."""
     from .reviews import REVIEWER
 
-    ratings = reviews.ratings
+    ratings = reviews.rated  # a reviewer's ratings despite a conflict never count
     groups = [
         (frame, frame[REVIEWER].unique()) for _cid, frame in ratings.groupby(s.CANDIDATE_ID, sort=False)
     ]
@@ -586,7 +586,8 @@ def bootstrap(
             for k, r in enumerate(picked):
                 part = frame[frame[REVIEWER] == r]
                 parts.append(part.assign(**{REVIEWER: f"{r}#{k}"}))
-        resampled = replace(reviews, ratings=pd.concat(parts, ignore_index=True) if parts else ratings)
+        drawn = pd.concat(parts, ignore_index=True) if parts else ratings
+        resampled = replace(reviews, ratings=drawn, conflicts=())
         return criterion_matrix(candidates, criteria, resampled.aggregate(aggregate))  # type: ignore[arg-type]
 
     return draw
@@ -611,7 +612,13 @@ def robustness(
     """
     from .manifest import build_manifest, input_entry
     from .partners import read_partners
-    from .pipeline import RunOptions, load_options_criteria, read_and_score
+    from .pipeline import (
+        RunOptions,
+        conflict_entries,
+        conflict_options,
+        load_options_criteria,
+        read_and_score,
+    )
     from .scoring import with_scores
 
     opts = options or RunOptions()
@@ -642,6 +649,7 @@ def robustness(
         input_entry("partners", Path(partners)),
         *([input_entry("mapping", mapping)] if mapping is not None else []),
         *(input_entry("reviews", path) for path in review_inputs),
+        *conflict_entries(scored),
     ]
     manifest = build_manifest(
         {"schema": SCHEMA},
@@ -655,6 +663,7 @@ def robustness(
             "samples": samples,
             "seed": seed,
             "method": result.method,
+            **conflict_options(scored),
         },
     )
     return replace(result, manifest=manifest)

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -565,11 +565,25 @@ def _sample_ratings(
             for j, item in enumerate(items):
                 filled[name][cid, item] = int(ratings[r, i, j])
     if len(ids) >= 4:
-        # Reviewer B leaves one candidate unrated, as a reviewer with a conflict of interest would.
+        # Reviewer B declares a conflict of interest with one candidate and leaves it unrated.
         skipped = ids[-1]
         filled[names[1]] = {k: v for k, v in filled[names[1]].items() if k[0] != skipped}
         comments[names[1]][skipped] = "Niet beoordeeld: belangenconflict (fictief)."
     return filled, comments
+
+
+def _sample_flags(
+    ids: Sequence[str], comments: Mapping[str, Mapping[str, str]]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per reviewer: the candidates with a declared conflict (B's unrated one), and those whose
+    comment may be shared in the letter (Reviewer C agrees for each of theirs, A for none)."""
+    names = [name for name, _ in SAMPLE_REVIEWERS]
+    conflicts: dict[str, list[str]] = {name: [] for name in names}
+    if len(ids) >= 4:
+        conflicts[names[1]].append(ids[-1])
+    shared: dict[str, list[str]] = {name: [] for name in names}
+    shared[names[2]] = list(comments.get(names[2], {}))
+    return conflicts, shared
 
 
 def make_sample_reviews(
@@ -591,6 +605,7 @@ def make_sample_reviews(
         self_rating = np.full(len(ids), np.nan)
     items = [item.key for item in criteria.rubric]
     filled, comments = _sample_ratings(ids, self_rating, items, low, high, seed)
+    conflicts, shared = _sample_flags(ids, comments)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return [
@@ -602,6 +617,8 @@ def make_sample_reviews(
             filled=filled[name],
             comments=comments[name],
             force=True,  # the generator's own filled sheets, made again
+            conflicts=conflicts[name],
+            shared=shared[name],
         )
         for letter, (name, _) in zip("abc", SAMPLE_REVIEWERS, strict=True)
     ]

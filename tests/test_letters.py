@@ -76,6 +76,8 @@ def test_every_candidacy_gets_a_letter_that_states_its_outcome(run: Path, tmp_pa
     result = CliRunner().invoke(main, [*args, "--date", "2024-03-01"])
     assert result.exit_code == 0, result.output
     doc = json.loads((run / "result.json").read_text(encoding="utf-8"))
+    doc_shared = doc["reviews"]["shared_comments"]
+    assert doc_shared  # the sample's Reviewer C agrees to share their comments
     files = sorted(out.glob("*.docx"))
     assert len(files) == len(doc["candidates"])
     pairs = {p["candidate_id"]: p for p in doc["pairs"]}
@@ -112,7 +114,13 @@ def test_every_candidacy_gets_a_letter_that_states_its_outcome(run: Path, tmp_pa
                 assert number(points, "nl") in text, key
             assert f"{number(cand['score'], 'nl')} van de 100 punten" in text
             assert "aanvaardbare wegingen" in text  # the robustness line
-            assert "Er worden geen opmerkingen van beoordelaars gedeeld" in text
+            shared = doc_shared.get(cand["candidate_id"], [])
+            if shared:  # the comments their reviewers agreed to share, and no others
+                assert [f"Beoordelaar {i}: {c}" for i, c in enumerate(shared, 1)] == [
+                    line for line in text.splitlines() if line.startswith("Beoordelaar ")
+                ]
+            else:
+                assert "Er worden geen opmerkingen van beoordelaars gedeeld" in text
     assert {SELECTED, RESERVE, NOT_ELIGIBLE, SUPERSEDED} <= seen
 
 

@@ -1,12 +1,10 @@
 """The offline report: one HTML file with nothing fetched from outside, every candidacy in it, the
-form's text escaped; rendered by headless Chromium when it is installed."""
+form's text escaped (the real browser is in test_report_browser.py)."""
 
 from __future__ import annotations
 
 import copy
 import html
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -78,12 +76,17 @@ def test_text_from_the_form_is_escaped(run: Path) -> None:
     assert html.escape("<script>alert(1)</script>") in text
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium is not installed")
-def test_chromium_renders_the_report_offline(run: Path, tmp_path: Path) -> None:
-    out = run / "report-chromium.html"
-    assert CliRunner().invoke(main, ["report", str(run / "result.json"), "--out", str(out)]).exit_code == 0
-    shot = tmp_path / "report.png"
-    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9"]
-    command += ["--window-size=1100,2000", f"--screenshot={shot}", out.as_uri()]
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
-    assert shot.stat().st_size > 10_000
+def test_robustness_writes_the_report_of_its_own_analysis(run: Path) -> None:
+    """robustness --report says what `report` says of the pairing and that same analysis."""
+    common = [str(SAMPLE / "candidacies.xlsx"), "--partners", str(SAMPLE / "partners.csv")]
+    common += ["--reviews", str(SAMPLE / "reviews"), "--samples", "10"]
+    direct = run / "robustness-fr.html"
+    result = CliRunner().invoke(main, ["robustness", *common, "--report", str(direct), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    via = run / "via-report-fr.html"
+    args = ["report", str(run / "result.json"), "--out", str(via), "--lang", "fr"]
+    assert CliRunner().invoke(main, [*args, "--robustness", str(run / "robustness.json")]).exit_code == 0
+    assert direct.read_text(encoding="utf-8") == via.read_text(encoding="utf-8")
+    assert 'id="report-robustness"' in direct.read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["robustness", *common, "--report", str(run / "r.txt")])
+    assert refused.exit_code == 2 and "give a name ending in .html" in refused.output

@@ -116,7 +116,9 @@ def test_sheet_lists_eligible_candidates_with_texts(tmp_path: Path) -> None:
         "Gelijkwaardige uitwisseling",
         "Openheid om te leren",
         "Concrete inbreng",
+        "Belangenconflict",
         "Opmerking",
+        "Opmerking delen met kandidaat?",
     ]
     first = expected.iloc[0]
     assert ws["B2"].value == first[s.MUNICIPALITY]
@@ -136,7 +138,9 @@ def test_sheet_validation_protection_and_meta(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[REVIEW_SHEET]
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
-    assert set(rules) == {"F2:F5", "G2:G5", "H2:H5"}
+    assert set(rules) == {"F2:F5", "G2:G5", "H2:H5", "I2:I5", "K2:K5"}
+    # the conflict and consent columns offer a list; the ratings a whole number on the scale
+    assert (rules.pop("I2:I5").formula1, rules.pop("K2:K5").formula1) == ('"ja"', '"ja,nee"')
     for dv in rules.values():
         assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "1", "5")
         assert dv.showErrorMessage and dv.allow_blank
@@ -348,13 +352,13 @@ def test_renamed_and_missing_columns(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb[REVIEW_SHEET]
     ws["G1"].value = "Openheid"
-    ws.delete_cols(9)
+    ws.delete_cols(11)
     wb.save(path)
     with pytest.raises(ReviewSheetError) as caught:
         read_reviews(path, make_criteria(), candidates)
     assert {(p.row, p.column, p.problem) for p in caught.value.problems} == {
         (1, "G", "the header is 'Openheid' where 'Openheid om te leren' belongs (renamed or moved column)"),
-        (1, "I", "the column 'Opmerking' is missing"),
+        (1, "K", "the column 'Opmerking delen met kandidaat?' is missing"),
     }
 
 
@@ -719,7 +723,12 @@ def test_a_french_sheet_speaks_french_and_reads_back(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     headers = [c.value for c in wb[REVIEW_SHEET][1]]
     assert headers[:3] == ["Candidat (code INS)", "Commune flamande", "Province"]
-    assert "Échange d'égal à égal" in headers and headers[-1] == "Commentaire"
+    assert "Échange d'égal à égal" in headers
+    assert headers[-3:] == [
+        "Conflit d'intérêts",
+        "Commentaire",
+        "Communiquer le commentaire au candidat\u00a0?",
+    ]
     legend = [c.value for row in wb[LEGEND_SHEET].iter_rows() for c in row if c.value]
     assert legend[0] == "Fiche d'évaluation – Partenariats ODD 2024-2025"
     assert "Est prête à apprendre de l'apport du partenaire." in legend
@@ -728,7 +737,7 @@ def test_a_french_sheet_speaks_french_and_reads_back(tmp_path: Path) -> None:
     ws = wb[REVIEW_SHEET]
     column = headers.index("Ouverture à l'apprentissage") + 1
     ws.cell(row=2, column=column).value = 4
-    ws.cell(row=2, column=len(headers)).value = "Très concret"
+    ws.cell(row=2, column=headers.index("Commentaire") + 1).value = "Très concret"
     wb.save(path)
     reviews = read_reviews([path], criteria, candidates)
     first = str(ws.cell(row=2, column=1).value)

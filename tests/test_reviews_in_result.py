@@ -139,8 +139,21 @@ def test_the_workbook_shows_reviewers_agreement_and_disagreements_in_dutch(
         assert by_label[item.label][0] == pytest.approx(alpha)
     header = by_label["Gemeente"]
     assert header == ["NIS-code", "Rubriekitem", "Verschil", "Scores per beoordelaar"]
-    shown = {r[0]: r[1:] for r in block[[r[0] for r in block].index("Gemeente") + 1 :] if r[0]}
+    firsts = [r[0] for r in block]
+    shown = {
+        r[0]: r[1:] for r in block[firsts.index("Gemeente") + 1 : firsts.index("Belangenconflicten")] if r[0]
+    }
     assert set(shown) == PLANTED
+    # the sample's one conflict of interest, declared by Reviewer B on the sheet
+    conflicts = block[firsts.index("Belangenconflicten") + 1 :]
+    assert conflicts[0][:4] == ["Beoordelaar", "Gemeente", "NIS-code", "Gemeld"]
+    (declared,) = doc["reviews"]["conflicts"]
+    assert conflicts[1][:4] == [
+        declared["reviewer"],
+        declared["municipality"],
+        int(declared["candidate_id"]) if isinstance(conflicts[1][2], int) else declared["candidate_id"],
+        "door de beoordelaar, op het blad",
+    ]
     for d in doc["reviews"]["disagreements"]:
         refnis, item, spread, ratings = shown[d["municipality"]][:4]
         assert str(refnis) == d["candidate_id"] and spread == d["spread"]
@@ -160,7 +173,9 @@ def test_the_workbook_shows_them_in_french(tmp_path: Path, sample_reviews: Any) 
     assert by_label["Notes où les évaluateurs divergent de 2\u00a0points ou plus"][0] == 2
     assert by_label["Critère de la grille"][:2] == ["Alpha de Krippendorff", "Lecture"]
     assert any(str(r[0]).startswith("Alpha de Krippendorff\u00a0:") for r in block)
-    shown = {r[0]: r[1:] for r in block[[r[0] for r in block].index("Commune flamande") + 1 :] if r[0]}
+    firsts = [r[0] for r in block]
+    start, end = firsts.index("Commune flamande") + 1, firsts.index("Conflits d'intérêts")
+    shown = {r[0]: r[1:] for r in block[start:end] if r[0]}
     assert set(shown) == PLANTED
     for d in doc["reviews"]["disagreements"]:
         ratings = shown[d["municipality"]][3]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -320,7 +320,37 @@ def _reviews_section(book: Book, ws: Worksheet, row: int, ctx: Context) -> int:
             indent_cell(ws.cell(row=first + i, column=5))
     else:
         row = book.note(ws, row, sentence("no_disagreements", lang, points=points)) + 1
-    return row
+    return _conflicts_section(book, ws, row, block, ctx)
+
+
+def _conflicts_section(book: Book, ws: Worksheet, row: int, block: Mapping[str, Any], ctx: Context) -> int:
+    """The declared conflicts of interest: who, which candidate, declared where."""
+    conflicts = [c for c in block.get("conflicts") or () if isinstance(c, Mapping)]
+    if not conflicts:
+        return row
+    t, lang = book.t, book.lang
+    row = book.title(ws, row, t("conflicts_title"))
+    rows: list[list[object]] = [
+        [
+            c.get("reviewer"),
+            c.get(MUNICIPALITY) or ctx.name(c.get(CANDIDATE_ID)),
+            c.get(CANDIDATE_ID),
+            t("conflict_declared_sheet")
+            if c.get("declared") == "sheet"
+            else sentence(
+                "conflict_declared_committee", lang, file=file_name(c.get("source")), row=c.get("row")
+            ),
+        ]
+        for c in conflicts
+    ]
+    row = book.small_table(
+        ws,
+        row,
+        [t("conflict_reviewer"), t("municipality"), t("refnis"), t("conflict_declared")],
+        rows,
+        ["long", "long", "id", "long"],  # wrapped in the columns as they are: a wider one shrinks the print
+    )
+    return book.note(ws, row - 1, sentence("conflicts_note", lang)) + 1
 
 
 # The criteria file's labels are written in Dutch; other languages take the catalogue's words.
@@ -333,14 +363,14 @@ _SHOWN_ELSEWHERE: Final = frozenset(
 )
 # Options that the decisions table or the input files already show.
 _OPTIONS_SHOWN_ELSEWHERE: Final = frozenset(
-    {"reviews", "partner_ratings", "locks", "forbids", "exclude", "stay"}
+    {"reviews", "partner_ratings", "locks", "forbids", "exclude", "stay", "declared_conflicts"}
 )
 
 
-def file_label(key: str, written: str, lang: str, given: Mapping[str, str]) -> str:
+def file_label(key: str, written: str, lang: str, given: Mapping[str, str] | None = None) -> str:
     """A criterion's or rubric item's text in `lang`: the criteria file's translation (`given`),
     else the catalogue's for its key, else as the file writes it."""
-    if given.get(lang):
+    if given and given.get(lang):
         return given[lang]
     if lang != CRITERIA_LANG and label(key, lang) != key:
         return label(key, lang)
@@ -397,6 +427,8 @@ def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, o
             items.append((t("stability"), plain(value, lang), "text"))
         elif key == "decisions":
             items.append((t("decisions_from"), file_name(value), "text"))
+        elif key == "conflicts":
+            items.append((t("conflicts"), file_name(value), "text"))
         else:
             items.append((t(str(key)), plain(value, lang), "text"))
     for key, value in manifest.items():

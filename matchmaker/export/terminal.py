@@ -182,6 +182,9 @@ def review_lines(block: Mapping[str, Any]) -> list[str]:
             known = isinstance(alpha, int | float) and math.isfinite(alpha)
             parts.append(f"{labels.get(key, key)} {f'{alpha:.2f}' if known else 'n/a'}")
         lines.append("Agreement (Krippendorff's alpha, interval): " + ", ".join(parts) + ".")
+        from ..conflicts import conflict_line
+
+        lines.extend(conflict_line(c) for c in block.get("conflicts") or () if isinstance(c, Mapping))
         found = list(block.get("disagreements") or ())
         points = block.get("threshold", DISAGREEMENT_POINTS)
         if found:
