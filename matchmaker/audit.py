@@ -200,6 +200,13 @@ def _hash(path: Path) -> str | None:
     return file_sha256(path)
 
 
+def _option(options: Mapping[str, Any], group: str, key: str) -> float:
+    """A number recorded in a group of the manifest's options (0 when not recorded)."""
+    found = options.get(group)
+    value = as_number(found.get(key)) if isinstance(found, Mapping) else None
+    return value if value is not None else 0
+
+
 def _locate(recorded: str, bases: list[Path]) -> Path | None:
     """A recorded path as it can be found now: as written, or from the folders the run may have used."""
     given = Path(recorded)
@@ -326,6 +333,9 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
                 _locate(str(p), bases) or Path(str(p)) for p in options.get("partner_ratings") or ()
             ],
             stability=str(options.get("stability") or "off"),
+            robustness=isinstance(options.get("robustness"), Mapping),
+            robustness_samples=int(_option(options, "robustness", "samples")),
+            seed=int(_option(options, "robustness", "seed")),
             progress=progress,
         )
     except MatchmakerError as exc:

@@ -352,6 +352,21 @@ def partner_sheet_command(
     help="With partner ratings: list the blocking pairs (report) or pair stably (require).",
 )
 @click.option(
+    "--robustness",
+    is_flag=True,
+    help="Also split the plausible weights exactly (as the robustness command does): a Robuustheid sheet, "
+    "the result's robustness block and, where a selection depends on the weights, its share in the "
+    "explanations.",
+)
+@click.option(
+    "--robustness-samples",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="With --robustness and reviews: resamples of the reviewers for their uncertainty.",
+)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the resamples (--robustness).")
+@click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -380,6 +395,9 @@ def pair_command(
     decisions_path: Path | None,
     partner_rating_paths: tuple[Path, ...],
     stability: str,
+    robustness: bool,
+    robustness_samples: int,
+    seed: int,
     report_path: Path | None,
     force: bool,
 ) -> None:
@@ -422,9 +440,16 @@ def pair_command(
         strict=strict,
         partner_ratings=partner_rating_paths,
         stability=stability,
+        robustness=robustness,
+        robustness_samples=robustness_samples,
+        seed=seed,
     )
     result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
+    if result.robustness:
+        from .i18n.wording import summary_line
+
+        click.echo("\n" + summary_line(result.robustness))
     # after the table, which stays as it is: the reviewers' agreement, or that self-assessment stood in
     lines = review_lines(result.reviews)
     if lines:
@@ -517,8 +542,7 @@ def robustness_command(
     """
     from .criteria import load_criteria
     from .files import check_output, write_json
-    from .pipeline import RunOptions
-    from .robustness import robustness
+    from .pipeline import RunOptions, robustness
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping)

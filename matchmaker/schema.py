@@ -237,6 +237,7 @@ class ExplanationRecord(TypedDict, total=False):
     countries: list[str]
     tie_break: list[str]
     stability: bool  # left out by the stability rows (pair --stability require)
+    weight_share: float  # pair --robustness: the share of the plausible weightings that select it
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -61,6 +61,8 @@ class PairingResult:
     stability: dict[str, Any] = field(default_factory=dict)
     # how many alternatives were asked and found, the interchangeable partners, and the sentence
     alternatives_note: dict[str, Any] = field(default_factory=dict)
+    # with pair --robustness: the weight robustness analysis (matchmaker.robustness/1 without manifest)
+    robustness: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class PairingResult:
             "changes": self.changes,
             "reviews": self.reviews,
             **({"stability": self.stability} if self.stability else {}),
+            **({"robustness": self.robustness} if self.robustness else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:
