@@ -42,10 +42,15 @@ def pairing_label(pairing: Mapping[str, Any], lang: str) -> str:
 
 
 def triangle_figure(
-    doc: Mapping[str, Any], lang: str = "nl", labels: Mapping[str, str] | None = None
+    doc: Mapping[str, Any],
+    lang: str = "nl",
+    labels: Mapping[str, str] | None = None,
+    *,
+    figure: Figure | None = None,
 ) -> Figure | None:
     """The figure of a `matchmaker.robustness/1` document (or a result's robustness block), or None
-    when its weights are not two or three criteria."""
+    when its weights are not two or three criteria; drawn into `figure` when given (a notebook's
+    `plt.figure()`, which it then shows)."""
     from matplotlib.figure import Figure
     from matplotlib.patches import Polygon
 
@@ -61,7 +66,7 @@ def triangle_figure(
     bounds = _mapping(region.get("bounds"))
     pairings = [p for p in doc.get("pairings") or () if isinstance(p, Mapping)]
 
-    fig = Figure(figsize=(WIDTH, HEIGHT), dpi=150)
+    fig = figure if figure is not None else Figure(figsize=(WIDTH, HEIGHT), dpi=150)
     ax = fig.add_axes((0.08, 0.15, 0.5, 0.74))
     ax.tick_params(labelsize=FONT_PT - 1)
     lows, highs = [], []
