@@ -69,6 +69,13 @@ reviews_option = click.option(
 )
 
 
+seed_option = click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the sampled weightings and the reviewers' resamples (recorded).",
+)
 force_option = click.option(
     "--force", is_flag=True, help="Replace output files that exist, even ones holding typed work."
 )
@@ -365,7 +372,7 @@ def partner_sheet_command(
     type=click.IntRange(0),
     help="With --robustness and reviews: resamples of the reviewers for their uncertainty.",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the resamples (--robustness).")
+@seed_option
 @click.option(
     "--report",
     "report_path",
@@ -523,7 +530,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
     type=click.IntRange(1),
     help="Sampled weightings (beyond 5 criteria) and resamples of the reviewers (with --reviews).",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sampling.")
+@seed_option
 @json_option("Write the analysis as JSON (matchmaker.robustness/1).")
 @handle_errors
 def robustness_command(
