@@ -171,3 +171,24 @@ def test_robustness_with_stable_pairing_is_refused(tmp_path: Path) -> None:
     )
     assert ran.exit_code == 2
     assert "--robustness" in ran.output and not (tmp_path / "s.xlsx").exists()
+
+
+def test_the_report_and_the_letters_take_the_block_the_result_carries(
+    paired: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    import docx
+
+    from matchmaker.letters import write_decision_letters
+    from matchmaker.report import report_from_files
+
+    _, result_path, _ = paired
+    doc = json.loads(result_path.read_text(encoding="utf-8"))
+    page = report_from_files(result_path, tmp_path / "report.html", lang="en").read_text(encoding="utf-8")
+    assert sentence("report_robustness", "en") in page and "<polygon" in page
+    written = write_decision_letters(result_path, tmp_path / "letters", lang="en")
+    close = next(c for c in doc["robustness"]["candidates"] if 0 < c["selection_share"] < 1)
+    name = next(e["municipality"] for e in doc["explanations"] if e["candidate_id"] == close["candidate_id"])
+    letter = next(p for p in written if p.suffix == ".docx" and name.replace(" ", "-") in p.name)
+    text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
+    assert sentence("letter_heading_robustness", "en") in text
+    assert f"selected in {percent_text(close['selection_share'], 'en')}% of the plausible weightings" in text
