@@ -475,7 +475,9 @@ def pair_command(
     if report_path is not None:
         from .report import write_report
 
-        write_report(result.to_json(), report_path, lang=lang, inputs=inputs)
+        write_report(
+            result.to_json(), report_path, lang=lang, robustness=result.robustness or None, inputs=inputs
+        )
         click.echo(f"Wrote {report_path}", err=True)
 
 
