@@ -19,8 +19,8 @@ import numpy as np
 from matchmaker.criteria import load_criteria
 from matchmaker.intake import read_form
 from matchmaker.partners import read_partners
-from matchmaker.pipeline import run
-from matchmaker.robustness import Resolver, analyse, robustness
+from matchmaker.pipeline import robustness, run
+from matchmaker.robustness import Resolver, analyse
 from matchmaker.sample import make_export, write_export
 from matchmaker.scoring import criterion_matrix, score, with_scores
 from matchmaker.weight_space import region_of, sample

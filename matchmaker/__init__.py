@@ -31,7 +31,7 @@ _API = {
     "write_shortlist": "export",
     "write_json": "files",
     "verify": "audit",
-    "robustness": "robustness",
+    "robustness": "pipeline",
     "Robustness": "robustness",
     "MatchmakerError": "errors",
     "IntakeError": "errors",
@@ -93,10 +93,10 @@ if TYPE_CHECKING:
     from .intake import IntakeResult, read_form
     from .pairing import PairingResult, solve_pairing
     from .partners import read_partners
-    from .pipeline import run
+    from .pipeline import robustness, run
     from .reference import resolve
     from .reviews import Reviews, read_reviews, write_review_sheet
-    from .robustness import Robustness, robustness
+    from .robustness import Robustness
     from .scoring import Scores, score, with_scores
 
 

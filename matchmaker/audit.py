@@ -201,6 +201,13 @@ def _hash(path: Path) -> str | None:
     return file_sha256(path)
 
 
+def _option(options: Mapping[str, Any], group: str, key: str) -> float:
+    """A number recorded in a group of the manifest's options (0 when not recorded)."""
+    found = options.get(group)
+    value = as_number(found.get(key)) if isinstance(found, Mapping) else None
+    return value if value is not None else 0
+
+
 def _locate(recorded: str, bases: list[Path]) -> Path | None:
     """A recorded path as it can be found now: as written, or from the folders the run may have used."""
     given = Path(recorded)
@@ -332,6 +339,9 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             conflicts=(_locate(str(options["conflicts"]), bases) or Path(str(options["conflicts"])))
             if options.get("conflicts")
             else None,
+            robustness=isinstance(options.get("robustness"), Mapping),
+            robustness_samples=int(_option(options, "robustness", "samples")),
+            seed=int(_option(options, "robustness", "seed")),
             progress=progress,
         )
     except MatchmakerError as exc:

@@ -75,6 +75,13 @@ conflicts_option = click.option(
     "those reviewers' ratings of those municipalities are refused and do not count.",
 )
 
+seed_option = click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the sampled weightings and the reviewers' resamples (recorded).",
+)
 force_option = click.option(
     "--force", is_flag=True, help="Replace output files that exist, even ones holding typed work."
 )
@@ -386,6 +393,21 @@ def partner_sheet_command(
     help="With partner ratings: list the blocking pairs (report) or pair stably (require).",
 )
 @click.option(
+    "--robustness",
+    is_flag=True,
+    help="Also split the plausible weights exactly (as the robustness command does): a Robuustheid sheet, "
+    "the result's robustness block and, where a selection depends on the weights, its share in the "
+    "explanations.",
+)
+@click.option(
+    "--robustness-samples",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="With --robustness and reviews: resamples of the reviewers for their uncertainty.",
+)
+@seed_option
+@click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -415,6 +437,9 @@ def pair_command(
     decisions_path: Path | None,
     partner_rating_paths: tuple[Path, ...],
     stability: str,
+    robustness: bool,
+    robustness_samples: int,
+    seed: int,
     report_path: Path | None,
     force: bool,
 ) -> None:
@@ -465,9 +490,16 @@ def pair_command(
         partner_ratings=partner_rating_paths,
         stability=stability,
         conflicts=conflicts_path,
+        robustness=robustness,
+        robustness_samples=robustness_samples,
+        seed=seed,
     )
     result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
+    if result.robustness:
+        from .i18n.wording import summary_line
+
+        click.echo("\n" + summary_line(result.robustness))
     # after the table, which stays as it is: the reviewers' agreement, or that self-assessment stood in
     lines = review_lines(result.reviews)
     if lines:
@@ -492,7 +524,9 @@ def pair_command(
     if report_path is not None:
         from .report import write_report
 
-        write_report(result.to_json(), report_path, lang=lang, inputs=inputs)
+        write_report(
+            result.to_json(), report_path, lang=lang, robustness=result.robustness or None, inputs=inputs
+        )
         click.echo(f"Wrote {report_path}", err=True)
 
 
@@ -548,7 +582,7 @@ def verify_command(result_path: Path, json_path: Path | None, force: bool) -> No
     type=click.IntRange(1),
     help="Sampled weightings (beyond 5 criteria) and resamples of the reviewers (with --reviews).",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the sampling.")
+@seed_option
 @json_option("Write the analysis as JSON (matchmaker.robustness/1).")
 @force_option
 @click.option(
@@ -580,8 +614,7 @@ def robustness_command(
     """
     from .criteria import load_criteria
     from .files import check_output, write_json
-    from .pipeline import RunOptions
-    from .robustness import robustness
+    from .pipeline import RunOptions, robustness
 
     criteria = load_criteria(criteria_path)
     inputs = _inputs(forms, partners_path, *review_paths, criteria.path, mapping, conflicts_path)

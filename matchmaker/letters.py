@@ -92,6 +92,12 @@ def robustness_of(doc: Mapping[str, Any] | None, result: Mapping[str, Any]) -> M
     return doc
 
 
+def embedded_robustness(result: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The robustness block a result carries (pair --robustness), or None."""
+    block = result.get("robustness")
+    return block if isinstance(block, Mapping) and block.get("schema") == ROBUSTNESS_SCHEMA else None
+
+
 # --- the facts of one letter ---------------------------------------------------------------------
 
 
@@ -607,10 +613,11 @@ def write_decision_letters(
     date: dt.date | None = None,
     force: bool = False,
 ) -> list[Path]:
-    """Read a result (and a robustness analysis), write every letter and the merge table."""
+    """Read a result (and a robustness analysis, or the one the result carries), write every letter
+    and the merge table."""
     result = read_result(result_path)
     criteria = criteria_of(result, criteria_path)
-    robustness = None
+    robustness = embedded_robustness(result)
     if robustness_path is not None:
         robustness = robustness_of(
             read_json(robustness_path, schema=ROBUSTNESS_SCHEMA, what="robustness analysis"), result

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .decisions import Decisions
     from .intake import IntakeResult
     from .reviews import Reviews
+    from .robustness import Robustness
     from .scoring import Scores
 
 PairSpec = str | tuple[str, str]
@@ -188,6 +189,11 @@ class RunOptions:
     partner_ratings: tuple[Path | str, ...] = ()  # filled partner sheets (files or folders)
     stability: str = "off"  # "off" | "report" | "require"
     conflicts: Path | str | None = None  # the committee's conflicts of interest (reviewer, municipality)
+    # the weight robustness of the pairing in the same run (pair --robustness); `robustness_samples`
+    # resamples of the reviewers (and, beyond 5 criteria, at least 1000 sampled weightings)
+    robustness: bool = False
+    robustness_samples: int = 0
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -367,6 +373,12 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
                 if opts.partner_ratings or stability != "off"
                 else {}
             ),
+            # only with --robustness, so that other manifests stay as they were
+            **(
+                {"robustness": {"samples": opts.robustness_samples, "seed": opts.seed}}
+                if opts.robustness
+                else {}
+            ),
             # the workbook whose decisions were applied: verify words the changes from it again
             **({"decisions": str(opts.decisions)} if opts.decisions is not None else {}),
             **conflict_options(scored),
@@ -386,6 +398,19 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         issues=list(intake.issues),
         reviews=reviews_block(read, aggregate, criteria, scores),
     )
+    if opts.robustness:
+        if keep_pairs or stay or stability == "require":
+            raise DecisionError(
+                "--robustness analyses the pairing without previous pairs or stability rows; "
+                "run it without --decisions' previous round and without --stability require"
+            )
+        from .robustness import attach, weight_robustness
+
+        say("splitting the plausible weights")
+        analysis = weight_robustness(
+            scored, candidates, partner_table, criteria, opts, lock_pairs, forbid_pairs
+        )
+        result = attach(result, analysis)
     if decisions is not None:  # what changed from the shortlist the committee decided on, and why
         result = decisions.apply(result)
     if strict and result.unfilled:
@@ -411,6 +436,60 @@ def conflict_options(scored: Scored) -> dict[str, Any]:
     if declared:
         out["declared_conflicts"] = declared
     return out
+
+
+def robustness(
+    forms: Path | str,
+    partners: Path | str,
+    options: RunOptions | None = None,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    method: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> Robustness:
+    """The weight robustness of the pairing `run` makes of these files, with its manifest (the
+    `robustness` command).
+
+    With reviews, also the reviewers' uncertainty: `samples` bootstrap resamples of the reviewers.
+    """
+    from .partners import read_partners
+    from .robustness import SCHEMA, weight_robustness
+    from .scoring import with_scores
+
+    opts = replace(options or RunOptions(), robustness_samples=samples, seed=seed)
+    say = progress or (lambda _line: None)
+    criteria = load_options_criteria(opts)
+    mapping = None if opts.mapping is None else Path(opts.mapping)
+    scored = read_and_score(Path(forms), criteria, opts, say)
+    intake, review_inputs = scored.intake, scored.review_inputs
+    table = with_scores(intake.candidates, scored.scores)
+    partner_table = read_partners(Path(partners), mapping)
+    say("splitting the plausible weights")
+    result = weight_robustness(scored, table, partner_table, criteria, opts, method=method, weights=samples)
+    inputs = [
+        input_entry("forms", Path(forms), intake.sha256),
+        input_entry("partners", Path(partners)),
+        *([input_entry("mapping", mapping)] if mapping is not None else []),
+        *(input_entry("reviews", path) for path in review_inputs),
+        *conflict_entries(scored),
+    ]
+    manifest = build_manifest(
+        {"schema": SCHEMA},
+        inputs=inputs,
+        criteria=criteria,
+        solver="highs",
+        status=result.method,
+        options={
+            "reviews": [str(p) for p in opts.reviews],
+            "aggregate": opts.aggregate,
+            "samples": samples,
+            "seed": seed,
+            "method": result.method,
+            **conflict_options(scored),
+        },
+    )
+    return replace(result, manifest=manifest)
 
 
 @dataclass(frozen=True)

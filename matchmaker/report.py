@@ -450,13 +450,14 @@ def check_report_path(out: Path, inputs: Iterable[Path] = ()) -> Path:
 def report_from_files(
     result_path: Path, out: Path, *, lang: str = "nl", robustness_path: Path | None = None
 ) -> Path:
-    """Read a result (and a robustness analysis of it) and write the report."""
-    from .letters import ROBUSTNESS_SCHEMA, read_json, read_result, robustness_of
+    """Read a result (and a robustness analysis of it, or the one the result carries) and write the
+    report."""
+    from .letters import ROBUSTNESS_SCHEMA, embedded_robustness, read_json, read_result, robustness_of
 
     inputs = [p for p in (result_path, robustness_path) if p is not None]
     check_report_path(out, inputs)
     result = read_result(result_path)
-    robustness = None
+    robustness = embedded_robustness(result)
     if robustness_path is not None:
         doc = read_json(robustness_path, schema=ROBUSTNESS_SCHEMA, what="robustness analysis")
         robustness = robustness_of(doc, result)

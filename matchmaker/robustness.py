@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -26,7 +25,8 @@ from .scoring import DECIMALS, ScoreMatrix, criterion_matrix, weighted_scores
 from .weight_space import Array, Cell, Region, box, cell, region_of, sample, segment
 
 if TYPE_CHECKING:
-    from .pipeline import RunOptions
+    from .pairing import PairingResult
+    from .pipeline import RunOptions, Scored
     from .reviews import Reviews
 
 SCHEMA: Final = "matchmaker.robustness/1"
@@ -574,96 +574,89 @@ def bootstrap(
     and the candidates re-scored."""
     from .reviews import REVIEWER
 
-    ratings = reviews.rated  # a reviewer's ratings despite a conflict never count
-    groups = [
-        (frame, frame[REVIEWER].unique()) for _cid, frame in ratings.groupby(s.CANDIDATE_ID, sort=False)
-    ]
+    ratings = reviews.rated.reset_index(drop=True)  # a reviewer's ratings despite a conflict never count
+    # per candidate, the row positions of each of its reviewers' ratings: a draw is one take
+    groups: list[tuple[list[str], list[Array]]] = []
+    for _cid, frame in ratings.groupby(s.CANDIDATE_ID, sort=False):
+        by = frame.groupby(REVIEWER, sort=False).indices
+        who = [str(r) for r in by]
+        groups.append((who, [frame.index.to_numpy()[by[r]] for r in by]))
 
     def draw(rng: np.random.Generator) -> ScoreMatrix:
-        parts = []
-        for frame, who in groups:
-            picked = rng.choice(who, size=len(who), replace=True)
+        rows: list[Array] = []
+        names: list[Array] = []
+        for who, where in groups:
+            picked = rng.integers(0, len(who), size=len(who))
             for k, r in enumerate(picked):
-                part = frame[frame[REVIEWER] == r]
-                parts.append(part.assign(**{REVIEWER: f"{r}#{k}"}))
-        drawn = pd.concat(parts, ignore_index=True) if parts else ratings
-        resampled = replace(reviews, ratings=drawn, conflicts=())
+                rows.append(where[r])
+                names.append(np.full(len(where[r]), f"{who[r]}#{k}", dtype=object))
+        if not rows:
+            return criterion_matrix(candidates, criteria, reviews.aggregate(aggregate))  # type: ignore[arg-type]
+        taken = ratings.take(np.concatenate(rows)).reset_index(drop=True)
+        taken[REVIEWER] = np.concatenate(names)
+        resampled = replace(reviews, ratings=taken, conflicts=())
         return criterion_matrix(candidates, criteria, resampled.aggregate(aggregate))  # type: ignore[arg-type]
 
     return draw
 
 
-# --- from the files --------------------------------------------------------------------------------
+# --- in a run --------------------------------------------------------------------------------------
+
+# Sampled weightings when the split cannot be exact and no more are asked.
+MIN_WEIGHT_SAMPLES: Final = 1000
 
 
-def robustness(
-    forms: Path | str,
-    partners: Path | str,
-    options: RunOptions | None = None,
+def weight_robustness(
+    scored: Scored,
+    table: pd.DataFrame,
+    partners: pd.DataFrame,
+    criteria: Criteria,
+    opts: RunOptions,
+    locks: Iterable[tuple[str, str]] = (),
+    forbids: Iterable[tuple[str, str]] = (),
     *,
-    samples: int = 1000,
-    seed: int = 0,
     method: str = "auto",
-    progress: Callable[[str], None] | None = None,
+    weights: int | None = None,
 ) -> Robustness:
-    """The weight robustness of the pairing `run` makes of these files, with its manifest.
-
-    With reviews, also the reviewers' uncertainty: `samples` bootstrap resamples of the reviewers.
-    """
-    from .manifest import build_manifest, input_entry
-    from .partners import read_partners
-    from .pipeline import (
-        RunOptions,
-        conflict_entries,
-        conflict_options,
-        load_options_criteria,
-        read_and_score,
-    )
-    from .scoring import with_scores
-
-    opts = options or RunOptions()
-    say = progress or (lambda _line: None)
-    criteria = load_options_criteria(opts)
-    mapping = None if opts.mapping is None else Path(opts.mapping)
-    scored = read_and_score(Path(forms), criteria, opts, say)
-    intake, read, aggregated, scores = scored.intake, scored.reviews, scored.aggregated, scored.scores
-    review_inputs = scored.review_inputs
-    table = with_scores(intake.candidates, scores)
-    matrix = criterion_matrix(intake.candidates, criteria, aggregated)
-    partner_table = read_partners(Path(partners), mapping)
-    say("splitting the plausible weights")
-    rescore = None if read is None else bootstrap(read, opts.aggregate, intake.candidates, criteria)
-    result = analyse(
+    """The analysis of a scored run (`table`: its candidates with their scores): the weights split,
+    and with reviews `opts.robustness_samples` resamples of the reviewers."""
+    matrix = criterion_matrix(scored.intake.candidates, criteria, scored.aggregated)
+    n = max(0, opts.robustness_samples)
+    rescore = None
+    if scored.reviews is not None and n > 0:
+        rescore = bootstrap(scored.reviews, opts.aggregate, scored.intake.candidates, criteria)
+    return analyse(
         table,
-        partner_table,
+        partners,
         criteria,
         matrix,
         method=method,
-        samples=samples,
-        seed=seed,
+        samples=weights if weights is not None else max(n, MIN_WEIGHT_SAMPLES),
+        seed=opts.seed,
+        locks=locks,
+        forbids=forbids,
         rescore=rescore,
-        uncertainty_samples=samples if rescore is not None else 0,
+        uncertainty_samples=n if rescore is not None else 0,
     )
-    inputs = [
-        input_entry("forms", Path(forms), intake.sha256),
-        input_entry("partners", Path(partners)),
-        *([input_entry("mapping", mapping)] if mapping is not None else []),
-        *(input_entry("reviews", path) for path in review_inputs),
-        *conflict_entries(scored),
-    ]
-    manifest = build_manifest(
-        {"schema": SCHEMA},
-        inputs=inputs,
-        criteria=criteria,
-        solver="highs",
-        status=result.method,
-        options={
-            "reviews": [str(p) for p in opts.reviews],
-            "aggregate": opts.aggregate,
-            "samples": samples,
-            "seed": seed,
-            "method": result.method,
-            **conflict_options(scored),
-        },
-    )
-    return replace(result, manifest=manifest)
+
+
+def attach(result: PairingResult, analysis: Robustness) -> PairingResult:
+    """The result with the analysis as its `robustness` block and each explanation's share of the
+    plausible weightings that select the candidate (the sentence says it where it is not 0 or 1)."""
+    from .i18n.wording import why_text
+
+    block = {k: v for k, v in analysis.to_json().items() if k != "manifest"}
+    shares = {c["candidate_id"]: float(c["selection_share"]) for c in analysis.candidates}
+    known = {
+        str(e.get("candidate_id")): str(e.get("municipality") or e.get("candidate_id"))
+        for e in result.explanations
+    }
+    explanations = []
+    for e in result.explanations:
+        rec = dict(e)
+        share = shares.get(str(rec.get("candidate_id")))
+        if share is not None:
+            rec["weight_share"] = share
+            rec["why"] = why_text(rec, known, "en") or ""
+        explanations.append(rec)
+    return replace(result, robustness=block, explanations=explanations)  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Deterministic, fictional sample data: a candidacy form export and a partners file.
 
 `python -m matchmaker.sample DIR` writes DIR/candidacies.xlsx, DIR/partners.csv, DIR/truth.json and
-three fictional reviewers' filled sheets in DIR/reviews.
+three fictional reviewers' filled sheets in DIR/reviews, and in DIR/close-calls a larger pool whose
+selection changes within the plausible weights (the robustness analysis's demo).
 Every person, e-mail address and Beninese commune in them is invented; the four Rwandan districts
 are the real partners of the call. `make_export(n)` scales the same mess up for benchmarks.
 """
@@ -512,6 +513,31 @@ def write_sample(directory: Path) -> list[Path]:
     candidates = read_form(written[0], eligibility=criteria.eligibility).candidates
     written.extend(make_sample_reviews(candidates, criteria, directory / "reviews"))
     written.extend(write_sample_partner_sheets(directory))
+    written.extend(write_close_calls(directory / CLOSE_CALLS))
+    return written
+
+
+# A pool of 60 submissions in the style of `make_export` whose cut falls between candidates that
+# trade motivation against involvement: within 15 points of the weights the selection changes.
+CLOSE_CALLS: Final = "close-calls"
+CLOSE_CALLS_SIZE: Final = 60
+CLOSE_CALLS_SEED: Final = 8
+
+
+def write_close_calls(directory: Path) -> list[Path]:
+    """DIR/candidacies.xlsx, DIR/partners.csv and three reviewers' sheets in DIR/reviews for the
+    close-calls pool; the same files on every run."""
+    from .criteria import load_criteria
+    from .intake import read_form
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_export(make_export(CLOSE_CALLS_SIZE, seed=CLOSE_CALLS_SEED), directory / "candidacies.xlsx"),
+        write_partners(directory / "partners.csv"),
+    ]
+    criteria = load_criteria()
+    candidates = read_form(written[0], eligibility=criteria.eligibility).candidates
+    written.extend(make_sample_reviews(candidates, criteria, directory / "reviews"))
     return written
 
 

@@ -265,6 +265,7 @@ class ExplanationRecord(TypedDict, total=False):
     tie_break: list[str]
     stability: bool  # left out by the stability rows (pair --stability require)
     unlocks: bool  # the score needed lifts a pair under the minimum pair value to it
+    weight_share: float  # pair --robustness: the share of the plausible weightings that select it
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -15,8 +15,8 @@ from scipy.spatial import ConvexHull, HalfspaceIntersection
 
 from matchmaker.cli import main
 from matchmaker.pairing.instance import UNIT, Instance
-from matchmaker.pipeline import RunOptions, run
-from matchmaker.robustness import SCHEMA, Resolver, decompose, intervals, radius, robustness
+from matchmaker.pipeline import RunOptions, robustness, run
+from matchmaker.robustness import SCHEMA, Resolver, decompose, intervals, radius
 from matchmaker.weight_space import Region, sample
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from matchmaker import schema as s
 from matchmaker.form_mapping import option_codes, parse_multi
 from matchmaker.intake import read_form
-from matchmaker.sample import HEADERS, main, make_export, partner_rows, truth, write_export
+from matchmaker.sample import CLOSE_CALLS, HEADERS, main, make_export, partner_rows, truth, write_export
 
 
 def _cells(path: Path) -> tuple[str, list[tuple[object, ...]]]:
@@ -49,6 +49,16 @@ def test_committed_partners_and_truth_equal_the_generator_output(generated: Path
     assert _csv_rows(SAMPLE_DIR / "partners.csv") == _csv_rows(generated / "partners.csv")
     committed = json.loads((SAMPLE_DIR / "truth.json").read_text(encoding="utf-8"))
     assert committed == json.loads((generated / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_committed_close_calls_equal_the_generator_output(generated: Path) -> None:
+    committed, fresh = SAMPLE_DIR / CLOSE_CALLS, generated / CLOSE_CALLS
+    assert _cells(committed / "candidacies.xlsx") == _cells(fresh / "candidacies.xlsx")
+    assert _csv_rows(committed / "partners.csv") == _csv_rows(fresh / "partners.csv")
+    sheets = sorted(p.name for p in (committed / "reviews").glob("*.xlsx"))
+    assert sheets == sorted(p.name for p in (fresh / "reviews").glob("*.xlsx")) and len(sheets) == 3
+    for name in sheets:
+        assert _cells(committed / "reviews" / name) == _cells(fresh / "reviews" / name)
 
 
 def test_the_generator_is_deterministic(tmp_path: Path, generated: Path) -> None:

@@ -13,6 +13,7 @@ from .layout import (
     SHEET_PARAMETERS,
     SHEET_PARTNERS,
     SHEET_RESERVES,
+    SHEET_ROBUSTNESS,
     SHEET_SHORTLIST,
 )
 from .sheets import build_workbook, write_shortlist
@@ -26,6 +27,7 @@ __all__ = [
     "SHEET_PARAMETERS",
     "SHEET_PARTNERS",
     "SHEET_RESERVES",
+    "SHEET_ROBUSTNESS",
     "SHEET_SHORTLIST",
     "build_workbook",
     "write_shortlist",

@@ -582,6 +582,10 @@ def build_workbook(
     _sheet_motivation(book, ctx)
     _sheet_intake(book, ctx)
     partner_ref = _sheet_partners(book, ctx)
+    if result.robustness:
+        from .robustness_sheet import sheet_robustness
+
+        sheet_robustness(book, ctx)
     sheet_parameters(book, ctx)
     book.wb.remove(shortlist)
     _sheet_shortlist(book, ctx, partner_ref)

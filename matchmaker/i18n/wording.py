@@ -214,7 +214,24 @@ def _lower(explanation: Mapping[str, Any], lowest: Mapping[str, Any]) -> bool:
 
 
 def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
-    """One short sentence or two: selected with whom, or the main reason not and what would change it."""
+    """One short sentence or two: selected with whom, or the main reason not and what would change it;
+    where the selection depends on the weights (pair --robustness), the share that selects it."""
+    text = _why_text(explanation, known, lang)
+    share = as_number(explanation.get("weight_share"))
+    if text is None or share is None or not 0 < share < 1:
+        return text
+    key = "why_weight_share" if explanation.get("selected") else "why_weight_share_not"
+    return f"{text} {sentence(key, lang, share=percent_text(share, lang))}"
+
+
+def percent_text(share: float, lang: str) -> str:
+    """A share (0-1) as a whole percentage, never 0 or 100 when it is neither."""
+    value = round(100 * share)
+    value = 1 if value == 0 and share > 0 else 99 if value == 100 and share < 1 else value
+    return number(value, lang, 0)
+
+
+def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
     recorded = explanation.get("why")
     fallback = str(recorded) if recorded else None
     cause = explanation.get("cause")
@@ -741,3 +758,20 @@ def cost_sentences(cost: Mapping[str, Any], lang: str) -> list[str]:
     if filled_before is not None and filled is not None:
         lines.append(sentence("cost_filled", lang, before=int(filled_before), after=int(filled)))
     return lines
+
+
+def summary_line(block: Mapping[str, Any], lang: str = "en") -> str:
+    """One line on a robustness block: how often the shortlist and the pairs stay the same."""
+    pairings = [p for p in block.get("pairings") or () if isinstance(p, Mapping)]
+    chosen = next((p for p in pairings if p.get("contains_chosen")), None)
+    picked = set(chosen.get("selected") or ()) if chosen else set()
+    same = sum(float(p.get("share") or 0) for p in pairings if set(p.get("selected") or ()) == picked)
+    pairs = sum(float(p.get("share") or 0) for p in pairings if p.get("contains_chosen"))
+    method = str(block.get("method") or "exact")
+    return sentence(
+        "robustness_summary",
+        lang,
+        share=percent_text(round(same, 6), lang),
+        pairs=percent_text(round(pairs, 6), lang),
+        method=sentence(f"robustness_method_{method}", lang, n=int(block.get("samples") or 0)),
+    )

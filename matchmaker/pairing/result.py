@@ -71,6 +71,8 @@ class PairingResult:
     notes: list[NoteRecord] = field(default_factory=list)
     # re-solving decisions: the previous round's total value and filled slots beside this one's
     cost: dict[str, Any] = field(default_factory=dict)
+    # with pair --robustness: the weight robustness analysis (matchmaker.robustness/1 without manifest)
+    robustness: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +98,7 @@ class PairingResult:
             "reviews": self.reviews,
             **({"stability": self.stability} if self.stability else {}),
             **({"notes": self.notes} if self.notes else {}),
+            **({"robustness": self.robustness} if self.robustness else {}),
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -189,3 +189,29 @@ def test_a_300_candidate_shortlist_prints_at_9_pt_or_more(tmp_path: Path) -> Non
     write_export(make_export(300, seed=3), export)
     big = pair(tmp_path, "big", str(export), "--partners", str(SAMPLE / "partners.csv"), "--solver", "highs")
     assert_readable(render(big))
+
+
+@needs_office
+def test_the_robustness_sheet_prints_at_9_pt_or_more(tmp_path: Path) -> None:
+    """pair --robustness on the close-calls sample, in English: the Robuustheid sheet's pages print
+    its tables at 9 pt or more, with the chart (an image, so no words of its own) among them."""
+    close = SAMPLE / "close-calls"
+    book = pair(
+        tmp_path,
+        "robust",
+        str(close / "candidacies.xlsx"),
+        "--partners",
+        str(close / "partners.csv"),
+        "--reviews",
+        str(close / "reviews"),
+        "--robustness",
+        "--robustness-samples",
+        "5",
+        "--lang",
+        "en",
+    )
+    pdf = render(book)
+    assert_readable(pdf)
+    pages = [" ".join(w for _, w in words) for words in word_heights(pdf)]
+    sheet = [p for p in pages if "Robuustheid –" in p]
+    assert sheet and "Candidates selected under some plausible weighting" in " ".join(sheet)
