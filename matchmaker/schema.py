@@ -237,6 +237,8 @@ class ExplanationRecord(TypedDict, total=False):
     countries: list[str]
     tie_break: list[str]
     stability: bool  # left out by the stability rows (pair --stability require)
+    # its partner in the pairing without stability, when the stable one leaves it out or moves it
+    partner_without_stability: str
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -16,6 +16,7 @@ SHEET_MOTIVATION: Final = "Motivatie"
 SHEET_INTAKE: Final = "Intake"
 SHEET_PARTNERS: Final = "Partners"
 SHEET_PARAMETERS: Final = "Parameters"
+SHEET_STABILITY: Final = "Stabiliteit"  # with partner ratings only
 
 # Column headers are catalogue labels in the workbook's language; `decisions` finds a column by its
 # header in any language, so these keys name the columns on both sides.

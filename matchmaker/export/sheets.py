@@ -1,5 +1,6 @@
 """The shortlist workbook: its table sheets (Koppelingen, Shortlist, Reservelijst, Alternatieven,
-Motivatie, Intake, Partners), `build_workbook` putting all nine in order, and `write_shortlist`.
+Motivatie, Intake, Partners), `build_workbook` putting all of them in order (Stabiliteit with partner
+ratings), and `write_shortlist`.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ from .layout import (
     SHORTLIST_MARK,
 )
 from .overview import sheet_overview, sheet_parameters
+from .stability_sheet import sheet_stability
 
 _PERSONAL_COLUMNS: Final = frozenset(
     {*PERSONAL_FIELDS, "Naam", "E-mail", "Naam contactpersoon", "E-mailadres contactpersoon"}
@@ -559,6 +561,7 @@ def build_workbook(
     _sheet_motivation(book, ctx)
     _sheet_intake(book, ctx)
     partner_ref = _sheet_partners(book, ctx)
+    sheet_stability(book, ctx)
     sheet_parameters(book, ctx)
     book.wb.remove(shortlist)
     _sheet_shortlist(book, ctx, partner_ref)

@@ -213,6 +213,10 @@ def _lower(explanation: Mapping[str, Any], lowest: Mapping[str, Any]) -> bool:
     return best is None or weakest is None or best < weakest
 
 
+# the partner the pairing without stability gives a candidate the stable pairing leaves out or moves
+WITHOUT_STABILITY: Final = "partner_without_stability"
+
+
 def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
     """One short sentence or two: selected with whom, or the main reason not and what would change it."""
     recorded = explanation.get("why")
@@ -224,7 +228,11 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
             return fallback
         value = points_text(explanation.get("value"), lang)
         where = sentence("in_country", lang, country=country)
-        return sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+        said = sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+        moved = explanation.get(WITHOUT_STABILITY)
+        if moved and moved != explanation.get(PARTNER):
+            said = f"{said} {sentence('stability_moved', lang, partner=moved)}"
+        return said
     head = sentence("not_selected", lang)
     if cause == "no_pair":
         obstacles = explanation.get("obstacles")
@@ -243,7 +251,10 @@ def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str
         return fallback
     taken = explanation.get("province_taken_by") or []
     rivals = [r for r in explanation.get("outranked_by") or () if isinstance(r, Mapping)]
-    if cause == "province_cap" and taken and explanation.get(PROVINCE):
+    if explanation.get(WITHOUT_STABILITY):
+        # the pairing without stability selects it: stability is what leaves it out
+        text = f"{head} {sentence('stability_left_out', lang, partner=explanation.get(WITHOUT_STABILITY))}"
+    elif cause == "province_cap" and taken and explanation.get(PROVINCE):
         first = sentence(
             "province_cap",
             lang,
@@ -680,3 +691,42 @@ def _raw_value(value: float, lang: str) -> str:
     """A raw value as the criteria write it, "1" or "2.5"; with a decimal comma in Dutch and French."""
     text = f"{value:g}"
     return text if lang == "en" else text.replace(".", ",")
+
+
+# ---- stability
+
+
+def blocking_text(pair: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str:
+    """ "Karongi rated Gent 5 and its partner 3; Gent asked for Rwanda and is not selected"."""
+    recorded = str(pair.get("why") or "")
+    if "rating" not in pair or not pair.get(PARTNER) or not pair.get(CANDIDATE_ID):
+        return recorded  # an older result file: its sentence as recorded
+
+    def rating(value: object) -> str:
+        number = as_number(value)
+        return str(int(number)) if number is not None else "-"
+
+    candidate = display_name(known, pair.get(CANDIDATE_ID))
+    if pair.get("partner_has") is None:
+        partner_has = sentence("partner_has_open_slot", lang)
+    else:
+        other = display_name(known, pair.get("partner_has"))
+        partner_has = sentence(
+            "partner_has_pair", lang, other=other, other_rating=rating(pair.get("partner_has_rating"))
+        )
+    if pair.get("candidate_has") is None:
+        asked = code_label(str(pair.get("asked") or ""), lang)
+        candidate_has = sentence("candidate_not_selected", lang, asked=asked)
+    else:
+        candidate_has = sentence(
+            "candidate_has_pair", lang, partner=pair.get(PARTNER), other=pair.get("candidate_has")
+        )
+    return sentence(
+        "blocking_pair",
+        lang,
+        partner=pair.get(PARTNER),
+        candidate=candidate,
+        rating=rating(pair.get("rating")),
+        partner_has=partner_has,
+        candidate_has=candidate_has,
+    )

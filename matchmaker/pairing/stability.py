@@ -220,6 +220,94 @@ def free_edges(inst: Instance) -> list[int]:
     ]
 
 
+def dead_edges(inst: Instance, prefs: Preferences, count: int) -> list[int]:
+    """The free edges no stable pairing with `count` slots can hold, from counting alone.
+
+    When (c, p) is paired, every candidate p rated above c (with an allowed pair with p) must be
+    paired too, or sit in a full province other than c's (else it and p block); those from c's own
+    province or from none must be paired. So each province r needs at least min(|above in r|, cap)
+    pairs (the cap when one of them can be in no pair), c's own |above in r| + 1 (at most the
+    cap). The same holds for the partners c prefers to p, per country with its quota. More than
+    `count` pairs needed: the edge is in no stable pairing with `count` slots. Repeated until
+    nothing changes, since a candidate or partner left without a live pair can only be exempted.
+    """
+    locked_c, locked_p = _locked_sides(inst)
+    index = _Index(inst)
+    ec, ep = inst.edge_cand, inst.edge_partner
+    cap = None if inst.max_per_province is None else int(inst.max_per_province)
+    inf = float("inf")
+
+    def need(groups: dict[Any, list[int]], own: Any, limit: Any) -> float:
+        """groups: key -> [members, members that can be in no pair]."""
+        total = 0.0
+        for key, (n, stuck) in groups.items():
+            bound = limit(key)
+            if key == own or bound is None:
+                if stuck or (bound is not None and n + (key == own) > bound):
+                    return inf
+                total += n + (key == own)
+            else:
+                total += bound if stuck else min(n, bound)
+        return total if own in groups else total + 1
+
+    dead: set[int] = set()
+    while True:
+        # per candidate (partner): its live pairs' preference values, best first, with the other side
+        best_c = _top_two(
+            [(int(ec[e]), int(ep[e]), int(prefs.candidate[e])) for e in range(inst.n_edges) if e not in dead]
+        )
+        best_p = _top_two(
+            [(int(ep[e]), int(ec[e]), int(prefs.partner[e])) for e in range(inst.n_edges) if e not in dead]
+        )
+        grown = False
+        for e in range(inst.n_edges):
+            c, p = int(ec[e]), int(ep[e])
+            if e in dead or c in locked_c or p in locked_p:
+                continue
+            # a candidate p rates above c: in a lock, paired with a partner it likes at least as
+            # much as p, or unpaired in a full province; "stuck" when it has no such live pair
+            above: dict[Any, list[int]] = {}
+            for f in index.of_partner[p]:
+                if prefs.partner[f] > prefs.partner[e]:
+                    other = int(ec[f])
+                    g = above.setdefault(inst.provinces[other], [0, 0])
+                    g[0] += 1
+                    g[1] += other not in locked_c and _best_without(best_c.get(other, ()), p) < prefs.candidate[f]
+            by_cap = need(above, inst.provinces[c], lambda r: None if r is None else cap)
+            preferred: dict[Any, list[int]] = {}
+            for f in index.of_cand[c]:
+                if prefs.candidate[f] > prefs.candidate[e]:
+                    other = int(ep[f])
+                    g = preferred.setdefault(inst.countries[other], [0, 0])
+                    g[0] += 1
+                    g[1] += other not in locked_p and _best_without(best_p.get(other, ()), c) < prefs.partner[f]
+            by_quota = need(preferred, inst.countries[p], lambda k: int(inst.quotas.get(str(k), 0)))
+            if max(by_cap, by_quota) > count:
+                dead.add(e)
+                grown = True
+        if not grown:
+            return sorted(dead)
+
+
+def _top_two(values: list[tuple[int, int, int]]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Per owner, its two best (value, other side) among (owner, other side, value)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for owner, other, value in values:
+        top = out.setdefault(owner, [])
+        top.append((value, other))
+        top.sort(reverse=True)
+        del top[2:]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _best_without(top: tuple[tuple[int, int], ...], other: int) -> float:
+    """The best value of an owner's live pairs leaving out the pair with `other`."""
+    for value, who in top:
+        if who != other:
+            return value
+    return float("-inf")
+
+
 def stability_family(inst: Instance, prefs: Preferences, edges: Sequence[int] | None = None) -> RowFamily:
     """The weak-stability rows of `edges` (default: every edge that can block) as a constraint
     family. Its rows break the network structure of the pairing model (`network=False`), so every

@@ -18,7 +18,7 @@ from .engines import IncrementalEngine
 from .instance import Instance, Solution
 from .lexicographic import _settle, no_good, sum_expr
 from .model import Lin, Model, Ran, Row
-from .stability import Preferences, _Index, blocking_pairs
+from .stability import Preferences, _Index, blocking_pairs, dead_edges
 
 # Seconds the what-if re-solves of one run may take together under stability; the candidates not
 # reached by then are left without an answer (explained as not computed), never guessed.
@@ -49,7 +49,13 @@ class StableSearch:
         first = self.engine.add_columns(len(countries) + len(provinces)) if inst.n_edges else 0
         self._full_country = {k: first + i for i, k in enumerate(countries)}
         self._full_province = {r: first + len(countries) + i for i, r in enumerate(provinces)}
-        self.engine.add_rows(self._fullness_rows())
+        # the pairs no stable pairing with `count` slots holds stay out of every solve, and out of
+        # the rows: the solver's presolve need not find them again on every solve
+        self.dead = set(dead_edges(inst, prefs, count))
+        self.engine.set_bounds(sorted(self.dead), upper=0.0)
+        self.engine.add_rows(self._trimmed(self._fullness_rows()))
+        # the candidates some stable pairing may select: the only ones a tie-break has to settle
+        self._live = sorted({int(inst.edge_cand[e]) for e in range(inst.n_edges) if e not in self.dead})
         self.add(rows_for)
 
     def _fullness_rows(self) -> list[Row]:
@@ -125,6 +131,19 @@ class StableSearch:
             rows.append(Row(Lin(terms), 1, 1))
         return rows
 
+    def _trimmed(self, rows: list[Row]) -> list[Row]:
+        """The rows without the dead edges' terms (those variables are 0), leaving out the rows that
+        then hold for every value of the rest (every variable is in [0, 1])."""
+        out: list[Row] = []
+        for row in rows:
+            terms = {f: w for f, w in row.lin.terms.items() if f not in self.dead}
+            if row.sense > 0 and sum(min(w, 0) for w in terms.values()) >= row.rhs:
+                continue
+            if row.sense < 0 and sum(max(w, 0) for w in terms.values()) <= row.rhs:
+                continue
+            out.append(Row(Lin(terms), row.sense, row.rhs))
+        return out
+
     @property
     def solves(self) -> int:
         return self.engine.solves
@@ -135,8 +154,7 @@ class StableSearch:
         new = sorted({int(e) for e in edges} - have)
         if not new:
             return False
-        rows = [row for e in new for row in self._rows(e)]
-        self.engine.add_rows(rows)
+        self.engine.add_rows(self._trimmed([row for e in new for row in self._rows(e)]))
         self.rows_for = sorted(have | set(new))
         return True
 
@@ -211,10 +229,24 @@ class StableSearch:
         """
         m = self.model
         ec = self.inst.edge_cand
-        cands = sorted(set(ec.tolist()))
+        cands = self._live
         inc, optimal = sol, sol.optimal
         fixes: list[Row] = []
         fixed_in, pos = 0, 0
+        outside = [c for c in cands if c not in {int(ec[e]) for e in sol.edges}]
+        if outside and sol.count:
+            # one solve settles the common case: every pairing on the face selects the same candidates
+            got = self._solve(sum_expr(m, outside), face, time_limit)
+            if got is not None:
+                other = m.measure(got)
+                optimal = optimal and other.optimal
+                if not ({int(ec[e]) for e in other.edges} & set(outside)):
+                    pos = len(cands)  # unique: the incumbent's selection is the only one
+                    have = {int(ec[e]) for e in sol.edges}
+                    fixes = [
+                        m.at_least(m.cand_expr[c], 1) if c in have else m.at_most(m.cand_expr[c], 0)
+                        for c in cands
+                    ]
         while pos < len(cands) and fixed_in < sol.count:
             block = cands[pos : pos + SELECT_BLOCK]
             pos += len(block)
@@ -249,9 +281,16 @@ class StableSearch:
         """For each candidate, the best stable pairing with it in (as `forced_solutions` without
         stability); the candidates not answered within `budget` seconds are left out."""
         out: dict[int, Forced] = {}
+        m = self.model
+        # those with no pair left by `dead_edges` need no solve: answered whatever the budget
+        for c in candidates:
+            if self.dead.issuperset(m.cand_expr[c].arrays()[0].tolist()):
+                out[c] = Forced(c, False, 0, 0, None, ())
         self._deadline = time.monotonic() + budget
         try:
             for c in candidates:
+                if c in out:
+                    continue
                 try:
                     got = self._forced(best, c, time_limit)
                 except (_OutOfTime, MatchmakerError):

@@ -13,6 +13,7 @@ from matchmaker.pairing.instance import Instance
 from matchmaker.pairing.lexicographic import PairingModel, lexsolve
 from matchmaker.pairing.model import families
 from matchmaker.pairing.stability import (
+    dead_edges,
     Preferences,
     blocking_pairs,
     fewest_blocking,
@@ -154,6 +155,22 @@ def test_the_full_family_keeps_every_stable_pairing_with_the_most_slots(seed: in
             (row.lin.arrays()[1] @ x[row.lin.arrays()[0]] - row.rhs) * row.sense >= 0 for row in fam.rows
         )
         assert holds == (not brute_blocking(inst, prefs, p)), (seed, p)
+
+
+def test_a_dead_edge_is_in_no_stable_pairing_with_the_most_slots() -> None:
+    dead_total = 0
+    for seed in range(400):
+        inst, prefs = random_case(seed)
+        pairings = all_pairings(inst)
+        if not pairings:
+            continue
+        most = max(len(p) for p in pairings)
+        dead = set(dead_edges(inst, prefs, most))
+        dead_total += len(dead)
+        for p in pairings:
+            if len(p) == most and not brute_blocking(inst, prefs, p):
+                assert not dead & set(p), (seed, p, dead)
+    assert dead_total > 0  # the counting does leave pairs out
 
 
 def test_the_stability_family_makes_lexsolve_solve_integer_programs() -> None:

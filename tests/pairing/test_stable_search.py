@@ -70,4 +70,9 @@ def test_an_exhausted_budget_leaves_the_candidates_unanswered() -> None:
     search = StableSearch(inst, prefs, most)
     best = search.lexsolve()
     assert best is not None
-    assert search.forced(best, sorted(set(inst.edge_cand.tolist())), budget=0.0) == {}
+    everyone = sorted(set(inst.edge_cand.tolist()))
+    got = search.forced(best, everyone, budget=0.0)
+    # only those whose every pair counting rules out are answered: no stable pairing holds them
+    assert set(got) == {c for c in everyone if search.dead.issuperset(search.model.cand_expr[c].terms)}
+    assert all(not f.includable for f in got.values())
+    assert len(got) < len(everyone)
