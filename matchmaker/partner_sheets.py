@@ -26,7 +26,7 @@ from .criteria import Criteria
 from .errors import OutputError, ReviewError
 from .files import save_workbook
 from .i18n import LANGS, code_label, label, sentence
-from .reviews import ReviewProblem, review_files
+from .reviews import ReviewProblem, _other_municipality, review_files
 
 SHEET_SCHEMA: Final = "matchmaker.partner-sheet/1"
 META_SHEET: Final = "_meta"
@@ -331,7 +331,7 @@ def _cell_id(value: object) -> str:
 
 
 def _read_one(
-    path: Path, known: set[str] | None, partners: set[str] | None, problems: list[ReviewProblem]
+    path: Path, known: Mapping[str, str] | None, partners: set[str] | None, problems: list[ReviewProblem]
 ) -> list[PartnerRating]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -388,6 +388,11 @@ def _read_one(
                 )
                 continue
             seen[cid] = row_number
+            written = cells[at[s.MUNICIPALITY]] if s.MUNICIPALITY in at else None
+            if known is not None and (contradiction := _other_municipality(cid, written, known)) is not None:
+                column = get_column_letter(at[s.MUNICIPALITY] + 1)
+                problems.append(ReviewProblem(path, contradiction, title, row_number, column))
+                continue
             if problem:
                 problems.append(
                     ReviewProblem(path, problem, title, row_number, get_column_letter(at[RATING] + 1))
@@ -418,7 +423,18 @@ def read_partner_ratings(
         ReviewProblem(p, "no such file or folder") for p in given if not p.exists()
     ]
     files = review_files([p for p in given if p.exists()])
-    known = None if candidates is None else set(candidates[s.CANDIDATE_ID].astype(str))
+    known = (
+        None
+        if candidates is None
+        else {
+            str(c): "" if m is None or m != m else str(m)
+            for c, m in zip(
+                candidates[s.CANDIDATE_ID].tolist(),
+                candidates[s.MUNICIPALITY].tolist() if s.MUNICIPALITY in candidates else [None] * len(candidates),
+                strict=True,
+            )
+        }
+    )
     names = None if partners is None else set(partners[s.PARTNER].astype(str))
     out: list[PartnerRating] = []
     first: dict[str, Path] = {}
