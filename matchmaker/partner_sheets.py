@@ -430,7 +430,9 @@ def read_partner_ratings(
             str(c): "" if m is None or m != m else str(m)
             for c, m in zip(
                 candidates[s.CANDIDATE_ID].tolist(),
-                candidates[s.MUNICIPALITY].tolist() if s.MUNICIPALITY in candidates else [None] * len(candidates),
+                candidates[s.MUNICIPALITY].tolist()
+                if s.MUNICIPALITY in candidates
+                else [None] * len(candidates),
                 strict=True,
             )
         }

@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..cells import as_number
 from ..i18n import join_words, label, number, sentence
 from ..i18n.wording import blocking_text, display_name, points_text
-from ..pairing.stability_report import summary_line
 from ..schema import CANDIDATE_ID, COUNTRY, PARTNER
 from .book import (
     _FONT,
@@ -26,7 +25,7 @@ from .book import (
     Book,
     _lines,
 )
-from .context import Context, ranked_candidates
+from .context import Context, as_mapping, ranked_candidates
 from .layout import COL_MUNICIPALITY, SHEET_STABILITY
 
 _NAME_WIDTH: Final = 30.0  # column A: labels and the candidates' names
@@ -52,7 +51,6 @@ def sheet_stability(book: Book, ctx: Context) -> None:
     width = _NAME_WIDTH + _RATING_WIDTH * (columns - 1)
 
     row = book.title(ws, 1, t("stability"), TITLE_FONT)
-    row = _sentence(book, ws, row, summary_line(dict(block), lang), columns, width)
     if not block.get("stable_pairing_exists", True):
         row = _sentence(book, ws, row, sentence("no_stable_pairing", lang), columns, width)
     row += 1
@@ -91,7 +89,11 @@ def sheet_stability(book: Book, ctx: Context) -> None:
             if isinstance(p, Mapping)
         ]
         text = sentence(
-            "stable_pairing_line", lang, n=k, value=_points(pairing.get("value"), lang), pairs=join_words(pairs, lang)
+            "stable_pairing_line",
+            lang,
+            n=k,
+            value=_points(pairing.get("value"), lang),
+            pairs=join_words(pairs, lang),
         )
         row = _sentence(book, ws, row, text, columns, width)
     row += 1
@@ -114,16 +116,12 @@ def sheet_stability(book: Book, ctx: Context) -> None:
     book.keep_sections(ws, columns)
 
 
-def as_mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _partners(block: Mapping[str, Any], ctx: Context) -> list[str]:
     """The partners that rated, in country order then by name."""
     named = {str(r.get(PARTNER)) for r in block.get("ratings") or () if isinstance(r, Mapping)}
 
     def key(name: str) -> tuple[int, str]:
-        return ctx.country_order(ctx.partners.get(name, {}).get(COUNTRY)), name
+        return ctx.country_order(as_mapping(ctx.partners.get(name)).get(COUNTRY)), name
 
     return sorted(named, key=key)
 

@@ -272,7 +272,9 @@ def dead_edges(inst: Instance, prefs: Preferences, count: int) -> list[int]:
                     other = int(ec[f])
                     g = above.setdefault(inst.provinces[other], [0, 0])
                     g[0] += 1
-                    g[1] += other not in locked_c and _best_without(best_c.get(other, ()), p) < prefs.candidate[f]
+                    g[1] += (
+                        other not in locked_c and _best_without(best_c.get(other, ()), p) < prefs.candidate[f]
+                    )
             by_cap = need(above, inst.provinces[c], lambda r: None if r is None else cap)
             preferred: dict[Any, list[int]] = {}
             for f in index.of_cand[c]:
@@ -280,7 +282,9 @@ def dead_edges(inst: Instance, prefs: Preferences, count: int) -> list[int]:
                     other = int(ep[f])
                     g = preferred.setdefault(inst.countries[other], [0, 0])
                     g[0] += 1
-                    g[1] += other not in locked_p and _best_without(best_p.get(other, ()), c) < prefs.partner[f]
+                    g[1] += (
+                        other not in locked_p and _best_without(best_p.get(other, ()), c) < prefs.partner[f]
+                    )
             by_quota = need(preferred, inst.countries[p], lambda k: int(inst.quotas.get(str(k), 0)))
             if max(by_cap, by_quota) > count:
                 dead.add(e)

@@ -85,7 +85,11 @@ def test_the_demo_and_the_readme_shortlists_print_at_9_pt_or_more(tmp_path: Path
         "--lang",
         "fr",
     )
-    for workbook in (demo, tour):
+    sheets = str(SAMPLE / "partner-sheets")
+    stable = pair(
+        tmp_path, "stable", form, "--partners", partners, "--partner-ratings", sheets, "--stability", "report"
+    )
+    for workbook in (demo, tour, stable):
         assert_readable(render(workbook))
 
 

@@ -13,9 +13,9 @@ from matchmaker.pairing.instance import Instance
 from matchmaker.pairing.lexicographic import PairingModel, lexsolve
 from matchmaker.pairing.model import families
 from matchmaker.pairing.stability import (
-    dead_edges,
     Preferences,
     blocking_pairs,
+    dead_edges,
     fewest_blocking,
     stability_family,
 )
