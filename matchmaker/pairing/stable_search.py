@@ -233,27 +233,27 @@ class StableSearch:
         inc, optimal = sol, sol.optimal
         fixes: list[Row] = []
         fixed_in, pos = 0, 0
-        outside = [c for c in cands if c not in {int(ec[e]) for e in sol.edges}]
-        if outside and sol.count:
-            # one solve settles the common case: every pairing on the face selects the same candidates
-            got = self._solve(sum_expr(m, outside), face, time_limit)
-            if got is not None:
-                other = m.measure(got)
-                optimal = optimal and other.optimal
-                if not ({int(ec[e]) for e in other.edges} & set(outside)):
-                    pos = len(cands)  # unique: the incumbent's selection is the only one
-                    have = {int(ec[e]) for e in sol.edges}
-                    fixes = [
-                        m.at_least(m.cand_expr[c], 1) if c in have else m.at_most(m.cand_expr[c], 0)
-                        for c in cands
-                    ]
+
+        def selected(s_: Solution) -> set[int]:
+            return {int(ec[e]) for e in s_.edges}
+
+        if not self._selects_other(cands, selected(sol), face, time_limit):
+            pos = len(cands)  # one selection only: the incumbent's
+            fixes = [
+                m.at_least(m.cand_expr[c], 1) if c in selected(sol) else m.at_most(m.cand_expr[c], 0)
+                for c in cands
+            ]
         while pos < len(cands) and fixed_in < sol.count:
             block = cands[pos : pos + SELECT_BLOCK]
             pos += len(block)
-            have = {int(ec[e]) for e in inc.edges}
+            have = selected(inc)
             left = sol.count - fixed_in
-            if all(c in have for c in block[: min(left, len(block))]):
-                pattern = have  # the incumbent already selects the earliest it can: nothing better
+            if all(c in have for c in block[: min(left, len(block))]) or not self._selects_other(
+                block, have, face + fixes, time_limit
+            ):
+                # the incumbent selects the earliest it can, or no pairing on the face selects a
+                # candidate of the block it leaves out: nothing better
+                pattern = have
             else:
                 weights = {c: 1 << (len(block) - 1 - i) for i, c in enumerate(block)}
                 got = self._solve(sum_expr(m, block, weights), face + fixes, time_limit)
@@ -261,7 +261,7 @@ class StableSearch:
                     break
                 inc = m.measure(got)
                 optimal = optimal and inc.optimal
-                pattern = {int(ec[e]) for e in inc.edges}
+                pattern = selected(inc)
             for c in block:
                 if c in pattern:
                     fixes.append(m.at_least(m.cand_expr[c], 1))
@@ -269,6 +269,29 @@ class StableSearch:
                 else:
                     fixes.append(m.at_most(m.cand_expr[c], 0))
         return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal), fixes
+
+    def _selects_other(
+        self, cands: Sequence[int], have: set[int], rows: list[Row], time_limit: float | None
+    ) -> bool:
+        """Whether a pairing under `rows` might select one of `cands` outside `have`: False only
+        when the LP relaxation's bound on their number is below 1, so no integral pairing does."""
+        outside = [c for c in cands if c not in have]
+        if not outside:
+            return False
+        engine, hs = self.engine, self.engine._hs
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise _OutOfTime
+            time_limit = left if time_limit is None else min(left, time_limit)
+        engine.set_extra(rows)
+        engine.set_costs(sum_expr(self.model, outside))
+        engine._integral(False)
+        engine.h.setOptionValue("time_limit", float(time_limit) if time_limit else hs.kHighsInf)
+        engine.h.run()
+        if engine.h.getModelStatus() != hs.HighsModelStatus.kOptimal:
+            return True  # no proof: the integer solve decides
+        return bool(engine.h.getInfo().objective_function_value >= 0.5)
 
     def forced(
         self,
