@@ -177,7 +177,8 @@ class StableSearch:
             if left <= 0:
                 raise _OutOfTime
             time_limit = left if time_limit is None else min(left, time_limit)
-        return self.engine.solve(objective, extra, time_limit)
+        # the LP first: an integral optimum of the relaxation is the integer optimum (often so here)
+        return self.engine.solve(objective, extra, time_limit, relax=True)
 
     def _run(self, objective: Lin, extra: Sequence[Row], time_limit: float | None) -> Solution | None:
         got = self._solve(objective, extra, time_limit)
