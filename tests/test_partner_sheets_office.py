@@ -22,7 +22,16 @@ SHEETS = ("Karongi.xlsx", "Commune-fictive-A-placeholder.xlsx")
 def convert(source: Path, to: str, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", to, "--outdir", str(out), str(source)],
+        [
+            "soffice",
+            f"-env:UserInstallation={(out.parent / 'profile').as_uri()}",  # not shared with another run
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=300,

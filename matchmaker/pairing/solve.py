@@ -21,8 +21,8 @@ from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
 from .result import PairingResult, assemble
-from .stability import Preferences, fewest_blocking, free_edges, stable_families
-from .stable_search import StableSearch
+from .stability import Preferences, free_edges, stable_families
+from .stable_search import StableSearch, fewest_blocking
 
 STABILITY_MODES = ("off", "report", "require")
 

@@ -18,13 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MatchmakerError
-from .engines.base import quiet_stdout
-from .instance import Instance, Solution
+from .instance import Instance
 from .model import Family, Lin, Row, RowFamily, families
-
-# The most cutting-plane rounds of `fewest_blocking` before it settles for its last answer.
-MAX_ROUNDS = 200
 
 
 @dataclass(frozen=True)
@@ -326,76 +321,3 @@ def stable_families(
 ) -> tuple[Family, ...]:
     """The instance's own families plus the stability rows of `edges`."""
     return (*families(inst), stability_family(inst, prefs, edges))
-
-
-def fewest_blocking(
-    inst: Instance, prefs: Preferences, count: int, *, solver: str = "cbc", time_limit: float | None = None
-) -> Solution:
-    """Among the pairings with `count` slots, one with the fewest blocking pairs, then the most kept
-    pairs, then the most value (no tie-break chain). Each pair's rows get a switch b_e that lifts
-    them; the switches are counted. Cutting planes as in `stable_lexsolve`."""
-    import pulp
-
-    from .lexicographic import PairingModel
-    from .model import Model
-
-    core = Model(inst)
-    index = _Index(inst)
-    rows_for: list[int] = []
-    best: Solution | None = None
-    for _round in range(MAX_ROUNDS):
-        engine = PairingModel(inst).mip
-        base = engine.base.copy()
-        x = engine.x
-        b = {e: base.add_variable(f"b_{e}", 0, 1, pulp.LpBinary) for e in rows_for}
-        add = base.addConstraint
-        for e in rows_for:
-            for k, row in enumerate(edge_rows(index, prefs, e)):
-                terms = row.lin.terms
-                expr = pulp.LpAffineExpression({x[f]: w for f, w in terms.items()})
-                if row.sense > 0:  # lin >= rhs unless switched off: lin + M b >= rhs
-                    big = row.rhs - sum(min(0, w) for w in terms.values())
-                    add(
-                        pulp.LpConstraint(expr + big * b[e], pulp.LpConstraintGE, rhs=row.rhs),
-                        f"stable_{e}_{k}",
-                    )
-                else:
-                    big = sum(max(0, w) for w in terms.values()) - row.rhs
-                    add(
-                        pulp.LpConstraint(expr - big * b[e], pulp.LpConstraintLE, rhs=row.rhs),
-                        f"stable_{e}_{k}",
-                    )
-        count_expr = core.count_expr.pulp(x)
-        add(pulp.LpConstraint(count_expr, pulp.LpConstraintEQ, rhs=count), "count")
-        switches = pulp.lpSum(b.values())
-        stages: list[Any] = [
-            -switches,
-            core.stay_expr.pulp(x),
-            core.kept_expr.pulp(x),
-            core.value_expr.pulp(x),
-        ]
-        for k, objective in enumerate(stages):
-            base.setObjective(objective)
-            with quiet_stdout():
-                base.solve(_pulp_solver(solver, time_limit))
-            if base.status != pulp.LpStatusOptimal:
-                raise MatchmakerError("the solver found no pairing with the slots of the usual one")
-            reached = pulp.value(objective)
-            add(pulp.LpConstraint(objective, pulp.LpConstraintGE, rhs=round(reached or 0)), f"stage_{k}")
-        chosen = np.array([(v.varValue or 0.0) > 0.5 for v in x], dtype=bool)
-        from .model import Ran
-
-        best = core.measure(Ran(chosen, True))
-        blocking = [bp.edge for bp in blocking_pairs(inst, best.edges, prefs)]
-        new = sorted(set(blocking) - set(rows_for))
-        if not new:
-            return best
-        rows_for = sorted({*rows_for, *new})
-    assert best is not None
-    return best
-
-
-def _pulp_solver(name: str, time_limit: float | None) -> Any:
-    from .engines.mip import _solver
-
-    return _solver(name, time_limit, True)

@@ -8,9 +8,12 @@ question stay for all the later ones. Ties are settled only once an answer is st
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..errors import MatchmakerError
 from .counterfactual import Forced
@@ -18,7 +21,7 @@ from .engines import IncrementalEngine
 from .instance import Instance, Solution
 from .lexicographic import _settle, no_good, sum_expr
 from .model import Lin, Model, Ran, Row
-from .stability import Preferences, _Index, blocking_pairs, dead_edges
+from .stability import Preferences, _Index, blocking_pairs, dead_edges, edge_rows, free_edges
 
 # Seconds the what-if re-solves of one run may take together under stability; the candidates not
 # reached by then are left without an answer (explained as not computed), never guessed.
@@ -416,3 +419,58 @@ def stable_lexsolve(
     search = StableSearch(inst, prefs, count, rows_for)
     sol = search.lexsolve(extra, time_limit)
     return StableSolve(sol, tuple(search.rows_for), search.rounds)
+
+
+def fewest_blocking(
+    inst: Instance, prefs: Preferences, count: int, *, solver: str = "cbc", time_limit: float | None = None
+) -> Solution:
+    """Among the pairings with `count` slots (the most any fills), one with the fewest blocking pairs,
+    then the most candidates selected before, the most kept pairs, the most value (no tie-break chain).
+
+    In process on one HiGHS model: every free pair's stability rows with an integer switch b_e that
+    lifts them (big M); the switches are counted. A pairing's blocking pairs are at most the switches
+    it needs, and the switches on exactly its blocking pairs suffice, so the fewest switches are the
+    fewest blocking pairs. (The pairs `dead_edges` rules out are kept: this pairing is not stable.)
+    """
+    del solver  # in process, as every stable solve
+    model = Model(inst)
+    engine = IncrementalEngine(model)
+    if not inst.n_edges:
+        return model.measure(Ran(np.zeros(0, dtype=bool), True))
+    hs = engine._hs
+    index = _Index(inst)
+    edges = free_edges(inst)
+    first = engine.add_columns(len(edges))
+    switches = np.arange(first, first + len(edges), dtype=np.int32)
+    if len(edges):
+        kind = np.full(len(edges), hs.HighsVarType.kInteger)
+        engine.h.changeColsIntegrality(len(edges), switches, kind)
+    rows: list[Row] = []
+    for k, e in enumerate(edges):
+        for row in edge_rows(index, prefs, e):
+            terms = dict(row.lin.terms)
+            if row.sense > 0:  # lin >= rhs unless switched off: lin + M b >= rhs
+                terms[first + k] = int(row.rhs - sum(min(0, w) for w in terms.values()))
+            else:
+                terms[first + k] = -int(sum(max(0, w) for w in terms.values()) - row.rhs)
+            rows.append(Row(Lin(terms), row.sense, row.rhs))
+    engine.add_rows(rows)
+    face = [model.at_least(model.count_expr, count), model.at_most(model.count_expr, count)]
+    counted = Lin(dict.fromkeys(switches.tolist(), -1))
+
+    def stage(objective: Lin, on_switches: bool) -> Ran:
+        engine.set_costs(Lin({}) if on_switches else objective)
+        cost = np.full(len(edges), -1.0 if on_switches else 0.0)
+        engine.h.changeColsCost(len(edges), switches, cost)
+        got = engine.solve(None, face, time_limit)
+        if got is None:
+            raise MatchmakerError("the solver found no pairing with the slots of the usual one")
+        face.append(Row(objective, 1, round(engine.h.getInfo().objective_function_value)))
+        return got
+
+    got = stage(counted, True)
+    optimal = got.optimal
+    for objective in (model.stay_expr, model.kept_expr, model.value_expr):
+        got = stage(objective, False)
+        optimal = optimal and got.optimal
+    return dataclasses.replace(model.measure(got), optimal=optimal)

@@ -16,10 +16,9 @@ from matchmaker.pairing.stability import (
     Preferences,
     blocking_pairs,
     dead_edges,
-    fewest_blocking,
     stability_family,
 )
-from matchmaker.pairing.stable_search import stable_lexsolve
+from matchmaker.pairing.stable_search import fewest_blocking, stable_lexsolve
 
 
 def random_case(seed: int, side: bool = True) -> tuple[Instance, Preferences]:
@@ -155,6 +154,26 @@ def test_the_full_family_keeps_every_stable_pairing_with_the_most_slots(seed: in
             (row.lin.arrays()[1] @ x[row.lin.arrays()[0]] - row.rhs) * row.sense >= 0 for row in fam.rows
         )
         assert holds == (not brute_blocking(inst, prefs, p)), (seed, p)
+
+
+def test_fewest_blocking_is_the_best_pairing_with_the_fewest_blocking_pairs() -> None:
+    cases = 0
+    for seed in range(400):
+        inst, prefs = random_case(seed)
+        pairings = all_pairings(inst)
+        if not pairings:
+            continue
+        most = max(len(p) for p in pairings)
+        at_most = {p: len(brute_blocking(inst, prefs, p)) for p in pairings if len(p) == most}
+        fewest = min(at_most.values())
+        if not fewest:
+            continue  # a stable pairing exists: `fewest_blocking` is not asked
+        cases += 1
+        sol = fewest_blocking(inst, prefs, most)
+        assert sol.count == most and sol.optimal
+        assert at_most[tuple(sorted(sol.edges))] == fewest, seed
+        assert sol.value == max(_lex_key(inst, p)[1] for p, n in at_most.items() if n == fewest), seed
+    assert cases >= 5
 
 
 def test_a_dead_edge_is_in_no_stable_pairing_with_the_most_slots() -> None:
