@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..i18n import number, sentence
+from ..i18n import label, number, sentence
 from ..i18n.wording import blocking_text
 from .instance import UNIT, Instance, Solution
 from .stability import Blocking, Preferences, blocking_pairs
@@ -120,11 +120,12 @@ def stability_block(
 def summary_line(block: dict[str, Any], lang: str = "en") -> str:
     """One line for the terminal: the mode, the blocking pairs, the values and the price."""
     price = block["price_of_stability"]
+    n = len(block["blocking_pairs"])
     return sentence(
-        "stability_summary",
+        "stability_summary_one" if n == 1 else "stability_summary",
         lang,
-        n=len(block["blocking_pairs"]),
-        mode=block["mode"],
+        n=n,
+        mode=label(f"stability_word_{block['mode']}", lang),
         stable=number(block["value_stable"], lang),
         free=number(block["value_unconstrained"], lang),
         price=number(price["points"], lang),
