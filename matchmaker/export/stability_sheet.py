@@ -32,7 +32,7 @@ _NAME_WIDTH: Final = 30.0  # column A: labels and the candidates' names
 _RATING_WIDTH: Final = 5.0  # one column per partner
 # Partners per block of the matrix: A plus 16 rating columns print on one A4 width at full size.
 _PARTNERS_PER_BLOCK: Final = 16
-_HEADER_ROTATED: Final = Alignment(horizontal="center", vertical="bottom", textRotation=90)
+_HEADER_CENTRED: Final = Alignment(horizontal="center", vertical="center")
 _MARK_FONT: Final = Font(name=_FONT, bold=True)
 
 
@@ -110,9 +110,13 @@ def sheet_stability(book: Book, ctx: Context) -> None:
     rated = {c for c, _ in ratings}
     order = [str(c.get(CANDIDATE_ID)) for c in ranked_candidates(ctx)]
     candidates = [c for c in order if c in rated] + sorted(rated - set(order))
+    # the columns are numbered (a partner's name would not fit above a rating): the key first
+    key = [f"{k} = {p}" for k, p in enumerate(partners, start=1)]
+    row = _sentence(book, ws, row, sentence("partner_numbers", lang, numbered="; ".join(key)), columns, width)
     for first in range(0, len(partners), _PARTNERS_PER_BLOCK):
         shown = partners[first : first + _PARTNERS_PER_BLOCK]
-        row = _matrix(book, ws, row, candidates, shown, ratings, chosen, blocks, known) + 1
+        numbers = list(range(first + 1, first + 1 + len(shown)))
+        row = _matrix(book, ws, row, candidates, shown, numbers, ratings, chosen, blocks, known) + 1
     book.keep_sections(ws, columns)
 
 
@@ -170,6 +174,7 @@ def _matrix(
     row: int,
     candidates: Sequence[str],
     partners: Sequence[str],
+    numbers: Sequence[int],
     ratings: Mapping[tuple[str, str], object],
     chosen: set[tuple[str, str]],
     blocking: set[tuple[str, str]],
@@ -179,11 +184,9 @@ def _matrix(
     bold, the blocking pairs in orange. Returns the last row written."""
     lang = book.lang
     book._header_cell(ws, row, 1, book.t(COL_MUNICIPALITY))
-    longest = max((len(p) for p in partners), default=1)
-    for j, partner in enumerate(partners, start=2):
-        book._header_cell(ws, row, j, partner)
-        ws.cell(row=row, column=j).alignment = _HEADER_ROTATED
-    ws.row_dimensions[row].height = min(5.8 * longest + 8, 200)
+    for j, number_ in enumerate(numbers, start=2):
+        book._header_cell(ws, row, j, str(number_))
+        ws.cell(row=row, column=j).alignment = _HEADER_CENTRED
     mark = label("not_acceptable_mark", lang)
     for cid in candidates:
         row += 1

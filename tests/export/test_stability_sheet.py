@@ -3,6 +3,7 @@ sheets: what the sheet shows is read back and checked against the result and a s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,11 @@ def test_the_sheet_shows_the_block(tmp_path: Path, sample: dict, mode: str, lang
         assert block["blocking_pairs"]  # the usual pairing of the sample is not stable
     # the matrix: a rating (or the mark for "not acceptable") per partner and candidate, as read
     header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label("municipality", lang))
-    partners = [ws.cell(header, j).value for j in range(2, ws.max_column + 1)]
+    # the columns are numbered; the sentence above the matrix names them
+    [numbered] = [t for t in texts if " = " in t]
+    names_of = dict(re.findall(r"(\d+) = (.+?)(?=; \d+ = |\.$)", numbered))
+    assert sorted(names_of.values()) == sorted({r["partner"] for r in block["ratings"]})
+    partners = [names_of.get(str(ws.cell(header, j).value)) for j in range(2, ws.max_column + 1)]
     shown: dict[tuple[str, str], object] = {}
     by_name = {v: k for k, v in names.items()}
     for r in range(header + 1, ws.max_row + 1):
