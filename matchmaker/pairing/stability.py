@@ -261,31 +261,51 @@ def dead_edges(inst: Instance, prefs: Preferences, count: int) -> list[int]:
                 continue
             # a candidate p rates above c: in a lock, paired with a partner it likes at least as
             # much as p, or unpaired in a full province; "stuck" when it has no such live pair
-            above: dict[Any, list[int]] = {}
-            for f in index.of_partner[p]:
-                if prefs.partner[f] > prefs.partner[e]:
-                    other = int(ec[f])
-                    g = above.setdefault(inst.provinces[other], [0, 0])
-                    g[0] += 1
-                    g[1] += (
-                        other not in locked_c and _best_without(best_c.get(other, ()), p) < prefs.candidate[f]
-                    )
+            above = _grouped(
+                index.of_partner[p],
+                prefs.partner,
+                e,
+                ec,
+                inst.provinces,
+                best_c,
+                p,
+                prefs.candidate,
+                locked_c,
+            )
             by_cap = need(above, inst.provinces[c], lambda r: None if r is None else cap)
-            preferred: dict[Any, list[int]] = {}
-            for f in index.of_cand[c]:
-                if prefs.candidate[f] > prefs.candidate[e]:
-                    other = int(ep[f])
-                    g = preferred.setdefault(inst.countries[other], [0, 0])
-                    g[0] += 1
-                    g[1] += (
-                        other not in locked_p and _best_without(best_p.get(other, ()), c) < prefs.partner[f]
-                    )
+            # the same for a partner c prefers to p, with its country's quota
+            preferred = _grouped(
+                index.of_cand[c], prefs.candidate, e, ep, inst.countries, best_p, c, prefs.partner, locked_p
+            )
             by_quota = need(preferred, inst.countries[p], lambda k: int(inst.quotas.get(str(k), 0)))
             if max(by_cap, by_quota) > count:
                 dead.add(e)
                 grown = True
         if not grown:
             return sorted(dead)
+
+
+def _grouped(
+    mine: Sequence[int],
+    rank: np.ndarray[Any, Any],
+    e: int,
+    side: np.ndarray[Any, Any],
+    group_of: Sequence[Any],
+    top: dict[int, tuple[tuple[int, int], ...]],
+    here: int,
+    their_rank: np.ndarray[Any, Any],
+    locked: set[int],
+) -> dict[Any, list[int]]:
+    """The other sides of the pairs in `mine` ranked above e, per group: [how many, how many have no
+    live pair they like at least as much as the one with `here` (and are not locked)]."""
+    groups: dict[Any, list[int]] = {}
+    for f in mine:
+        if rank[f] > rank[e]:
+            other = int(side[f])
+            g = groups.setdefault(group_of[other], [0, 0])
+            g[0] += 1
+            g[1] += other not in locked and _best_without(top.get(other, ()), here) < their_rank[f]
+    return groups
 
 
 def _top_two(values: list[tuple[int, int, int]]) -> dict[int, tuple[tuple[int, int], ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -156,14 +157,18 @@ def test_the_full_family_keeps_every_stable_pairing_with_the_most_slots(seed: in
         assert holds == (not brute_blocking(inst, prefs, p)), (seed, p)
 
 
-def test_fewest_blocking_is_the_best_pairing_with_the_fewest_blocking_pairs() -> None:
-    cases = 0
-    for seed in range(400):
+def most_slots_cases(n: int) -> Iterator[tuple[int, Instance, Preferences, list[tuple[int, ...]], int]]:
+    """Seed, instance, preferences, all its pairings and the most slots, for the first n seeds."""
+    for seed in range(n):
         inst, prefs = random_case(seed)
         pairings = all_pairings(inst)
-        if not pairings:
-            continue
-        most = max(len(p) for p in pairings)
+        if pairings:
+            yield seed, inst, prefs, pairings, max(len(p) for p in pairings)
+
+
+def test_fewest_blocking_is_the_best_pairing_with_the_fewest_blocking_pairs() -> None:
+    cases = 0
+    for seed, inst, prefs, pairings, most in most_slots_cases(400):
         at_most = {p: len(brute_blocking(inst, prefs, p)) for p in pairings if len(p) == most}
         fewest = min(at_most.values())
         if not fewest:
@@ -178,12 +183,7 @@ def test_fewest_blocking_is_the_best_pairing_with_the_fewest_blocking_pairs() ->
 
 def test_a_dead_edge_is_in_no_stable_pairing_with_the_most_slots() -> None:
     dead_total = 0
-    for seed in range(400):
-        inst, prefs = random_case(seed)
-        pairings = all_pairings(inst)
-        if not pairings:
-            continue
-        most = max(len(p) for p in pairings)
+    for seed, inst, prefs, pairings, most in most_slots_cases(400):
         dead = set(dead_edges(inst, prefs, most))
         dead_total += len(dead)
         for p in pairings:
