@@ -112,3 +112,15 @@ def test_a_candidate_left_out_or_moved_by_stability_says_so(sample: dict) -> Non
     assert sample["report"].stability["blocking_pairs"]
     # without ratings the explanations carry no such fact
     assert not any(x.get("partner_without_stability") for x in sample["off"].explanations)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+def test_a_candidate_moved_by_stability_names_its_partner_without_it(lang: str) -> None:
+    from matchmaker.i18n.wording import why_text
+
+    record = {"cause": "selected", "partner": "Karongi", "country": "Rwanda", "value": 80.0}
+    plain = why_text(record, {}, lang)
+    moved = why_text({**record, "partner_without_stability": "Nyanza"}, {}, lang)
+    assert plain and moved and moved.startswith(plain) and "Nyanza" in moved and "Nyanza" not in plain
+    # the same partner with and without stability: nothing to say
+    assert why_text({**record, "partner_without_stability": "Karongi"}, {}, lang) == plain
