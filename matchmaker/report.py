@@ -18,7 +18,7 @@ from .errors import OutputError
 from .export.overview import file_label, file_name
 from .files import atomic_path, check_output
 from .i18n import code_label, label, long_date, number, sentence
-from .i18n.wording import pair_value_text, replacement_text, unfilled_text, why_text
+from .i18n.wording import blocking_text, pair_value_text, replacement_text, unfilled_text, why_text
 from .letters import (
     NOT_ELIGIBLE,
     SELECTED,
@@ -314,7 +314,7 @@ def render_report(
                         [
                             b.get(PARTNER),
                             known.get(str(b.get(CANDIDATE_ID)), b.get(CANDIDATE_ID)),
-                            b.get("why"),
+                            blocking_text(b, known, lang),
                         ]
                         for b in blocking
                     ],

@@ -266,6 +266,8 @@ class ExplanationRecord(TypedDict, total=False):
     stability: bool  # left out by the stability rows (pair --stability require)
     unlocks: bool  # the score needed lifts a pair under the minimum pair value to it
     weight_share: float  # pair --robustness: the share of the plausible weightings that select it
+    # its partner in the pairing without stability, when the stable one leaves it out or moves it
+    partner_without_stability: str
 
 
 class ChangeRecord(TypedDict, total=False):

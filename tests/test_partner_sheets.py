@@ -9,6 +9,7 @@ from conftest import SAMPLE_DIR
 from openpyxl import load_workbook
 
 from matchmaker.criteria import load_criteria
+from matchmaker.i18n import label
 from matchmaker.intake import read_form
 from matchmaker.partner_sheets import (
     PartnerSheetError,
@@ -62,6 +63,10 @@ def test_every_problem_is_named_with_its_file_and_row(tmp_path: Path, tables: tu
     sheet.cell(row=3, column=11).value = "maybe"
     sheet.cell(row=4, column=11).value = "pas acceptable"
     sheet.cell(row=5, column=1).value = "99999"
+    names = [c.value for c in sheet[1]]
+    at = names.index(label("municipality", "en")) + 1
+    other = sheet.cell(row=7, column=at).value
+    sheet.cell(row=6, column=at).value = other  # a row whose municipality is another candidate's
     book.save(path)
     with pytest.raises(PartnerSheetError) as info:
         read_partner_ratings(path, cands, partners)
@@ -70,6 +75,8 @@ def test_every_problem_is_named_with_its_file_and_row(tmp_path: Path, tables: tu
     assert "row 3" in text and "'maybe'" in text
     assert "row 5" in text and "unknown candidate '99999'" in text
     assert "row 4" not in text
+    assert "row 6" in text and f"the row says '{other}'" in text
+    assert "row 7" not in text
 
 
 def test_a_row_whose_id_and_municipality_disagree_is_refused(tmp_path: Path, tables: tuple) -> None:

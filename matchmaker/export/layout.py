@@ -17,6 +17,7 @@ SHEET_INTAKE: Final = "Intake"
 SHEET_PARTNERS: Final = "Partners"
 SHEET_PARAMETERS: Final = "Parameters"
 SHEET_ROBUSTNESS: Final = "Robuustheid"  # pair --robustness
+SHEET_STABILITY: Final = "Stabiliteit"  # with partner ratings only
 
 # Column headers are catalogue labels in the workbook's language; `decisions` finds a column by its
 # header in any language, so these keys name the columns on both sides.

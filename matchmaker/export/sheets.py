@@ -1,5 +1,6 @@
 """The shortlist workbook: its table sheets (Koppelingen, Shortlist, Reservelijst, Alternatieven,
-Motivatie, Intake, Partners), `build_workbook` putting all nine in order, and `write_shortlist`.
+Motivatie, Intake, Partners), `build_workbook` putting all of them in order (Stabiliteit with partner
+ratings), and `write_shortlist`.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ from .layout import (
     SHEET_SHORTLIST,
 )
 from .overview import sheet_overview, sheet_parameters
+from .stability_sheet import sheet_stability
 from .typed import input_cells, shortlist_mark, typed_decisions
 
 _PERSONAL_COLUMNS: Final = frozenset(
@@ -586,6 +588,7 @@ def build_workbook(
         from .robustness_sheet import sheet_robustness
 
         sheet_robustness(book, ctx)
+    sheet_stability(book, ctx)
     sheet_parameters(book, ctx)
     book.wb.remove(shortlist)
     _sheet_shortlist(book, ctx, partner_ref)

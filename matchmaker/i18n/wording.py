@@ -213,6 +213,10 @@ def _lower(explanation: Mapping[str, Any], lowest: Mapping[str, Any]) -> bool:
     return best is None or weakest is None or best < weakest
 
 
+# the partner the pairing without stability gives a candidate the stable pairing leaves out or moves
+WITHOUT_STABILITY: Final = "partner_without_stability"
+
+
 def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
     """One short sentence or two: selected with whom, or the main reason not and what would change it;
     where the selection depends on the weights (pair --robustness), the share that selects it."""
@@ -241,7 +245,11 @@ def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: st
             return fallback
         value = points_text(explanation.get("value"), lang)
         where = sentence("in_country", lang, country=country)
-        return sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+        said = sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+        moved = explanation.get(WITHOUT_STABILITY)
+        if moved and moved != explanation.get(PARTNER):
+            said = f"{said} {sentence('stability_moved', lang, partner=moved)}"
+        return said
     head = sentence("not_selected", lang)
     if cause == "excluded":
         word = decision_word("exclude", lang)
@@ -274,7 +282,10 @@ def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: st
         return fallback
     taken = explanation.get("province_taken_by") or []
     rivals = [r for r in explanation.get("outranked_by") or () if isinstance(r, Mapping)]
-    if cause == "province_cap" and taken and explanation.get(PROVINCE):
+    if explanation.get(WITHOUT_STABILITY):
+        # the pairing without stability selects it: stability is what leaves it out
+        text = f"{head} {sentence('stability_left_out', lang, partner=explanation.get(WITHOUT_STABILITY))}"
+    elif cause == "province_cap" and taken and explanation.get(PROVINCE):
         first = sentence(
             "province_cap",
             lang,
@@ -774,4 +785,43 @@ def summary_line(block: Mapping[str, Any], lang: str = "en") -> str:
         share=percent_text(round(same, 6), lang),
         pairs=percent_text(round(pairs, 6), lang),
         method=sentence(f"robustness_method_{method}", lang, n=int(block.get("samples") or 0)),
+    )
+
+
+# ---- stability
+
+
+def blocking_text(pair: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str:
+    """ "Karongi rated Gent 5 and its partner 3; Gent asked for Rwanda and is not selected"."""
+    recorded = str(pair.get("why") or "")
+    if "rating" not in pair or not pair.get(PARTNER) or not pair.get(CANDIDATE_ID):
+        return recorded  # an older result file: its sentence as recorded
+
+    def rating(value: object) -> str:
+        number = as_number(value)
+        return str(int(number)) if number is not None else "-"
+
+    candidate = display_name(known, pair.get(CANDIDATE_ID))
+    if pair.get("partner_has") is None:
+        partner_has = sentence("partner_has_open_slot", lang)
+    else:
+        other = display_name(known, pair.get("partner_has"))
+        partner_has = sentence(
+            "partner_has_pair", lang, other=other, other_rating=rating(pair.get("partner_has_rating"))
+        )
+    if pair.get("candidate_has") is None:
+        asked = code_label(str(pair.get("asked") or ""), lang)
+        candidate_has = sentence("candidate_not_selected", lang, asked=asked)
+    else:
+        candidate_has = sentence(
+            "candidate_has_pair", lang, partner=pair.get(PARTNER), other=pair.get("candidate_has")
+        )
+    return sentence(
+        "blocking_pair",
+        lang,
+        partner=pair.get(PARTNER),
+        candidate=candidate,
+        rating=rating(pair.get("rating")),
+        partner_has=partner_has,
+        candidate_has=candidate_has,
     )

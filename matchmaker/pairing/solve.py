@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import Any, cast
 
 import pandas as pd
 
 from .. import schema as s
 from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
+from ..i18n.wording import WITHOUT_STABILITY, why_text
+from ..schema import ExplanationRecord
 from .counterfactual import Forced, capped_candidates, dropped_causes, forced_solutions
 from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
 from .model import Family, Row
 from .replacements import Withdrawal, country_forced, withdrawals
 from .result import PairingResult, assemble
-from .stability import Preferences, fewest_blocking, free_edges, stable_families
-from .stable_search import StableSearch
+from .stability import Preferences, free_edges, stable_families
+from .stable_search import StableSearch, fewest_blocking
 from .unlock import Unlocked, unlocked_needs
 
 STABILITY_MODES = ("off", "report", "require")
@@ -264,10 +267,28 @@ class _Stable:
         )
         explanations = result.explanations
         if self.mode == "require":
-            usual_in = {inst.candidates[int(inst.edge_cand[e])] for e in self.usual.edges}
-            now_in = {inst.candidates[int(inst.edge_cand[e])] for e in self.chosen.edges}
-            left_out = usual_in - now_in
-            explanations = [
-                {**x, "stability": True} if x.get("candidate_id") in left_out else x for x in explanations
-            ]
+            explanations = self._moved(explanations, names)
         return dataclasses.replace(result, stability=block, explanations=explanations)
+
+    def _moved(self, explanations: list[ExplanationRecord], names: list[str]) -> list[ExplanationRecord]:
+        """The candidates the stable pairing leaves out or pairs otherwise than the usual one (the
+        optimum without stability, so true by construction): their partner there, and the sentence."""
+        inst = self.instance
+        usual = {
+            inst.candidates[int(inst.edge_cand[e])]: inst.partners[int(inst.edge_partner[e])]
+            for e in self.usual.edges
+        }
+        now = {
+            inst.candidates[int(inst.edge_cand[e])]: inst.partners[int(inst.edge_partner[e])]
+            for e in self.chosen.edges
+        }
+        known = dict(zip(self.table.ids, names, strict=True))
+        out: list[ExplanationRecord] = []
+        for x in explanations:
+            cid = str(x.get("candidate_id"))
+            if cid in usual and usual[cid] != now.get(cid):
+                rec: dict[str, Any] = {**x, WITHOUT_STABILITY: usual[cid], "stability": cid not in now}
+                rec["why"] = why_text(rec, known, "en") or ""
+                x = cast(ExplanationRecord, rec)
+            out.append(x)
+        return out

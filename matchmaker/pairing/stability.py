@@ -18,13 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MatchmakerError
-from .engines.base import quiet_stdout
-from .instance import Instance, Solution
+from .instance import Instance
 from .model import Family, Lin, Row, RowFamily, families
-
-# The most cutting-plane rounds of `fewest_blocking` before it settles for its last answer.
-MAX_ROUNDS = 200
 
 
 @dataclass(frozen=True)
@@ -220,6 +215,118 @@ def free_edges(inst: Instance) -> list[int]:
     ]
 
 
+def dead_edges(inst: Instance, prefs: Preferences, count: int) -> list[int]:
+    """The free edges no stable pairing with `count` slots can hold, from counting alone.
+
+    When (c, p) is paired, every candidate p rated above c (with an allowed pair with p) must be
+    paired too, or sit in a full province other than c's (else it and p block); those from c's own
+    province or from none must be paired. So each province r needs at least min(|above in r|, cap)
+    pairs (the cap when one of them can be in no pair), c's own |above in r| + 1 (at most the
+    cap). The same holds for the partners c prefers to p, per country with its quota. More than
+    `count` pairs needed: the edge is in no stable pairing with `count` slots. Repeated until
+    nothing changes, since a candidate or partner left without a live pair can only be exempted.
+    """
+    locked_c, locked_p = _locked_sides(inst)
+    index = _Index(inst)
+    ec, ep = inst.edge_cand, inst.edge_partner
+    cap = None if inst.max_per_province is None else int(inst.max_per_province)
+    inf = float("inf")
+
+    def need(groups: dict[Any, list[int]], own: Any, limit: Any) -> float:
+        """groups: key -> [members, members that can be in no pair]."""
+        total = 0.0
+        for key, (n, stuck) in groups.items():
+            bound = limit(key)
+            if key == own or bound is None:
+                if stuck or (bound is not None and n + (key == own) > bound):
+                    return inf
+                total += n + (key == own)
+            else:
+                total += bound if stuck else min(n, bound)
+        return total if own in groups else total + 1
+
+    dead: set[int] = set()
+    while True:
+        # per candidate (partner): its live pairs' preference values, best first, with the other side
+        best_c = _top_two(
+            [(int(ec[e]), int(ep[e]), int(prefs.candidate[e])) for e in range(inst.n_edges) if e not in dead]
+        )
+        best_p = _top_two(
+            [(int(ep[e]), int(ec[e]), int(prefs.partner[e])) for e in range(inst.n_edges) if e not in dead]
+        )
+        grown = False
+        for e in range(inst.n_edges):
+            c, p = int(ec[e]), int(ep[e])
+            if e in dead or c in locked_c or p in locked_p:
+                continue
+            # a candidate p rates above c: in a lock, paired with a partner it likes at least as
+            # much as p, or unpaired in a full province; "stuck" when it has no such live pair
+            above = _grouped(
+                index.of_partner[p],
+                prefs.partner,
+                e,
+                ec,
+                inst.provinces,
+                best_c,
+                p,
+                prefs.candidate,
+                locked_c,
+            )
+            by_cap = need(above, inst.provinces[c], lambda r: None if r is None else cap)
+            # the same for a partner c prefers to p, with its country's quota
+            preferred = _grouped(
+                index.of_cand[c], prefs.candidate, e, ep, inst.countries, best_p, c, prefs.partner, locked_p
+            )
+            by_quota = need(preferred, inst.countries[p], lambda k: int(inst.quotas.get(str(k), 0)))
+            if max(by_cap, by_quota) > count:
+                dead.add(e)
+                grown = True
+        if not grown:
+            return sorted(dead)
+
+
+def _grouped(
+    mine: Sequence[int],
+    rank: np.ndarray[Any, Any],
+    e: int,
+    side: np.ndarray[Any, Any],
+    group_of: Sequence[Any],
+    top: dict[int, tuple[tuple[int, int], ...]],
+    here: int,
+    their_rank: np.ndarray[Any, Any],
+    locked: set[int],
+) -> dict[Any, list[int]]:
+    """The other sides of the pairs in `mine` ranked above e, per group: [how many, how many have no
+    live pair they like at least as much as the one with `here` (and are not locked)]."""
+    groups: dict[Any, list[int]] = {}
+    for f in mine:
+        if rank[f] > rank[e]:
+            other = int(side[f])
+            g = groups.setdefault(group_of[other], [0, 0])
+            g[0] += 1
+            g[1] += other not in locked and _best_without(top.get(other, ()), here) < their_rank[f]
+    return groups
+
+
+def _top_two(values: list[tuple[int, int, int]]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Per owner, its two best (value, other side) among (owner, other side, value)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for owner, other, value in values:
+        top = out.setdefault(owner, [])
+        top.append((value, other))
+        top.sort(reverse=True)
+        del top[2:]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _best_without(top: tuple[tuple[int, int], ...], other: int) -> float:
+    """The best value of an owner's live pairs leaving out the pair with `other`."""
+    for value, who in top:
+        if who != other:
+            return value
+    return float("-inf")
+
+
 def stability_family(inst: Instance, prefs: Preferences, edges: Sequence[int] | None = None) -> RowFamily:
     """The weak-stability rows of `edges` (default: every edge that can block) as a constraint
     family. Its rows break the network structure of the pairing model (`network=False`), so every
@@ -234,76 +341,3 @@ def stable_families(
 ) -> tuple[Family, ...]:
     """The instance's own families plus the stability rows of `edges`."""
     return (*families(inst), stability_family(inst, prefs, edges))
-
-
-def fewest_blocking(
-    inst: Instance, prefs: Preferences, count: int, *, solver: str = "cbc", time_limit: float | None = None
-) -> Solution:
-    """Among the pairings with `count` slots, one with the fewest blocking pairs, then the most kept
-    pairs, then the most value (no tie-break chain). Each pair's rows get a switch b_e that lifts
-    them; the switches are counted. Cutting planes as in `stable_lexsolve`."""
-    import pulp
-
-    from .lexicographic import PairingModel
-    from .model import Model
-
-    core = Model(inst)
-    index = _Index(inst)
-    rows_for: list[int] = []
-    best: Solution | None = None
-    for _round in range(MAX_ROUNDS):
-        engine = PairingModel(inst).mip
-        base = engine.base.copy()
-        x = engine.x
-        b = {e: base.add_variable(f"b_{e}", 0, 1, pulp.LpBinary) for e in rows_for}
-        add = base.addConstraint
-        for e in rows_for:
-            for k, row in enumerate(edge_rows(index, prefs, e)):
-                terms = row.lin.terms
-                expr = pulp.LpAffineExpression({x[f]: w for f, w in terms.items()})
-                if row.sense > 0:  # lin >= rhs unless switched off: lin + M b >= rhs
-                    big = row.rhs - sum(min(0, w) for w in terms.values())
-                    add(
-                        pulp.LpConstraint(expr + big * b[e], pulp.LpConstraintGE, rhs=row.rhs),
-                        f"stable_{e}_{k}",
-                    )
-                else:
-                    big = sum(max(0, w) for w in terms.values()) - row.rhs
-                    add(
-                        pulp.LpConstraint(expr - big * b[e], pulp.LpConstraintLE, rhs=row.rhs),
-                        f"stable_{e}_{k}",
-                    )
-        count_expr = core.count_expr.pulp(x)
-        add(pulp.LpConstraint(count_expr, pulp.LpConstraintEQ, rhs=count), "count")
-        switches = pulp.lpSum(b.values())
-        stages: list[Any] = [
-            -switches,
-            core.stay_expr.pulp(x),
-            core.kept_expr.pulp(x),
-            core.value_expr.pulp(x),
-        ]
-        for k, objective in enumerate(stages):
-            base.setObjective(objective)
-            with quiet_stdout():
-                base.solve(_pulp_solver(solver, time_limit))
-            if base.status != pulp.LpStatusOptimal:
-                raise MatchmakerError("the solver found no pairing with the slots of the usual one")
-            reached = pulp.value(objective)
-            add(pulp.LpConstraint(objective, pulp.LpConstraintGE, rhs=round(reached or 0)), f"stage_{k}")
-        chosen = np.array([(v.varValue or 0.0) > 0.5 for v in x], dtype=bool)
-        from .model import Ran
-
-        best = core.measure(Ran(chosen, True))
-        blocking = [bp.edge for bp in blocking_pairs(inst, best.edges, prefs)]
-        new = sorted(set(blocking) - set(rows_for))
-        if not new:
-            return best
-        rows_for = sorted({*rows_for, *new})
-    assert best is not None
-    return best
-
-
-def _pulp_solver(name: str, time_limit: float | None) -> Any:
-    from .engines.mip import _solver
-
-    return _solver(name, time_limit, True)

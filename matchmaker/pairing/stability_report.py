@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..i18n import code_label, number, sentence
+from ..i18n import label, number, sentence
+from ..i18n.wording import blocking_text
 from .instance import UNIT, Instance, Solution
 from .stability import Blocking, Preferences, blocking_pairs
 
@@ -21,45 +22,27 @@ def _points(value: int) -> float:
     return float(round(value / UNIT, 6))
 
 
-def why(
-    inst: Instance,
-    prefs: Preferences,
-    b: Blocking,
-    names: Sequence[str],
-    asked: Sequence[str | None],
-    lang: str = "en",
-) -> str:
-    """ "Karongi rated Gent 5 and its partner 3; Gent asked for Rwanda and is not selected"."""
-    partner = inst.partners[b.partner]
-    cand = names[b.candidate]
+def blocking_facts(
+    inst: Instance, prefs: Preferences, b: Blocking, asked: Sequence[str | None]
+) -> dict[str, Any]:
+    """What makes one pair block, as the `stability.blocking_pairs` record holds it: the partner's
+    rating of the candidate and of whom it has (None: not rated), whom each side has (None: an
+    open slot, not selected) and the country the candidate asked for."""
+    ids = inst.candidates
 
-    def rating(e: int) -> str:
-        r = int(prefs.partner[e])
-        return str(r) if r else "-"
+    def rating(e: int) -> int | None:
+        return int(prefs.partner[e]) or None
 
-    if b.partner_edge is None:
-        partner_has = sentence("partner_has_open_slot", lang)
-    else:
-        other = names[int(inst.edge_cand[b.partner_edge])]
-        partner_has = sentence("partner_has_pair", lang, other=other, other_rating=rating(b.partner_edge))
-    if b.cand_edge is None:
-        wish = asked[b.candidate]
-        where = (
-            code_label(wish, lang) if wish and wish != "any" else code_label(inst.countries[b.partner], lang)
-        )
-        candidate_has = sentence("candidate_not_selected", lang, asked=where)
-    else:
-        other_partner = inst.partners[int(inst.edge_partner[b.cand_edge])]
-        candidate_has = sentence("candidate_has_pair", lang, partner=partner, other=other_partner)
-    return sentence(
-        "blocking_pair",
-        lang,
-        partner=partner,
-        candidate=cand,
-        rating=rating(b.edge),
-        partner_has=partner_has,
-        candidate_has=candidate_has,
-    )
+    wish = asked[b.candidate]
+    return {
+        "candidate_id": ids[b.candidate],
+        "partner": inst.partners[b.partner],
+        "rating": rating(b.edge),
+        "partner_has": None if b.partner_edge is None else ids[int(inst.edge_cand[b.partner_edge])],
+        "partner_has_rating": None if b.partner_edge is None else rating(b.partner_edge),
+        "candidate_has": None if b.cand_edge is None else inst.partners[int(inst.edge_partner[b.cand_edge])],
+        "asked": wish if wish and wish != "any" else inst.countries[b.partner],
+    }
 
 
 def stable_pairings(
@@ -96,6 +79,7 @@ def stability_block(
     """The `stability` block of the result JSON (English `why`)."""
     blocking = blocking_pairs(inst, chosen.edges, prefs)
     ids = inst.candidates
+    known = dict(zip(ids, names, strict=True))
     free, stable = usual.value, chosen.value
     price = free - stable
     rated = [int(prefs.partner[e]) for e in chosen.edges if int(prefs.partner[e]) > 0]
@@ -110,12 +94,8 @@ def stability_block(
         "mode": mode,
         "ratings": [{"partner": p, "candidate_id": c, "rating": r} for c, p, r in ratings],
         "blocking_pairs": [
-            {
-                "candidate_id": ids[b.candidate],
-                "partner": inst.partners[b.partner],
-                "why": why(inst, prefs, b, names, asked),
-            }
-            for b in blocking
+            {**facts, "why": blocking_text(facts, known, "en")}
+            for facts in (blocking_facts(inst, prefs, b, asked) for b in blocking)
         ],
         "stable": not blocking,
         "stable_pairing_exists": stable_exists,
@@ -140,11 +120,12 @@ def stability_block(
 def summary_line(block: dict[str, Any], lang: str = "en") -> str:
     """One line for the terminal: the mode, the blocking pairs, the values and the price."""
     price = block["price_of_stability"]
+    n = len(block["blocking_pairs"])
     return sentence(
-        "stability_summary",
+        "stability_summary_one" if n == 1 else "stability_summary",
         lang,
-        n=len(block["blocking_pairs"]),
-        mode=block["mode"],
+        n=n,
+        mode=label(f"stability_word_{block['mode']}", lang),
         stable=number(block["value_stable"], lang),
         free=number(block["value_unconstrained"], lang),
         price=number(price["points"], lang),

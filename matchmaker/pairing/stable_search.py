@@ -8,9 +8,12 @@ question stay for all the later ones. Ties are settled only once an answer is st
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..errors import MatchmakerError
 from .counterfactual import Forced
@@ -18,7 +21,7 @@ from .engines import IncrementalEngine
 from .instance import Instance, Solution
 from .lexicographic import _settle, no_good, sum_expr
 from .model import Lin, Model, Ran, Row
-from .stability import Preferences, _Index, blocking_pairs
+from .stability import Preferences, _Index, blocking_pairs, dead_edges, edge_rows, free_edges
 
 # Seconds the what-if re-solves of one run may take together under stability; the candidates not
 # reached by then are left without an answer (explained as not computed), never guessed.
@@ -49,7 +52,13 @@ class StableSearch:
         first = self.engine.add_columns(len(countries) + len(provinces)) if inst.n_edges else 0
         self._full_country = {k: first + i for i, k in enumerate(countries)}
         self._full_province = {r: first + len(countries) + i for i, r in enumerate(provinces)}
-        self.engine.add_rows(self._fullness_rows())
+        # the pairs no stable pairing with `count` slots holds stay out of every solve, and out of
+        # the rows: the solver's presolve need not find them again on every solve
+        self.dead = set(dead_edges(inst, prefs, count))
+        self.engine.set_bounds(sorted(self.dead), upper=0.0)
+        self.engine.add_rows(self._trimmed(self._fullness_rows()))
+        # the candidates some stable pairing may select: the only ones a tie-break has to settle
+        self._live = sorted({int(inst.edge_cand[e]) for e in range(inst.n_edges) if e not in self.dead})
         self.add(rows_for)
 
     def _fullness_rows(self) -> list[Row]:
@@ -125,6 +134,19 @@ class StableSearch:
             rows.append(Row(Lin(terms), 1, 1))
         return rows
 
+    def _trimmed(self, rows: list[Row]) -> list[Row]:
+        """The rows without the dead edges' terms (those variables are 0), leaving out the rows that
+        then hold for every value of the rest (every variable is in [0, 1])."""
+        out: list[Row] = []
+        for row in rows:
+            terms = {f: w for f, w in row.lin.terms.items() if f not in self.dead}
+            if row.sense > 0 and sum(min(w, 0) for w in terms.values()) >= row.rhs:
+                continue
+            if row.sense < 0 and sum(max(w, 0) for w in terms.values()) <= row.rhs:
+                continue
+            out.append(Row(Lin(terms), row.sense, row.rhs))
+        return out
+
     @property
     def solves(self) -> int:
         return self.engine.solves
@@ -135,8 +157,7 @@ class StableSearch:
         new = sorted({int(e) for e in edges} - have)
         if not new:
             return False
-        rows = [row for e in new for row in self._rows(e)]
-        self.engine.add_rows(rows)
+        self.engine.add_rows(self._trimmed([row for e in new for row in self._rows(e)]))
         self.rows_for = sorted(have | set(new))
         return True
 
@@ -159,7 +180,8 @@ class StableSearch:
             if left <= 0:
                 raise _OutOfTime
             time_limit = left if time_limit is None else min(left, time_limit)
-        return self.engine.solve(objective, extra, time_limit)
+        # the LP first: an integral optimum of the relaxation is the integer optimum (often so here)
+        return self.engine.solve(objective, extra, time_limit, relax=True)
 
     def _run(self, objective: Lin, extra: Sequence[Row], time_limit: float | None) -> Solution | None:
         got = self._solve(objective, extra, time_limit)
@@ -211,17 +233,31 @@ class StableSearch:
         """
         m = self.model
         ec = self.inst.edge_cand
-        cands = sorted(set(ec.tolist()))
+        cands = self._live
         inc, optimal = sol, sol.optimal
         fixes: list[Row] = []
         fixed_in, pos = 0, 0
+
+        def selected(s_: Solution) -> set[int]:
+            return {int(ec[e]) for e in s_.edges}
+
+        if not self._selects_other(cands, selected(sol), face, time_limit):
+            pos = len(cands)  # one selection only: the incumbent's
+            fixes = [
+                m.at_least(m.cand_expr[c], 1) if c in selected(sol) else m.at_most(m.cand_expr[c], 0)
+                for c in cands
+            ]
         while pos < len(cands) and fixed_in < sol.count:
             block = cands[pos : pos + SELECT_BLOCK]
             pos += len(block)
-            have = {int(ec[e]) for e in inc.edges}
+            have = selected(inc)
             left = sol.count - fixed_in
-            if all(c in have for c in block[: min(left, len(block))]):
-                pattern = have  # the incumbent already selects the earliest it can: nothing better
+            if all(c in have for c in block[: min(left, len(block))]) or not self._selects_other(
+                block, have, face + fixes, time_limit
+            ):
+                # the incumbent selects the earliest it can, or no pairing on the face selects a
+                # candidate of the block it leaves out: nothing better
+                pattern = have
             else:
                 weights = {c: 1 << (len(block) - 1 - i) for i, c in enumerate(block)}
                 got = self._solve(sum_expr(m, block, weights), face + fixes, time_limit)
@@ -229,7 +265,7 @@ class StableSearch:
                     break
                 inc = m.measure(got)
                 optimal = optimal and inc.optimal
-                pattern = {int(ec[e]) for e in inc.edges}
+                pattern = selected(inc)
             for c in block:
                 if c in pattern:
                     fixes.append(m.at_least(m.cand_expr[c], 1))
@@ -237,6 +273,29 @@ class StableSearch:
                 else:
                     fixes.append(m.at_most(m.cand_expr[c], 0))
         return Solution(inc.edges, inc.count, inc.kept, inc.value, optimal), fixes
+
+    def _selects_other(
+        self, cands: Sequence[int], have: set[int], rows: list[Row], time_limit: float | None
+    ) -> bool:
+        """Whether a pairing under `rows` might select one of `cands` outside `have`: False only
+        when the LP relaxation's bound on their number is below 1, so no integral pairing does."""
+        outside = [c for c in cands if c not in have]
+        if not outside:
+            return False
+        engine, hs = self.engine, self.engine._hs
+        if self._deadline is not None:
+            left = self._deadline - time.monotonic()
+            if left <= 0:
+                raise _OutOfTime
+            time_limit = left if time_limit is None else min(left, time_limit)
+        engine.set_extra(rows)
+        engine.set_costs(sum_expr(self.model, outside))
+        engine._integral(False)
+        engine.h.setOptionValue("time_limit", float(time_limit) if time_limit else hs.kHighsInf)
+        engine.h.run()
+        if engine.h.getModelStatus() != hs.HighsModelStatus.kOptimal:
+            return True  # no proof: the integer solve decides
+        return bool(engine.h.getInfo().objective_function_value >= 0.5)
 
     def forced(
         self,
@@ -249,9 +308,16 @@ class StableSearch:
         """For each candidate, the best stable pairing with it in (as `forced_solutions` without
         stability); the candidates not answered within `budget` seconds are left out."""
         out: dict[int, Forced] = {}
+        m = self.model
+        # those with no pair left by `dead_edges` need no solve: answered whatever the budget
+        for c in candidates:
+            if self.dead.issuperset(m.cand_expr[c].arrays()[0].tolist()):
+                out[c] = Forced(c, False, 0, 0, None, ())
         self._deadline = time.monotonic() + budget
         try:
             for c in candidates:
+                if c in out:
+                    continue
                 try:
                     got = self._forced(best, c, time_limit)
                 except (_OutOfTime, MatchmakerError):
@@ -353,3 +419,58 @@ def stable_lexsolve(
     search = StableSearch(inst, prefs, count, rows_for)
     sol = search.lexsolve(extra, time_limit)
     return StableSolve(sol, tuple(search.rows_for), search.rounds)
+
+
+def fewest_blocking(
+    inst: Instance, prefs: Preferences, count: int, *, solver: str = "cbc", time_limit: float | None = None
+) -> Solution:
+    """Among the pairings with `count` slots (the most any fills), one with the fewest blocking pairs,
+    then the most candidates selected before, the most kept pairs, the most value (no tie-break chain).
+
+    In process on one HiGHS model: every free pair's stability rows with an integer switch b_e that
+    lifts them (big M); the switches are counted. A pairing's blocking pairs are at most the switches
+    it needs, and the switches on exactly its blocking pairs suffice, so the fewest switches are the
+    fewest blocking pairs. (The pairs `dead_edges` rules out are kept: this pairing is not stable.)
+    """
+    del solver  # in process, as every stable solve
+    model = Model(inst)
+    engine = IncrementalEngine(model)
+    if not inst.n_edges:
+        return model.measure(Ran(np.zeros(0, dtype=bool), True))
+    hs = engine._hs
+    index = _Index(inst)
+    edges = free_edges(inst)
+    first = engine.add_columns(len(edges))
+    switches = np.arange(first, first + len(edges), dtype=np.int32)
+    if len(edges):
+        kind = np.full(len(edges), hs.HighsVarType.kInteger)
+        engine.h.changeColsIntegrality(len(edges), switches, kind)
+    rows: list[Row] = []
+    for k, e in enumerate(edges):
+        for row in edge_rows(index, prefs, e):
+            terms = dict(row.lin.terms)
+            if row.sense > 0:  # lin >= rhs unless switched off: lin + M b >= rhs
+                terms[first + k] = int(row.rhs - sum(min(0, w) for w in terms.values()))
+            else:
+                terms[first + k] = -int(sum(max(0, w) for w in terms.values()) - row.rhs)
+            rows.append(Row(Lin(terms), row.sense, row.rhs))
+    engine.add_rows(rows)
+    face = [model.at_least(model.count_expr, count), model.at_most(model.count_expr, count)]
+    counted = Lin(dict.fromkeys(switches.tolist(), -1))
+
+    def stage(objective: Lin, on_switches: bool) -> Ran:
+        engine.set_costs(Lin({}) if on_switches else objective)
+        cost = np.full(len(edges), -1.0 if on_switches else 0.0)
+        engine.h.changeColsCost(len(edges), switches, cost)
+        got = engine.solve(None, face, time_limit)
+        if got is None:
+            raise MatchmakerError("the solver found no pairing with the slots of the usual one")
+        face.append(Row(objective, 1, round(engine.h.getInfo().objective_function_value)))
+        return got
+
+    got = stage(counted, True)
+    optimal = got.optimal
+    for objective in (model.stay_expr, model.kept_expr, model.value_expr):
+        got = stage(objective, False)
+        optimal = optimal and got.optimal
+    return dataclasses.replace(model.measure(got), optimal=optimal)

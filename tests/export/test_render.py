@@ -99,7 +99,11 @@ def test_the_demo_and_the_readme_shortlists_print_at_9_pt_or_more(tmp_path: Path
         "--forbid",
         "Mechelen=Commune fictive C (placeholder)",
     )
-    for workbook in (demo, tour, locked):
+    sheets = str(SAMPLE / "partner-sheets")
+    stable = pair(
+        tmp_path, "stable", form, "--partners", partners, "--partner-ratings", sheets, "--stability", "report"
+    )
+    for workbook in (demo, tour, locked, stable):
         pdf = render(workbook)
         assert_readable(pdf)
         # numbers in the workbook's locale: comma decimals in Dutch and French (not "92.2")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -15,10 +16,10 @@ from matchmaker.pairing.model import families
 from matchmaker.pairing.stability import (
     Preferences,
     blocking_pairs,
-    fewest_blocking,
+    dead_edges,
     stability_family,
 )
-from matchmaker.pairing.stable_search import stable_lexsolve
+from matchmaker.pairing.stable_search import fewest_blocking, stable_lexsolve
 
 
 def random_case(seed: int, side: bool = True) -> tuple[Instance, Preferences]:
@@ -154,6 +155,41 @@ def test_the_full_family_keeps_every_stable_pairing_with_the_most_slots(seed: in
             (row.lin.arrays()[1] @ x[row.lin.arrays()[0]] - row.rhs) * row.sense >= 0 for row in fam.rows
         )
         assert holds == (not brute_blocking(inst, prefs, p)), (seed, p)
+
+
+def most_slots_cases(n: int) -> Iterator[tuple[int, Instance, Preferences, list[tuple[int, ...]], int]]:
+    """Seed, instance, preferences, all its pairings and the most slots, for the first n seeds."""
+    for seed in range(n):
+        inst, prefs = random_case(seed)
+        pairings = all_pairings(inst)
+        if pairings:
+            yield seed, inst, prefs, pairings, max(len(p) for p in pairings)
+
+
+def test_fewest_blocking_is_the_best_pairing_with_the_fewest_blocking_pairs() -> None:
+    cases = 0
+    for seed, inst, prefs, pairings, most in most_slots_cases(400):
+        at_most = {p: len(brute_blocking(inst, prefs, p)) for p in pairings if len(p) == most}
+        fewest = min(at_most.values())
+        if not fewest:
+            continue  # a stable pairing exists: `fewest_blocking` is not asked
+        cases += 1
+        sol = fewest_blocking(inst, prefs, most)
+        assert sol.count == most and sol.optimal
+        assert at_most[tuple(sorted(sol.edges))] == fewest, seed
+        assert sol.value == max(_lex_key(inst, p)[1] for p, n in at_most.items() if n == fewest), seed
+    assert cases >= 5
+
+
+def test_a_dead_edge_is_in_no_stable_pairing_with_the_most_slots() -> None:
+    dead_total = 0
+    for seed, inst, prefs, pairings, most in most_slots_cases(400):
+        dead = set(dead_edges(inst, prefs, most))
+        dead_total += len(dead)
+        for p in pairings:
+            if len(p) == most and not brute_blocking(inst, prefs, p):
+                assert not dead & set(p), (seed, p, dead)
+    assert dead_total > 0  # the counting does leave pairs out
 
 
 def test_the_stability_family_makes_lexsolve_solve_integer_programs() -> None:

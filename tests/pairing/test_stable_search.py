@@ -3,6 +3,9 @@ against brute force over all pairings of small instances."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
 
 from matchmaker.pairing.lexicographic import no_good
@@ -13,12 +16,15 @@ from matchmaker.pairing.stable_search import StableSearch, stable_lexsolve
 from .test_stability import all_pairings, brute_blocking, random_case
 
 
+@pytest.mark.parametrize("flat", [False, True])
 @pytest.mark.parametrize("all_rows", [False, True])
 @pytest.mark.parametrize("seed", range(60))
 def test_the_what_if_values_are_the_best_stable_pairings_with_the_candidate(
-    seed: int, all_rows: bool
+    seed: int, all_rows: bool, flat: bool
 ) -> None:
     inst, prefs = random_case(seed)
+    if flat:  # every pair worth the same: the tie-break chain decides every what-if
+        inst = dataclasses.replace(inst, edge_value=np.ones(inst.n_edges, dtype=np.int64))
     pairings = all_pairings(inst)
     if not pairings:
         return
@@ -37,8 +43,16 @@ def test_the_what_if_values_are_the_best_stable_pairings_with_the_candidate(
             assert not got.includable
             continue
         assert got.includable and got.count == most
-        assert got.value == max(int(inst.edge_value[list(p)].sum()) for p in with_c)
+        top = max(int(inst.edge_value[list(p)].sum()) for p in with_c)
+        assert got.value == top
         assert not brute_blocking(inst, prefs, got.edges)
+
+        # the tie-break chain: the earliest candidates selected, among the best stable ones with c
+        def selection(p: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(sorted(int(inst.edge_cand[e]) for e in p))
+
+        earliest = min(selection(p) for p in with_c if int(inst.edge_value[list(p)].sum()) == top)
+        assert selection(tuple(got.edges)) == earliest
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -70,4 +84,9 @@ def test_an_exhausted_budget_leaves_the_candidates_unanswered() -> None:
     search = StableSearch(inst, prefs, most)
     best = search.lexsolve()
     assert best is not None
-    assert search.forced(best, sorted(set(inst.edge_cand.tolist())), budget=0.0) == {}
+    everyone = sorted(set(inst.edge_cand.tolist()))
+    got = search.forced(best, everyone, budget=0.0)
+    # only those whose every pair counting rules out are answered: no stable pairing holds them
+    assert set(got) == {c for c in everyone if search.dead.issuperset(search.model.cand_expr[c].terms)}
+    assert all(not f.includable for f in got.values())
+    assert len(got) < len(everyone)
