@@ -5,7 +5,8 @@ For the many small solves around the main ones: tie-breaks on the optimal face, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -43,6 +44,8 @@ class IncrementalEngine:
         self.upper = np.ones(n)
         self.mip: bool | None = None
         self.extra: list[Row] = []
+        # per group-limit family: its first row and the key of each of its rows, in row order
+        self.group_rows: dict[str, tuple[int, list[int], list[float]]] = {}
         if not n:
             self.base_rows = 0
             return
@@ -51,6 +54,7 @@ class IncrementalEngine:
         for family in model.families:
             if isinstance(family, GroupLimit):
                 keys, starts, edges, limits = family.groups()
+                self.group_rows[family.name] = (h.getNumRow(), [int(k) for k in keys], limits.tolist())
                 h.addRows(
                     len(keys),
                     np.full(len(keys), -np.inf),
@@ -89,6 +93,33 @@ class IncrementalEngine:
         if upper is not None:
             self.upper[idx] = upper
         self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+
+    @contextmanager
+    def held_at_zero(self, edges: Sequence[int]) -> Iterator[None]:
+        """Hold these edges at 0 for the solves inside the block, then give them back the bounds
+        they had (so that a caller's own bounds, a candidate left out, survive)."""
+        idx = np.asarray(edges, dtype=np.int32)
+        before = self.upper[idx].copy()
+        self.set_bounds(idx.tolist(), upper=0.0)
+        try:
+            yield
+        finally:
+            if len(idx):
+                self.upper[idx] = before
+                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+
+    @contextmanager
+    def group_limit(self, family: str, key: int, limit: float) -> Iterator[None]:
+        """Another limit for the group `key` of a group-limit family (a province's cap) for the
+        solves inside the block, then the one it had."""
+        first, keys, limits = self.group_rows[family]
+        row = first + keys.index(key)
+        before = limits[row - first]
+        self.h.changeRowBounds(row, -np.inf, float(limit))
+        try:
+            yield
+        finally:
+            self.h.changeRowBounds(row, -np.inf, before)
 
     def _add_row(self, row: Row) -> None:
         idx, coef = row.lin.arrays()
