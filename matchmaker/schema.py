@@ -237,6 +237,8 @@ class ExplanationRecord(TypedDict, total=False):
     countries: list[str]
     tie_break: list[str]
     stability: bool  # left out by the stability rows (pair --stability require)
+    # the answers not computed because the run's time budget ran out (score_needed, displaces, cause)
+    not_computed: list[str]
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -349,10 +349,10 @@ def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, o
         elif key == "keep":
             if value:
                 items.append((t("kept_pairs"), plain(value, lang), "text"))
-        elif key == "time_limit":
+        elif key in ("time_limit", "time_budget"):
             seconds = as_number(value)
             limit = f"{number(seconds, lang)} {t('seconds_short')}" if seconds is not None else t("no_limit")
-            items.append((t("time_limit"), limit, "text"))
+            items.append((t(key), limit, "text"))
         elif key == "strict":
             items.append((t("strict_input"), plain(bool(value), lang), "text"))
         elif key == "stability":

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -67,6 +68,12 @@ class WhatIf:
         # the same constraint families as the solve that found `best`
         self.model = _InProcess(instance, fams)
         self.time_limit, self.budget = time_limit, budget
+        self._enough = Row(self.model.count_expr, 1, best.count)
+        self._basis: Any = None  # of the first value solve, to start the others from
+        # more than the value of any pairing: every pair value is positive, at most `best.count` pairs
+        self._big = (
+            float(np.sort(instance.edge_value)[-max(best.count, 1) :].sum() + 1) if instance.n_edges else 1.0
+        )
 
     @property
     def here(self) -> IncrementalEngine:
@@ -125,46 +132,72 @@ class WhatIf:
         relax = core.network and not instance.keep and not instance.keep_selected
         mine = core.cand_expr[c]
         mine_edges = mine.arrays()[0]
-        # Stage 1: the candidate in if at all possible, then most slots. Weight best.count + 1 on its
-        # inclusion beats any count gain; all numbers are small integers, so nothing is lost to rounding.
-        weights = np.ones(n)
-        weights[mine_edges] += best.count + 1
-        got = self._solve(Lin(idx=np.arange(n), coef=weights), [], relax)
-        if got is None:
-            return None
-        m = core.measure(got)
-        inside = bool(got.chosen[mine_edges].any())
-        if not inside or m.count != best.count:
-            return Forced(c, inside, m.count, m.kept, None, m.edges, m.stayed)
-        extra = [Row(core.count_expr, 1, best.count), Row(mine, 1, 1)]
-        # the same stages as `lexsolve`: the candidates selected before, then the kept pairs
-        for expr, reached, attr in (
-            (core.stay_expr, best.stayed, "stayed"),
-            (core.kept_expr, best.kept, "kept"),
-        ):
-            if (attr == "stayed" and not instance.keep_selected) or (attr == "kept" and not instance.keep):
-                continue
-            got = self._solve(expr, extra)
+
+        def first_stage() -> Forced | None:
+            # the candidate in if at all possible, then most slots. Weight best.count + 1 on its
+            # inclusion beats any count gain; all numbers are small integers, nothing is lost to rounding
+            weights = np.ones(n)
+            weights[mine_edges] += best.count + 1
+            got = self._solve(Lin(idx=np.arange(n), coef=weights), [], relax)
             if got is None:
                 return None
             m = core.measure(got)
+            return Forced(c, bool(got.chosen[mine_edges].any()), m.count, m.kept, None, m.edges, m.stayed)
+
+        if reference:  # the slow path as it was: the first stage always solved on its own
+            first = first_stage()
+            if first is None or not first.includable or first.count != best.count:
+                return first
+        # the count row is one object for every candidate, so the engine keeps it between them
+        extra = [self._enough, Row(mine, 1, 1)]
+        # the same stages as `lexsolve`: the candidates selected before, then the kept pairs; when
+        # the first is infeasible, the candidate cannot be in with the most slots, and the first
+        # stage on its own says why (solved only then)
+        for expr, reached, attr in (
+            (core.stay_expr, best.stayed, "stayed"),
+            (core.kept_expr, best.kept, "kept"),
+            (core.value_expr, best.value, "value"),
+        ):
+            if (attr == "stayed" and not instance.keep_selected) or (attr == "kept" and not instance.keep):
+                continue
+            if attr == "value" and relax and not reference and len(extra) == 2:
+                # the candidate in by its cost rather than by a row: weight `self._big` on its pairs
+                # outweighs any value, so the optimum holds it whenever it can; the row of each
+                # candidate would cost a cold start of the LP on every candidate
+                weights = instance.edge_value.astype(float)
+                weights[mine_edges] += self._big
+                if self._basis is not None:
+                    self.here.start_from(self._basis, [self._enough])
+                got = self._solve(Lin(idx=np.arange(n), coef=weights), [self._enough], True)
+                if self._basis is None:
+                    self._basis = self.here.basis()
+                if got is None or not got.chosen[mine_edges].any():
+                    return first_stage()
+                m = core.measure(got)
+                break
+            got = self._solve(expr, extra, relax and attr == "value")
+            if got is None:
+                return first_stage()
+            m = core.measure(got)
+            if attr == "value":
+                break
             if getattr(m, attr) < reached:
                 return Forced(c, True, m.count, m.kept, None, m.edges, m.stayed)
             extra.append(Row(expr, 1, reached))
-        got = self._solve(core.value_expr, extra, relax)
-        if got is None:
-            return None
-        m = core.measure(got)
+        assert got is not None
         face = [*extra, Row(core.value_expr, 1, m.value)]
-        unused: list[int] = []
+        settled = None
         if got.reduced is not None and not reference:
-            off = (got.reduced >= 0.5) & ~got.chosen
-            if bool(np.all(off[~got.chosen])):
+            if bool(np.all(got.reduced[~got.chosen] >= 0.5)):
                 # every unused pair has a nonzero reduced cost: the optimum is unique
                 return Forced(c, True, m.count, m.kept, m.value, m.edges, m.stayed)
-            unused = np.flatnonzero(off).tolist()
-        # only who is in matters here (the candidates it displaces), not who goes to which partner
-        with self.here.held_at_zero(unused):
+            # on the optimal face by bounds (no value row): only who is in matters here (the
+            # candidates it displaces), not who goes to which partner
+            with self.here.on_face(got):
+                settled = _settle(core, self.here, m, [self._enough], self._limit(), relax, partners=False)
+            if settled.count != m.count or settled.value != m.value:
+                settled = None  # off the face (duals not integral): walk again under the value row
+        if settled is None:
             settled = _settle(
                 core, self.here, m, face, self._limit(), relax, partners=False, one_by_one=reference
             )

@@ -206,7 +206,8 @@ def _settle(
     if ties:
         # candidates whose every pair the engine holds at 0 (left off the optimal face by their
         # reduced costs) are in no pairing of the face: they need no step of the walk
-        live = [c for c in with_edges if c in _open_candidates(model, engine)]
+        open_ = _open_candidates(model, engine)
+        live = [c for c in with_edges if c in open_]
         if one_by_one:
             inc, fixes, optimal = _walk_one_by_one(model, run, inc, face, with_edges, optimal)
         else:

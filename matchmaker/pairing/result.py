@@ -27,6 +27,7 @@ from ..schema import (
     ReserveRecord,
     UnfilledRecord,
 )
+from .budget import Budget
 from .counterfactual import Forced
 from .explain import changes as explain_changes
 from .explain import diagnose, explain
@@ -118,6 +119,7 @@ def assemble(
     capped: set[int] | None = None,
     asked: int = 0,
     dropped: Mapping[int, str] | None = None,
+    budget: Budget | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -215,8 +217,9 @@ def assemble(
                 )
             )
 
+    missed = {} if budget is None else budget.missed
     explanations = explain(
-        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
+        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set(), missed
     )
 
     partner_records: list[PartnerRecord] = []
@@ -240,6 +243,7 @@ def assemble(
     note: dict[str, Any] = {}
     if asked:
         note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}
+        note["not_computed"] = len(missed.get("alternatives", ()))  # cut off by the time budget
         note["text"] = alternatives_text(note, "en")
     records = candidates.to_dict(orient="records")
     cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
@@ -267,6 +271,11 @@ def assemble(
         manifest={
             "solver": solver,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **(
+                {"not_computed": {k: len(v) for k, v in sorted(missed.items()) if v}}
+                if any(missed.values())
+                else {}
+            ),
         },
         changes=explain_changes(
             table,
