@@ -158,8 +158,12 @@ class IncrementalEngine:
     @contextmanager
     def group_limit(self, family: str, key: int, limit: float) -> Iterator[None]:
         """Another limit for the group `key` of a group-limit family (a province's cap) for the
-        solves inside the block, then the one it had."""
+        solves inside the block, then the one it had. Only for a family whose rows are all added
+        at the start (every family of the instance)."""
         first, keys, limits = self.group_rows[family]
+        if key not in keys:  # a group without edges has no row: no limit to change
+            yield
+            return
         row = first + keys.index(key)
         before = limits[row - first]
         self.h.changeRowBounds(row, -np.inf, float(limit))
