@@ -150,6 +150,7 @@ class WhatIf:
                 return first
         # the count row is one object for every candidate, so the engine keeps it between them
         extra = [self._enough, Row(mine, 1, 1)]
+        rows = extra
         # the same stages as `lexsolve`: the candidates selected before, then the kept pairs; when
         # the first is infeasible, the candidate cannot be in with the most slots, and the first
         # stage on its own says why (solved only then)
@@ -174,6 +175,7 @@ class WhatIf:
                 if got is None or not got.chosen[mine_edges].any():
                     return first_stage()
                 m = core.measure(got)
+                rows = [self._enough]  # what, with the optimal face, the pairings must meet
                 break
             got = self._solve(expr, extra, relax and attr == "value")
             if got is None:
@@ -194,7 +196,7 @@ class WhatIf:
             # on the optimal face by bounds (no value row): only who is in matters here (the
             # candidates it displaces), not who goes to which partner
             with self.here.on_face(got):
-                settled = _settle(core, self.here, m, [self._enough], self._limit(), relax, partners=False)
+                settled = _settle(core, self.here, m, rows, self._limit(), relax, partners=False)
             if settled.count != m.count or settled.value != m.value:
                 settled = None  # off the face (duals not integral): walk again under the value row
         if settled is None:

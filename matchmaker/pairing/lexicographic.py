@@ -142,8 +142,10 @@ def lexsolve(
     unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
     # The tie-break solves run in process: their answer is defined by the chain alone (not by the
     # engine), and they are many small solves that would each cost a model file and a process.
+    # Each tries the LP first even off a network model (the cuts of the alternatives): an integral
+    # LP optimum is the integer optimum, and a fractional one falls back to the integer program.
     with model.here.held_at_zero(unused):
-        settled = _settle(model, model.here, sol, face, time_limit, relax)
+        settled = _settle(model, model.here, sol, face, time_limit, True)
     if (
         settled.count != sol.count
         or settled.value < sol.value

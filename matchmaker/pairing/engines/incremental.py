@@ -160,8 +160,8 @@ class IncrementalEngine:
         """Another limit for the group `key` of a group-limit family (a province's cap) for the
         solves inside the block, then the one it had. Only for a family whose rows are all added
         at the start (every family of the instance)."""
-        first, keys, limits = self.group_rows[family]
-        if key not in keys:  # a group without edges has no row: no limit to change
+        first, keys, limits = self.group_rows.get(family, (0, [], []))
+        if key not in keys:  # a group without edges has no row (nor a model without edges)
             yield
             return
         row = first + keys.index(key)
