@@ -70,6 +70,8 @@ class WhatIf:
         self.time_limit, self.budget = time_limit, budget
         self._enough = Row(self.model.count_expr, 1, best.count)
         self._basis: Any = None  # of the first value solve, to start the others from
+        # the question of each what-if: which of these stay selected (who the candidate displaces)
+        self._chosen = {int(instance.edge_cand[e]) for e in best.edges}
         # more than the value of any pairing: every pair value is positive, at most `best.count` pairs
         self._big = (
             float(np.sort(instance.edge_value)[-max(best.count, 1) :].sum() + 1) if instance.n_edges else 1.0
@@ -196,7 +198,9 @@ class WhatIf:
             # on the optimal face by bounds (no value row): only who is in matters here (the
             # candidates it displaces), not who goes to which partner
             with self.here.on_face(got):
-                settled = _settle(core, self.here, m, rows, self._limit(), relax, partners=False)
+                settled = _settle(
+                    core, self.here, m, rows, self._limit(), relax, partners=False, decide=self._chosen
+                )
             if settled.count != m.count or settled.value != m.value:
                 settled = None  # off the face (duals not integral): walk again under the value row
         if settled is None:

@@ -5,7 +5,7 @@ most kept pairs, then most value, each its own solve, then the ties settled by t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -165,6 +165,7 @@ def _settle(
     relax: bool,
     partners: bool = True,
     one_by_one: bool = False,
+    decide: Collection[int] | None = None,
 ) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
@@ -177,7 +178,10 @@ def _settle(
     integral polytope and so has integral vertices. Without `partners`, only the selection is
     settled (the partners stay as found). The selection is walked in blocks of TIE_BLOCK
     candidates per solve; `one_by_one` walks it candidate by candidate (the reference the block
-    walk is tested against: both find the same selection).
+    walk is tested against: both find the same selection). With `decide` (and without
+    `partners`), the walk stops once these candidates are decided: the pairing returned then
+    agrees with the tie-broken selection on them (and on every candidate before the last of them
+    in tie-break order), which is all a question about them needs.
     """
     inst = model.instance
     optimal = sol.optimal
@@ -213,6 +217,9 @@ def _settle(
         if one_by_one:
             inc, fixes, optimal = _walk_one_by_one(model, run, inc, face, with_edges, optimal)
         else:
+            if decide is not None and not partners:
+                last = max((live.index(c) for c in decide if c in open_), default=-1)
+                live = live[: last + 1]  # a candidate off the face is out of every pairing on it
             inc, fixes, optimal = _walk_blocks(model, run, inc, face, live, optimal)
     if not partners:
         return dataclasses.replace(inc, optimal=optimal)
