@@ -364,6 +364,11 @@ def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, o
     for key, value in manifest.items():
         if key in _SHOWN_ELSEWHERE or key == "options":
             continue
+        if key == "not_computed":  # per kind of answer, how many the time budget left out
+            counts = as_mapping(value)
+            told = ", ".join(f"{counts[k]} {t(f'not_computed_{k}')}" for k in counts)
+            items.append((t("not_computed"), told, "text"))
+            continue
         items.append((t(str(key)), plain(value, lang), "text"))
     return items
 
