@@ -243,7 +243,8 @@ def assemble(
     note: dict[str, Any] = {}
     if asked:
         note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}
-        note["not_computed"] = len(missed.get("alternatives", ()))  # cut off by the time budget
+        if missed.get("alternatives"):
+            note["not_computed"] = len(missed["alternatives"])  # cut off by the time budget
         note["text"] = alternatives_text(note, "en")
     records = candidates.to_dict(orient="records")
     cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
