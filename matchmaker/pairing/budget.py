@@ -64,16 +64,18 @@ class Budget:
     def miss(self, kind: str, items: set[int] | list[int]) -> None:
         self.missed.setdefault(kind, set()).update(items)
 
-    def tick(self, what: str, done: int, total: int) -> None:
+    def tick(self, what: str, done: int, total: int, *, last: bool = False) -> None:
         """One progress line ("what-ifs 40/141, 3 s"), when the run has taken more than QUIET_FOR
-        seconds and the last line is EVERY seconds old; the last step always shows once shown."""
+        seconds and the last line is EVERY seconds old. The `last` line of a piece of work shows
+        once any line was shown, and says when the budget stopped it short."""
         if self.progress is None:
             return
         now = time.monotonic()
         elapsed = now - self.start
-        if elapsed < QUIET_FOR or (now - self._shown < EVERY and done < total):
+        if elapsed < QUIET_FOR or (not last and now - self._shown < EVERY):
             return
-        if done == total and not self._shown:
+        if last and not self._shown and done == total:
             return  # finished before anything was shown: nothing to report
         self._shown = now
-        self.progress(f"{what} {done}/{total}, {elapsed:.0f} s")
+        stopped = ", the time budget is spent" if last and done < total and self.spent else ""
+        self.progress(f"{what} {done}/{total}, {elapsed:.0f} s{stopped}")

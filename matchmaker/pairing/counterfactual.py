@@ -240,7 +240,9 @@ def forced_solutions(
     if not candidates:
         return out
     what = WhatIf(instance, best, fams, time_limit=time_limit, budget=budget)
+    done = 0
     for k, c in enumerate(candidates):
+        done = k
         if budget is not None:
             if budget.spent:
                 budget.miss("whatif", list(candidates[k:]))
@@ -255,8 +257,9 @@ def forced_solutions(
             continue  # stopped by the per-call time limit: no answer for this one
         if got is not None:
             out[c] = got
+        done = k + 1
     if budget is not None:
-        budget.tick("what-ifs", len(candidates), len(candidates))
+        budget.tick("what-ifs", done, len(candidates), last=True)
     return out
 
 

@@ -196,14 +196,17 @@ def test_progress_is_shown_for_long_work_only_and_at_most_every_half_second() ->
     quick = Budget(None, lines.append)
     for k in range(5):
         quick.tick("what-ifs", k, 5)
-    quick.tick("what-ifs", 5, 5)
+    quick.tick("what-ifs", 5, 5, last=True)
     assert lines == []  # done within the first second: nothing shown
     slow = Budget(None, lines.append, start=time.monotonic() - 2.0)
     for k in range(1000):
         slow.tick("what-ifs", k, 1000)
-    slow.tick("what-ifs", 1000, 1000)
+    slow.tick("what-ifs", 1000, 1000, last=True)
     assert lines[0].startswith("what-ifs 0/1000") and lines[-1].startswith("what-ifs 1000/1000")
     assert len(lines) == 2  # a thousand steps within half a second: the first and the last
+    cut = Budget(1.0, lines.append, start=time.monotonic() - 2.0)
+    cut.tick("what-ifs", 3, 10, last=True)
+    assert lines[-1].startswith("what-ifs 3/10") and lines[-1].endswith("the time budget is spent")
 
 
 @pytest.mark.parametrize("budget", [0.0, -1.0])
