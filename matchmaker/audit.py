@@ -14,6 +14,7 @@ from typing import Any, Final
 from .cells import as_number
 from .errors import MatchmakerError, VerifyError
 from .files import check_regular, file_sha256, read_input, sniff
+from .pairing.budget import DEFAULT_BUDGET
 from .pipeline import run
 from .schema import CANDIDATE_ID, MUNICIPALITY, NAME_AS_WRITTEN, PARTNER, RESULT_SCHEMA
 
@@ -330,6 +331,8 @@ def verify(result_path: Path | str, *, progress: Callable[[str], None] | None = 
             distinct=str(options.get("distinct") or "selection"),
             solver=str(manifest.get("solver") or "cbc"),
             time_limit=options.get("time_limit"),
+            # a result from before the budget: the default
+            time_budget=options.get("time_budget", DEFAULT_BUDGET),
             strict=bool(options.get("strict")),
             aggregate=str(options.get("aggregate") or "mean"),
             partner_ratings=[

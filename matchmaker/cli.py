@@ -351,6 +351,12 @@ def partner_sheet_command(
     help="MILP solver: CBC (bundled with PuLP) or HiGHS.",
 )
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per solver call.")
+@click.option(
+    "--time-budget",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds for the whole pairing run (default 300); the answers not computed by then"
+    " (what-ifs, causes, alternatives) are marked as not computed. --time-limit is per solver call.",
+)
 @click.option("--strict", is_flag=True, help="An unfilled slot is an error (exit 3).")
 @click.option(
     "--out",
@@ -429,6 +435,7 @@ def pair_command(
     distinct: str,
     solver: str,
     time_limit: float | None,
+    time_budget: float | None,
     strict: bool,
     out: Path,
     json_path: Path | None,
@@ -448,6 +455,8 @@ def pair_command(
     Prints the pairs with their values, the unfilled slots with their cause and the reserve lists;
     writes the shortlist workbook (--out) and the result JSON (--json).
     """
+    from dataclasses import replace
+
     from .criteria import load_criteria
     from .export import write_shortlist
     from .export.terminal import format_report, review_lines
@@ -494,6 +503,8 @@ def pair_command(
         robustness_samples=robustness_samples,
         seed=seed,
     )
+    if time_budget is not None:
+        options = replace(options, time_budget=time_budget)
     result = run(forms, partners_path, options, progress=lambda line: click.echo(line, err=True))
     click.echo(format_report(result))
     if result.robustness:

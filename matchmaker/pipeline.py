@@ -19,6 +19,7 @@ from .criteria import Criteria
 from .errors import DecisionError, InfeasibleError, OutputError
 from .manifest import build_manifest, input_entry
 from .pairing import PairingResult
+from .pairing.budget import DEFAULT_BUDGET
 from .schema import ExplanationRecord
 
 if TYPE_CHECKING:
@@ -185,6 +186,7 @@ class RunOptions:
     distinct: str = "selection"
     solver: str = "cbc"
     time_limit: float | None = None
+    time_budget: float | None = DEFAULT_BUDGET  # seconds for the whole pairing run (None: none)
     strict: bool = False
     partner_ratings: tuple[Path | str, ...] = ()  # filled partner sheets (files or folders)
     stability: str = "off"  # "off" | "report" | "require"
@@ -340,6 +342,8 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
         time_limit=opts.time_limit,
         partner_ratings=ratings,
         stability=stability,
+        time_budget=opts.time_budget,
+        progress=say,
     )
     inputs = [
         input_entry("forms", forms, intake.sha256),
@@ -366,6 +370,7 @@ def _run(forms: Path, partners: Path, opts: RunOptions, say: Callable[[str], Non
             "alternatives": opts.alternatives,
             "distinct": opts.distinct,
             "time_limit": opts.time_limit,
+            "time_budget": opts.time_budget,
             "strict": strict,
             # only with partner ratings or a stability mode, so that other manifests stay as they were
             **(

@@ -268,6 +268,8 @@ class ExplanationRecord(TypedDict, total=False):
     weight_share: float  # pair --robustness: the share of the plausible weightings that select it
     # its partner in the pairing without stability, when the stable one leaves it out or moves it
     partner_without_stability: str
+    # the answers not computed because the run's time budget ran out (score_needed, displaces, cause)
+    not_computed: list[str]
 
 
 class ChangeRecord(TypedDict, total=False):

@@ -417,10 +417,10 @@ def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, o
         elif key == "keep":
             if value:
                 items.append((t("kept_pairs"), plain(value, lang), "text"))
-        elif key == "time_limit":
+        elif key in ("time_limit", "time_budget"):
             seconds = as_number(value)
             limit = f"{number(seconds, lang)} {t('seconds_short')}" if seconds is not None else t("no_limit")
-            items.append((t("time_limit"), limit, "text"))
+            items.append((t(key), limit, "text"))
         elif key == "strict":
             items.append((t("strict_input"), plain(bool(value), lang), "text"))
         elif key == "stability":
@@ -433,6 +433,11 @@ def run_settings(manifest: Mapping[str, object], lang: str) -> list[tuple[str, o
             items.append((t(str(key)), plain(value, lang), "text"))
     for key, value in manifest.items():
         if key in _SHOWN_ELSEWHERE or key == "options":
+            continue
+        if key == "not_computed":  # per kind of answer, how many the time budget left out
+            counts = as_mapping(value)
+            told = ", ".join(f"{counts[k]} {t(f'not_computed_{k}')}" for k in counts)
+            items.append((t("not_computed"), told, "text"))
             continue
         items.append((t(str(key)), plain(value, lang), "text"))
     return items

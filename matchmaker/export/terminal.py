@@ -74,6 +74,16 @@ def format_report(result: PairingResult) -> str:
         )
     filled = ", ".join(f"{c} {n}" for c, n in result.filled.items())
     lines.append(f"\nFilled: {filled}; total value {result.objective:.2f} ({result.status})")
+    missed = result.manifest.get("not_computed") or {}
+    if missed:
+        kinds = {
+            "whatif": "extra points needed",
+            "province_cap": "province-cap causes",
+            "dropped": "causes of dropped pairs",
+            "alternatives": "alternatives",
+        }
+        told = ", ".join(f"{n} {kinds.get(k, k)}" for k, n in missed.items())
+        lines.append(f"Not computed (the time budget ran out; marked as such, not guessed): {told}")
     for u in result.unfilled:
         lines.append(f"Unfilled {u['country']}: {u['reason']}")
     by_country: dict[str, list[ReserveRecord]] = {}

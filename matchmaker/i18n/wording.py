@@ -186,7 +186,7 @@ _OBSTACLE_KINDS: Final = frozenset(
         "no_partner",
     )
 )
-_NEEDS: Final = frozenset({"score", "tie", "slots", "stay", "kept", "time_limit", "not_computed"})
+_NEEDS: Final = frozenset({"score", "tie", "slots", "stay", "kept", "time_limit", "not_computed", "budget"})
 
 
 def candidate_names(people: Iterable[object], known: Mapping[str, str]) -> list[str]:
@@ -339,10 +339,12 @@ def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: st
     elif need == "tie" and explanation.get("tie_break"):
         order = tie_break_text(explanation.get("tie_break") or (), lang)
         tail = sentence("need_tie_order", lang, order=order)
-    elif need in {"tie", "slots", "stay", "kept", "time_limit"}:
+    elif need in {"tie", "slots", "stay", "kept", "time_limit", "budget"}:
         tail = sentence(f"need_{need}", lang)
     else:
         tail = ""
+    if "cause" in (explanation.get("not_computed") or ()):
+        tail = f"{tail} {sentence('cause_not_computed', lang)}"
     return f"{text} {tail}".strip()
 
 
@@ -350,7 +352,9 @@ def alternatives_text(note: Mapping[str, Any], lang: str) -> str:
     """How many alternatives there are, and which partners are interchangeable, in a sentence or two."""
     asked, found = int(note.get("asked") or 0), int(note.get("found") or 0)
     parts = []
-    if found < asked:
+    if note.get("not_computed"):  # the time budget ran out: how many more exist is not known
+        parts.append(sentence("alternatives_not_computed", lang, n=found, asked=asked))
+    elif found < asked:
         parts.append(sentence("alternatives_fewer", lang, n=found, asked=asked))
     for group in note.get("interchangeable") or ():
         names = join_words([str(g) for g in group], lang)

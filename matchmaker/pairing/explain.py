@@ -124,10 +124,14 @@ def explain(
     explain: bool,
     tie_break: Sequence[str],
     capped: Collection[int] = (),
+    missed: Mapping[str, Collection[int]] | None = None,
 ) -> list[ExplanationRecord]:
     """One record per eligible scored candidate: selected or not, the cause, the facts, the score
     it would need (from the `forced` re-solves) and the sentence. `capped`: the unselected
-    candidates that one more seat for their province would select (the province cap binds)."""
+    candidates that one more seat for their province would select (the province cap binds).
+    `missed`: per kind ("whatif", "province_cap"), the candidates whose answer the time budget
+    left uncomputed: their records say so (`not_computed`), with no value in its place."""
+    missed = missed or {}
     ei, ej = inst.edge_cand, inst.edge_partner
     chosen = {int(ei[e]): e for e in best.edges}
     with_edges = set(ei.tolist())
@@ -183,6 +187,14 @@ def explain(
                     i in capped,
                 )
             )
+            lost = []
+            if i in missed.get("whatif", ()):
+                lost += ["score_needed", "displaces"]
+                rec.update(need="budget", score_needed=None, displaces=[])
+            if i in missed.get("province_cap", ()):
+                lost.append("cause")  # whether one more seat for its province would select it
+            if lost:
+                rec["not_computed"] = lost
         rec["why"] = why_text(rec, known, "en") or ""
         out.append(cast(ExplanationRecord, rec))  # built up case by case, the record's keys
     return out

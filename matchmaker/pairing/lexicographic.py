@@ -5,7 +5,7 @@ most kept pairs, then most value, each its own solve, then the ties settled by t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -15,6 +15,8 @@ from .model import Family, Lin, Model, Ran, Row
 
 # Above this many allowed pairs the value stage is solved first (see `lexsolve`).
 VALUE_FIRST_EDGES = 20_000
+# Candidates decided per solve when settling a selection (weights up to 2^(TIE_BLOCK-1)).
+TIE_BLOCK = 20
 
 
 class PairingModel(Model):
@@ -140,11 +142,10 @@ def lexsolve(
     unused = [] if got.reduced is None else np.flatnonzero((got.reduced >= 0.5) & ~got.chosen).tolist()
     # The tie-break solves run in process: their answer is defined by the chain alone (not by the
     # engine), and they are many small solves that would each cost a model file and a process.
-    model.here.set_bounds(unused, upper=0.0)
-    try:
-        settled = _settle(model, model.here, sol, face, time_limit, relax)
-    finally:
-        model.here.set_bounds(unused, upper=1.0)
+    # Each tries the LP first even off a network model (the cuts of the alternatives): an integral
+    # LP optimum is the integer optimum, and a fractional one falls back to the integer program.
+    with model.here.held_at_zero(unused):
+        settled = _settle(model, model.here, sol, face, time_limit, True)
     if (
         settled.count != sol.count
         or settled.value < sol.value
@@ -163,6 +164,8 @@ def _settle(
     time_limit: float | None,
     relax: bool,
     partners: bool = True,
+    one_by_one: bool = False,
+    decide: Collection[int] | None = None,
 ) -> Solution:
     """Pick one pairing among the equally good ones, the same on every run and every solver.
 
@@ -173,7 +176,12 @@ def _settle(
 
     With `relax` (network model), every step is an LP over the optimal face, which is a face of an
     integral polytope and so has integral vertices. Without `partners`, only the selection is
-    settled (the partners stay as found).
+    settled (the partners stay as found). The selection is walked in blocks of TIE_BLOCK
+    candidates per solve; `one_by_one` walks it candidate by candidate (the reference the block
+    walk is tested against: both find the same selection). With `decide` (and without
+    `partners`), the walk stops once these candidates are decided: the pairing returned then
+    agrees with the tie-broken selection on them (and on every candidate before the last of them
+    in tie-break order), which is all a question about them needs.
     """
     inst = model.instance
     optimal = sol.optimal
@@ -202,36 +210,17 @@ def _settle(
             optimal = optimal and other.optimal
             ties = bool(selected(other) - selected(inc))
     if ties:
-        fixed_in = 0
-        for pos, c in enumerate(with_edges):
-            if fixed_in == inc.count:
-                break
-            if c in selected(inc):
-                fixes.append(model.at_least(model.cand_expr[c], 1))
-                fixed_in += 1
-                continue
-            rest = [d for d in with_edges[pos:] if d not in selected(inc)]
-            # weights favour the earlier candidates, so one solve often settles c and finds a better incumbent
-            weights = {d: len(rest) - k for k, d in enumerate(rest)}
-            got = run(sum_expr(model, rest, weights), face + fixes)
-            if got is None:
-                break
-            trial = model.measure(got)
-            optimal = optimal and trial.optimal
-            if not selected(trial) & set(rest):
-                break  # no later candidate can enter: the incumbent's selection is the answer
-            if c not in selected(trial):
-                got = run(model.cand_expr[c], face + fixes)
-                if got is None:
-                    break
-                trial = model.measure(got)
-                optimal = optimal and trial.optimal
-            if c in selected(trial):
-                inc = trial
-                fixes.append(model.at_least(model.cand_expr[c], 1))
-                fixed_in += 1
-            else:
-                fixes.append(model.at_most(model.cand_expr[c], 0))
+        # candidates whose every pair the engine holds at 0 (left off the optimal face by their
+        # reduced costs) are in no pairing of the face: they need no step of the walk
+        open_ = _open_candidates(model, engine)
+        live = [c for c in with_edges if c in open_]
+        if one_by_one:
+            inc, fixes, optimal = _walk_one_by_one(model, run, inc, face, with_edges, optimal)
+        else:
+            if decide is not None and not partners:
+                last = max((live.index(c) for c in decide if c in open_), default=-1)
+                live = live[: last + 1]  # a candidate off the face is out of every pairing on it
+            inc, fixes, optimal = _walk_blocks(model, run, inc, face, live, optimal)
     if not partners:
         return dataclasses.replace(inc, optimal=optimal)
     chosen = selected(inc)
@@ -263,6 +252,102 @@ def _settle(
                 fixes.append(model.at_least(model.weighted({mine: 1}), 1))
                 taken.add(int(inst.edge_partner[mine]))
     return dataclasses.replace(inc, optimal=optimal)
+
+
+def _open_candidates(model: Model, engine: IncrementalEngine) -> set[int]:
+    """The candidates with a pair the engine does not hold at 0."""
+    return {int(c) for c in np.unique(model.instance.edge_cand[engine.upper > 0])}
+
+
+def _walk_blocks(
+    model: Model,
+    run: Callable[[Lin, list[Row]], Ran | None],
+    inc: Solution,
+    face: list[Row],
+    order: list[int],
+    optimal: bool,
+) -> tuple[Solution, list[Row], bool]:
+    """The lexicographically best selection in `order` on `face`, from `inc` (a pairing on it):
+    the incumbent's leading candidates are in without a solve; from the first it leaves out, one
+    solve per block of TIE_BLOCK candidates, the weight 2^(B-1-i) on the i-th, finds the best
+    pattern of the block given the earlier ones (each weight exceeds the sum of the later ones; all
+    are exact integers in double precision). Returns the pairing, the rows that fix the selection
+    and whether every solve was proven optimal."""
+    cand_of = model.instance.edge_cand
+    fixes: list[Row] = []
+    have = {int(cand_of[e]) for e in inc.edges}
+    fixed_in, pos = 0, 0
+    while pos < len(order) and fixed_in < inc.count:
+        c = order[pos]
+        if c in have:
+            fixes.append(model.at_least(model.cand_expr[c], 1))
+            fixed_in += 1
+            pos += 1
+            continue
+        block = order[pos : pos + TIE_BLOCK]
+        pos += len(block)
+        weights = {d: 1 << (len(block) - 1 - k) for k, d in enumerate(block)}
+        got = run(sum_expr(model, block, weights), face + fixes)
+        if got is None:  # cannot happen: the incumbent satisfies the rows
+            break
+        inc = model.measure(got)
+        optimal = optimal and inc.optimal
+        have = {int(cand_of[e]) for e in inc.edges}
+        for d in block:
+            if d in have:
+                fixes.append(model.at_least(model.cand_expr[d], 1))
+                fixed_in += 1
+            else:
+                fixes.append(model.at_most(model.cand_expr[d], 0))
+    return inc, fixes, optimal
+
+
+def _walk_one_by_one(
+    model: Model,
+    run: Callable[[Lin, list[Row]], Ran | None],
+    inc: Solution,
+    face: list[Row],
+    order: list[int],
+    optimal: bool,
+) -> tuple[Solution, list[Row], bool]:
+    """As `_walk_blocks`, deciding one candidate at a time (up to two solves each)."""
+    cand_of = model.instance.edge_cand
+
+    def selected(s_: Solution) -> set[int]:
+        return {int(cand_of[e]) for e in s_.edges}
+
+    fixes: list[Row] = []
+    fixed_in = 0
+    for pos, c in enumerate(order):
+        if fixed_in == inc.count:
+            break
+        if c in selected(inc):
+            fixes.append(model.at_least(model.cand_expr[c], 1))
+            fixed_in += 1
+            continue
+        rest = [d for d in order[pos:] if d not in selected(inc)]
+        # weights favour the earlier candidates, so one solve often settles c and finds a better incumbent
+        weights = {d: len(rest) - k for k, d in enumerate(rest)}
+        got = run(sum_expr(model, rest, weights), face + fixes)
+        if got is None:
+            break
+        trial = model.measure(got)
+        optimal = optimal and trial.optimal
+        if not selected(trial) & set(rest):
+            break  # no later candidate can enter: the incumbent's selection is the answer
+        if c not in selected(trial):
+            got = run(model.cand_expr[c], face + fixes)
+            if got is None:
+                break
+            trial = model.measure(got)
+            optimal = optimal and trial.optimal
+        if c in selected(trial):
+            inc = trial
+            fixes.append(model.at_least(model.cand_expr[c], 1))
+            fixed_in += 1
+        else:
+            fixes.append(model.at_most(model.cand_expr[c], 0))
+    return inc, fixes, optimal
 
 
 def sum_expr(model: Model, cands: Iterable[int], weights: Mapping[int, int] | None = None) -> Lin:

@@ -29,6 +29,7 @@ from ..schema import (
     ReserveRecord,
     UnfilledRecord,
 )
+from .budget import Budget
 from .counterfactual import Forced
 from .explain import changes as explain_changes
 from .explain import diagnose, explain
@@ -138,6 +139,7 @@ def assemble(
     reserve_forced: dict[tuple[int, str], Forced] | None = None,
     unlocked: dict[int, Unlocked] | None = None,
     resolved: bool = True,
+    budget: Budget | None = None,
 ) -> PairingResult:
     """The result of a solved instance: pairs, reserves, alternatives, explanations, changes."""
     settings = criteria.pairing
@@ -222,8 +224,9 @@ def assemble(
     )
     replacements = replacement_records(inst, best, withdrawn or [])
 
+    missed = {} if budget is None else budget.missed
     explanations = explain(
-        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set()
+        table, inst, best, forced, label, settings, explained, criteria.tie_break, capped or set(), missed
     )
     explanations = apply_unlocked(explanations, unlocked or {}, best, inst)
 
@@ -251,6 +254,8 @@ def assemble(
     note: dict[str, Any] = {}
     if asked:
         note = {"asked": asked, "found": len(alts), "interchangeable": interchangeable(table)}
+        if missed.get("alternatives"):
+            note["not_computed"] = len(missed["alternatives"])  # cut off by the time budget
         note["text"] = alternatives_text(note, "en")
     records = candidates.to_dict(orient="records")
     cand_records = [{str(k): s.to_jsonable(v) for k, v in r.items()} for r in records]
@@ -280,6 +285,11 @@ def assemble(
         manifest={
             "solver": solver,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            **(
+                {"not_computed": {k: len(v) for k, v in sorted(missed.items()) if v}}
+                if any(missed.values())
+                else {}
+            ),
         },
         changes=explain_changes(
             table,

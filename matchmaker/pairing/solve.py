@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 import pandas as pd
@@ -16,6 +16,7 @@ from ..criteria import Criteria
 from ..errors import InfeasibleError, MatchmakerError
 from ..i18n.wording import WITHOUT_STABILITY, why_text
 from ..schema import ExplanationRecord
+from .budget import DEFAULT_BUDGET, Budget
 from .counterfactual import Forced, capped_candidates, dropped_causes, forced_solutions
 from .instance import DISTINCT, SOLVERS, Instance, Solution, _Table, encode
 from .lexicographic import PairingModel, lexsolve, no_good
@@ -45,6 +46,8 @@ def solve_pairing(
     distinct: str = "selection",
     partner_ratings: Iterable[tuple[str, str, int | None]] = (),
     stability: str = "off",
+    time_budget: float | None = DEFAULT_BUDGET,
+    progress: Callable[[str], None] | None = None,
 ) -> PairingResult:
     """Pair the eligible scored candidates with the eligible partners, exactly and explained.
 
@@ -56,6 +59,9 @@ def solve_pairing(
     `partner_ratings` are (candidate id, partner, rating 1-5 or None for not acceptable): a not
     acceptable pair is forbidden. `stability`: "off", "report" (the blocking pairs of the pairing) or
     "require" (the same objective over the stable pairings; see `stability`).
+    `time_budget`: seconds for the whole run (None: no budget); the optimum is always found, the
+    answers around it (alternatives, what-ifs, causes) not computed when it is spent are marked
+    as such. `progress` receives a line now and then during long work (see `Budget.tick`).
     Raises DecisionError for locks or forbids naming unknown candidates or partners, or that
     contradict each other; InfeasibleError for locks no pairing can honour.
     """
@@ -67,6 +73,9 @@ def solve_pairing(
         raise MatchmakerError(f"alternatives must be 0 or more, not {alternatives}")
     if time_limit is not None and not time_limit > 0:
         raise MatchmakerError(f"the time limit must be a positive number of seconds, not {time_limit}")
+    if time_budget is not None and not time_budget > 0:
+        raise MatchmakerError(f"the time budget must be a positive number of seconds, not {time_budget}")
+    budget = Budget(time_budget, progress)
     if stability not in STABILITY_MODES:
         raise MatchmakerError(f"stability must be one of {', '.join(STABILITY_MODES)}, not {stability!r}")
     ratings = [(str(c), str(p), r) for c, p, r in partner_ratings]
@@ -100,9 +109,13 @@ def solve_pairing(
     if instance.keep:
         cuts.append(model.at_least(model.kept_expr, best.kept))
     previous = best
-    for _k in range(alternatives):
+    for k in range(alternatives):
         if not previous.edges:
             break
+        if budget.spent:
+            budget.miss("alternatives", list(range(k, alternatives)))
+            break
+        budget.tick("alternatives", k, alternatives)
         cuts.append(no_good(model, previous, distinct))
         if stable is not None and stable.exists:
             previous_or_none = stable.solve(cuts)
@@ -111,7 +124,10 @@ def solve_pairing(
             previous = previous_or_none
             alts.append(previous)
             continue
-        got = lexsolve(model, cuts, solver=solver, time_limit=time_limit)
+        got = lexsolve(model, cuts, solver=solver, time_limit=budget.limit(time_limit))
+        if got is not None and not got[0].optimal and budget.spent:
+            budget.miss("alternatives", list(range(k, alternatives)))  # cut off: not proven
+            break
         if got is None:
             break
         previous = got[0]
@@ -123,8 +139,10 @@ def solve_pairing(
     if explain and best.optimal:
         unselected = sorted(set(ei.tolist()) - chosen_cands)
         if stable is None:
-            forced = forced_solutions(instance, best, unselected, solver=solver, time_limit=time_limit)
-            capped = capped_candidates(instance, best, unselected, time_limit=time_limit)
+            capped = capped_candidates(instance, best, unselected, time_limit=time_limit, budget=budget)
+            forced = forced_solutions(
+                instance, best, unselected, solver=solver, time_limit=time_limit, budget=budget
+            )
         else:  # the stability rows are not network rows: its own re-solves keep them
             forced = stable.forced(best, unselected)
     withdrawn: list[Withdrawal] = []
@@ -146,7 +164,7 @@ def solve_pairing(
     dropped: dict[int, str] = {}
     if explain and best.optimal and instance.keep:
         fams = None if stable is None else stable.families()
-        dropped = dropped_causes(instance, best, time_limit=time_limit, fams=fams)
+        dropped = dropped_causes(instance, best, time_limit=time_limit, fams=fams, budget=budget)
     result = assemble(
         candidates,
         partners,
@@ -168,6 +186,7 @@ def solve_pairing(
         reserve_forced,
         unlocked,
         stable is None or stable.families() is None,
+        budget,
     )
     if stable is None:
         return result

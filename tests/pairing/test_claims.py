@@ -76,6 +76,15 @@ def _check_claims(result: object, cands: pd.DataFrame, crit: Criteria, locks: li
             assert e["score_needed"] == pytest.approx(short, abs=1e-6)
             assert (e["need"] == "tie") == (short <= 0)
             assert set(e["displaces"]) <= {c for c, _ in best}
+            # exactly the ones the tie-break chain drops: of the best pairings with it, the earliest
+            # selection in tie-break order (the key's third part), as a raised score would choose
+            top_with = max(k[1] for k in with_it)
+            pick = max(
+                (k, pairs)
+                for k, pairs in everything
+                if k[0] == top[0] and k[1] == top_with and cid in {c for c, _ in pairs}
+            )
+            assert set(e["displaces"]) == {c for c, _ in best} - {c for c, _ in pick[1]}
 
 
 def _country(result: object, partner_name: str) -> str:

@@ -5,7 +5,9 @@ For the many small solves around the main ones: tie-breaks on the optimal face, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +45,10 @@ class IncrementalEngine:
         self.upper = np.ones(n)
         self.mip: bool | None = None
         self.extra: list[Row] = []
+        # the row duals of the last solve, when it was an LP with an integral optimum
+        self.row_dual: np.ndarray[Any, Any] | None = None
+        # per group-limit family: its first row and the key of each of its rows, in row order
+        self.group_rows: dict[str, tuple[int, list[int], list[float]]] = {}
         if not n:
             self.base_rows = 0
             return
@@ -51,6 +57,7 @@ class IncrementalEngine:
         for family in model.families:
             if isinstance(family, GroupLimit):
                 keys, starts, edges, limits = family.groups()
+                self.group_rows[family.name] = (h.getNumRow(), [int(k) for k in keys], limits.tolist())
                 h.addRows(
                     len(keys),
                     np.full(len(keys), -np.inf),
@@ -89,6 +96,81 @@ class IncrementalEngine:
         if upper is not None:
             self.upper[idx] = upper
         self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+
+    @contextmanager
+    def held_at_zero(self, edges: Sequence[int]) -> Iterator[None]:
+        """Hold these edges at 0 for the solves inside the block, then give them back the bounds
+        they had (so that a caller's own bounds, a candidate left out, survive)."""
+        idx = np.asarray(edges, dtype=np.int32)
+        before = self.upper[idx].copy()
+        self.set_bounds(idx.tolist(), upper=0.0)
+        try:
+            yield
+        finally:
+            if len(idx):
+                self.upper[idx] = before
+                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+
+    def basis(self) -> Any:
+        """The basis of the last solve, to start a later solve on the same rows from it."""
+        return self.h.getBasis()
+
+    def start_from(self, basis: Any, extra: Sequence[Row]) -> None:
+        """Set the extra rows and start the next solve from `basis` (taken with these rows): after
+        rows were deleted and bounds changed, HiGHS would otherwise start the LP cold."""
+        self.set_extra(extra)
+        self.h.setBasis(basis)
+
+    @contextmanager
+    def on_face(self, ran: Ran) -> Iterator[None]:
+        """Hold the solves inside the block on the optimal face of the LP solve `ran` (the last
+        solve, an LP with an integral optimum): by complementary slackness with its duals, a pair
+        with a nonzero reduced cost keeps its value (0 or 1) in every optimal solution and a row
+        with a nonzero dual stays tight; every optimal solution satisfies these bounds, and every
+        solution that does and meets the extra rows is optimal. Duals of a network LP are integers,
+        so 0.5 separates zero from nonzero; where they are not, a caller checks the value.
+        Then the bounds are as they were."""
+        assert ran.reduced is not None and self.row_dual is not None
+        fixed = np.flatnonzero(ran.reduced >= 0.5).astype(np.int32)
+        lower, upper = self.lower[fixed].copy(), self.upper[fixed].copy()
+        held = ran.chosen[fixed]
+        self.lower[fixed[held]] = 1.0
+        self.upper[fixed[~held]] = 0.0
+        tight = np.flatnonzero(np.abs(self.row_dual) >= 0.5).astype(np.int32)
+        if len(fixed):
+            self.h.changeColsBounds(len(fixed), fixed, self.lower[fixed], self.upper[fixed])
+        row_lower, row_upper = np.zeros(0), np.zeros(0)
+        if len(tight):
+            _, _, row_lower, row_upper, _ = self.h.getRows(len(tight), tight)
+            row_lower, row_upper = np.asarray(row_lower), np.asarray(row_upper)
+            bound = np.where(np.isfinite(row_upper), row_upper, row_lower)
+            for r, b in zip(tight.tolist(), bound.tolist(), strict=True):
+                self.h.changeRowBounds(r, b, b)
+        try:
+            yield
+        finally:
+            if len(fixed):
+                self.lower[fixed], self.upper[fixed] = lower, upper
+                self.h.changeColsBounds(len(fixed), fixed, lower, upper)
+            for r, lo, up in zip(tight.tolist(), row_lower.tolist(), row_upper.tolist(), strict=True):
+                self.h.changeRowBounds(r, lo, up)
+
+    @contextmanager
+    def group_limit(self, family: str, key: int, limit: float) -> Iterator[None]:
+        """Another limit for the group `key` of a group-limit family (a province's cap) for the
+        solves inside the block, then the one it had. Only for a family whose rows are all added
+        at the start (every family of the instance)."""
+        first, keys, limits = self.group_rows.get(family, (0, [], []))
+        if key not in keys:  # a group without edges has no row (nor a model without edges)
+            yield
+            return
+        row = first + keys.index(key)
+        before = limits[row - first]
+        self.h.changeRowBounds(row, -np.inf, float(limit))
+        try:
+            yield
+        finally:
+            self.h.changeRowBounds(row, -np.inf, before)
 
     def _add_row(self, row: Row) -> None:
         idx, coef = row.lin.arrays()
@@ -159,6 +241,7 @@ class IncrementalEngine:
         if not self.n:
             return Ran(np.zeros(0, dtype=bool), True)
         self.solves += 1
+        self.row_dual = None
         hs, h = self._hs, self.h
         if extra is not None:
             self.set_extra(extra)
@@ -176,6 +259,7 @@ class IncrementalEngine:
                 solution = h.getSolution()
                 values = np.asarray(solution.col_value)[: self.n]
                 if np.all(np.abs(values - np.rint(values)) <= 1e-6):
+                    self.row_dual = np.asarray(solution.row_dual)
                     return Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)[: self.n]))
         if status == hs.HighsModelStatus.kOptimal:
             optimal = True
