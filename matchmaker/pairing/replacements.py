@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..schema import ReplacementRecord, ReserveRecord
+from .budget import Budget
 from .counterfactual import Forced, forced_solutions
 from .instance import UNIT, VALUE_DECIMALS, Instance, Solution
 from .lexicographic import PairingModel, lexsolve
@@ -53,10 +54,21 @@ def as_previous_round(instance: Instance, best: Solution, gone: int) -> Instance
     )
 
 
-def withdrawals(instance: Instance, best: Solution, *, time_limit: float | None = None) -> list[Withdrawal]:
-    """For each candidate selected in `best` (in tie-break order), the pairing without it."""
+def withdrawals(
+    instance: Instance, best: Solution, *, time_limit: float | None = None, budget: Budget | None = None
+) -> list[Withdrawal]:
+    """For each candidate selected in `best` (in tie-break order), the pairing without it; once the
+    `budget` is spent, the rest are not computed (no solution) and counted as missed."""
     out: list[Withdrawal] = []
-    for c in sorted({int(instance.edge_cand[e]) for e in best.edges}):
+    selected = sorted({int(instance.edge_cand[e]) for e in best.edges})
+    for k, c in enumerate(selected):
+        if budget is not None:
+            if budget.spent:
+                budget.miss("replacements", [c])
+                out.append(Withdrawal(c, None))
+                continue
+            budget.tick("replacements", k, len(selected))
+            time_limit = budget.limit(time_limit)
         model = _Here(as_previous_round(instance, best, c))
         found = lexsolve(model, [model.at_most(model.cand_expr[c], 0)], time_limit=time_limit)
         out.append(Withdrawal(c, None if found is None else found[0]))
@@ -96,11 +108,13 @@ def country_forced(
     *,
     time_limit: float | None = None,
     resolve: bool = True,
+    budget: Budget | None = None,
 ) -> dict[tuple[int, str], Forced]:
     """For each unselected candidate and each country it may pair in: the best pairing with it in
     that country (its pairs elsewhere left out), as `forced_solutions` finds it. A candidate that
     may pair in one country only has the answer of `forced` there, without a re-solve, and so has
-    the country where `forced` pairs it; without `resolve`, only those are answered."""
+    the country where `forced` pairs it; without `resolve`, only those are answered, and once the
+    `budget` is spent the re-solves left are not computed (counted as missed reserves)."""
     out: dict[tuple[int, str], Forced] = {}
     cand, partner = instance.edge_cand, instance.edge_partner
     for c in candidates:
@@ -124,6 +138,9 @@ def country_forced(
         out[(c, here)] = got
         for country in countries:
             if country == here or not resolve:
+                continue
+            if budget is not None and budget.spent:
+                budget.miss("reserves", [c])
                 continue
             drop = [e for e in mine if instance.countries[int(partner[e])] != country]
             sub, index = without_edges(instance, drop)

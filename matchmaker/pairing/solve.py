@@ -152,10 +152,12 @@ def solve_pairing(
         # under stability rows these re-solves would need them too: left out (not computed)
         unselected = sorted(set(ei.tolist()) - chosen_cands)
         unlocked = unlocked_needs(
-            instance, table, best, forced, criteria.pairing.min_value, time_limit=time_limit
+            instance, table, best, forced, criteria.pairing.min_value, time_limit=time_limit, budget=budget
         )
-        withdrawn = withdrawals(instance, best, time_limit=time_limit)
-        reserve_forced = country_forced(instance, best, forced, unselected, time_limit=time_limit)
+        withdrawn = withdrawals(instance, best, time_limit=time_limit, budget=budget)
+        reserve_forced = country_forced(
+            instance, best, forced, unselected, time_limit=time_limit, budget=budget
+        )
     elif explain:
         withdrawn = [Withdrawal(c, None) for c in sorted(chosen_cands)]
         if best.optimal:  # the stable what-ifs answer the candidates that may pair in one country

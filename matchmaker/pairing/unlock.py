@@ -21,6 +21,7 @@ import numpy as np
 
 from ..i18n.wording import why_text
 from ..schema import ExplanationRecord
+from .budget import Budget
 from .counterfactual import Forced, forced_solutions
 from .instance import UNIT, VALUE_DECIMALS, Instance, Solution, _Table
 from .replacements import need_of
@@ -85,15 +86,20 @@ def unlocked_needs(
     min_value: float | None,
     *,
     time_limit: float | None = None,
+    budget: Budget | None = None,
 ) -> dict[int, Unlocked]:
     """For each unselected candidate with pairs under the minimum, the exact raise it needs counting
-    the pairs that raise would allow; candidates without any answer are left out."""
+    the pairs that raise would allow; candidates without any answer are left out, and once the
+    `budget` is spent the candidates left are counted as missed what-ifs (never guessed)."""
     blocked = blocked_by_minimum(table, min_value)
     chosen = {int(instance.edge_cand[e]) for e in best.edges}
     with_edges = set(instance.edge_cand.tolist())
     out: dict[int, Unlocked] = {}
     for c, pairs in sorted(blocked.items()):
         if c in chosen:
+            continue
+        if budget is not None and budget.spent:
+            budget.miss("whatif", [c])
             continue
         answer: Unlocked | None = None
         if c in with_edges:

@@ -177,6 +177,11 @@ def test_a_spent_budget_marks_every_answer_around_the_optimum_not_computed() -> 
         assert {"score_needed", "displaces"} <= set(e["not_computed"])
         assert "time budget" in e["why"]
     assert cut.manifest["not_computed"]["whatif"] == len(left_out)
+    # who replaces a withdrawal: re-solves too, so not computed, never guessed
+    assert cut.replacements and not any(r["computed"] for r in cut.replacements)
+    assert all(r["replacement"] is None and r["objective"] is None for r in cut.replacements)
+    assert cut.manifest["not_computed"]["replacements"] == len(cut.pairs)
+    assert all(r["computed"] for r in full.replacements)
     answered = [e for e in full.explanations if not e["selected"]]
     assert all("not_computed" not in e for e in answered)
     assert any(e["score_needed"] is not None for e in answered)
