@@ -109,7 +109,7 @@ def unlocked_needs(
             if units is not None:
                 answer = _answer(instance, c, max(units, 0), need, forced[c], 0)
         for t in sorted({t for _, t in pairs}):
-            if answer is not None and t >= answer.needed:
+            if answer is not None and t > answer.needed:  # at t itself the pairs t allows count too
                 break
             bigger = with_pairs(instance, table, c, [p for p in pairs if p[1] <= t])
             got = forced_solutions(bigger, best, [c], time_limit=time_limit).get(c)

@@ -85,3 +85,26 @@ def test_a_candidate_with_every_pair_under_the_minimum_is_told_what_it_needs() -
     assert three["score_needed"] == 25.0 and three["displaces"] == ["2"]
     assert "25" in three["why"]
     assert _check(frame(rows), parts, crit, []) >= 1
+
+
+def test_pairs_a_raise_allows_at_the_same_threshold_are_counted() -> None:
+    # +15 lets 12 take P2 from 10 (a tie at +20); +20 also allows P0 and P1, where 12 fills the
+    # second slot beside 10: at that raise nobody is displaced
+    rows = [
+        cand("10", 60.0, pref="Rwanda", langs=["nl", "fr"], themes=["innovation", "decent_work"], minutes=1),
+        cand("11", 50.0, pref="Rwanda", langs=[], minutes=2),
+        cand("12", 50.0, pref="Rwanda", langs=[], themes=["innovation"], minutes=3),
+    ]
+    parts = frame(
+        [
+            partner("P0", "Rwanda"),
+            partner("P1", "Rwanda"),
+            partner("P2", "Rwanda", themes=["innovation", "decent_work"]),
+        ]
+    )
+    crit = criteria({"Rwanda": 2}, min_value=75.0)
+    assert _check(frame(rows), parts, crit, []) == 2
+    twelve = next(
+        e for e in solve_pairing(frame(rows), parts, crit).explanations if e["candidate_id"] == "12"
+    )
+    assert (twelve["score_needed"], twelve["displaces"]) == (20.0, [])
