@@ -46,10 +46,13 @@ def input_cells(sheets: Mapping[str, Rows]) -> list[tuple[str, int, str]]:
     return cells
 
 
+def _digest(cells: Iterable[tuple[str, int, str]]) -> str:
+    return hashlib.sha256(json.dumps(sorted(cells), ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def shortlist_mark(cells: Iterable[tuple[str, int, str]]) -> str:
     """The document keywords of a shortlist whose decision cells the engine filled as `cells`."""
-    digest = hashlib.sha256(json.dumps(sorted(cells), ensure_ascii=False).encode()).hexdigest()[:16]
-    return f"{SHORTLIST_MARK} {digest}"
+    return f"{SHORTLIST_MARK} {_digest(cells)}"
 
 
 def typed_decisions(path: Path) -> str | None:
@@ -66,6 +69,7 @@ def typed_decisions(path: Path) -> str | None:
     cells = input_cells(
         {name: sheets[name].load() for name in (SHEET_PAIRS, SHEET_SHORTLIST) if name in sheets}
     )
-    if not cells or keywords == shortlist_mark(cells):
+    mark, _, digest = keywords.partition(" ")
+    if not cells or (mark in SHORTLIST_MARKS and digest == _digest(cells)):  # any layout's mark
         return None  # empty, or as the engine filled it
     return f"holds {len(cells)} typed decision(s) or note(s) of the committee"
