@@ -343,7 +343,8 @@ def letters(
             if cand.get("motivation_source") == "self-assessment":
                 grounds.append(sentence("letter_self_assessment", lang))
             pair = pairs.get(cid)
-            if outcome == SELECTED and pair is not None and isinstance(pair.get("breakdown"), Mapping):
+            valued = outcome == SELECTED and pair is not None and isinstance(pair.get("breakdown"), Mapping)
+            if valued and pair is not None:
                 grounds.append(
                     sentence(
                         "letter_pair_value",
@@ -353,7 +354,7 @@ def letters(
                         terms=pair_value_text(pair["breakdown"], lang),
                     )
                 )
-            why = why_text(exp, known, lang) or ""
+            why = why_text(exp, known, lang, value_said=valued) or ""
             if why:
                 grounds.append(why)
             needed = as_number(exp.get("score_needed"))

@@ -20,7 +20,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as s
-from .cells import header_width, print_landscape, put_text, wrapped_lines
+from .cells import header_width, print_across, print_landscape, put_text, wrapped_lines
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
@@ -39,16 +39,19 @@ COMMENT: Final = "comment"
 _FACT_COLUMNS: Final = (
     (s.CANDIDATE_ID, "refnis", 12.0),
     (s.MUNICIPALITY, "municipality", 20.0),
-    (s.PROVINCE, "province", 18.0),
-    (s.INVOLVED, "involvement", 28.0),
-    (s.OTHER_ACTORS, "other_actors", 28.0),
-    (s.THEMES, "themes", 26.0),
+    (s.PROVINCE, "province", 16.0),
+    (s.INVOLVED, "involvement", 26.0),
+    (s.OTHER_ACTORS, "other_actors", 26.0),
+    (s.THEMES, "themes", 24.0),
     (s.LANGUAGES, "languages", 16.0),
     (s.CITY_LINK, "city_link", 20.0),
-    (s.MOTIVATION, "motivation_text", 60.0),
-    (s.PROJECTS, "projects", 50.0),
+    (s.MOTIVATION, "motivation_text", 42.0),
+    (s.PROJECTS, "projects", 36.0),
 )
-_INPUT_COLUMNS: Final = ((RATING, "partner_rating", 18.0), (COMMENT, "partner_comment", 40.0))
+_INPUT_COLUMNS: Final = ((RATING, "partner_rating", 18.0), (COMMENT, "partner_comment", 28.0))
+_TEXTS_FROM: Final = [key for key, _, _ in _FACT_COLUMNS].index(s.MOTIVATION) + 1  # page 2 starts there
+_MAX_ROW_HEIGHT: Final = 409.0  # Excel's limit
+_GUIDE_WIDTH: Final = 110.0  # the instructions' one column
 
 _HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
 _FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
@@ -136,6 +139,7 @@ def build_partner_sheet(
     assert ws is not None
     ws.title = label("candidates_sheet", lang)
     header_lines = 1
+    widths: list[float] = []
     for col, (_key, label_key, width) in enumerate(columns, start=1):
         header = label(label_key, lang)
         put_text(ws, 1, col, header)
@@ -146,6 +150,7 @@ def build_partner_sheet(
         # wide enough for the header's longest word: it wraps between words, never inside one
         width = max(width, header_width(header))
         ws.column_dimensions[get_column_letter(col)].width = width
+        widths.append(width)
         header_lines = max(header_lines, wrapped_lines(header, width))
     ws.row_dimensions[1].height = header_lines * 15 + 4
     ws.freeze_panes = "C2"
@@ -165,9 +170,12 @@ def build_partner_sheet(
     ws.add_data_validation(validation)
     for row, record in enumerate(frame.to_dict("records"), start=2):
         cid = str(record[s.CANDIDATE_ID])
+        needed = 4  # lines: room for a short comment
         for col, (key, _, _) in enumerate(_FACT_COLUMNS, start=1):
-            put_text(ws, row, col, _fact(key, record.get(key), lang))
+            text = _fact(key, record.get(key), lang)
+            put_text(ws, row, col, text)
             ws.cell(row=row, column=col).alignment = _WRAP_TOP
+            needed = max(needed, wrapped_lines(text, widths[col - 1]))
         for col in (rating_col, rating_col + 1):
             cell = ws.cell(row=row, column=col)
             cell.protection = Protection(locked=False)
@@ -182,8 +190,11 @@ def build_partner_sheet(
         note = clean_text((comments or {}).get(cid, ""))
         if note:
             put_text(ws, row, rating_col + 1, note)
-        ws.row_dimensions[row].height = 60
-    print_landscape(ws)
+        needed = max(needed, wrapped_lines(note, widths[rating_col]))
+        ws.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, needed * 15 + 4)
+    # On paper: the facts on one landscape page, the texts with the rating and comment on the next,
+    # the candidate and municipality repeated on both and the header on every page, at 9 pt or more.
+    print_across(ws, keep=2, parts=[_TEXTS_FROM])
     ws.print_title_rows = "1:1"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -203,9 +214,10 @@ def build_partner_sheet(
         if line:
             put_text(guide, row, 1, line)
             guide.cell(row=row, column=1).alignment = _WRAP_TOP
+            guide.row_dimensions[row].height = wrapped_lines(line, _GUIDE_WIDTH) * 15 + 2
     guide.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
-    guide.column_dimensions["A"].width = 110
-    guide.page_setup.paperSize = guide.PAPERSIZE_A4
+    guide.column_dimensions["A"].width = _GUIDE_WIDTH
+    print_landscape(guide)  # at full size: the column fits the page's width
     guide.protection.sheet = True
 
     meta = wb.create_sheet(META_SHEET)

@@ -6,7 +6,6 @@ with a column to declare a conflict of interest and one to agree that the commen
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final, Literal
@@ -19,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .cells import header_width, print_landscape, wrapped_lines
+from .cells import header_width, print_across, print_landscape, wrapped_lines
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
@@ -59,8 +58,8 @@ _TEXT_COLUMNS: Final = (
     (CANDIDATE_ID, "review_candidate", 12.0),
     (MUNICIPALITY, "municipality", 22.0),
     (PROVINCE, "province", 16.0),
-    (MOTIVATION, "motivation", 60.0),
-    (PROJECTS, "review_projects", 60.0),
+    (MOTIVATION, "motivation", 55.0),
+    (PROJECTS, "review_projects", 55.0),
 )
 _COMMENT_COLUMN: Final = (COMMENT, "review_comment", 40.0)
 _CONFLICT_COLUMN: Final = (CONFLICT, "review_conflict_column", 14.0)
@@ -120,13 +119,8 @@ def _columns(rubric: Sequence[RubricItem], lang: str) -> list[tuple[str, str, fl
 
 def _row_height(texts: Iterable[tuple[str, float]]) -> float:
     """Enough height for the wrapped texts; Excel does not grow rows for wrapped text in a file."""
-    lines = 1
-    for text, width in texts:
-        # A column width counts "0" digits; ordinary text fits slightly more characters.
-        per_line = max(1, int(width * 1.15))
-        count = sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
-        lines = max(lines, count)
-    return min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
+    lines = max((wrapped_lines(text, width) for text, width in texts), default=1)
+    return min(_MAX_ROW_HEIGHT, max(lines, 2) * _LINE_HEIGHT + 4)
 
 
 def rubric_scale(criteria: Criteria) -> tuple[int, int]:
@@ -226,6 +220,7 @@ def _build_workbook(
         note = clean_text((comments or {}).get(cid, ""))
         if note:
             _put_text(ws, row, comment_col, note)
+            widths.append((note, _COMMENT_COLUMN[2]))
         if cid in conflicted:
             _put_text(ws, row, item_at[CONFLICT], "ja")
         if cid in sharing:
@@ -238,8 +233,9 @@ def _build_workbook(
             cell.alignment = _WRAP_TOP if key == COMMENT else _CENTER_TOP
         ws.row_dimensions[row].height = _row_height(widths)
 
-    # Some reviewers read on paper: landscape, all columns on one page width, the header on every page.
-    print_landscape(ws)
+    # Some reviewers read on paper: the texts on one landscape page, the ratings on the next, the
+    # candidate and municipality repeated on both and the header on every page, all at 9 pt or more.
+    print_across(ws, keep=2, parts=[len(_TEXT_COLUMNS) + 1])
     ws.print_title_rows = "1:1"
 
     ws.protection.sheet = True
@@ -269,9 +265,14 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
         sentence("partner_sheet_cells", lang),
         "",
     ]
+    page = 30 + 90  # the widths of the two columns below
     for row, line in enumerate(lines, start=1):
         if line:
+            # across both columns and wrapped: an overflowing line would widen the printed page
             _put_text(ws, row, 1, line)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+            ws.cell(row=row, column=1).alignment = _WRAP_TOP
+            ws.row_dimensions[row].height = wrapped_lines(line, page) * _LINE_HEIGHT + 2
     ws.cell(row=1, column=1).font = Font(name=_FONT, bold=True, size=13)
     header_row = len(lines) + 1
     for col, header in enumerate((label("review_item", lang), label("description", lang)), start=1):
@@ -283,10 +284,12 @@ def _add_legend(wb: Workbook, criteria: Criteria, reviewer: str, low: int, high:
         _put_text(ws, row, 2, clean_text(item.descriptions.get(lang) or item.description))
         ws.cell(row=row, column=1).alignment = _WRAP_TOP
         ws.cell(row=row, column=2).alignment = _WRAP_TOP
+        needed = max(wrapped_lines(ws.cell(row=row, column=c).value, w) for c, w in ((1, 30), (2, 90)))
+        ws.row_dimensions[row].height = needed * _LINE_HEIGHT + 2
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 90
-    # the instructions print on one landscape page
-    print_landscape(ws, pages_high=1)
+    # the instructions print on landscape pages at full size: their lines wrap within the page
+    print_landscape(ws)
     ws.protection.sheet = True
 
 

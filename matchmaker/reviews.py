@@ -103,20 +103,30 @@ class ReviewProblem:
 class ReviewSheetError(ReviewError):
     """Reviewer sheets with problems; `problems` holds every one of them, file by file."""
 
-    def __init__(self, problems: Sequence[ReviewProblem]) -> None:
+    def __init__(self, problems: Sequence[ReviewProblem], committee: Iterable[Path] = ()) -> None:
+        """`committee`: the committee's conflicts files, which are no reviewer sheets."""
         self.problems = tuple(problems)
-        super().__init__(problems_text(self.problems, "reviewer sheet"))
+        others = {Path(path): "the conflicts file" for path in committee}
+        super().__init__(problems_text(self.problems, "reviewer sheet", others))
 
 
-def problems_text(problems: Sequence[ReviewProblem], kind: str) -> str:
-    """One problem as its one line (file, where, what); more as a count and a list of them."""
+def problems_text(
+    problems: Sequence[ReviewProblem], kind: str, others: Mapping[Path, str] | None = None
+) -> str:
+    """One problem as its one line (file, where, what); more as a count and a list of them. The
+    files are counted as `kind`s but for `others`, which are named by what they are ("the
+    conflicts file")."""
     if len(problems) == 1:
         return str(problems[0])
     shown = [f"  {p}" for p in problems[:_MAX_PROBLEMS_SHOWN]]
     if len(problems) > _MAX_PROBLEMS_SHOWN:
         shown.append(f"  ... and {len(problems) - _MAX_PROBLEMS_SHOWN} more")
-    files = len({p.path for p in problems})
-    return "\n".join([f"{len(problems)} problem(s) in {files} {kind}(s):", *shown])
+    others = others or {}
+    files = {p.path for p in problems}
+    sheets = len(files - set(others))
+    where = [f"{sheets} {kind}(s)"] if sheets else []
+    where += sorted({others[f] for f in files if f in others})
+    return "\n".join([f"{len(problems)} problem(s) in {' and '.join(where)}:", *shown])
 
 
 @dataclass(frozen=True)
@@ -446,7 +456,7 @@ def read_reviews(
             by_reviewer[key] = sheet.path
     declared = _declared_conflicts(sheets, conflicts, names, problems)
     if problems:
-        raise ReviewSheetError(problems)
+        raise ReviewSheetError(problems, {c.source for c in conflicts})
     if not files:
         raise ReviewError("no reviewer sheets given")
 

@@ -173,6 +173,16 @@ def test_the_committee_file_refuses_ratings_and_bad_rows(sample: Path) -> None:
     conflicts.write_text(f"reviewer,municipality\nNiemand,{name}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["pair", *common, "--conflicts", str(conflicts), *out])
     assert result.exit_code == 2 and f"{conflicts}, row 2: no reviewer sheet by 'Niemand'" in result.output
+    # the heading counts the reviewer sheets, and names the conflicts file apart
+    conflicts.write_text(
+        f"reviewer,municipality\nreviewer a - an peeters (fictief),{name}\nNiemand,{name}\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["pair", *common, "--conflicts", str(conflicts), *out])
+    assert result.exit_code == 2
+    assert "2 problem(s) in 1 reviewer sheet(s) and the conflicts file:" in result.output, result.output
+    conflicts.write_text(f"reviewer,municipality\nNiemand,{name}\nNiemand Anders,{name}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["pair", *common, "--conflicts", str(conflicts), *out])
+    assert result.exit_code == 2 and "2 problem(s) in the conflicts file:" in result.output, result.output
     conflicts.write_text("wie,wat\nA,B\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["pair", *common, "--conflicts", str(conflicts), *out])
     assert result.exit_code == 2 and "needs the columns reviewer and municipality" in result.output

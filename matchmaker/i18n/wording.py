@@ -217,15 +217,19 @@ def _lower(explanation: Mapping[str, Any], lowest: Mapping[str, Any]) -> bool:
 WITHOUT_STABILITY: Final = "partner_without_stability"
 
 
-def why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
+def why_text(
+    explanation: Mapping[str, Any], known: Mapping[str, str], lang: str, *, value_said: bool = False
+) -> str | None:
     """One short sentence or two: selected with whom, or the main reason not and what would change it;
-    where the selection depends on the weights (pair --robustness), the share that selects it."""
-    text = _why_text(explanation, known, lang)
+    where the selection depends on the weights (pair --robustness), the share that selects it.
+    `value_said`: the text around it names the partner and the pair's value already (a letter), so a
+    selected candidate's sentence keeps only what it adds to them ("" when nothing)."""
+    text = _why_text(explanation, known, lang, value_said=value_said)
     share = as_number(explanation.get("weight_share"))
     if text is None or share is None or not 0 < share < 1:
         return text
     key = "why_weight_share" if explanation.get("selected") else "why_weight_share_not"
-    return f"{text} {sentence(key, lang, share=percent_text(share, lang))}"
+    return f"{text} {sentence(key, lang, share=percent_text(share, lang))}".strip()
 
 
 def percent_text(share: float, lang: str) -> str:
@@ -235,7 +239,9 @@ def percent_text(share: float, lang: str) -> str:
     return number(value, lang, 0)
 
 
-def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: str) -> str | None:
+def _why_text(
+    explanation: Mapping[str, Any], known: Mapping[str, str], lang: str, *, value_said: bool = False
+) -> str | None:
     recorded = explanation.get("why")
     fallback = str(recorded) if recorded else None
     cause = explanation.get("cause")
@@ -246,9 +252,11 @@ def _why_text(explanation: Mapping[str, Any], known: Mapping[str, str], lang: st
         value = points_text(explanation.get("value"), lang)
         where = sentence("in_country", lang, country=country)
         said = sentence(str(cause), lang, partner=explanation.get(PARTNER), in_country=where, value=value)
+        if value_said and cause == "selected":
+            said = ""
         moved = explanation.get(WITHOUT_STABILITY)
         if moved and moved != explanation.get(PARTNER):
-            said = f"{said} {sentence('stability_moved', lang, partner=moved)}"
+            said = f"{said} {sentence('stability_moved', lang, partner=moved)}".strip()
         return said
     head = sentence("not_selected", lang)
     if cause == "excluded":

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -119,10 +120,10 @@ def test_the_demo_and_the_readme_shortlists_print_at_9_pt_or_more(tmp_path: Path
     assert re.search(r"Geen voorkeur\s+2,5\n", layout.stdout)
 
 
-def header_words(pdf: Path) -> list[str]:
-    """The words of the header row on page 1: those above the first row of data (a NIS code)."""
+def header_words(pdf: Path, page: int = 1) -> list[str]:
+    """The words of the header row on a page: those above the first row of data (a NIS code)."""
     text = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"],
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
         check=True,
         capture_output=True,
         text=True,
@@ -132,6 +133,46 @@ def header_words(pdf: Path) -> list[str]:
     return [word for y, word in words if y < first_data - 2]
 
 
+def rating_sheets(tmp_path: Path, lang: str) -> tuple[Path, Path]:
+    """A reviewer sheet and a partner sheet of the sample, written by the command line in `lang`."""
+    form = str(SAMPLE / "candidacies.xlsx")
+    review, partner = tmp_path / f"review-{lang}.xlsx", tmp_path / f"partner-{lang}.xlsx"
+    for command, *args, out in (
+        ("review-sheet", "--reviewer", "An", review),
+        (
+            "partner-sheet",
+            "--partners",
+            str(SAMPLE / "partners.csv"),
+            "--partner",
+            "Commune fictive A (placeholder)",
+            partner,
+        ),
+    ):
+        run = [sys.executable, "-m", "matchmaker", command, form, *args, "--lang", lang, "--out", str(out)]
+        subprocess.run(run, check=True, capture_output=True)
+    return review, partner
+
+
+def sheet_layout(workbook: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (key, header) of the first sheet's columns as its _meta sheet records them, and the
+    candidate ids of its rows."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    meta = [(str(a), str(b)) for a, b, *_ in book["_meta"].iter_rows(values_only=True)]
+    columns = [(key.removeprefix("column:"), header) for key, header in meta if key.startswith("column:")]
+    ids = [str(row[0]) for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    return columns, ids
+
+
+def sheet_columns(workbook: Path) -> list[str]:
+    """The headers of a workbook's first sheet, in column order, as written."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workbook).worksheets[0]
+    return [str(cell.value) for cell in ws[1]]
+
+
 @needs_office
 @pytest.mark.parametrize("lang", ["nl", "fr"])
 def test_sheet_headers_break_between_words_never_inside_one(tmp_path: Path, lang: str) -> None:
@@ -139,52 +180,39 @@ def test_sheet_headers_break_between_words_never_inside_one(tmp_path: Path, lang
     from matchmaker.i18n import label
     from matchmaker.partner_sheets import _FACT_COLUMNS, _INPUT_COLUMNS
 
-    form = str(SAMPLE / "candidacies.xlsx")
-    review = tmp_path / "review.xlsx"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "matchmaker",
-            "review-sheet",
-            form,
-            "--reviewer",
-            "An",
-            "--lang",
-            lang,
-            "--out",
-            str(review),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    partner = tmp_path / "partner.xlsx"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "matchmaker",
-            "partner-sheet",
-            form,
-            "--partners",
-            str(SAMPLE / "partners.csv"),
-            "--partner",
-            "Commune fictive A (placeholder)",
-            "--lang",
-            lang,
-            "--out",
-            str(partner),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    review, partner = rating_sheets(tmp_path, lang)
     rubric = [item.labels.get(lang) or item.label for item in load_criteria().rubric]
     partner_headers = [label(key, lang) for _, key, _ in (*_FACT_COLUMNS, *_INPUT_COLUMNS)]
     for workbook, headers in ((review, rubric), (partner, partner_headers)):
-        shown = header_words(render(workbook))
+        pdf = render(workbook)
+        # the sheet spans two pages in width: the header row is split over pages 1 and 2
+        shown = header_words(pdf, 1) + header_words(pdf, 2)
         for header in headers:
             for word in header.split():
                 assert word in shown, f"{workbook.name}: {word!r} of {header!r} is broken: {shown}"
+
+
+@needs_office
+@pytest.mark.parametrize("lang", ["nl", "fr"])
+def test_reviewer_and_partner_sheets_print_at_9_pt_or_more(tmp_path: Path, lang: str) -> None:
+    """Both rating sheets print every page at 9 pt or more, two pages wide: the candidate and
+    municipality columns on both, the texts on the first, what a person fills in on the second."""
+    for workbook, second in zip(rating_sheets(tmp_path, lang), ("item:", "motivation"), strict=True):
+        pdf = render(workbook)
+        assert_readable(pdf)
+        columns, ids = sheet_layout(workbook)
+        split = next(i for i, (key, _) in enumerate(columns) if key.startswith(second))
+        pages = word_heights(pdf)
+        # every candidate's row prints exactly twice: once on each of the two pages in width
+        printed = Counter(w for words in pages for _, w in words if re.fullmatch(r"\d{5}", w))
+        assert printed == Counter(ids * 2), (workbook.name, printed)
+        left, right = set(header_words(pdf, 1)), set(header_words(pdf, 2))
+        for j, (_, header) in enumerate(columns):
+            sides = (left, right) if j < 2 else (left,) if j < split else (right,)
+            for side in sides:
+                assert set(header.split()) <= side, (workbook.name, header, sorted(side))
+        only_right = set(columns[-1][1].split()) - {w for _, h in columns[:split] for w in h.split()}
+        assert only_right and not only_right & left, (workbook.name, only_right)
 
 
 @needs_office
