@@ -240,6 +240,33 @@ def header_width(header: str, *, size: float = 11.0, bold: bool = True) -> float
     return round(longest * size / 11.0 * (_BOLD if bold else 1.0) * _KEEP + PADDING, 1)
 
 
+RATING_HEADER_FILL: Final = "D9E1F2"
+RATING_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
+
+
+def header_row(ws: Worksheet, columns: Sequence[tuple[str, float]], *, lines: int = 1) -> list[float]:
+    """Write a rating sheet's header row: (text, width) per column, bold on the header fill, each
+    column at least as wide as its header's longest word, the row as tall as its most wrapped
+    header (at least `lines`); the widths used, and the top row frozen with the first two columns."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    widths: list[float] = []
+    for col, (header, width) in enumerate(columns, start=1):
+        put_text(ws, 1, col, header)
+        cell = ws.cell(row=1, column=col)
+        cell.font = Font(name=RATING_FONT, bold=True)
+        cell.fill = PatternFill("solid", start_color=RATING_HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        width = max(width, header_width(header))
+        ws.column_dimensions[get_column_letter(col)].width = width
+        widths.append(width)
+        lines = max(lines, wrapped_lines(header, width))
+    ws.row_dimensions[1].height = lines * 15 + 4
+    ws.freeze_panes = "C2"
+    return widths
+
+
 def print_landscape(ws: Worksheet, *, pages_high: int = 0) -> None:
     """Print a sheet on A4 landscape, its columns fitted to one page width (and, with `pages_high`,
     its rows to that many pages; 0 lets them run on)."""

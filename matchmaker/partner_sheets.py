@@ -20,7 +20,15 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as s
-from .cells import header_width, print_across, print_landscape, put_text, wrapped_lines
+from .cells import (
+    RATING_FONT,
+    RATING_HEADER_FILL,
+    header_row,
+    print_across,
+    print_landscape,
+    put_text,
+    wrapped_lines,
+)
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria
 from .errors import OutputError, ReviewError
@@ -53,8 +61,8 @@ _TEXTS_FROM: Final = [key for key, _, _ in _FACT_COLUMNS].index(s.MOTIVATION) + 
 _MAX_ROW_HEIGHT: Final = 409.0  # Excel's limit
 _GUIDE_WIDTH: Final = 110.0  # the instructions' one column
 
-_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
-_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
+_HEADER_FILL: Final = PatternFill("solid", start_color=RATING_HEADER_FILL)
+_FONT: Final = RATING_FONT
 _INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
 _WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
 
@@ -138,22 +146,7 @@ def build_partner_sheet(
     ws = wb.active
     assert ws is not None
     ws.title = label("candidates_sheet", lang)
-    header_lines = 1
-    widths: list[float] = []
-    for col, (_key, label_key, width) in enumerate(columns, start=1):
-        header = label(label_key, lang)
-        put_text(ws, 1, col, header)
-        cell = ws.cell(row=1, column=col)
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        # wide enough for the header's longest word: it wraps between words, never inside one
-        width = max(width, header_width(header))
-        ws.column_dimensions[get_column_letter(col)].width = width
-        widths.append(width)
-        header_lines = max(header_lines, wrapped_lines(header, width))
-    ws.row_dimensions[1].height = header_lines * 15 + 4
-    ws.freeze_panes = "C2"
+    widths = header_row(ws, [(label(label_key, lang), width) for _key, label_key, width in columns])
     rating_col = len(_FACT_COLUMNS) + 1
     last_row = len(frame) + 1
     letter = get_column_letter(rating_col)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .cells import header_width, print_across, print_landscape, wrapped_lines
+from .cells import RATING_FONT, RATING_HEADER_FILL, header_row, print_across, print_landscape, wrapped_lines
 from .cells import put_text as _put_text
 from .cells import trimmed_text as clean_text
 from .criteria import Criteria, RubricItem
@@ -73,10 +73,10 @@ _MAX_TITLE_CHARS: Final = 32
 _MAX_ROW_HEIGHT: Final = 409.0
 _LINE_HEIGHT: Final = 15.0
 
-_HEADER_FILL: Final = PatternFill("solid", start_color="D9E1F2")
+_HEADER_FILL: Final = PatternFill("solid", start_color=RATING_HEADER_FILL)
 _INPUT_FILL: Final = PatternFill("solid", start_color="FFF2CC")
 _WRAP_TOP: Final = Alignment(wrap_text=True, vertical="top")
-_FONT: Final = "Calibri"  # named on every styled cell: without a name LibreOffice falls back to a serif
+_FONT: Final = RATING_FONT
 _INPUT_BORDER: Final = Border(*(Side(style="thin", color="BF9000"),) * 4)  # left, right, top, bottom
 _CENTER_TOP: Final = Alignment(horizontal="center", vertical="top")
 
@@ -155,19 +155,7 @@ def _build_workbook(
     ws = wb.active
     assert ws is not None
     ws.title = REVIEW_SHEET
-    header_lines = 2
-    for col, (_key, header, width) in enumerate(columns, start=1):
-        _put_text(ws, 1, col, header)
-        cell = ws.cell(row=1, column=col)
-        cell.font = Font(name=_FONT, bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        # wide enough for the header's longest word: it wraps between words, never inside one
-        width = max(width, header_width(header))
-        ws.column_dimensions[get_column_letter(col)].width = width
-        header_lines = max(header_lines, wrapped_lines(header, width))
-    ws.row_dimensions[1].height = header_lines * _LINE_HEIGHT + 4
-    ws.freeze_panes = "C2"
+    header_row(ws, [(header, width) for _key, header, width in columns], lines=2)
 
     for item in criteria.rubric:
         col = item_at[ITEM_PREFIX + item.key]
