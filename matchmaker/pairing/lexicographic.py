@@ -201,7 +201,8 @@ def _settle(
 
     inc = sol
     fixes: list[Row] = []
-    outside = [c for c in with_edges if c not in selected(inc)]
+    chosen = selected(inc)
+    outside = [c for c in with_edges if c not in chosen]
     ties = False
     if outside and inc.count:
         got = run(sum_expr(model, outside), face)
@@ -220,7 +221,11 @@ def _settle(
             if decide is not None and not partners:
                 last = max((live.index(c) for c in decide if c in open_), default=-1)
                 live = live[: last + 1]  # a candidate off the face is out of every pairing on it
-            inc, fixes, optimal = _walk_blocks(model, run, inc, face, live, optimal)
+            if "cand" in engine.group_rows:  # the decided candidates as bounds, the LP stays small
+                with engine.candidates_fixed() as fix:
+                    inc, fixes, optimal = _walk_blocks(model, run, inc, face, live, optimal, fix)
+            else:
+                inc, fixes, optimal = _walk_blocks(model, run, inc, face, live, optimal)
     if not partners:
         return dataclasses.replace(inc, optimal=optimal)
     chosen = selected(inc)
@@ -266,28 +271,38 @@ def _walk_blocks(
     face: list[Row],
     order: list[int],
     optimal: bool,
+    fix: Callable[[int, bool], None] | None = None,
 ) -> tuple[Solution, list[Row], bool]:
     """The lexicographically best selection in `order` on `face`, from `inc` (a pairing on it):
     the incumbent's leading candidates are in without a solve; from the first it leaves out, one
     solve per block of TIE_BLOCK candidates, the weight 2^(B-1-i) on the i-th, finds the best
     pattern of the block given the earlier ones (each weight exceeds the sum of the later ones; all
     are exact integers in double precision). Returns the pairing, the rows that fix the selection
-    and whether every solve was proven optimal."""
+    and whether every solve was proven optimal. With `fix` (the engine's `candidates_fixed`),
+    each decided candidate is fixed by bounds through it instead of by its row."""
     cand_of = model.instance.edge_cand
     fixes: list[Row] = []
+    rows = fixes if fix is None else []  # the rows the solves carry
+
+    def decided(d: int, selected: bool) -> None:
+        expr = model.cand_expr[d]
+        fixes.append(model.at_least(expr, 1) if selected else model.at_most(expr, 0))
+        if fix is not None:
+            fix(d, selected)
+
     have = {int(cand_of[e]) for e in inc.edges}
     fixed_in, pos = 0, 0
     while pos < len(order) and fixed_in < inc.count:
         c = order[pos]
         if c in have:
-            fixes.append(model.at_least(model.cand_expr[c], 1))
+            decided(c, True)
             fixed_in += 1
             pos += 1
             continue
         block = order[pos : pos + TIE_BLOCK]
         pos += len(block)
         weights = {d: 1 << (len(block) - 1 - k) for k, d in enumerate(block)}
-        got = run(sum_expr(model, block, weights), face + fixes)
+        got = run(sum_expr(model, block, weights), face + rows)
         if got is None:  # cannot happen: the incumbent satisfies the rows
             break
         inc = model.measure(got)
@@ -295,10 +310,10 @@ def _walk_blocks(
         have = {int(cand_of[e]) for e in inc.edges}
         for d in block:
             if d in have:
-                fixes.append(model.at_least(model.cand_expr[d], 1))
+                decided(d, True)
                 fixed_in += 1
             else:
-                fixes.append(model.at_most(model.cand_expr[d], 0))
+                decided(d, False)
     return inc, fixes, optimal
 
 
