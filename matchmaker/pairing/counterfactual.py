@@ -15,7 +15,7 @@ from ..errors import MatchmakerError
 from .budget import Budget
 from .engines import IncrementalEngine
 from .instance import Instance, Solution
-from .lexicographic import PairingModel, _settle, lexsolve
+from .lexicographic import TIE_BLOCK, TIE_BLOCK_NETWORK, PairingModel, _settle, lexsolve
 from .model import Family, Lin, Ran, Row
 
 
@@ -198,8 +198,17 @@ class WhatIf:
             # on the optimal face by bounds (no value row): only who is in matters here (the
             # candidates it displaces), not who goes to which partner
             with self.here.on_face(got):
+                # rows: the count row alone when `relax`, and the face by bounds: a network LP
                 settled = _settle(
-                    core, self.here, m, rows, self._limit(), relax, partners=False, decide=self._chosen
+                    core,
+                    self.here,
+                    m,
+                    rows,
+                    self._limit(),
+                    relax,
+                    partners=False,
+                    decide=self._chosen,
+                    block=TIE_BLOCK_NETWORK if relax else TIE_BLOCK,
                 )
             if settled.count != m.count or settled.value != m.value:
                 settled = None  # off the face (duals not integral): walk again under the value row

@@ -5,7 +5,7 @@ For the many small solves around the main ones: tie-breaks on the optimal face, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -154,6 +154,37 @@ class IncrementalEngine:
                 self.h.changeColsBounds(len(fixed), fixed, lower, upper)
             for r, lo, up in zip(tight.tolist(), row_lower.tolist(), row_upper.tolist(), strict=True):
                 self.h.changeRowBounds(r, lo, up)
+
+    @contextmanager
+    def candidates_fixed(self) -> Iterator[Callable[[int, bool], None]]:
+        """For the solves inside the block, `fix(c, True)` keeps candidate c selected (its row's
+        lower bound 1) and `fix(c, False)` leaves it out (its pairs held at 0): bounds, not rows, so
+        the LP does not grow. Then every bound is as it was."""
+        first, keys, _ = self.group_rows["cand"]
+        row_of = {k: first + i for i, k in enumerate(keys)}
+        edges_of = self.model.cand_expr
+        rows: list[tuple[int, float, float]] = []
+        held: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = []
+
+        def fix(c: int, selected: bool) -> None:
+            if selected:
+                r = row_of[c]
+                _, _, lower, upper, _ = self.h.getRows(1, np.array([r], dtype=np.int32))
+                rows.append((r, float(lower[0]), float(upper[0])))
+                self.h.changeRowBounds(r, 1.0, float(upper[0]))
+            else:
+                idx = np.asarray(edges_of[c].arrays()[0], dtype=np.int32)
+                held.append((idx, self.upper[idx].copy()))
+                self.set_bounds(idx.tolist(), upper=0.0)
+
+        try:
+            yield fix
+        finally:
+            for r, lo, up in reversed(rows):
+                self.h.changeRowBounds(r, lo, up)
+            for idx, before in reversed(held):
+                self.upper[idx] = before
+                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
 
     @contextmanager
     def group_limit(self, family: str, key: int, limit: float) -> Iterator[None]:
