@@ -116,20 +116,19 @@ def lexsolve(
         sol = model.measure(counted)
     optimal = sol.optimal
     face = [*extra, model.at_least(model.count_expr, sol.count), model.at_most(model.count_expr, sol.count)]
-    if inst.keep_selected:
-        stayed = model.run(model.stay_expr, face, solver, time_limit)
-        if stayed is None:  # cannot happen: the count stage's solution satisfies the face
+    # the decision stages between slots and value: previous candidates kept selected, then pairs kept
+    for wanted, expr, reached in (
+        (inst.keep_selected, model.stay_expr, "stayed"),
+        (inst.keep, model.kept_expr, "kept"),
+    ):
+        if not wanted:
+            continue
+        staged = model.run(expr, face, solver, time_limit)
+        if staged is None:  # cannot happen: the count stage's solution satisfies the face
             return None
-        sol = model.measure(stayed)
+        sol = model.measure(staged)
         optimal = optimal and sol.optimal
-        face.append(model.at_least(model.stay_expr, sol.stayed))
-    if inst.keep:
-        kept = model.run(model.kept_expr, face, solver, time_limit)
-        if kept is None:  # cannot happen: the count stage's solution satisfies the face
-            return None
-        sol = model.measure(kept)
-        optimal = optimal and sol.optimal
-        face.append(model.at_least(model.kept_expr, sol.kept))
+        face.append(model.at_least(expr, int(getattr(sol, reached))))
     if got is None:
         got = model.run(model.value_expr, face, solver, time_limit, relax)
         if got is None:
