@@ -197,13 +197,14 @@ class WhatIf:
                 return Forced(c, True, m.count, m.kept, m.value, m.edges, m.stayed)
             # on the optimal face by bounds (no value row): only who is in matters here (the
             # candidates it displaces), not who goes to which partner
-            with self.here.on_face(got):
-                # rows: the count row alone when `relax`, and the face by bounds: a network LP
+            with self.here.on_face(got) as tight:
+                # rows: the count row alone when `relax`, and the face by bounds: a network LP,
+                # solved on a model of the face's free pairs alone (a few hundred of thousands)
                 settled = _settle(
                     core,
-                    self.here,
+                    self.here.restricted(),
                     m,
-                    rows,
+                    [*rows, *tight],
                     self._limit(),
                     relax,
                     partners=False,

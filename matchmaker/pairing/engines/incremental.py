@@ -27,7 +27,7 @@ class IncrementalEngine:
     (locks) have lower bound 1.
     """
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, *, within: IncrementalEngine | None = None) -> None:
         import highspy
 
         self._hs = highspy
@@ -38,8 +38,8 @@ class IncrementalEngine:
         h.setOptionValue("mip_abs_gap", 0.5)  # every objective is integral: a gap under 1 proves optimality
         self.model = model
         self.solves = 0
+        self.parent = within
         self.n = n = model.instance.n_edges
-        self.cols = np.arange(n, dtype=np.int32)
         self.lower = np.zeros(n)
         self.lower[fixed_edges(model.families)] = 1.0
         self.upper = np.ones(n)
@@ -49,8 +49,17 @@ class IncrementalEngine:
         self.row_dual: np.ndarray[Any, Any] | None = None
         # per group-limit family: its first row and the key of each of its rows, in row order
         self.group_rows: dict[str, tuple[int, list[int], list[float]]] = {}
+        # the column of each edge (-1: not in this model) and the edge of each column; None: all
+        # edges, column e for edge e
+        self.column: np.ndarray[Any, Any] | None = None
+        self.edges = np.arange(n, dtype=np.int32)
+        if within is not None:
+            self._copy_within(within)
+            return
+        self.cost = np.zeros(n)
         if not n:
             self.base_rows = 0
+            self.row_lower, self.row_upper = np.zeros(0), np.zeros(0)
             return
         h.addVars(n, self.lower, self.upper)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
@@ -73,15 +82,94 @@ class IncrementalEngine:
             elif not isinstance(family, FixedEdges):  # fixed edges are bounds, set above
                 raise TypeError(f"no HiGHS rows for the constraint family {family.name!r}")
         self.base_rows = h.getNumRow()
+        _, _, lower, upper, _ = h.getRows(self.base_rows, np.arange(self.base_rows, dtype=np.int32))
+        # the bounds of the model's own rows as they are now (changed only through `_set_row`)
+        self.row_lower, self.row_upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+
+    def _copy_within(self, within: IncrementalEngine) -> None:
+        """This model as `within` is now, without the edges it holds at 0: those are 0 in every
+        solution there, so leaving them out changes no answer, and a face of a few hundred free
+        pairs among thousands solves in a fraction of the time. Its own rows keep their bounds
+        and their order (so the group rows keep their numbers); its extra rows are not copied."""
+        h = self.h
+        self.lower, self.upper = within.lower.copy(), within.upper.copy()
+        keep = np.flatnonzero(self.upper > 0).astype(np.int32)
+        self.edges = keep
+        self.column = np.full(self.n, -1, dtype=np.int64)
+        self.column[keep] = np.arange(len(keep))
+        self.cost = np.zeros(len(keep))
+        self.group_rows = within.group_rows
+        self.base_rows = within.base_rows
+        self.row_lower, self.row_upper = within.row_lower.copy(), within.row_upper.copy()
+        h.changeObjectiveSense(self._hs.ObjSense.kMaximize)
+        h.addRows(
+            self.base_rows,
+            self.row_lower,
+            self.row_upper,
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        if not len(keep):
+            return
+        _, start, index, value = within.h.getColsEntries(len(keep), within._columns(keep))
+        start, index, value = np.asarray(start), np.asarray(index), np.asarray(value)
+        mine = index < self.base_rows  # the entries of `within`'s extra rows stay behind
+        if not mine.all():
+            col_of = np.repeat(np.arange(len(keep)), np.diff(np.append(start, len(index))))
+            counts = np.bincount(col_of[mine], minlength=len(keep))
+            start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            index, value = index[mine], value[mine]
+        h.addCols(
+            len(keep),
+            self.cost,
+            self.lower[keep],
+            self.upper[keep],
+            len(index),
+            start.astype(np.int32),
+            index.astype(np.int32),
+            value,
+        )
+
+    def restricted(self) -> IncrementalEngine:
+        """A model of its own with only the edges this one does not hold at 0 now, the rows' bounds
+        as they are now (a face held by `on_face`); its solves count as this one's."""
+        return IncrementalEngine(self.model, within=self)
+
+    def _columns(self, edges: Any) -> np.ndarray[Any, Any]:
+        """The columns of these edges (each must be in the model)."""
+        idx = np.asarray(edges, dtype=np.int32)
+        return idx if self.column is None else self.column[idx].astype(np.int32)
+
+    def _set_row(self, r: int, lower: float, upper: float) -> None:
+        self.row_lower[r], self.row_upper[r] = lower, upper
+        self.h.changeRowBounds(r, lower, upper)
 
     def set_costs(self, objective: Lin) -> None:
         """Maximise `objective` from the next solve on (edges it leaves out cost 0)."""
         if not self.n:
             return
-        cost = np.zeros(self.n)
+        cost = np.zeros(len(self.cost))
         idx, coef = objective.arrays()
+        if self.column is not None:
+            col = self.column[idx]
+            idx, coef = col[col >= 0], coef[col >= 0]  # an edge left out is 0: its cost is moot
         cost[idx] = coef
-        self.h.changeColsCost(self.n, self.cols, cost)
+        # only the costs that change: changing all of a large model's costs costs more than a solve
+        changed = np.flatnonzero(cost != self.cost).astype(np.int32)
+        if len(changed):
+            self.h.changeColsCost(len(changed), changed, cost[changed])
+            self.cost = cost
+
+    def _change_bounds(self, idx: np.ndarray[Any, Any]) -> None:
+        """Give HiGHS the bounds of these edges as `lower` and `upper` hold them (edges left out of
+        this model are skipped: they are 0 in every solution here)."""
+        if self.column is not None:
+            idx = idx[self.column[idx] >= 0]
+        if len(idx):
+            cols = self._columns(idx)
+            self.h.changeColsBounds(len(cols), cols, self.lower[idx], self.upper[idx])
 
     def set_bounds(
         self, edges: Sequence[int], lower: float | None = None, upper: float | None = None
@@ -95,7 +183,7 @@ class IncrementalEngine:
             self.lower[idx] = lower
         if upper is not None:
             self.upper[idx] = upper
-        self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+        self._change_bounds(idx)
 
     @contextmanager
     def held_at_zero(self, edges: Sequence[int]) -> Iterator[None]:
@@ -103,13 +191,13 @@ class IncrementalEngine:
         they had (so that a caller's own bounds, a candidate left out, survive)."""
         idx = np.asarray(edges, dtype=np.int32)
         before = self.upper[idx].copy()
-        self.set_bounds(idx.tolist(), upper=0.0)
+        self.set_bounds(idx, upper=0.0)
         try:
             yield
         finally:
             if len(idx):
                 self.upper[idx] = before
-                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+                self._change_bounds(idx)
 
     def basis(self) -> Any:
         """The basis of the last solve, to start a later solve on the same rows from it."""
@@ -122,38 +210,39 @@ class IncrementalEngine:
         self.h.setBasis(basis)
 
     @contextmanager
-    def on_face(self, ran: Ran) -> Iterator[None]:
+    def on_face(self, ran: Ran) -> Iterator[list[Row]]:
         """Hold the solves inside the block on the optimal face of the LP solve `ran` (the last
         solve, an LP with an integral optimum): by complementary slackness with its duals, a pair
         with a nonzero reduced cost keeps its value (0 or 1) in every optimal solution and a row
         with a nonzero dual stays tight; every optimal solution satisfies these bounds, and every
         solution that does and meets the extra rows is optimal. Duals of a network LP are integers,
         so 0.5 separates zero from nonzero; where they are not, a caller checks the value.
-        Then the bounds are as they were."""
+
+        The model's own rows are held tight by their bounds; for the extra rows of that solve
+        with a nonzero dual, the block yields the opposite rows, which a solve on the face adds to
+        them (the extra rows change between solves, the face must not). Then the bounds are as
+        they were."""
         assert ran.reduced is not None and self.row_dual is not None
         fixed = np.flatnonzero(ran.reduced >= 0.5).astype(np.int32)
         lower, upper = self.lower[fixed].copy(), self.upper[fixed].copy()
         held = ran.chosen[fixed]
         self.lower[fixed[held]] = 1.0
         self.upper[fixed[~held]] = 0.0
-        tight = np.flatnonzero(np.abs(self.row_dual) >= 0.5).astype(np.int32)
-        if len(fixed):
-            self.h.changeColsBounds(len(fixed), fixed, self.lower[fixed], self.upper[fixed])
-        row_lower, row_upper = np.zeros(0), np.zeros(0)
-        if len(tight):
-            _, _, row_lower, row_upper, _ = self.h.getRows(len(tight), tight)
-            row_lower, row_upper = np.asarray(row_lower), np.asarray(row_upper)
-            bound = np.where(np.isfinite(row_upper), row_upper, row_lower)
-            for r, b in zip(tight.tolist(), bound.tolist(), strict=True):
-                self.h.changeRowBounds(r, b, b)
+        self._change_bounds(fixed)
+        dual = np.abs(self.row_dual) >= 0.5
+        before = [(r, self.row_lower[r], self.row_upper[r]) for r in np.flatnonzero(dual[: self.base_rows])]
+        for r, lo, up in before:
+            b = up if np.isfinite(up) else lo
+            self._set_row(r, b, b)
+        extra = zip(self.extra, dual[self.base_rows :], strict=True)
+        tight = [Row(row.lin, -row.sense, row.rhs) for row, d in extra if d]
         try:
-            yield
+            yield tight
         finally:
-            if len(fixed):
-                self.lower[fixed], self.upper[fixed] = lower, upper
-                self.h.changeColsBounds(len(fixed), fixed, lower, upper)
-            for r, lo, up in zip(tight.tolist(), row_lower.tolist(), row_upper.tolist(), strict=True):
-                self.h.changeRowBounds(r, lo, up)
+            self.lower[fixed], self.upper[fixed] = lower, upper
+            self._change_bounds(fixed)
+            for r, lo, up in before:
+                self._set_row(r, lo, up)
 
     @contextmanager
     def candidates_fixed(self) -> Iterator[Callable[[int, bool], None]]:
@@ -169,42 +258,44 @@ class IncrementalEngine:
         def fix(c: int, selected: bool) -> None:
             if selected:
                 r = row_of[c]
-                _, _, lower, upper, _ = self.h.getRows(1, np.array([r], dtype=np.int32))
-                rows.append((r, float(lower[0]), float(upper[0])))
-                self.h.changeRowBounds(r, 1.0, float(upper[0]))
+                rows.append((r, self.row_lower[r], self.row_upper[r]))
+                self._set_row(r, 1.0, self.row_upper[r])
             else:
                 idx = np.asarray(edges_of[c].arrays()[0], dtype=np.int32)
                 held.append((idx, self.upper[idx].copy()))
-                self.set_bounds(idx.tolist(), upper=0.0)
+                self.set_bounds(idx, upper=0.0)
 
         try:
             yield fix
         finally:
             for r, lo, up in reversed(rows):
-                self.h.changeRowBounds(r, lo, up)
+                self._set_row(r, lo, up)
             for idx, before in reversed(held):
                 self.upper[idx] = before
-                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])
+                self._change_bounds(idx)
 
     @contextmanager
     def group_limit(self, family: str, key: int, limit: float) -> Iterator[None]:
         """Another limit for the group `key` of a group-limit family (a province's cap) for the
         solves inside the block, then the one it had. Only for a family whose rows are all added
         at the start (every family of the instance)."""
-        first, keys, limits = self.group_rows.get(family, (0, [], []))
+        first, keys, _ = self.group_rows.get(family, (0, [], []))
         if key not in keys:  # a group without edges has no row (nor a model without edges)
             yield
             return
         row = first + keys.index(key)
-        before = limits[row - first]
-        self.h.changeRowBounds(row, -np.inf, float(limit))
+        lower, upper = self.row_lower[row], self.row_upper[row]
+        self._set_row(row, lower, float(limit))
         try:
             yield
         finally:
-            self.h.changeRowBounds(row, -np.inf, before)
+            self._set_row(row, lower, upper)
 
     def _add_row(self, row: Row) -> None:
         idx, coef = row.lin.arrays()
+        if self.column is not None:  # an edge left out is 0: its term is moot
+            col = self.column[idx]
+            idx, coef = col[col >= 0], coef[col >= 0]
         lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
         self.h.addRow(lower, upper, len(idx), idx, coef)
 
@@ -227,6 +318,8 @@ class IncrementalEngine:
         """Add k continuous columns in [0, 1] beside the edge variables, for rows that need them (an
         auxiliary indicator); they cost nothing and are not part of the answer. Returns the index
         of the first, for the rows' `Lin` terms."""
+        if self.column is not None:
+            raise TypeError("a restricted model takes no extra columns")
         first = self.h.getNumCol()
         if k:
             self.h.addVars(k, np.zeros(k), np.ones(k))
@@ -241,6 +334,9 @@ class IncrementalEngine:
         self.set_extra([])
         for row in rows:
             self._add_row(row)
+            lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
+            self.row_lower = np.append(self.row_lower, lower)
+            self.row_upper = np.append(self.row_upper, upper)
         self.base_rows = self.h.getNumRow()
         self.set_extra(extra)
 
@@ -252,10 +348,20 @@ class IncrementalEngine:
         if mip == self.mip:
             return
         kind = self._hs.HighsVarType.kInteger if mip else self._hs.HighsVarType.kContinuous
-        self.h.changeColsIntegrality(self.n, self.cols, np.full(self.n, kind))
+        k = len(self.edges)
+        self.h.changeColsIntegrality(k, np.arange(k, dtype=np.int32), np.full(k, kind))
         # primal simplex: measured 3-6x faster than HiGHS's default on these degenerate assignment LPs
         self.h.setOptionValue("simplex_strategy", 1 if mip else 4)
         self.mip = mip
+
+    def _per_edge(self, values: Any, absent: float) -> np.ndarray[Any, Any]:
+        """Per edge, from the values of the columns (`absent` for an edge left out of this model)."""
+        got = np.asarray(values)[: len(self.edges)]
+        if self.column is None:
+            return got
+        out = np.full(self.n, absent)
+        out[self.edges] = got
+        return out
 
     def solve(
         self,
@@ -272,6 +378,8 @@ class IncrementalEngine:
         if not self.n:
             return Ran(np.zeros(0, dtype=bool), True)
         self.solves += 1
+        if self.parent is not None:
+            self.parent.solves += 1
         self.row_dual = None
         hs, h = self._hs, self.h
         if extra is not None:
@@ -288,10 +396,12 @@ class IncrementalEngine:
                 return None  # every variable is bounded: "unbounded or infeasible" is infeasible
             if not mip and status == hs.HighsModelStatus.kOptimal:
                 solution = h.getSolution()
-                values = np.asarray(solution.col_value)[: self.n]
+                values = self._per_edge(solution.col_value, 0.0)
                 if np.all(np.abs(values - np.rint(values)) <= 1e-6):
                     self.row_dual = np.asarray(solution.row_dual)
-                    return Ran(values > 0.5, True, np.abs(np.asarray(solution.col_dual)[: self.n]))
+                    # an edge left out of this model is held at 0 whatever its cost: as if fixed
+                    reduced = self._per_edge(np.abs(np.asarray(solution.col_dual)), np.inf)
+                    return Ran(values > 0.5, True, reduced)
         if status == hs.HighsModelStatus.kOptimal:
             optimal = True
         elif h.getInfo().primal_solution_status == 2:  # a feasible solution, stopped at the time limit
@@ -301,4 +411,4 @@ class IncrementalEngine:
                 "the HiGHS solver found no pairing"
                 + (f" within the time limit of {time_limit:g} s" if time_limit else "")
             )
-        return Ran(np.asarray(h.getSolution().col_value)[: self.n] > 0.5, optimal)
+        return Ran(self._per_edge(h.getSolution().col_value, 0.0) > 0.5, optimal)
