@@ -47,18 +47,22 @@ class IncrementalEngine:
         self.extra: list[Row] = []
         # the row duals of the last solve, when it was an LP with an integral optimum
         self.row_dual: np.ndarray[Any, Any] | None = None
+        # per edge, whether the last solve chose it (None before the first or after an infeasible one)
+        self.chosen: np.ndarray[Any, Any] | None = None
         # per group-limit family: its first row and the key of each of its rows, in row order
         self.group_rows: dict[str, tuple[int, list[int], list[float]]] = {}
         # the column of each edge (-1: not in this model) and the edge of each column; None: all
         # edges, column e for edge e
         self.column: np.ndarray[Any, Any] | None = None
         self.edges = np.arange(n, dtype=np.int32)
+        # the same for the model's own rows: the HiGHS row of each (-1: left out), None: row r is r
+        self.row: np.ndarray[Any, Any] | None = None
         if within is not None:
             self._copy_within(within)
             return
         self.cost = np.zeros(n)
         if not n:
-            self.base_rows = 0
+            self.base_rows = self.rows_here = 0
             self.row_lower, self.row_upper = np.zeros(0), np.zeros(0)
             return
         h.addVars(n, self.lower, self.upper)
@@ -81,7 +85,7 @@ class IncrementalEngine:
                     self._add_row(row)
             elif not isinstance(family, FixedEdges):  # fixed edges are bounds, set above
                 raise TypeError(f"no HiGHS rows for the constraint family {family.name!r}")
-        self.base_rows = h.getNumRow()
+        self.base_rows = self.rows_here = h.getNumRow()
         _, _, lower, upper, _ = h.getRows(self.base_rows, np.arange(self.base_rows, dtype=np.int32))
         # the bounds of the model's own rows as they are now (changed only through `_set_row`)
         self.row_lower, self.row_upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
@@ -89,8 +93,11 @@ class IncrementalEngine:
     def _copy_within(self, within: IncrementalEngine) -> None:
         """This model as `within` is now, without the edges it holds at 0: those are 0 in every
         solution there, so leaving them out changes no answer, and a face of a few hundred free
-        pairs among thousands solves in a fraction of the time. Its own rows keep their bounds
-        and their order (so the group rows keep their numbers); its extra rows are not copied."""
+        pairs among thousands solves in a fraction of the time. Of the model's own rows, the ones
+        left without an edge go too (they hold only 0 = 0); the others and the extra rows keep
+        their bounds. The rows keep their numbers outside (the group rows, the duals). The first
+        solve starts from `within`'s last basis where it fits (a cold start of the LP costs more
+        than the walk's other solves together)."""
         h = self.h
         self.lower, self.upper = within.lower.copy(), within.upper.copy()
         keep = np.flatnonzero(self.upper > 0).astype(np.int32)
@@ -101,36 +108,75 @@ class IncrementalEngine:
         self.group_rows = within.group_rows
         self.base_rows = within.base_rows
         self.row_lower, self.row_upper = within.row_lower.copy(), within.row_upper.copy()
+        self.extra = list(within.extra)
         h.changeObjectiveSense(self._hs.ObjSense.kMaximize)
-        h.addRows(
-            self.base_rows,
-            self.row_lower,
-            self.row_upper,
-            0,
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0),
-        )
+        _, start, index, value = within.h.getColsEntries(len(keep), within._columns(keep))
+        index = np.asarray(index)
+        # the rows of `within`'s HiGHS model to copy: its own rows with an edge here, its extra rows
+        rows_there = np.arange(within.rows_here + len(within.extra))
+        used = np.zeros(len(rows_there), dtype=bool)
+        used[index] = True
+        used[within.rows_here :] = True
+        rows_there = rows_there[used]
+        local = np.full(used.size, -1, dtype=np.int64)
+        local[rows_there] = np.arange(len(rows_there))
+        # global row -> row of `within` -> row here
+        there = np.arange(self.base_rows) if within.row is None else within.row
+        self.row = np.where(there >= 0, local[np.maximum(there, 0)], -1)
+        self.rows_here = int(np.sum(self.row >= 0))
+        extra = [(r.rhs, np.inf) if r.sense > 0 else (-np.inf, r.rhs) for r in self.extra]
+        kept = np.flatnonzero(self.row >= 0)  # in order: the local rows follow the global order
+        lower = np.append(self.row_lower[kept], [lo for lo, _ in extra])
+        upper = np.append(self.row_upper[kept], [up for _, up in extra])
+        empty = np.zeros(0, dtype=np.int32)
+        h.addRows(len(lower), lower, upper, 0, empty, empty, np.zeros(0))
         if not len(keep):
             return
-        _, start, index, value = within.h.getColsEntries(len(keep), within._columns(keep))
-        start, index, value = np.asarray(start), np.asarray(index), np.asarray(value)
-        mine = index < self.base_rows  # the entries of `within`'s extra rows stay behind
-        if not mine.all():
-            col_of = np.repeat(np.arange(len(keep)), np.diff(np.append(start, len(index))))
-            counts = np.bincount(col_of[mine], minlength=len(keep))
-            start = np.concatenate(([0], np.cumsum(counts)[:-1]))
-            index, value = index[mine], value[mine]
-        h.addCols(
-            len(keep),
-            self.cost,
-            self.lower[keep],
-            self.upper[keep],
-            len(index),
-            start.astype(np.int32),
-            index.astype(np.int32),
-            value,
-        )
+        index = local[index].astype(np.int32)
+        h.addCols(len(keep), self.cost, self.lower[keep], self.upper[keep], len(index), start, index, value)
+        self._start_from_within(within, keep, used, lower, upper)
+
+    def _start_from_within(
+        self,
+        within: IncrementalEngine,
+        keep: np.ndarray[Any, Any],
+        used: np.ndarray[Any, Any],
+        lower: np.ndarray[Any, Any],
+        upper: np.ndarray[Any, Any],
+    ) -> None:
+        """Start the first solve from `within`'s last basis, restricted to the columns `keep` and
+        the rows `used` (the bounds `lower`, `upper` here), when it stays square: the edges and
+        rows left out were nonbasic there. Built from the basic variables and the last solution
+        (reading a basis's statuses from HiGHS costs as much as a solve)."""
+        if within.chosen is None:
+            return
+        status = self._hs.HighsBasisStatus
+        _, basic = within.h.getBasicVariables()
+        basic = np.asarray(basic)
+        cols = np.isin(within._columns(keep), basic[basic >= 0])
+        rows = np.zeros(len(used), dtype=bool)
+        rows[-1 - basic[basic < 0]] = True
+        rows = rows[used]
+        if int(cols.sum() + rows.sum()) != len(rows):
+            return
+        at_one = within.chosen[keep]
+        col_status = [
+            status.kBasic if b else status.kUpper if one else status.kLower
+            for b, one in zip(cols.tolist(), at_one.tolist(), strict=True)
+        ]
+        row_status = []
+        for b, lo, up in zip(rows.tolist(), lower.tolist(), upper.tolist(), strict=True):
+            if b:
+                row_status.append(status.kBasic)
+            elif lo == up or not np.isfinite(up):
+                row_status.append(status.kLower)
+            elif not np.isfinite(lo):
+                row_status.append(status.kUpper)
+            else:  # a range row: which bound holds it is not known here
+                return
+        basis = self._hs.HighsBasis()
+        basis.col_status, basis.row_status, basis.valid = col_status, row_status, True
+        self.h.setBasis(basis)
 
     def restricted(self) -> IncrementalEngine:
         """A model of its own with only the edges this one does not hold at 0 now, the rows' bounds
@@ -143,8 +189,14 @@ class IncrementalEngine:
         return idx if self.column is None else self.column[idx].astype(np.int32)
 
     def _set_row(self, r: int, lower: float, upper: float) -> None:
+        """New bounds for the model's own row r (a row left out holds only 0 = 0: its bounds
+        cannot exclude 0, as every solution there had it at 0)."""
         self.row_lower[r], self.row_upper[r] = lower, upper
-        self.h.changeRowBounds(r, lower, upper)
+        here = r if self.row is None else int(self.row[r])
+        if here >= 0:
+            self.h.changeRowBounds(here, lower, upper)
+        elif not lower <= 0 <= upper:
+            raise ValueError(f"row {r} has no edge left to meet its bounds")
 
     def set_costs(self, objective: Lin) -> None:
         """Maximise `objective` from the next solve on (edges it leaves out cost 0)."""
@@ -308,7 +360,7 @@ class IncrementalEngine:
                 break
             same += 1
         if same < len(self.extra):
-            gone = np.arange(self.base_rows + same, self.base_rows + len(self.extra), dtype=np.int32)
+            gone = np.arange(self.rows_here + same, self.rows_here + len(self.extra), dtype=np.int32)
             self.h.deleteRows(len(gone), gone)
         for row in extra[same:]:
             self._add_row(row)
@@ -330,6 +382,8 @@ class IncrementalEngine:
         the way); the current extra rows stay."""
         if not rows or not self.n:
             return
+        if self.row is not None:
+            raise TypeError("a restricted model takes no rows of its own")
         extra = self.extra
         self.set_extra([])
         for row in rows:
@@ -337,7 +391,7 @@ class IncrementalEngine:
             lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
             self.row_lower = np.append(self.row_lower, lower)
             self.row_upper = np.append(self.row_upper, upper)
-        self.base_rows = self.h.getNumRow()
+        self.base_rows = self.rows_here = self.h.getNumRow()
         self.set_extra(extra)
 
     def add_extra(self, rows: Sequence[Row]) -> None:
@@ -363,6 +417,18 @@ class IncrementalEngine:
         out[self.edges] = got
         return out
 
+    def _per_row(self, values: Any) -> np.ndarray[Any, Any]:
+        """Per row (the model's own in their numbers, then the extra rows), from the values of the
+        HiGHS rows (0 for a row left out of this model)."""
+        got = np.asarray(values)
+        if self.row is None:
+            return got
+        out = np.zeros(self.base_rows + len(self.extra))
+        kept = self.row >= 0
+        out[: self.base_rows][kept] = got[self.row[kept]]
+        out[self.base_rows :] = got[self.rows_here :]
+        return out
+
     def solve(
         self,
         objective: Lin | None,
@@ -380,7 +446,7 @@ class IncrementalEngine:
         self.solves += 1
         if self.parent is not None:
             self.parent.solves += 1
-        self.row_dual = None
+        self.row_dual = self.chosen = None
         hs, h = self._hs, self.h
         if extra is not None:
             self.set_extra(extra)
@@ -398,10 +464,11 @@ class IncrementalEngine:
                 solution = h.getSolution()
                 values = self._per_edge(solution.col_value, 0.0)
                 if np.all(np.abs(values - np.rint(values)) <= 1e-6):
-                    self.row_dual = np.asarray(solution.row_dual)
+                    self.row_dual = self._per_row(solution.row_dual)
                     # an edge left out of this model is held at 0 whatever its cost: as if fixed
                     reduced = self._per_edge(np.abs(np.asarray(solution.col_dual)), np.inf)
-                    return Ran(values > 0.5, True, reduced)
+                    self.chosen = values > 0.5
+                    return Ran(self.chosen, True, reduced)
         if status == hs.HighsModelStatus.kOptimal:
             optimal = True
         elif h.getInfo().primal_solution_status == 2:  # a feasible solution, stopped at the time limit
@@ -411,4 +478,5 @@ class IncrementalEngine:
                 "the HiGHS solver found no pairing"
                 + (f" within the time limit of {time_limit:g} s" if time_limit else "")
             )
-        return Ran(self._per_edge(h.getSolution().col_value, 0.0) > 0.5, optimal)
+        self.chosen = self._per_edge(h.getSolution().col_value, 0.0) > 0.5
+        return Ran(self.chosen, optimal)
