@@ -149,7 +149,8 @@ def lexsolve(
     # Each tries the LP first even off a network model (the cuts of the alternatives): an integral
     # LP optimum is the integer optimum, and a fractional one falls back to the integer program.
     with model.here.held_at_zero(unused):
-        settled = _settle(model, model.here, sol, face, time_limit, True)
+        # on a model of the pairs left free alone: on large instances, a small part of them
+        settled = _settle(model, model.here.restricted(), sol, face, time_limit, True)
     if (
         settled.count != sol.count
         or settled.value < sol.value

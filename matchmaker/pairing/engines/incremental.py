@@ -110,7 +110,9 @@ class IncrementalEngine:
         self.row_lower, self.row_upper = within.row_lower.copy(), within.row_upper.copy()
         self.extra = list(within.extra)
         h.changeObjectiveSense(self._hs.ObjSense.kMaximize)
-        _, start, index, value = within.h.getColsEntries(len(keep), within._columns(keep))
+        start, index, value = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
+        if len(keep):
+            _, start, index, value = within.h.getColsEntries(len(keep), within._columns(keep))
         index = np.asarray(index)
         # the rows of `within`'s HiGHS model to copy: its own rows with an edge here, its extra rows
         rows_there = np.arange(within.rows_here + len(within.extra))
