@@ -33,8 +33,16 @@ class PairingModel(Model):
 
     def __init__(self, instance: Instance, fams: Sequence[Family] | None = None) -> None:
         super().__init__(instance, fams)
-        self.mip = MipEngine(self)
+        # each built at its first solve: many models (the what-ifs, the replacements) solve in
+        # process only, and building the PuLP model costs more than their solves
+        self._mip: MipEngine | None = None
         self._here: IncrementalEngine | None = None
+
+    @property
+    def mip(self) -> MipEngine:
+        if self._mip is None:
+            self._mip = MipEngine(self)
+        return self._mip
 
     @property
     def here(self) -> IncrementalEngine:
@@ -45,7 +53,7 @@ class PairingModel(Model):
     @property
     def solves(self) -> int:
         """All solves so far; of them `solves_here` in process."""
-        return self.mip.solves + self.solves_here
+        return (0 if self._mip is None else self._mip.solves) + self.solves_here
 
     @property
     def solves_here(self) -> int:
