@@ -195,22 +195,22 @@ class WhatIf:
             if bool(np.all(got.reduced[~got.chosen] >= 0.5)):
                 # every unused pair has a nonzero reduced cost: the optimum is unique
                 return Forced(c, True, m.count, m.kept, m.value, m.edges, m.stayed)
-            # on the optimal face by bounds (no value row): only who is in matters here (the
-            # candidates it displaces), not who goes to which partner
-            with self.here.on_face(got) as tight:
-                # rows: the count row alone when `relax`, and the face by bounds: a network LP,
-                # solved on a model of the face's free pairs alone (a few hundred of thousands)
-                settled = _settle(
-                    core,
-                    self.here.restricted(),
-                    m,
-                    [*rows, *tight],
-                    self._limit(),
-                    relax,
-                    partners=False,
-                    decide=self._chosen,
-                    block=TIE_BLOCK_NETWORK if relax else TIE_BLOCK,
-                )
+            # on the optimal face (no value row), on a model of the face's free pairs alone (a
+            # few hundred of thousands): only who is in matters here (the candidates it
+            # displaces), not who goes to which partner
+            face_model = self.here.face(got)
+            # rows: the count row alone when `relax`, and the face by bounds: a network LP
+            settled = _settle(
+                core,
+                face_model,
+                m,
+                [*rows, *face_model.face_rows],
+                self._limit(),
+                relax,
+                partners=False,
+                decide=self._chosen,
+                block=TIE_BLOCK_NETWORK if relax else TIE_BLOCK,
+            )
             if settled.count != m.count or settled.value != m.value:
                 settled = None  # off the face (duals not integral): walk again under the value row
         if settled is None:

@@ -27,7 +27,9 @@ class IncrementalEngine:
     (locks) have lower bound 1.
     """
 
-    def __init__(self, model: Model, *, within: IncrementalEngine | None = None) -> None:
+    def __init__(
+        self, model: Model, *, within: IncrementalEngine | None = None, face: Ran | None = None
+    ) -> None:
         import highspy
 
         self._hs = highspy
@@ -57,8 +59,10 @@ class IncrementalEngine:
         self.edges = np.arange(n, dtype=np.int32)
         # the same for the model's own rows: the HiGHS row of each (-1: left out), None: row r is r
         self.row: np.ndarray[Any, Any] | None = None
+        # the extra rows a solve on the face adds (see `face`)
+        self.face_rows: list[Row] = []
         if within is not None:
-            self._copy_within(within)
+            self._copy_within(within, face)
             return
         self.cost = np.zeros(n)
         if not n:
@@ -90,25 +94,28 @@ class IncrementalEngine:
         # the bounds of the model's own rows as they are now (changed only through `_set_row`)
         self.row_lower, self.row_upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
 
-    def _copy_within(self, within: IncrementalEngine) -> None:
-        """This model as `within` is now, without the edges it holds at 0: those are 0 in every
-        solution there, so leaving them out changes no answer, and a face of a few hundred free
-        pairs among thousands solves in a fraction of the time. Of the model's own rows, the ones
-        left without an edge go too (they hold only 0 = 0); the others and the extra rows keep
-        their bounds. The rows keep their numbers outside (the group rows, the duals). The first
-        solve starts from `within`'s last basis where it fits (a cold start of the LP costs more
-        than the walk's other solves together)."""
+    def _copy_within(self, within: IncrementalEngine, face: Ran | None) -> None:
+        """This model as `within` is now (on the optimal `face` of its last solve, see `face`),
+        without the edges it holds at 0: those are 0 in every solution there, so leaving them out
+        changes no answer, and a face of a few hundred free pairs among thousands solves in a
+        fraction of the time. Of the model's own rows, the ones left without an edge go too (they
+        hold only 0 = 0); the others and the extra rows keep their bounds. The rows keep their
+        numbers outside (the group rows, the duals). The first solve starts from `within`'s last
+        basis where it fits (a cold start of the LP costs more than the walk's other solves
+        together)."""
         h = self.h
         self.lower, self.upper = within.lower.copy(), within.upper.copy()
+        self.group_rows = within.group_rows
+        self.base_rows = within.base_rows
+        self.row_lower, self.row_upper = within.row_lower.copy(), within.row_upper.copy()
+        self.extra = list(within.extra)
+        if face is not None:
+            self._hold_face(within, face)
         keep = np.flatnonzero(self.upper > 0).astype(np.int32)
         self.edges = keep
         self.column = np.full(self.n, -1, dtype=np.int64)
         self.column[keep] = np.arange(len(keep))
         self.cost = np.zeros(len(keep))
-        self.group_rows = within.group_rows
-        self.base_rows = within.base_rows
-        self.row_lower, self.row_upper = within.row_lower.copy(), within.row_upper.copy()
-        self.extra = list(within.extra)
         h.changeObjectiveSense(self._hs.ObjSense.kMaximize)
         start, index, value = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
         if len(keep):
@@ -182,8 +189,35 @@ class IncrementalEngine:
 
     def restricted(self) -> IncrementalEngine:
         """A model of its own with only the edges this one does not hold at 0 now, the rows' bounds
-        as they are now (a face held by `on_face`); its solves count as this one's."""
+        as they are now; its solves count as this one's."""
         return IncrementalEngine(self.model, within=self)
+
+    def face(self, ran: Ran) -> IncrementalEngine:
+        """A model of its own (as `restricted`) of the optimal face of the LP solve `ran` (the
+        last solve, an LP with an integral optimum): by complementary slackness with its duals, a
+        pair with a nonzero reduced cost keeps its value (0 or 1) in every optimal solution and a
+        row with a nonzero dual stays tight; every optimal solution satisfies these bounds, and
+        every solution that does and meets the extra rows is optimal. Duals of a network LP are
+        integers, so 0.5 separates zero from nonzero; where they are not, a caller checks the value.
+
+        The model's own rows are held tight by their bounds; for the extra rows of that solve with
+        a nonzero dual, its `face_rows` are the opposite rows, which a solve on the face adds to
+        its extra rows (those change between solves, the face must not)."""
+        return IncrementalEngine(self.model, within=self, face=ran)
+
+    def _hold_face(self, within: IncrementalEngine, ran: Ran) -> None:
+        """The bounds of `within`'s optimal face of `ran` (see `face`), in this copy's bounds."""
+        assert ran.reduced is not None and within.row_dual is not None
+        fixed = np.flatnonzero(ran.reduced >= 0.5)
+        held = ran.chosen[fixed]
+        self.lower[fixed[held]] = 1.0
+        self.upper[fixed[~held]] = 0.0
+        dual = np.abs(within.row_dual) >= 0.5
+        tight = np.flatnonzero(dual[: self.base_rows])
+        up = self.row_upper[tight]
+        self.row_lower[tight] = self.row_upper[tight] = np.where(np.isfinite(up), up, self.row_lower[tight])
+        extra = zip(self.extra, dual[self.base_rows :], strict=True)
+        self.face_rows = [Row(row.lin, -row.sense, row.rhs) for row, d in extra if d]
 
     def _columns(self, edges: Any) -> np.ndarray[Any, Any]:
         """The columns of these edges (each must be in the model)."""
@@ -262,41 +296,6 @@ class IncrementalEngine:
         rows were deleted and bounds changed, HiGHS would otherwise start the LP cold."""
         self.set_extra(extra)
         self.h.setBasis(basis)
-
-    @contextmanager
-    def on_face(self, ran: Ran) -> Iterator[list[Row]]:
-        """Hold the solves inside the block on the optimal face of the LP solve `ran` (the last
-        solve, an LP with an integral optimum): by complementary slackness with its duals, a pair
-        with a nonzero reduced cost keeps its value (0 or 1) in every optimal solution and a row
-        with a nonzero dual stays tight; every optimal solution satisfies these bounds, and every
-        solution that does and meets the extra rows is optimal. Duals of a network LP are integers,
-        so 0.5 separates zero from nonzero; where they are not, a caller checks the value.
-
-        The model's own rows are held tight by their bounds; for the extra rows of that solve
-        with a nonzero dual, the block yields the opposite rows, which a solve on the face adds to
-        them (the extra rows change between solves, the face must not). Then the bounds are as
-        they were."""
-        assert ran.reduced is not None and self.row_dual is not None
-        fixed = np.flatnonzero(ran.reduced >= 0.5).astype(np.int32)
-        lower, upper = self.lower[fixed].copy(), self.upper[fixed].copy()
-        held = ran.chosen[fixed]
-        self.lower[fixed[held]] = 1.0
-        self.upper[fixed[~held]] = 0.0
-        self._change_bounds(fixed)
-        dual = np.abs(self.row_dual) >= 0.5
-        before = [(r, self.row_lower[r], self.row_upper[r]) for r in np.flatnonzero(dual[: self.base_rows])]
-        for r, lo, up in before:
-            b = up if np.isfinite(up) else lo
-            self._set_row(r, b, b)
-        extra = zip(self.extra, dual[self.base_rows :], strict=True)
-        tight = [Row(row.lin, -row.sense, row.rhs) for row, d in extra if d]
-        try:
-            yield tight
-        finally:
-            self.lower[fixed], self.upper[fixed] = lower, upper
-            self._change_bounds(fixed)
-            for r, lo, up in before:
-                self._set_row(r, lo, up)
 
     @contextmanager
     def candidates_fixed(self) -> Iterator[Callable[[int, bool], None]]:
