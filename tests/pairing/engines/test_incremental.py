@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -30,13 +31,18 @@ def random_instance(n: int, m: int, density: float, seed: int) -> Instance:
     )
 
 
-def best_by_enumeration(inst: Instance, weights: np.ndarray, upper: np.ndarray) -> int:
-    """The largest weighted sum over every feasible set of edges, by enumeration (tiny instances)."""
+def best_by_enumeration(
+    inst: Instance, weights: np.ndarray, upper: np.ndarray, among: Callable[[list[int]], bool] | None = None
+) -> int:
+    """The largest weighted sum over every feasible set of edges (of those `among` accepts), by
+    enumeration (tiny instances)."""
     best = None
     for k in range(inst.n_edges + 1):
         for edges in itertools.combinations(range(inst.n_edges), k):
             chosen = list(edges)
             if any(upper[e] == 0 for e in chosen) or not set(inst.locks) <= set(chosen):
+                continue
+            if among is not None and not among(chosen):
                 continue
             cands = inst.edge_cand[chosen].tolist()
             parts = inst.edge_partner[chosen].tolist()
@@ -125,3 +131,43 @@ def test_an_empty_model_chooses_nothing() -> None:
     inst = Instance.assignment(np.zeros((0, 0), dtype=np.int64))
     got = IncrementalEngine(Model(inst)).solve(Model(inst).value_expr, [], None)
     assert got is not None and len(got.chosen) == 0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_face_model_holds_exactly_the_optimal_pairings(seed: int) -> None:
+    # the model of the optimal face (its free pairs alone, rows without an edge left out, tight
+    # rows and extra rows held) against enumeration of the optimal pairings of the full model
+    rng = np.random.default_rng(seed)
+    inst = random_instance(6, 4, 0.6, seed + 40)
+    # few distinct values: many optimal pairings
+    inst = Instance(**{**inst.__dict__, "edge_value": (rng.integers(1, 3, size=inst.n_edges) * UNIT)})
+    model = Model(inst)
+    engine = IncrementalEngine(model)
+    values = inst.edge_value.astype(float)
+    upper = np.ones(inst.n_edges)
+    # an extra row that binds (its dual nonzero): the face holds it tight
+    at_most = 1
+    cap = Row(model.count_expr, -1, at_most)
+    got = engine.solve(model.value_expr, [cap], None, True)
+    if got is None or got.reduced is None:  # infeasible, or a fractional LP: no face by duals
+        return
+    best = int(values[got.chosen].sum())
+
+    def optimal(chosen: list[int]) -> bool:
+        return len(chosen) <= at_most and int(values[chosen].sum()) == best
+
+    face = engine.face(got)
+    assert len(face.edges) < inst.n_edges and face.face_rows  # pairs left out, the cap held
+    for _ in range(5):
+        weights = rng.integers(-3, 4, size=inst.n_edges).astype(float)
+        on_face = face.solve(
+            Lin(idx=np.arange(inst.n_edges), coef=weights), [cap, *face.face_rows], None, True
+        )
+        assert on_face is not None
+        chosen = np.flatnonzero(on_face.chosen).tolist()
+        assert optimal(chosen)  # every solution on the face is an optimal pairing
+        assert int(weights[chosen].sum()) == best_by_enumeration(inst, weights, upper, optimal)
+    # the full model is as it was: its next solve finds the optimum again
+    again = engine.solve(model.value_expr, [cap], None, True)
+    assert again is not None and int(values[again.chosen].sum()) == best
+    assert engine.solves == 7  # the face's solves count as the full model's
