@@ -21,7 +21,7 @@ from .budget import Budget
 from .counterfactual import Forced, forced_solutions
 from .instance import UNIT, VALUE_DECIMALS, Instance, Solution
 from .lexicographic import PairingModel, lexsolve
-from .model import Lin, Ran, Row
+from .model import FixedEdges, GroupLimit, Lin, Ran, Row
 
 
 class _Here(PairingModel):
@@ -61,6 +61,7 @@ def withdrawals(
     `budget` is spent, the rest are not computed (no solution) and counted as missed."""
     out: list[Withdrawal] = []
     selected = sorted({int(instance.edge_cand[e]) for e in best.edges})
+    locked = {int(instance.edge_cand[e]) for e in instance.locks}
     for k, c in enumerate(selected):
         if budget is not None:
             if budget.spent:
@@ -70,9 +71,55 @@ def withdrawals(
             budget.tick("replacements", k, len(selected))
             time_limit = budget.limit(time_limit)
         model = _Here(as_previous_round(instance, best, c))
+        entry = None if c in locked else one_enters(model, best, c)
+        if entry is not None:
+            out.append(Withdrawal(c, entry))
+            continue
         found = lexsolve(model, [model.at_most(model.cand_expr[c], 0)], time_limit=time_limit)
         out.append(Withdrawal(c, None if found is None else found[0]))
     return out
+
+
+def one_enters(model: PairingModel, best: Solution, gone: int) -> Solution | None:
+    """The pairing `lexsolve` finds when candidate `gone` withdraws from `best` (the proven optimum
+    of an instance where `gone` is not locked), when one candidate can take a free place beside
+    every other pair of `best`; None when none can (or the model has rows other than group limits
+    and locks), and the stages must be solved.
+
+    Why it is the lexicographic optimum (`model` is the instance as `as_previous_round` makes it):
+    without `gone`, every pairing is one of the instance's pairings (no lock is lost), so none fills
+    more slots than `best`; the others plus one entrant fill as many, keep every candidate selected
+    before and every kept pair, which no pairing can beat; so every optimum is the others plus one
+    entrant, the most valuable pair that fits. The tie-break chain then takes the earliest
+    candidate among those entrants, and its earliest partner."""
+    inst = model.instance
+    cand, partner = inst.edge_cand, inst.edge_partner
+    if not best.optimal or any(not isinstance(f, GroupLimit | FixedEdges) for f in model.families):
+        return None
+    others = np.array([e for e in best.edges if int(cand[e]) != gone], dtype=np.int64)
+    if len(others) == len(best.edges):
+        return None
+    fits = cand != gone
+    fits[others] = False
+    for family in model.families:
+        if isinstance(family, GroupLimit):
+            keys = np.asarray(family.keys, dtype=np.int64)
+            grouped = keys >= 0
+            if not grouped.any():  # no edge in any group (no province known): nothing to limit
+                continue
+            counts = np.bincount(keys[others][grouped[others]], minlength=len(family.limits))
+            room = counts + 1 <= np.asarray(family.limits, dtype=float)
+            fits &= ~grouped | room[np.maximum(keys, 0)]
+    if not fits.any():
+        return None
+    value = np.where(fits, inst.edge_value, np.iinfo(np.int64).min)
+    top = np.flatnonzero(value == value.max())
+    first = top[cand[top] == cand[top].min()]
+    entry = int(first[np.argmin(partner[first])])
+    chosen = np.zeros(inst.n_edges, dtype=bool)
+    chosen[others] = True
+    chosen[entry] = True
+    return model.measure(Ran(chosen, True))
 
 
 def without_edges(instance: Instance, drop: Collection[int]) -> tuple[Instance, dict[int, int]]:

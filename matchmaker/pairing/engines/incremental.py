@@ -133,7 +133,7 @@ class IncrementalEngine:
         there = np.arange(self.base_rows) if within.row is None else within.row
         self.row = np.where(there >= 0, local[np.maximum(there, 0)], -1)
         self.rows_here = int(np.sum(self.row >= 0))
-        extra = [(r.rhs, np.inf) if r.sense > 0 else (-np.inf, r.rhs) for r in self.extra]
+        extra = [_bounds(r) for r in self.extra]
         kept = np.flatnonzero(self.row >= 0)  # in order: the local rows follow the global order
         lower = np.append(self.row_lower[kept], [lo for lo, _ in extra])
         upper = np.append(self.row_upper[kept], [up for _, up in extra])
@@ -157,10 +157,12 @@ class IncrementalEngine:
         the rows `used` (the bounds `lower`, `upper` here), when it stays square: the edges and
         rows left out were nonbasic there. Built from the basic variables and the last solution
         (reading a basis's statuses from HiGHS costs as much as a solve)."""
-        if within.chosen is None:
+        if within.chosen is None or within.mip is not False:  # no last solve, or not an LP
             return
         status = self._hs.HighsBasisStatus
-        _, basic = within.h.getBasicVariables()
+        ok, basic = within.h.getBasicVariables()  # type: ignore[attr-defined]  # not in the stubs
+        if ok != self._hs.HighsStatus.kOk:
+            return
         basic = np.asarray(basic)
         cols = np.isin(within._columns(keep), basic[basic >= 0])
         rows = np.zeros(len(used), dtype=bool)
@@ -260,7 +262,10 @@ class IncrementalEngine:
             self.h.changeColsBounds(len(cols), cols, self.lower[idx], self.upper[idx])
 
     def set_bounds(
-        self, edges: Sequence[int], lower: float | None = None, upper: float | None = None
+        self,
+        edges: Sequence[int] | np.ndarray[Any, Any],
+        lower: float | None = None,
+        upper: float | None = None,
     ) -> None:
         """Set the bounds of these edge variables; None keeps a bound as it is. Upper 0 leaves the
         edges out of every solution, lower 1 puts them in every one."""
@@ -349,8 +354,7 @@ class IncrementalEngine:
         if self.column is not None:  # an edge left out is 0: its term is moot
             col = self.column[idx]
             idx, coef = col[col >= 0], coef[col >= 0]
-        lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
-        self.h.addRow(lower, upper, len(idx), idx, coef)
+        self.h.addRow(*_bounds(row), len(idx), idx, coef)
 
     def set_extra(self, extra: Sequence[Row]) -> None:
         """Replace the extra rows by `extra`: rows shared (the same objects, as a prefix) with the
@@ -389,7 +393,7 @@ class IncrementalEngine:
         self.set_extra([])
         for row in rows:
             self._add_row(row)
-            lower, upper = (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
+            lower, upper = _bounds(row)
             self.row_lower = np.append(self.row_lower, lower)
             self.row_upper = np.append(self.row_upper, upper)
         self.base_rows = self.rows_here = self.h.getNumRow()
@@ -481,3 +485,8 @@ class IncrementalEngine:
             )
         self.chosen = self._per_edge(h.getSolution().col_value, 0.0) > 0.5
         return Ran(self.chosen, optimal)
+
+
+def _bounds(row: Row) -> tuple[float, float]:
+    """The lower and upper bound of a row's activity."""
+    return (row.rhs, np.inf) if row.sense > 0 else (-np.inf, row.rhs)
