@@ -97,7 +97,12 @@ class WhatIf:
     @contextmanager
     def without(self, candidates: Iterable[int]) -> Iterator[None]:
         """These candidates left out of every pairing for the solves inside the block."""
-        edges = [e for c in candidates for e in self.model.cand_expr.get(c, Lin({})).terms]
+        with self.pairs_left_out([e for c in candidates for e in self.model.cand_expr.get(c, Lin({})).terms]):
+            yield
+
+    @contextmanager
+    def pairs_left_out(self, edges: Sequence[int]) -> Iterator[None]:
+        """These pairs left out of every pairing for the solves inside the block."""
         with self.here.held_at_zero(edges):
             yield
 

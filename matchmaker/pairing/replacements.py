@@ -10,15 +10,16 @@ before, the kept pairs, the value, then the tie-break chain).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..errors import MatchmakerError
 from ..schema import ReplacementRecord, ReserveRecord
 from .budget import Budget
-from .counterfactual import Forced, forced_solutions
+from .counterfactual import Forced, WhatIf, _Unproven
 from .instance import UNIT, VALUE_DECIMALS, Instance, Solution
 from .lexicographic import PairingModel, lexsolve
 from .model import FixedEdges, GroupLimit, Lin, Ran, Row
@@ -122,31 +123,6 @@ def one_enters(model: PairingModel, best: Solution, gone: int) -> Solution | Non
     return model.measure(Ran(chosen, True))
 
 
-def without_edges(instance: Instance, drop: Collection[int]) -> tuple[Instance, dict[int, int]]:
-    """The instance without the edges `drop`, and each remaining edge's new index."""
-    keep = np.ones(instance.n_edges, dtype=bool)
-    keep[list(drop)] = False
-    new = np.cumsum(keep) - 1
-    index = {int(e): int(new[e]) for e in np.flatnonzero(keep)}
-
-    def mapped(edges: Sequence[int]) -> tuple[int, ...]:
-        return tuple(index[e] for e in edges if e in index)
-
-    fit = None if instance.fit is None else instance.fit[keep]
-    return (
-        dataclasses.replace(
-            instance,
-            edge_cand=instance.edge_cand[keep],
-            edge_partner=instance.edge_partner[keep],
-            edge_value=instance.edge_value[keep],
-            locks=mapped(instance.locks),
-            keep=mapped(instance.keep),
-            fit=fit,
-        ),
-        index,
-    )
-
-
 def country_forced(
     instance: Instance,
     best: Solution,
@@ -164,6 +140,7 @@ def country_forced(
     `budget` is spent the re-solves left are not computed (counted as missed reserves)."""
     out: dict[tuple[int, str], Forced] = {}
     cand, partner = instance.edge_cand, instance.edge_partner
+    what: WhatIf | None = None
     for c in candidates:
         mine = np.flatnonzero(cand == c).tolist()
         countries = sorted({instance.countries[int(partner[e])] for e in mine})
@@ -190,13 +167,15 @@ def country_forced(
                 budget.miss("reserves", [c])
                 continue
             drop = [e for e in mine if instance.countries[int(partner[e])] != country]
-            sub, index = without_edges(instance, drop)
-            there = dataclasses.replace(best, edges=tuple(index[e] for e in best.edges))
-            got = forced_solutions(sub, there, [c], time_limit=time_limit).get(c)
-            if got is None:
-                continue
-            back = {v: k for k, v in index.items()}
-            out[(c, country)] = dataclasses.replace(got, edges=tuple(back[e] for e in got.edges))
+            if what is None:  # one in-process model for every such re-solve
+                what = WhatIf(instance, best, time_limit=time_limit)
+            with what.pairs_left_out(drop):
+                try:
+                    got = what.forced(c)
+                except (_Unproven, MatchmakerError):  # stopped by the per-call time limit
+                    continue
+            if got is not None:
+                out[(c, country)] = got
     return out
 
 
