@@ -30,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 from matchmaker.pairing import UNIT, Instance, PairingModel, lexsolve
 from matchmaker.pairing.counterfactual import capped_candidates, forced_solutions
 from matchmaker.pairing.lexicographic import no_good
+from matchmaker.pairing.replacements import country_forced, withdrawals
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -165,7 +166,8 @@ def tied_instance(n: int, m: int, density: float, seed: int = 0) -> Instance:
 
 def whatifs(n: int, m: int, density: float, alternatives: int = 0) -> None:
     """The pairing with every answer around it, CPU time: the optimum, the alternatives, the
-    province-cap re-solves and the forced re-solve of every unselected candidate."""
+    province-cap re-solves, the forced re-solve of every unselected candidate, the replacement of
+    every selected one and the reserves' re-solves in their other country."""
     inst = tied_instance(n, m, density)
     start = time.process_time()
     model = PairingModel(inst)
@@ -184,12 +186,16 @@ def whatifs(n: int, m: int, density: float, alternatives: int = 0) -> None:
     others = sorted(set(inst.edge_cand.tolist()) - {int(inst.edge_cand[e]) for e in best.edges})
     capped_candidates(inst, best, others)
     forced = forced_solutions(inst, best, others)
+    asked = time.process_time()
+    withdrawn = withdrawals(inst, best)
+    reserves = country_forced(inst, best, forced, others)
     total = time.process_time() - start
     print(
         f"what-ifs, {n:,} tied candidates x {m} partners, {inst.n_edges:,} allowed pairs"
         f"{f', {alternatives} alternatives' if alternatives else ''}: {total:.2f} s CPU"
         f" (optimum{' and alternatives' if alternatives else ''} {solved:.2f} s,"
-        f" {len(forced)} of {len(others)} what-ifs answered)"
+        f" {len(forced)} of {len(others)} what-ifs answered; {len(withdrawn)} replacements and"
+        f" {len(reserves)} reserve answers {total - (asked - start):.2f} s)"
     )
 
 

@@ -123,7 +123,7 @@ class WhatIf:
             raise _Unproven
         return found[0]
 
-    def forced(self, c: int, *, reference: bool = False) -> Forced | None:
+    def forced(self, c: int, *, reference: bool = False, settle: bool = True) -> Forced | None:
         """The best pairing with candidate c in, or why there is none (None: infeasible).
 
         Among the equally good pairings with it, the tie-break chain picks the selection (as in
@@ -132,7 +132,9 @@ class WhatIf:
         The tie walk stays on the optimal face: the pairs whose reduced cost in the value stage's
         LP is nonzero are in no optimal pairing and are held at 0 (when none is left to choose,
         the optimum is unique and nothing is walked). `reference`: without that, the walk one
-        candidate at a time (the slow path the fast one is tested against).
+        candidate at a time (the slow path the fast one is tested against). Without `settle`, the
+        pairing is the first optimum found (its slots, kept pairs and value are the answer's; who
+        it displaces is not).
         """
         core, instance, best = self.model, self.instance, self.best
         n = instance.n_edges
@@ -194,6 +196,8 @@ class WhatIf:
                 return Forced(c, True, m.count, m.kept, None, m.edges, m.stayed)
             extra.append(Row(expr, 1, reached))
         assert got is not None
+        if not settle:
+            return Forced(c, True, m.count, m.kept, m.value, m.edges, m.stayed)
         face = [*extra, Row(core.value_expr, 1, m.value)]
         settled = None
         if got.reduced is not None and not reference:

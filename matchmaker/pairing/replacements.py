@@ -134,7 +134,9 @@ def country_forced(
     budget: Budget | None = None,
 ) -> dict[tuple[int, str], Forced]:
     """For each unselected candidate and each country it may pair in: the best pairing with it in
-    that country (its pairs elsewhere left out), as `forced_solutions` finds it. A candidate that
+    that country (its pairs elsewhere left out), as `forced_solutions` finds it, for its slots,
+    kept pairs and value (the extra points it needs there: the re-solve in another country walks
+    no ties, so who its pairing displaces is not settled there). A candidate that
     may pair in one country only has the answer of `forced` there, without a re-solve, and so has
     the country where `forced` pairs it; without `resolve`, only those are answered, and once the
     `budget` is spent the re-solves left are not computed (counted as missed reserves)."""
@@ -171,7 +173,7 @@ def country_forced(
                 what = WhatIf(instance, best, time_limit=time_limit)
             with what.pairs_left_out(drop):
                 try:
-                    got = what.forced(c)
+                    got = what.forced(c, settle=False)  # its extra points only: no tie walk
                 except (_Unproven, MatchmakerError):  # stopped by the per-call time limit
                     continue
             if got is not None:
