@@ -255,27 +255,72 @@ def _settle(
         other = model.measure(got)
         optimal = optimal and other.optimal
         if set(other.edges) != set(inc.edges):
-            taken: set[int] = set()
-            edges_of: dict[int, list[int]] = {}
-            for e, c in enumerate(cand_of.tolist()):
-                edges_of.setdefault(c, []).append(e)
-            n_partners = len(inst.partners)
-            for c in sorted(chosen):
-                mine = next(e for e in inc.edges if cand_of[e] == c)
-                free = [
-                    int(inst.edge_partner[e]) for e in edges_of[c] if int(inst.edge_partner[e]) not in taken
-                ]
-                if int(inst.edge_partner[mine]) != min(free):
-                    weights = {e: n_partners - int(inst.edge_partner[e]) for e in edges_of[c]}
-                    got = run(model.weighted(weights), face + fixes)
-                    if got is not None:
-                        trial = model.measure(got)
-                        optimal = optimal and trial.optimal
-                        inc = trial
-                        mine = next(e for e in inc.edges if cand_of[e] == c)
-                fixes.append(model.at_least(model.weighted({mine: 1}), 1))
-                taken.add(int(inst.edge_partner[mine]))
+            inc, optimal = _walk_partners(model, run, inc, face + fixes, sorted(chosen), optimal, block)
     return dataclasses.replace(inc, optimal=optimal)
+
+
+def _walk_partners(
+    model: Model,
+    run: Callable[[Lin, list[Row]], Ran | None],
+    inc: Solution,
+    face: list[Row],
+    order: list[int],
+    optimal: bool,
+    block: int = TIE_BLOCK,
+) -> tuple[Solution, bool]:
+    """For the selected candidates in `order`, each the earliest partner (in file order) it can
+    have on `face` (the selection fixed) given those of the candidates before it, from `inc`.
+
+    A candidate whose partner in the incumbent is the earliest not taken before it keeps it
+    without a solve. From one that does not, one solve decides a block of candidates: its pairs
+    weighted by their rank among its own pairs (the earliest partner highest) in mixed radix, each
+    candidate's rank worth more than every later one's together, the weights under 2^(block-1)
+    (exact integers in double precision, as in `_walk_blocks`)."""
+    inst = model.instance
+    cand_of, partner_of = inst.edge_cand, inst.edge_partner
+    edges_of: dict[int, list[int]] = {}
+    for e, c in enumerate(cand_of.tolist()):
+        edges_of.setdefault(c, []).append(e)
+    # each candidate's pairs, latest partner first: rank k for the k-th
+    ranked = {c: sorted(edges_of[c], key=lambda e: -int(partner_of[e])) for c in order}
+    fixes: list[Row] = []
+    taken: set[int] = set()
+
+    def keep(c: int) -> None:
+        mine = next(e for e in inc.edges if cand_of[e] == c)
+        fixes.append(model.at_least(model.weighted({mine: 1}), 1))
+        taken.add(int(partner_of[mine]))
+
+    pos = 0
+    while pos < len(order):
+        c = order[pos]
+        mine = next(e for e in inc.edges if cand_of[e] == c)
+        free = [int(partner_of[e]) for e in edges_of[c] if int(partner_of[e]) not in taken]
+        if int(partner_of[mine]) == min(free):
+            keep(c)
+            pos += 1
+            continue
+        these = [c]
+        room = len(ranked[c])
+        while pos + len(these) < len(order) and room * len(ranked[order[pos + len(these)]]) < 1 << (
+            block - 1
+        ):
+            room *= len(ranked[order[pos + len(these)]])
+            these.append(order[pos + len(these)])
+        weights: dict[int, int] = {}
+        scale = 1
+        for d in reversed(these):
+            for k, e in enumerate(ranked[d]):
+                weights[e] = k * scale
+            scale *= len(ranked[d])
+        got = run(model.weighted(weights), face + fixes)
+        if got is not None:
+            inc = model.measure(got)
+            optimal = optimal and inc.optimal
+        for d in these:
+            keep(d)
+        pos += len(these)
+    return inc, optimal
 
 
 def _open_candidates(model: Model, engine: IncrementalEngine) -> set[int]:
