@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_pairing.py [--quick]
 
-Targets (with every explanation and what-if): 300 eligible tied candidates x 15 partners under
-5 s, 1,000 x 150 under 60 s, three alternatives adding at most 50%.
+Targets (with every explanation, what-if, replacement and reserve): 300 eligible tied candidates
+x 15 partners under 5 s, 1,000 x 150 under 60 s, three alternatives adding at most 50%.
 
 The sample job is timed twice. "as run here" uses this environment as it is: where
 PYTHONDONTWRITEBYTECODE is set, Python compiles matchmaker's own modules on every run, while its
