@@ -25,7 +25,7 @@ from . import form_mapping as fm
 from . import schema as s
 from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
-from .files import WORKBOOK_SUFFIXES, Sheet, decode_text, read_input, read_workbook
+from .files import WORKBOOK_SUFFIXES, Sheet, collector_paused, decode_text, read_input, read_workbook
 from .files import sniff as _sniff
 from .i18n.wording import issue_text, reason_text
 from .reference import Resolution, resolve
@@ -370,7 +370,16 @@ def read_form(
 ) -> IntakeResult:
     """Read a candidacy form export into one row per submission; IntakeError if it is unusable.
     A completion time after `now` (default: the clock) plus a day, or before 2000, is reported."""
-    path = Path(path)
+    with collector_paused():
+        return _read_form(Path(path), mapping, eligibility, now)
+
+
+def _read_form(
+    path: Path,
+    mapping: Path | str | fm.FormMapping | None,
+    eligibility: Eligibility | None,
+    now: dt.datetime | None,
+) -> IntakeResult:
     form_mapping = mapping if isinstance(mapping, fm.FormMapping) else fm.load_mapping(mapping)
     eligibility = eligibility or Eligibility()
     sheets, digest, encoding = _read_rows(path)
