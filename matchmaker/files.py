@@ -477,7 +477,12 @@ def read_workbook(
                 raise error(f"{path}: {locked}") from None
             except damaged:
                 raise error(f"{path}: the workbook is damaged and cannot be read") from None
-            return [list(row) for row in cells]
+            # fresh lists already: copied only if a version of the reader gives other sequences
+            return (
+                cells
+                if type(cells) is list and all(type(r) is list for r in cells)
+                else [list(r) for r in cells]
+            )
 
         return load
 

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -305,11 +306,14 @@ HEADER_SEARCH_ROWS: Final = 20
 def _header_row(rows: list[list[object]], mapping: fm.FormMapping) -> tuple[int, set[str]] | None:
     """The header is the first row, unless a title sits above it: then the row, among the first
     few, with the most known question headers. None for an empty sheet."""
-    filled = [i for i, row in enumerate(rows) if any(not fm.is_blank(v) for v in row)]
+    # only the first few filled rows matter: the rest of a big export is not looked at
+    filled = list(
+        itertools.islice((i for i, row in enumerate(rows) if not _blank_row(row)), HEADER_SEARCH_ROWS)
+    )
     if not filled:
         return None
     best, best_fields = filled[0], set[str]()
-    for i in filled[:HEADER_SEARCH_ROWS]:
+    for i in filled:
         fields = {f for v in rows[i] if not fm.is_blank(v) and (f := mapping.field_for(_display(v)))}
         if len(fields) > len(best_fields):
             best, best_fields = i, fields
@@ -410,14 +414,17 @@ def _read_form(
         raise IntakeError(f"{path}: required column(s) missing{where}: {names}")
 
     width = len(header)
-    body = [list(r) + [None] * (width - len(r)) for r in body]
-    kept = [r for r in body if any(not fm.is_blank(v) for v in r)]
+    kept = [r for r in body if not _blank_row(r)]
     blank_rows = len(body) - len(kept)
     if not kept:
         raise IntakeError(f"{path}: no submissions (only the header row)")
     # A CSV row with more fields than the header has lost its quoting: its answers may be shifted.
-    long_rows = [i for i, r in enumerate(kept) if any(not fm.is_blank(v) for v in r[width:])]
-    kept = [r[:width] for r in kept]
+    long_rows = [i for i, r in enumerate(kept) if len(r) > width and not _blank_row(r[width:])]
+    if any(len(r) != width for r in kept):
+        kept = [r[:width] if len(r) >= width else [*r, *[None] * (width - len(r))] for r in kept]
+    # the answers column by column: every step after this one works on whole columns
+    columns = list(zip(*kept, strict=True))
+    del kept
 
     issues = _Issues()
     if encoding == "Windows-1252":
@@ -430,8 +437,7 @@ def _read_form(
         if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
             issues.add(None, header_text, None, MISSING_COLUMN, {})
 
-    raw = pd.DataFrame(kept, columns=range(width), dtype=object)
-    frame = _normalise(raw, positions, header, form_mapping, issues)
+    frame = _normalise(columns, positions, header, form_mapping, issues)
     for i in long_rows:
         sid = int(frame[s.SUBMISSION_ID].iloc[i])
         issues.add(sid, None, None, ROW_SHAPE, {"width": width})
@@ -457,6 +463,10 @@ def _read_form(
 _PARTNER_COLUMNS: Final = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.HAS_FLEMISH_LINK)
 
 
+def _blank_row(row: list[object]) -> bool:
+    return all(fm.is_blank(v) for v in row)
+
+
 def _looks_like_partners(header: list[str]) -> bool:
     folded = {fm.fold(h) for h in header}
     return sum(c in folded for c in _PARTNER_COLUMNS) >= 3
@@ -467,13 +477,13 @@ def _header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str
 
 
 def _normalise(
-    raw: pd.DataFrame,
+    raw: list[tuple[object, ...]],
     positions: Mapping[str, int],
     header: list[str],
     mapping: fm.FormMapping,
     issues: _Issues,
 ) -> pd.DataFrame:
-    n = len(raw)
+    n = len(raw[0])
     out: dict[str, Any] = {}
 
     def column(fld: str) -> list[object]:
