@@ -45,6 +45,18 @@ def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
     return wrapper
 
 
+def read_each(read: Callable[[object], Any], values: list[object]) -> list[Any]:
+    """`read` of each of a column's values, each distinct one read once (answers repeat, and the
+    readers' results are immutable, so rows may share them). The key holds the type: 1, 1.0 and
+    True are equal, but not the same answer."""
+    keys = list(zip(map(type, values), values, strict=True))
+    try:
+        memo = {key: read(key[1]) for key in dict.fromkeys(keys)}
+    except TypeError:  # an unhashable cell: none comes from a sheet or CSV, but read it all the same
+        return [read(v) for v in values]
+    return list(map(memo.__getitem__, keys))
+
+
 def yes_no(mapping: FormMapping) -> Callable[[object], tuple[bool | None, str | None]]:
     def read(value: object) -> tuple[bool | None, str | None]:
         text = answer_text(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from . import answers
@@ -138,6 +140,9 @@ def _display(value: object) -> str:
 @dataclass
 class _Issues:
     items: list[dict[str, Any]] = field(default_factory=list)
+    # the English problem per kind and facts: a sentence depends on nothing else, and facts repeat
+    # (a municipality submitted again and again, the same answer unreadable in many rows)
+    worded: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -156,8 +161,18 @@ class _Issues:
             ISSUE_KIND: kind,
             s.ISSUE_PARAMS: dict(params or {}),
         }
-        issue["problem"] = _english(issue_text(issue, "en"), issue)
+        key = kind + repr(issue[s.ISSUE_PARAMS])
+        issue["problem"] = _worded_once(self.worded, key, lambda: issue_text(issue, "en"), issue)
         self.items.append(issue)
+
+
+def _worded_once(memo: dict[str, str], key: str, word: Callable[[], str | None], facts: object) -> str:
+    """`word()` for facts whose `key` (their repr, which tells 1 from True and 1.0) is new to
+    `memo`, else the sentence worded before: a sentence depends on its facts alone."""
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _english(word(), facts)
+    return text
 
 
 def _english(text: str | None, facts: object) -> str:
@@ -505,7 +520,7 @@ def _normalise(
         facts: Mapping[str, Mapping[str, Any]],
     ) -> None:
         values = column(fld)
-        parsed = [read(v) for v in values]
+        parsed = answers.read_each(read, values)
         report(fld, values, [p[0] for p in parsed], [p[1] for p in parsed], facts)
 
     def report(
@@ -687,6 +702,15 @@ def _plausible(column: pd.Series, now: dt.datetime) -> tuple[pd.Series, pd.Serie
     return column, future, early
 
 
+def _isoformats(times: pd.Series) -> list[str]:
+    """Each time's `isoformat()` (none is missing): numpy's text, all at once, for whole seconds."""
+    values = times.to_numpy()
+    seconds = values.astype("datetime64[s]")
+    if (seconds == values).all():
+        return np.datetime_as_string(seconds, unit="s").tolist()
+    return [t.isoformat() for t in times]
+
+
 def _latest_times(
     frame: pd.DataFrame,
     issues: _Issues,
@@ -703,9 +727,10 @@ def _latest_times(
         times, future, early = _plausible(frame[fld], now)
         column = header[positions[fld]]
         for variant, wrong in (("future", future), ("early", early)):
-            for sid, value in zip(frame.loc[wrong, s.SUBMISSION_ID], times[wrong], strict=True):
-                params = {"variant": variant, "date": value.isoformat()}
-                issues.add(int(sid), column, value, IMPLAUSIBLE_DATE, params)
+            for sid, text in zip(
+                frame.loc[wrong, s.SUBMISSION_ID].tolist(), _isoformats(times[wrong]), strict=True
+            ):
+                issues.add(sid, column, text, IMPLAUSIBLE_DATE, {"variant": variant, "date": text})
         good = times.where(~(future | early))
         latest = good.astype("datetime64[ns]").where(good.notna(), latest)
     return latest
@@ -758,6 +783,8 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
     names = dict(zip(frame[s.SUBMISSION_ID], frame[s.NAME_AS_WRITTEN], strict=True))
     times = dict(zip(frame[s.SUBMISSION_ID], frame[_LATEST], strict=True))
     methods = dict(zip(frame[s.SUBMISSION_ID], frame[s.RESOLUTION], strict=True))
+    # a name is written the same way in many submissions: its former municipality is looked up once
+    former = functools.cache(_former)
     for sid, name, by, municipality, completed in zip(
         frame.loc[superseded, s.SUBMISSION_ID],
         frame.loc[superseded, s.NAME_AS_WRITTEN],
@@ -767,7 +794,7 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
         strict=True,
     ):
         winner_name, winner_completed = names[by], times[by]
-        own, other = _former(name, municipality), _former(winner_name, municipality)
+        own, other = former(name, municipality), former(winner_name, municipality)
         params: dict[str, Any] = {
             "variant": "merger" if own != other else "again",
             "by": int(by),
@@ -801,9 +828,11 @@ def _former(name: object, municipality: str) -> str:
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
     # Why not, as facts (`reason_codes`); `reasons` words them in English, one for one.
     codes: list[list[dict[str, Any]]] = [[] for _ in range(len(frame))]
-    for facts, by in zip(codes, frame[s.SUPERSEDED_BY], strict=True):
-        if not pd.isna(by):
-            facts.append({"code": "superseded", "by": int(by)})
+    superseded = frame[s.SUPERSEDED_BY]
+    for i, by in zip(
+        np.flatnonzero(superseded.notna().to_numpy()).tolist(), superseded.dropna().tolist(), strict=True
+    ):
+        codes[i].append({"code": "superseded", "by": int(by)})
     if eligibility.require_flemish:
         columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_FACTS])
         for facts, method, refnis, note_facts in zip(codes, *columns, strict=True):
@@ -819,7 +848,11 @@ def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.Dat
                 continue
             code = "refuses" if value is False or value == "no" else "not_confirmed"
             facts.append({"code": code, "field": fld})
-    reasons = [[_english(reason_text(f, "en"), f) for f in facts] for facts in codes]
+    worded: dict[str, str] = {}
+    reasons = [
+        [_worded_once(worded, repr(f), functools.partial(reason_text, f, "en"), f) for f in facts]
+        for facts in codes
+    ]
     frame[s.REASONS] = _objects(reasons, frame.index)
     frame[s.REASON_CODES] = _objects(codes, frame.index)
     frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)
