@@ -747,14 +747,13 @@ def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.Data
     frame[s.RESOLUTION] = _objects((r.method for r in resolutions), frame.index)
     frame[s.RESOLUTION_NOTE] = _objects((r.note or None for r in resolutions), frame.index)
     frame[s.RESOLUTION_FACTS] = _objects((_facts(r) for r in resolutions), frame.index)
-    for sid, name, r in zip(frame[s.SUBMISSION_ID], names, resolutions, strict=True):
-        params = {"note": _facts(r)}
+    for sid, name, r in zip(frame[s.SUBMISSION_ID].tolist(), names.tolist(), resolutions, strict=True):
         if r.method == "unresolved" and name is not None:
-            issues.add(int(sid), column, name, NAME_UNRESOLVED, params)
+            issues.add(sid, column, name, NAME_UNRESOLVED, {"note": _facts(r)})
         elif r.method == "not-flemish":
-            issues.add(int(sid), column, name, NAME_NOT_FLEMISH, params)
+            issues.add(sid, column, name, NAME_NOT_FLEMISH, {"note": _facts(r)})
         elif r.warning:
-            issues.add(int(sid), column, name, NAME_LOW_CONFIDENCE, params)
+            issues.add(sid, column, name, NAME_LOW_CONFIDENCE, {"note": _facts(r)})
     return frame
 
 
@@ -770,52 +769,49 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
     latest = resolved.groupby(s.REFNIS, sort=False)[s.SUBMISSION_ID].last()
     winner = frame[s.REFNIS].map(latest)
     superseded = winner.notna() & (winner != frame[s.SUBMISSION_ID])
-    frame[s.SUPERSEDED_BY] = pd.array(
-        [int(w) if sup else None for w, sup in zip(winner, superseded, strict=True)], dtype="Int64"
-    )
+    frame[s.SUPERSEDED_BY] = winner.where(superseded).astype("Int64")
+    refnis, sids, lost = frame[s.REFNIS].tolist(), frame[s.SUBMISSION_ID].tolist(), superseded.tolist()
     frame[s.CANDIDATE_ID] = _objects(
         (
-            str(refnis) if refnis is not None and not sup else f"row-{sid}"
-            for refnis, sup, sid in zip(frame[s.REFNIS], superseded, frame[s.SUBMISSION_ID], strict=True)
+            str(r) if r is not None and not sup else f"row-{sid}"
+            for r, sup, sid in zip(refnis, lost, sids, strict=True)
         ),
         frame.index,
     )
-    names = dict(zip(frame[s.SUBMISSION_ID], frame[s.NAME_AS_WRITTEN], strict=True))
-    times = dict(zip(frame[s.SUBMISSION_ID], frame[_LATEST], strict=True))
-    methods = dict(zip(frame[s.SUBMISSION_ID], frame[s.RESOLUTION], strict=True))
+    # the columns as plain lists, a row found by its position: one loop over the superseded rows
+    at = {sid: i for i, sid in enumerate(sids)}  # the ids are unique (_assign_ids)
+    names, municipalities = frame[s.NAME_AS_WRITTEN].tolist(), frame[s.MUNICIPALITY].tolist()
+    methods, winners = frame[s.RESOLUTION].tolist(), winner.tolist()
+    stamps = frame[_LATEST]  # datetime64[ns]: equal times are equal integers
+    undated, ticks = stamps.isna().tolist(), stamps.to_numpy().view("int64").tolist()
     # a name is written the same way in many submissions: its former municipality is looked up once
     former = functools.cache(_former)
-    for sid, name, by, municipality, completed in zip(
-        frame.loc[superseded, s.SUBMISSION_ID],
-        frame.loc[superseded, s.NAME_AS_WRITTEN],
-        frame.loc[superseded, s.SUPERSEDED_BY],
-        frame.loc[superseded, s.MUNICIPALITY],
-        frame.loc[superseded, _LATEST],
-        strict=True,
-    ):
-        winner_name, winner_completed = names[by], times[by]
-        own, other = former(name, municipality), former(winner_name, municipality)
+    for i in np.flatnonzero(superseded.to_numpy()).tolist():
+        sid, name, municipality = sids[i], names[i], municipalities[i]
+        by = int(winners[i])
+        w = at[by]
+        own, other = former(name, municipality), former(names[w], municipality)
         params: dict[str, Any] = {
             "variant": "merger" if own != other else "again",
-            "by": int(by),
+            "by": by,
             "municipality": municipality,
             "own": own,
             "other": other,
-            "winner_name": winner_name,
+            "winner_name": names[w],
             "undated": None,
-            "similar": methods[by] == "fuzzy",
+            "similar": methods[w] == "fuzzy",
         }
         # "merger": before 1 January 2025 these were two local governments; the call allows one
         # candidacy per municipality as it is now, so only one of them can count.
-        if pd.isna(completed):
+        if undated[i]:
             # Without a completion time the order is the submission numbers' (or any dated one wins).
-            params["undated"] = "both" if pd.isna(winner_completed) else "this"
+            params["undated"] = "both" if undated[w] else "this"
         # "similar": the submission that counts was matched by similarity; if that reading is wrong,
         # this one should count instead.
-        issues.add(int(sid), column, name, DUPLICATE, params)
-        if not pd.isna(completed) and completed == winner_completed:
-            same = {"completed": completed.isoformat(), "by": int(by), "municipality": municipality}
-            issues.add(int(sid), column, name, SAME_TIME, same)
+        issues.add(sid, column, name, DUPLICATE, params)
+        if not undated[i] and not undated[w] and ticks[i] == ticks[w]:
+            same = {"completed": stamps.iloc[i].isoformat(), "by": by, "municipality": municipality}
+            issues.add(sid, column, name, SAME_TIME, same)
     return frame
 
 
