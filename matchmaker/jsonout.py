@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json.encoder
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -110,8 +111,14 @@ def _template(keys: Iterable[Any], indent: str) -> str:
 
 def _texts(values: list[Any], indent: str) -> list[str]:
     """The text of each of `values` at `indent`, made column-wise (see the module's docstring)."""
-    if set(map(type, values)) <= _FLAT:
+    kinds = set(map(type, values))
+    if kinds <= _FLAT:
         return _flat(values)
+    if kinds == {dict}:
+        keys = set(map(tuple, values))
+        if len(keys) == 1 and (only := next(iter(keys))):
+            # objects of the same keys (the issues): each key's values taken at C speed
+            return _objects(values, only, indent)
     texts = [""] * len(values)
     flat: list[int] = []
     objects: dict[tuple[Any, ...], list[int]] = {}  # the non-empty dicts by their keys
@@ -134,14 +141,7 @@ def _texts(values: list[Any], indent: str) -> list[str]:
         texts[i] = text
     inner = indent + _STEP
     for keys, at in objects.items():
-        if not all(type(k) is str for k in keys):
-            # 1 == True == 1.0: dicts of such keys may share a group, but not a text
-            for i in at:
-                texts[i] = _texts([{str(k): v for k, v in values[i].items()}], indent)[0]
-            continue
-        template = _template(keys, indent)
-        columns = [_texts([values[i][k] for i in at], inner) for k in keys]
-        for i, text in zip(at, map(template.__mod__, zip(*columns, strict=True)), strict=True):
+        for i, text in zip(at, _objects(list(map(values.__getitem__, at)), keys, indent), strict=True):
             texts[i] = text
     if lists:
         items = _texts([item for i in lists for item in values[i]], inner)
@@ -152,6 +152,16 @@ def _texts(values: list[Any], indent: str) -> list[str]:
             texts[i] = opening + glue.join(items[start:stop]) + closing
             start = stop
     return texts
+
+
+def _objects(values: list[dict[Any, Any]], keys: tuple[Any, ...], indent: str) -> list[str]:
+    """The text of each of `values`, dicts whose keys are `keys` (in that order)."""
+    if not all(type(k) is str for k in keys):
+        # 1 == True == 1.0: dicts of such keys may share a group, but not a text
+        return [_texts([{str(k): v for k, v in value.items()}], indent)[0] for value in values]
+    inner = indent + _STEP
+    columns = [_texts(list(map(operator.itemgetter(k), values)), inner) for k in keys]
+    return list(map(_template(keys, indent).__mod__, zip(*columns, strict=True)))
 
 
 def chunks(doc: Mapping[str, Any]) -> Iterator[str]:
