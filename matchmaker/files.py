@@ -218,7 +218,9 @@ def _scan(extent: _Extent, text: bytes) -> None:
         extent.current_row = int(rows[-1])
         extent.max_row = max(extent.max_row, *map(int, rows))
     # attributes apart by other white space than a space are read the slow way
-    patterns = [_COL3, _COL2, _COL1] if any(s in text for s in _OTHER_SPACE) else [_CELL_COLUMN]
+    # (a tab or line break anywhere is looked for first: one byte is found at memchr's speed)
+    odd = any(c in text for c in b"\t\r\n") and any(s in text for s in _OTHER_SPACE)
+    patterns = [_COL3, _COL2, _COL1] if odd else [_CELL_COLUMN]
     for pattern in patterns:
         found = set(pattern.findall(text))
         if found:
