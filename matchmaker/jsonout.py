@@ -41,6 +41,7 @@ _BATCH: Final = 5000
 # break is never inside their text (a string's is escaped), so one dumps of a list of them, items
 # apart by line breaks, gives the text of each.
 _FLAT: Final = frozenset({str, int, bool, type(None)})
+_STRINGS: Final = {str}
 _FLAT_DUMPS: Final = json.JSONEncoder(ensure_ascii=False, separators=("\n", ":"), check_circular=False)
 
 
@@ -144,10 +145,23 @@ def _texts(values: list[Any], indent: str) -> list[str]:
         for i, text in zip(at, _objects(list(map(values.__getitem__, at)), keys, indent), strict=True):
             texts[i] = text
     if lists:
-        items = _texts([item for i in lists for item in values[i]], inner)
         opening, glue, closing = "[\n" + inner, ",\n" + inner, "\n" + indent + "]"
-        start = 0
+        # a list of strings (codes, reasons) repeats from row to row: its text is made once
+        made: dict[tuple[str, ...], str] = {}
+        others = []
         for i in lists:
+            value = values[i]
+            if set(map(type, value)) == _STRINGS:
+                key = tuple(value)
+                text = made.get(key)
+                if text is None:
+                    text = made[key] = opening + glue.join(map(_string, value)) + closing
+                texts[i] = text
+            else:
+                others.append(i)
+        items = _texts([item for i in others for item in values[i]], inner)
+        start = 0
+        for i in others:
             stop = start + len(values[i])
             texts[i] = opening + glue.join(items[start:stop]) + closing
             start = stop
