@@ -480,11 +480,9 @@ def read_workbook(
             except damaged:
                 raise error(f"{path}: the workbook is damaged and cannot be read") from None
             # fresh lists already: copied only if a version of the reader gives other sequences
-            return (
-                cells
-                if type(cells) is list and all(type(r) is list for r in cells)
-                else [list(r) for r in cells]
-            )
+            if type(cells) is list and all(type(r) is list for r in cells):
+                return cells  # type: ignore[return-value]  # lists of cell values: what a Sheet holds
+            return [list(r) for r in cells]
 
         return load
 

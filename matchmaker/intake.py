@@ -531,7 +531,7 @@ def _normalise(
         facts: Mapping[str, Mapping[str, Any]],
     ) -> None:
         out[fld] = read
-        if fld not in positions:
+        if fld not in positions or problems.count(None) == len(problems):  # most columns: no problem
             return
         col = header[positions[fld]]
         for sid, value, problem in zip(ids, values, problems, strict=True):
@@ -663,6 +663,8 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
     if not present:
         return list(range(1, len(values) + 1))
     ids = [answers.submission_id(v) for v in values]
+    if None not in ids and len(set(ids)) == len(ids):  # every Id readable and unique: the usual export
+        return ids  # type: ignore[return-value]
     used: set[int] = set()
     fresh = max((i for i in ids if i is not None), default=0)
     result: list[int] = []
@@ -707,7 +709,7 @@ def _isoformats(times: pd.Series) -> list[str]:
     values = times.to_numpy()
     seconds = values.astype("datetime64[s]")
     if (seconds == values).all():
-        return np.datetime_as_string(seconds, unit="s").tolist()
+        return [str(t) for t in np.datetime_as_string(seconds, unit="s").tolist()]
     return [t.isoformat() for t in times]
 
 

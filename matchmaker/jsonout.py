@@ -116,8 +116,8 @@ def _texts(values: list[Any], indent: str) -> list[str]:
     if kinds <= _FLAT:
         return _flat(values)
     if kinds == {dict}:
-        keys = set(map(tuple, values))
-        if len(keys) == 1 and (only := next(iter(keys))):
+        shapes = set(map(tuple, values))
+        if len(shapes) == 1 and (only := next(iter(shapes))):
             # objects of the same keys (the issues): each key's values taken at C speed
             return _objects(values, only, indent)
     texts = [""] * len(values)
@@ -141,8 +141,8 @@ def _texts(values: list[Any], indent: str) -> list[str]:
     for i, text in zip(flat, _flat([values[i] for i in flat]), strict=True):
         texts[i] = text
     inner = indent + _STEP
-    for keys, at in objects.items():
-        for i, text in zip(at, _objects(list(map(values.__getitem__, at)), keys, indent), strict=True):
+    for shape, at in objects.items():
+        for i, text in zip(at, _objects(list(map(values.__getitem__, at)), shape, indent), strict=True):
             texts[i] = text
     if lists:
         opening, glue, closing = "[\n" + inner, ",\n" + inner, "\n" + indent + "]"
@@ -153,10 +153,10 @@ def _texts(values: list[Any], indent: str) -> list[str]:
             value = values[i]
             if set(map(type, value)) == _STRINGS:
                 key = tuple(value)
-                text = made.get(key)
-                if text is None:
-                    text = made[key] = opening + glue.join(map(_string, value)) + closing
-                texts[i] = text
+                made_text = made.get(key)
+                if made_text is None:
+                    made_text = made[key] = opening + glue.join(map(_string, value)) + closing
+                texts[i] = made_text
             else:
                 others.append(i)
         items = _texts([item for i in others for item in values[i]], inner)
