@@ -14,7 +14,6 @@ any difference. `--small` leaves out the 20,000 and 100,000 exports.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import filecmp
 import random
@@ -23,6 +22,8 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from bench_intake import write_csv
 
 from matchmaker.sample import HEADERS, make_export, write_export
 
@@ -36,23 +37,6 @@ ENGLISH = {
     "E-mail": "Email",
     "Naam": "Name",
 }
-
-
-def _csv(rows: Sequence[Sequence[object] | None], path: Path, headers: Sequence[str], **kw: str) -> None:
-    encoding = kw.pop("encoding", "utf-8")
-    with path.open("w", newline="", encoding=encoding) as handle:
-        writer = csv.writer(handle, **kw)  # type: ignore[arg-type]
-        writer.writerow(headers)
-        for row in rows:
-            if row is None:
-                writer.writerow([])
-                continue
-            writer.writerow(
-                [
-                    "" if v is None else v.strftime("%d/%m/%Y %H:%M:%S") if isinstance(v, dt.datetime) else v
-                    for v in row
-                ]
-            )
 
 
 def _odd_rows(seed: int) -> list[list[object] | None]:
@@ -97,7 +81,7 @@ def _odd_rows(seed: int) -> list[list[object] | None]:
 
 
 def _long_csv(rows: Sequence[Sequence[object] | None], path: Path) -> None:
-    _csv(rows, path, HEADERS)
+    write_csv(rows, path, HEADERS)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(
             "9999,,,,,Gemeente Zulte,a,b,c,Geen voorkeur,x,y,z,w,v,Nee,,Ja,Ja,Ja,Ja,,Ja,3,extra,cells\n"
@@ -126,7 +110,7 @@ def make_exports(directory: Path, small: bool) -> list[Path]:
         if not (xlsx.exists() and text.exists()):
             rows = make_export(n, seed=3)
             write_export(rows, xlsx)
-            _csv(rows, text, HEADERS)
+            write_csv(rows, text, HEADERS)
         keep(xlsx)
         keep(text)
     odd = _odd_rows(11)
@@ -142,13 +126,13 @@ def make_exports(directory: Path, small: bool) -> list[Path]:
         edited.append([*row, modified if i % 3 else None])
     writers: dict[str, Callable[[Path], object]] = {
         "odd.xlsx": lambda p: write_export(odd, p),
-        "odd.csv": lambda p: _csv(odd, p, HEADERS),
-        "odd-semicolon.csv": lambda p: _csv(odd, p, HEADERS, delimiter=";"),
+        "odd.csv": lambda p: write_csv(odd, p, HEADERS),
+        "odd-semicolon.csv": lambda p: write_csv(odd, p, delimiter=";"),
         # Windows-1252: a Belgian Excel's "CSV" save
-        "odd-cp1252.csv": lambda p: _csv(latin, p, HEADERS, encoding="cp1252"),
+        "odd-cp1252.csv": lambda p: write_csv(latin, p, encoding="cp1252"),
         # English Microsoft Forms headers, with a "Last modified time" that decides the latest edit
         "odd-english.xlsx": lambda p: write_export(edited, p, headers=english),
-        "odd-english.csv": lambda p: _csv(edited, p, english),
+        "odd-english.csv": lambda p: write_csv(edited, p, english),
         # a CSV row with more cells than the header: its quoting was lost
         "odd-long.csv": lambda p: _long_csv(odd[:50], p),
     }
