@@ -45,6 +45,21 @@ def _cached(func: Callable[[object], Any]) -> Callable[[object], Any]:
     return wrapper
 
 
+def read_each(read: Callable[[object], Any], values: list[object]) -> list[Any]:
+    """`read` of each of a column's values, each distinct one read once (answers repeat, and the
+    readers' results are immutable, so rows may share them). Cells of several types are told apart
+    by type too: 1, 1.0 and True are equal, but not the same answer."""
+    try:
+        if len(set(map(type, values))) <= 1:  # a column of texts: each cell is its own key
+            memo = {value: read(value) for value in dict.fromkeys(values)}
+            return list(map(memo.__getitem__, values))
+        keys = list(zip(map(type, values), values, strict=True))
+        typed = {key: read(key[1]) for key in dict.fromkeys(keys)}
+        return list(map(typed.__getitem__, keys))
+    except TypeError:  # an unhashable cell: none comes from a sheet or CSV, but read it all the same
+        return [read(v) for v in values]
+
+
 def yes_no(mapping: FormMapping) -> Callable[[object], tuple[bool | None, str | None]]:
     def read(value: object) -> tuple[bool | None, str | None]:
         text = answer_text(value)

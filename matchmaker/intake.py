@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from . import answers
@@ -25,7 +28,7 @@ from . import form_mapping as fm
 from . import schema as s
 from .criteria import Eligibility
 from .errors import CriteriaError, IntakeError
-from .files import WORKBOOK_SUFFIXES, Sheet, decode_text, read_input, read_workbook
+from .files import WORKBOOK_SUFFIXES, Sheet, collector_paused, decode_text, read_input, read_workbook
 from .files import sniff as _sniff
 from .i18n.wording import issue_text, reason_text
 from .reference import Resolution, resolve
@@ -137,6 +140,9 @@ def _display(value: object) -> str:
 @dataclass
 class _Issues:
     items: list[dict[str, Any]] = field(default_factory=list)
+    # the English problem per kind and facts: a sentence depends on nothing else, and facts repeat
+    # (a municipality submitted again and again, the same answer unreadable in many rows)
+    worded: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -155,8 +161,18 @@ class _Issues:
             ISSUE_KIND: kind,
             s.ISSUE_PARAMS: dict(params or {}),
         }
-        issue["problem"] = _english(issue_text(issue, "en"), issue)
+        key = kind + repr(issue[s.ISSUE_PARAMS])
+        issue["problem"] = _worded_once(self.worded, key, lambda: issue_text(issue, "en"), issue)
         self.items.append(issue)
+
+
+def _worded_once(memo: dict[str, str], key: str, word: Callable[[], str | None], facts: object) -> str:
+    """`word()` for facts whose `key` (their repr, which tells 1 from True and 1.0) is new to
+    `memo`, else the sentence worded before: a sentence depends on its facts alone."""
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = _english(word(), facts)
+    return text
 
 
 def _english(text: str | None, facts: object) -> str:
@@ -305,11 +321,14 @@ HEADER_SEARCH_ROWS: Final = 20
 def _header_row(rows: list[list[object]], mapping: fm.FormMapping) -> tuple[int, set[str]] | None:
     """The header is the first row, unless a title sits above it: then the row, among the first
     few, with the most known question headers. None for an empty sheet."""
-    filled = [i for i, row in enumerate(rows) if any(not fm.is_blank(v) for v in row)]
+    # only the first few filled rows matter: the rest of a big export is not looked at
+    filled = list(
+        itertools.islice((i for i, row in enumerate(rows) if not _blank_row(row)), HEADER_SEARCH_ROWS)
+    )
     if not filled:
         return None
     best, best_fields = filled[0], set[str]()
-    for i in filled[:HEADER_SEARCH_ROWS]:
+    for i in filled:
         fields = {f for v in rows[i] if not fm.is_blank(v) and (f := mapping.field_for(_display(v)))}
         if len(fields) > len(best_fields):
             best, best_fields = i, fields
@@ -370,7 +389,16 @@ def read_form(
 ) -> IntakeResult:
     """Read a candidacy form export into one row per submission; IntakeError if it is unusable.
     A completion time after `now` (default: the clock) plus a day, or before 2000, is reported."""
-    path = Path(path)
+    with collector_paused():
+        return _read_form(Path(path), mapping, eligibility, now)
+
+
+def _read_form(
+    path: Path,
+    mapping: Path | str | fm.FormMapping | None,
+    eligibility: Eligibility | None,
+    now: dt.datetime | None,
+) -> IntakeResult:
     form_mapping = mapping if isinstance(mapping, fm.FormMapping) else fm.load_mapping(mapping)
     eligibility = eligibility or Eligibility()
     sheets, digest, encoding = _read_rows(path)
@@ -401,14 +429,17 @@ def read_form(
         raise IntakeError(f"{path}: required column(s) missing{where}: {names}")
 
     width = len(header)
-    body = [list(r) + [None] * (width - len(r)) for r in body]
-    kept = [r for r in body if any(not fm.is_blank(v) for v in r)]
+    kept = [r for r in body if not _blank_row(r)]
     blank_rows = len(body) - len(kept)
     if not kept:
         raise IntakeError(f"{path}: no submissions (only the header row)")
     # A CSV row with more fields than the header has lost its quoting: its answers may be shifted.
-    long_rows = [i for i, r in enumerate(kept) if any(not fm.is_blank(v) for v in r[width:])]
-    kept = [r[:width] for r in kept]
+    long_rows = [i for i, r in enumerate(kept) if len(r) > width and not _blank_row(r[width:])]
+    if any(len(r) != width for r in kept):
+        kept = [r[:width] if len(r) >= width else [*r, *[None] * (width - len(r))] for r in kept]
+    # the answers column by column: every step after this one works on whole columns
+    columns = list(zip(*kept, strict=True))
+    del kept
 
     issues = _Issues()
     if encoding == "Windows-1252":
@@ -421,8 +452,7 @@ def read_form(
         if fld not in positions and fld not in form_mapping.required and fld != s.SUBMISSION_ID:
             issues.add(None, header_text, None, MISSING_COLUMN, {})
 
-    raw = pd.DataFrame(kept, columns=range(width), dtype=object)
-    frame = _normalise(raw, positions, header, form_mapping, issues)
+    frame = _normalise(columns, positions, header, form_mapping, issues)
     for i in long_rows:
         sid = int(frame[s.SUBMISSION_ID].iloc[i])
         issues.add(sid, None, None, ROW_SHAPE, {"width": width})
@@ -448,6 +478,10 @@ def read_form(
 _PARTNER_COLUMNS: Final = (s.PARTNER, s.COUNTRY, s.REGION, s.PARTNER_THEMES, s.HAS_FLEMISH_LINK)
 
 
+def _blank_row(row: list[object]) -> bool:
+    return all(fm.is_blank(v) for v in row)
+
+
 def _looks_like_partners(header: list[str]) -> bool:
     folded = {fm.fold(h) for h in header}
     return sum(c in folded for c in _PARTNER_COLUMNS) >= 3
@@ -458,13 +492,13 @@ def _header_of(positions: Mapping[str, int], header: list[str], fld: str) -> str
 
 
 def _normalise(
-    raw: pd.DataFrame,
+    raw: list[tuple[object, ...]],
     positions: Mapping[str, int],
     header: list[str],
     mapping: fm.FormMapping,
     issues: _Issues,
 ) -> pd.DataFrame:
-    n = len(raw)
+    n = len(raw[0])
     out: dict[str, Any] = {}
 
     def column(fld: str) -> list[object]:
@@ -486,7 +520,7 @@ def _normalise(
         facts: Mapping[str, Mapping[str, Any]],
     ) -> None:
         values = column(fld)
-        parsed = [read(v) for v in values]
+        parsed = answers.read_each(read, values)
         report(fld, values, [p[0] for p in parsed], [p[1] for p in parsed], facts)
 
     def report(
@@ -497,7 +531,7 @@ def _normalise(
         facts: Mapping[str, Mapping[str, Any]],
     ) -> None:
         out[fld] = read
-        if fld not in positions:
+        if fld not in positions or problems.count(None) == len(problems):  # most columns: no problem
             return
         col = header[positions[fld]]
         for sid, value, problem in zip(ids, values, problems, strict=True):
@@ -629,6 +663,8 @@ def _assign_ids(values: list[object], present: bool, column: str, issues: _Issue
     if not present:
         return list(range(1, len(values) + 1))
     ids = [answers.submission_id(v) for v in values]
+    if None not in ids and len(set(ids)) == len(ids):  # every Id readable and unique: the usual export
+        return ids  # type: ignore[return-value]
     used: set[int] = set()
     fresh = max((i for i in ids if i is not None), default=0)
     result: list[int] = []
@@ -668,6 +704,15 @@ def _plausible(column: pd.Series, now: dt.datetime) -> tuple[pd.Series, pd.Serie
     return column, future, early
 
 
+def _isoformats(times: pd.Series) -> list[str]:
+    """Each time's `isoformat()` (none is missing): numpy's text, all at once, for whole seconds."""
+    values = times.to_numpy()
+    seconds = values.astype("datetime64[s]")
+    if (seconds == values).all():
+        return [str(t) for t in np.datetime_as_string(seconds, unit="s").tolist()]
+    return [t.isoformat() for t in times]
+
+
 def _latest_times(
     frame: pd.DataFrame,
     issues: _Issues,
@@ -684,9 +729,10 @@ def _latest_times(
         times, future, early = _plausible(frame[fld], now)
         column = header[positions[fld]]
         for variant, wrong in (("future", future), ("early", early)):
-            for sid, value in zip(frame.loc[wrong, s.SUBMISSION_ID], times[wrong], strict=True):
-                params = {"variant": variant, "date": value.isoformat()}
-                issues.add(int(sid), column, value, IMPLAUSIBLE_DATE, params)
+            for sid, text in zip(
+                frame.loc[wrong, s.SUBMISSION_ID].tolist(), _isoformats(times[wrong]), strict=True
+            ):
+                issues.add(sid, column, text, IMPLAUSIBLE_DATE, {"variant": variant, "date": text})
         good = times.where(~(future | early))
         latest = good.astype("datetime64[ns]").where(good.notna(), latest)
     return latest
@@ -703,14 +749,13 @@ def _resolve_names(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.Data
     frame[s.RESOLUTION] = _objects((r.method for r in resolutions), frame.index)
     frame[s.RESOLUTION_NOTE] = _objects((r.note or None for r in resolutions), frame.index)
     frame[s.RESOLUTION_FACTS] = _objects((_facts(r) for r in resolutions), frame.index)
-    for sid, name, r in zip(frame[s.SUBMISSION_ID], names, resolutions, strict=True):
-        params = {"note": _facts(r)}
+    for sid, name, r in zip(frame[s.SUBMISSION_ID].tolist(), names.tolist(), resolutions, strict=True):
         if r.method == "unresolved" and name is not None:
-            issues.add(int(sid), column, name, NAME_UNRESOLVED, params)
+            issues.add(sid, column, name, NAME_UNRESOLVED, {"note": _facts(r)})
         elif r.method == "not-flemish":
-            issues.add(int(sid), column, name, NAME_NOT_FLEMISH, params)
+            issues.add(sid, column, name, NAME_NOT_FLEMISH, {"note": _facts(r)})
         elif r.warning:
-            issues.add(int(sid), column, name, NAME_LOW_CONFIDENCE, params)
+            issues.add(sid, column, name, NAME_LOW_CONFIDENCE, {"note": _facts(r)})
     return frame
 
 
@@ -726,50 +771,49 @@ def _deduplicate(frame: pd.DataFrame, issues: _Issues, column: str) -> pd.DataFr
     latest = resolved.groupby(s.REFNIS, sort=False)[s.SUBMISSION_ID].last()
     winner = frame[s.REFNIS].map(latest)
     superseded = winner.notna() & (winner != frame[s.SUBMISSION_ID])
-    frame[s.SUPERSEDED_BY] = pd.array(
-        [int(w) if sup else None for w, sup in zip(winner, superseded, strict=True)], dtype="Int64"
-    )
+    frame[s.SUPERSEDED_BY] = winner.where(superseded).astype("Int64")
+    refnis, sids, lost = frame[s.REFNIS].tolist(), frame[s.SUBMISSION_ID].tolist(), superseded.tolist()
     frame[s.CANDIDATE_ID] = _objects(
         (
-            str(refnis) if refnis is not None and not sup else f"row-{sid}"
-            for refnis, sup, sid in zip(frame[s.REFNIS], superseded, frame[s.SUBMISSION_ID], strict=True)
+            str(r) if r is not None and not sup else f"row-{sid}"
+            for r, sup, sid in zip(refnis, lost, sids, strict=True)
         ),
         frame.index,
     )
-    names = dict(zip(frame[s.SUBMISSION_ID], frame[s.NAME_AS_WRITTEN], strict=True))
-    times = dict(zip(frame[s.SUBMISSION_ID], frame[_LATEST], strict=True))
-    methods = dict(zip(frame[s.SUBMISSION_ID], frame[s.RESOLUTION], strict=True))
-    for sid, name, by, municipality, completed in zip(
-        frame.loc[superseded, s.SUBMISSION_ID],
-        frame.loc[superseded, s.NAME_AS_WRITTEN],
-        frame.loc[superseded, s.SUPERSEDED_BY],
-        frame.loc[superseded, s.MUNICIPALITY],
-        frame.loc[superseded, _LATEST],
-        strict=True,
-    ):
-        winner_name, winner_completed = names[by], times[by]
-        own, other = _former(name, municipality), _former(winner_name, municipality)
+    # the columns as plain lists, a row found by its position: one loop over the superseded rows
+    at = {sid: i for i, sid in enumerate(sids)}  # the ids are unique (_assign_ids)
+    names, municipalities = frame[s.NAME_AS_WRITTEN].tolist(), frame[s.MUNICIPALITY].tolist()
+    methods, winners = frame[s.RESOLUTION].tolist(), winner.tolist()
+    stamps = frame[_LATEST]  # datetime64[ns]: equal times are equal integers
+    undated, ticks = stamps.isna().tolist(), stamps.to_numpy().view("int64").tolist()
+    # a name is written the same way in many submissions: its former municipality is looked up once
+    former = functools.cache(_former)
+    for i in np.flatnonzero(superseded.to_numpy()).tolist():
+        sid, name, municipality = sids[i], names[i], municipalities[i]
+        by = int(winners[i])
+        w = at[by]
+        own, other = former(name, municipality), former(names[w], municipality)
         params: dict[str, Any] = {
             "variant": "merger" if own != other else "again",
-            "by": int(by),
+            "by": by,
             "municipality": municipality,
             "own": own,
             "other": other,
-            "winner_name": winner_name,
+            "winner_name": names[w],
             "undated": None,
-            "similar": methods[by] == "fuzzy",
+            "similar": methods[w] == "fuzzy",
         }
         # "merger": before 1 January 2025 these were two local governments; the call allows one
         # candidacy per municipality as it is now, so only one of them can count.
-        if pd.isna(completed):
+        if undated[i]:
             # Without a completion time the order is the submission numbers' (or any dated one wins).
-            params["undated"] = "both" if pd.isna(winner_completed) else "this"
+            params["undated"] = "both" if undated[w] else "this"
         # "similar": the submission that counts was matched by similarity; if that reading is wrong,
         # this one should count instead.
-        issues.add(int(sid), column, name, DUPLICATE, params)
-        if not pd.isna(completed) and completed == winner_completed:
-            same = {"completed": completed.isoformat(), "by": int(by), "municipality": municipality}
-            issues.add(int(sid), column, name, SAME_TIME, same)
+        issues.add(sid, column, name, DUPLICATE, params)
+        if not undated[i] and not undated[w] and ticks[i] == ticks[w]:
+            same = {"completed": stamps.iloc[i].isoformat(), "by": by, "municipality": municipality}
+            issues.add(sid, column, name, SAME_TIME, same)
     return frame
 
 
@@ -782,9 +826,11 @@ def _former(name: object, municipality: str) -> str:
 def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.DataFrame:
     # Why not, as facts (`reason_codes`); `reasons` words them in English, one for one.
     codes: list[list[dict[str, Any]]] = [[] for _ in range(len(frame))]
-    for facts, by in zip(codes, frame[s.SUPERSEDED_BY], strict=True):
-        if not pd.isna(by):
-            facts.append({"code": "superseded", "by": int(by)})
+    superseded = frame[s.SUPERSEDED_BY]
+    for i, by in zip(
+        np.flatnonzero(superseded.notna().to_numpy()).tolist(), superseded.dropna().tolist(), strict=True
+    ):
+        codes[i].append({"code": "superseded", "by": int(by)})
     if eligibility.require_flemish:
         columns = (frame[s.RESOLUTION], frame[s.REFNIS], frame[s.RESOLUTION_FACTS])
         for facts, method, refnis, note_facts in zip(codes, *columns, strict=True):
@@ -800,7 +846,11 @@ def _decide_eligibility(frame: pd.DataFrame, eligibility: Eligibility) -> pd.Dat
                 continue
             code = "refuses" if value is False or value == "no" else "not_confirmed"
             facts.append({"code": code, "field": fld})
-    reasons = [[_english(reason_text(f, "en"), f) for f in facts] for facts in codes]
+    worded: dict[str, str] = {}
+    reasons = [
+        [_worded_once(worded, repr(f), functools.partial(reason_text, f, "en"), f) for f in facts]
+        for facts in codes
+    ]
     frame[s.REASONS] = _objects(reasons, frame.index)
     frame[s.REASON_CODES] = _objects(codes, frame.index)
     frame[s.ELIGIBLE] = pd.Series([not r for r in reasons], dtype=bool, index=frame.index)

@@ -1,16 +1,23 @@
 """JSON written in pieces: the same text as `json.dumps(to_jsonable(doc), ensure_ascii=False,
 indent=2)`, produced without building the whole document twice (once as plain values, once as one
-string), and a table's rows encoded column by column.
+string), and lists of values encoded column by column.
 
 A document may hold a `Rows` (a pandas table to be written as a list of objects, one per row): the
 encoder writes it as if it were that list, without making the list of dicts.
+
+Column by column: the texts of many values are made together (`_texts`). The plain strings,
+numbers, booleans and nulls among them go through one call of json's C encoder; objects of the
+same keys share one template, filled with the texts of each key's values, made together in turn;
+the items of all lists are made together and joined per list. Python runs per value only for what
+is neither (a float, a date, a numpy scalar), through `encode`.
 """
 
 from __future__ import annotations
 
 import json.encoder
 import math
-from collections.abc import Callable, Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -27,8 +34,15 @@ _string: Final[Callable[[str], str]] = (
     json.encoder.c_encode_basestring or json.encoder.py_encode_basestring  # type: ignore[attr-defined]
 )
 _STEP: Final = "  "
-# rows encoded and written at a time
-_BATCH: Final = 2000
+# rows or list items encoded and written at a time
+_BATCH: Final = 5000
+
+# The plain types json's C encoder writes exactly as `encode` does (not float: NaN). A raw line
+# break is never inside their text (a string's is escaped), so one dumps of a list of them, items
+# apart by line breaks, gives the text of each.
+_FLAT: Final = frozenset({str, int, bool, type(None)})
+_STRINGS: Final = {str}
+_FLAT_DUMPS: Final = json.JSONEncoder(ensure_ascii=False, separators=("\n", ":"), check_circular=False)
 
 
 @dataclass(frozen=True)
@@ -60,19 +74,8 @@ def encode(value: Any, indent: str = "") -> str:
         return int.__repr__(value)
     if kind is float:
         return _float(value)
-    if kind is list or kind is tuple:
-        if not value:
-            return "[]"
-        inner = indent + _STEP
-        glue = ",\n" + inner
-        return "[\n" + inner + glue.join([encode(v, inner) for v in value]) + "\n" + indent + "]"
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = indent + _STEP
-        glue = ",\n" + inner
-        items = [_string(k if type(k) is str else str(k)) + ": " + encode(v, inner) for k, v in value.items()]
-        return "{\n" + inner + glue.join(items) + "\n" + indent + "}"
+    if kind is list or kind is tuple or kind is dict:
+        return _texts([value], indent)[0]
     if isinstance(value, Rows):
         return "".join(_rows(value, indent))
     return _converted(to_jsonable(value), indent)
@@ -93,6 +96,86 @@ def _converted(value: Any, indent: str) -> str:
     if isinstance(value, dict):
         return encode(dict(value), indent)
     return encode(value, indent)
+
+
+def _flat(values: list[Any]) -> list[str]:
+    """The text of each of `values` (plain strings, ints, bools and Nones), in one call into C."""
+    return _FLAT_DUMPS.encode(values)[1:-1].split("\n") if values else []
+
+
+def _template(keys: Iterable[Any], indent: str) -> str:
+    """The text of an object of `keys` at `indent`, with a `%s` where each value's text goes."""
+    inner = indent + _STEP
+    lines = [inner + _string(k if type(k) is str else str(k)).replace("%", "%%") + ": %s" for k in keys]
+    return "{\n" + ",\n".join(lines) + "\n" + indent + "}"
+
+
+def _texts(values: list[Any], indent: str) -> list[str]:
+    """The text of each of `values` at `indent`, made column-wise (see the module's docstring)."""
+    kinds = set(map(type, values))
+    if kinds <= _FLAT:
+        return _flat(values)
+    if kinds == {dict}:
+        shapes = set(map(tuple, values))
+        if len(shapes) == 1 and (only := next(iter(shapes))):
+            # objects of the same keys (the issues): each key's values taken at C speed
+            return _objects(values, only, indent)
+    texts = [""] * len(values)
+    flat: list[int] = []
+    objects: dict[tuple[Any, ...], list[int]] = {}  # the non-empty dicts by their keys
+    lists: list[int] = []  # the non-empty lists and tuples
+    for i, value in enumerate(values):
+        kind = type(value)
+        if kind in _FLAT:
+            flat.append(i)
+        elif kind is dict and value:
+            objects.setdefault(tuple(value), []).append(i)
+        elif (kind is list or kind is tuple) and value:
+            lists.append(i)
+        elif kind is dict:
+            texts[i] = "{}"
+        elif kind is list or kind is tuple:
+            texts[i] = "[]"
+        else:
+            texts[i] = encode(value, indent)
+    for i, text in zip(flat, _flat([values[i] for i in flat]), strict=True):
+        texts[i] = text
+    inner = indent + _STEP
+    for shape, at in objects.items():
+        for i, text in zip(at, _objects(list(map(values.__getitem__, at)), shape, indent), strict=True):
+            texts[i] = text
+    if lists:
+        opening, glue, closing = "[\n" + inner, ",\n" + inner, "\n" + indent + "]"
+        # a list of strings (codes, reasons) repeats from row to row: its text is made once
+        made: dict[tuple[str, ...], str] = {}
+        others = []
+        for i in lists:
+            value = values[i]
+            if set(map(type, value)) == _STRINGS:
+                key = tuple(value)
+                made_text = made.get(key)
+                if made_text is None:
+                    made_text = made[key] = opening + glue.join(map(_string, value)) + closing
+                texts[i] = made_text
+            else:
+                others.append(i)
+        items = _texts([item for i in others for item in values[i]], inner)
+        start = 0
+        for i in others:
+            stop = start + len(values[i])
+            texts[i] = opening + glue.join(items[start:stop]) + closing
+            start = stop
+    return texts
+
+
+def _objects(values: list[dict[Any, Any]], keys: tuple[Any, ...], indent: str) -> list[str]:
+    """The text of each of `values`, dicts whose keys are `keys` (in that order)."""
+    if not all(type(k) is str for k in keys):
+        # 1 == True == 1.0: dicts of such keys may share a group, but not a text
+        return [_texts([{str(k): v for k, v in value.items()}], indent)[0] for value in values]
+    inner = indent + _STEP
+    columns = [_texts(list(map(operator.itemgetter(k), values)), inner) for k in keys]
+    return list(map(_template(keys, indent).__mod__, zip(*columns, strict=True)))
 
 
 def chunks(doc: Mapping[str, Any]) -> Iterator[str]:
@@ -120,7 +203,7 @@ def _list(values: list[Any], indent: str) -> Iterator[str]:
     yield "[\n" + inner
     for start in range(0, len(values), _BATCH):
         batch = values[start : start + _BATCH]
-        yield ("" if start == 0 else glue) + glue.join([encode(v, inner) for v in batch])
+        yield ("" if start == 0 else glue) + glue.join(_texts(batch, inner))
     yield "\n" + indent + "]"
 
 
@@ -131,49 +214,62 @@ def _rows(rows: Rows, indent: str) -> Iterator[str]:
         return
     row_indent = indent + _STEP
     cell_indent = row_indent + _STEP
-    keys = [cell_indent + _string(str(k)) + ": " for k in frame.columns]
-    opening, closing, glue = "{\n", "\n" + row_indent + "}", ",\n"
+    # a row's text is one template of the keys filled with its cells' texts
+    template = _template(frame.columns, row_indent)
+    columns = [_Column(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    glue = ",\n" + row_indent
     yield "[\n" + row_indent
     for start in range(0, len(frame), _BATCH):
-        part = frame.iloc[start : start + _BATCH]
-        columns = [
-            [key + text for text in _column(part.iloc[:, j], cell_indent)] for j, key in enumerate(keys)
-        ]
-        texts = [opening + glue.join(cells) + closing for cells in zip(*columns, strict=True)]
-        yield ("" if start == 0 else ",\n" + row_indent) + (",\n" + row_indent).join(texts)
+        texts = [column.texts(start, start + _BATCH, cell_indent) for column in columns]
+        yield ("" if start == 0 else glue) + glue.join(map(template.__mod__, zip(*texts, strict=True)))
     yield "\n" + indent + "]"
 
 
-def _column(column: pd.Series, indent: str) -> list[str]:
-    """The JSON text of every cell of one column."""
-    import numpy as np
-    import pandas as pd
+class _Column:
+    """One column of a table, the JSON text of its cells made a batch of rows at a time: by numpy
+    for times, booleans and integers, by `_texts` for Python objects."""
 
-    dtype = column.dtype
-    if pd.api.types.is_datetime64_dtype(dtype):
-        values = column.to_numpy()
-        missing = np.isnat(values)
-        seconds = values.astype("datetime64[s]")
-        if (seconds[~missing] == values[~missing]).all():
-            # whole seconds: numpy's text is datetime.isoformat's
-            texts = np.datetime_as_string(seconds, unit="s").tolist()
+    def __init__(self, column: pd.Series) -> None:
+        import numpy as np
+        import pandas as pd
+
+        self.column = column
+        self.kind = "any"
+        dtype = column.dtype
+        if pd.api.types.is_datetime64_dtype(dtype):
+            values = column.to_numpy()
+            missing = np.isnat(values)
+            seconds = values.astype("datetime64[s]")
+            if (seconds[~missing] == values[~missing]).all():
+                # whole seconds: numpy's text is datetime.isoformat's
+                self.kind, self.values, self.missing = "seconds", seconds, missing
+        elif dtype.kind == "b" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+            self.kind, self.values = "bool", column.to_numpy()
+        elif str(dtype) == "int64":
+            self.kind, self.values = "int", column.to_numpy()
+        elif str(dtype) == "Int64":
+            self.kind, self.missing = "Int64", column.isna().to_numpy()
+            self.values = column.to_numpy(dtype="int64", na_value=0)
+        elif dtype.kind == "O":
+            self.kind, self.values = "object", column.to_numpy()
+
+    def texts(self, start: int, stop: int, indent: str) -> list[str]:
+        """The JSON text of the cells of rows start to stop."""
+        import numpy as np
+
+        kind = self.kind
+        if kind == "seconds":
+            texts = np.datetime_as_string(self.values[start:stop], unit="s").tolist()
+            missing = self.missing[start:stop].tolist()
             return ["null" if gone else '"' + text + '"' for text, gone in zip(texts, missing, strict=True)]
-    if dtype.kind == "b" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
-        return ["true" if v else "false" for v in column.to_numpy().tolist()]
-    if str(dtype) == "int64":
-        return [int.__repr__(v) for v in column.to_numpy().tolist()]
-    values = column.tolist()
-    if dtype.kind == "O":
-        out = []
-        for value in values:
-            kind = type(value)
-            if kind is str:
-                out.append(_string(value))
-            elif value is None:
-                out.append("null")
-            elif kind is bool:
-                out.append("true" if value else "false")
-            else:
-                out.append(encode(value, indent))
-        return out
-    return [encode(v, indent) for v in values]
+        if kind == "bool":
+            return ["true" if v else "false" for v in self.values[start:stop].tolist()]
+        if kind == "int":
+            return list(map(int.__repr__, self.values[start:stop].tolist()))
+        if kind == "Int64":
+            numbers = self.values[start:stop].tolist()
+            missing = self.missing[start:stop].tolist()
+            return ["null" if gone else int.__repr__(n) for n, gone in zip(numbers, missing, strict=True)]
+        if kind == "object":
+            return _texts(self.values[start:stop].tolist(), indent)
+        return [encode(v, indent) for v in self.column.iloc[start:stop].tolist()]

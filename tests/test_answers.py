@@ -93,3 +93,16 @@ def test_common_date_texts_read_as_pandas_reads_them(text: str, dayfirst: bool) 
         warnings.simplefilter("ignore")
         expected = pd.to_datetime(text, dayfirst=dayfirst and not text.startswith("2023-"))
     assert timestamp(dayfirst)(text) == (expected, None)
+
+
+def test_read_each_reads_a_column_as_one_read_a_cell_reads() -> None:
+    mapping = load_mapping()
+    read = answers.yes_no(mapping)
+    values: list[object] = ["Ja", 1, 1.0, True, "ja ", None, "Nee", 0, False, "Ja", "?"]
+    assert answers.read_each(read, values) == [read(v) for v in values]
+    rating = answers.rating((1, 5))
+    assert answers.read_each(rating, values) == [rating(v) for v in values]
+    # 1, 1.0 and True are equal keys of a dict, but not the same answer
+    assert answers.read_each(repr, [1, 1.0, True, 1, True]) == ["1", "1.0", "True", "1", "True"]
+    # an unhashable cell is read all the same
+    assert answers.read_each(lambda v: (str(v), None), [[1], "a"]) == [("[1]", None), ("a", None)]

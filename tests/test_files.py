@@ -377,3 +377,44 @@ def test_the_last_value_is_found_across_chunks() -> None:
     _scan(extent, b'<row r="41" spans="1:3">')  # the chunk ended inside the row
     _scan(extent, b'<c r="A41"><v>2</v></c></row><row r="42" s="3"/>')
     assert extent.data_rows == 41
+
+
+@pytest.mark.parametrize(
+    ("xml", "columns"),
+    [
+        (b'<row r="1"><c r="A1"><v>1</v></c><c r="X1"><v>2</v></c></row>', 24),
+        # attributes apart by a tab or a line break: the widest cell is found all the same
+        (b'<row r="1"><c r="A1"><v>1</v></c><c\tr="AB1"><v>2</v></c></row>', 28),
+        (b'<row r="1"><c r="A1"><v>1</v></c>\n<c s="1"\nr="C1"><v>2</v></c></row>', 3),
+        (b'<row r="1"><c\r\nr="ZZ1"><v>1</v></c><c r="B1"/></row>', 26 * 27),
+        # a line break in a text, no attribute after it: the usual way
+        (b'<row r="1"><c r="D1" t="inlineStr"><is><t>a\nb</t></is></c></row>', 4),
+    ],
+)
+def test_the_widest_column_is_found_whatever_white_space_parts_the_attributes(
+    xml: bytes, columns: int
+) -> None:
+    from matchmaker.files import _Extent, _scan
+
+    extent = _Extent()
+    _scan(extent, xml)
+    assert extent.max_col == columns
+
+
+def test_the_cycle_collector_is_paused_and_left_as_it_was() -> None:
+    import gc
+
+    from matchmaker.files import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is not overruled
+    finally:
+        gc.enable()

@@ -60,3 +60,26 @@ def test_the_intake_document_is_the_same_text_either_way(tmp_path: Path) -> None
     result = read_form(SAMPLE_DIR / "candidacies.xlsx")
     streamed = write_json(result.to_json(table=True), tmp_path / "a.json")
     assert streamed.read_text(encoding="utf-8") == stdlib(result.to_json()) + "\n"
+
+
+def test_lists_of_objects_written_column_wise_give_the_stdlib_text() -> None:
+    # objects of one shape, of several shapes, of keys that are equal but not the same (1, True,
+    # 1.0), empty ones, nested lists and tuples, and texts with the characters a template uses
+    issues = [
+        {"submission_id": i, "kind": "k%s", "params": {"by": i * 2, "name": f"%d {i}\n"}} for i in range(7)
+    ]
+    odd = [
+        {1: "one", "b": [1, 2.5, None]},
+        {True: "true", "b": [True]},
+        {1.0: "float", "b": ()},
+        {},
+        {"a": {}, "b": [[], [{}], [{"x": (1, "2")}]]},
+        {"a": math.nan, "b": [math.inf, -0.0, np.int64(3)]},
+        {"a": 1, "b": 2},
+        {"b": 2, "a": 1},
+    ]
+    doc = {"issues": issues, "odd": odd, "mixed": [None, "x", 1, 1.5, [], {}, odd[0], ["y", odd[1]]]}
+    assert "".join(chunks(doc)) == stdlib(doc)
+    frame = pd.DataFrame({"codes": [[{"code": "a", "by": 1}], [], [{"code": "b"}, {"code": "a", "by": 2}]]})
+    expected = stdlib({"rows": frame.to_dict(orient="records")})
+    assert "".join(chunks({"rows": Rows(frame)})) == expected
