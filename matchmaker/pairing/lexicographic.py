@@ -278,11 +278,8 @@ def _walk_partners(
     (exact integers in double precision, as in `_walk_blocks`)."""
     inst = model.instance
     cand_of, partner_of = inst.edge_cand, inst.edge_partner
-    edges_of: dict[int, list[int]] = {}
-    for e, c in enumerate(cand_of.tolist()):
-        edges_of.setdefault(c, []).append(e)
     # each candidate's pairs, latest partner first: rank k for the k-th
-    ranked = {c: sorted(edges_of[c], key=lambda e: -int(partner_of[e])) for c in order}
+    ranked = {c: sorted(model.cand_expr[c].terms, key=lambda e: -int(partner_of[e])) for c in order}
     fixes: list[Row] = []
     taken: set[int] = set()
 
@@ -295,7 +292,7 @@ def _walk_partners(
     while pos < len(order):
         c = order[pos]
         mine = next(e for e in inc.edges if cand_of[e] == c)
-        free = [int(partner_of[e]) for e in edges_of[c] if int(partner_of[e]) not in taken]
+        free = [int(partner_of[e]) for e in ranked[c] if int(partner_of[e]) not in taken]
         if int(partner_of[mine]) == min(free):
             keep(c)
             pos += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 
@@ -140,7 +141,7 @@ def test_a_face_model_holds_exactly_the_optimal_pairings(seed: int) -> None:
     rng = np.random.default_rng(seed)
     inst = random_instance(6, 4, 0.6, seed + 40)
     # few distinct values: many optimal pairings
-    inst = Instance(**{**inst.__dict__, "edge_value": (rng.integers(1, 3, size=inst.n_edges) * UNIT)})
+    inst = dataclasses.replace(inst, edge_value=rng.integers(1, 3, size=inst.n_edges) * UNIT)
     model = Model(inst)
     engine = IncrementalEngine(model)
     values = inst.edge_value.astype(float)
