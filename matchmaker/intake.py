@@ -31,6 +31,7 @@ from .errors import CriteriaError, IntakeError
 from .files import WORKBOOK_SUFFIXES, Sheet, collector_paused, decode_text, read_input, read_workbook
 from .files import sniff as _sniff
 from .i18n.wording import issue_text, reason_text
+from .jsonout import whole_seconds
 from .reference import Resolution, resolve
 
 # The candidate record, column by column, in this order.
@@ -706,9 +707,8 @@ def _plausible(column: pd.Series, now: dt.datetime) -> tuple[pd.Series, pd.Serie
 
 def _isoformats(times: pd.Series) -> list[str]:
     """Each time's `isoformat()` (none is missing): numpy's text, all at once, for whole seconds."""
-    values = times.to_numpy()
-    seconds = values.astype("datetime64[s]")
-    if (seconds == values).all():
+    seconds = whole_seconds(times.to_numpy())
+    if seconds is not None:
         return [str(t) for t in np.datetime_as_string(seconds, unit="s").tolist()]
     return [t.isoformat() for t in times]
 

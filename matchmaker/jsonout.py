@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, Final
 from .schema import to_jsonable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
-__all__ = ["Rows", "chunks", "encode"]
+__all__ = ["Rows", "chunks", "encode", "whole_seconds"]
 
 # json's own string encoder (C when available): quotes, backslashes and control characters escaped
 # exactly as json.dumps(ensure_ascii=False) escapes them.
@@ -225,6 +226,16 @@ def _rows(rows: Rows, indent: str) -> Iterator[str]:
     yield "\n" + indent + "]"
 
 
+def whole_seconds(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
+    """Times (datetime64, NaT for none) in whole seconds (datetime64[s]), whose text by numpy's
+    `datetime_as_string(..., unit="s")` is `datetime.isoformat`'s; None when one has a fraction."""
+    import numpy as np
+
+    seconds = values.astype("datetime64[s]")
+    known = ~np.isnat(values)
+    return seconds if bool((seconds[known] == values[known]).all()) else None
+
+
 class _Column:
     """One column of a table, the JSON text of its cells made a batch of rows at a time: by numpy
     for times, booleans and integers, by `_texts` for Python objects."""
@@ -238,11 +249,9 @@ class _Column:
         dtype = column.dtype
         if pd.api.types.is_datetime64_dtype(dtype):
             values = column.to_numpy()
-            missing = np.isnat(values)
-            seconds = values.astype("datetime64[s]")
-            if (seconds[~missing] == values[~missing]).all():
-                # whole seconds: numpy's text is datetime.isoformat's
-                self.kind, self.values, self.missing = "seconds", seconds, missing
+            seconds = whole_seconds(values)
+            if seconds is not None:
+                self.kind, self.values, self.missing = "seconds", seconds, np.isnat(values)
         elif dtype.kind == "b" and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
             self.kind, self.values = "bool", column.to_numpy()
         elif str(dtype) == "int64":
