@@ -799,15 +799,15 @@ def write_json(
     """Write `doc` as UTF-8 JSON (indented, non-ASCII kept) to `out`, atomically; return the path.
     An existing `out` is replaced only when the engine wrote it (`own_json`), or with `force`.
     The text is written in pieces as it is made (`jsonout`): a large document is never one string."""
-    from .jsonout import chunks
+    from .jsonout import encoded
 
     out = Path(out)
     with (
         atomic_path(out, inputs=inputs, force=force, judge=own_json) as tmp,
-        tmp.open("w", encoding="utf-8", newline="\n") as handle,
+        tmp.open("wb") as handle,
         collector_paused(),
     ):
-        for piece in chunks(doc):
+        for piece in encoded(doc):
             handle.write(piece)
-        handle.write("\n")
+        handle.write(b"\n")
     return out

@@ -1,19 +1,25 @@
 """JSON written in pieces: the same text as `json.dumps(to_jsonable(doc), ensure_ascii=False,
-indent=2)`, produced without building the whole document twice (once as plain values, once as one
-string), and lists of values encoded column by column.
+indent=2)` in UTF-8, produced without building the whole document twice (once as plain values, once
+as one string), a big list a batch of a few thousand items at a time.
 
 A document may hold a `Rows` (a pandas table to be written as a list of objects, one per row): the
-encoder writes it as if it were that list, without making the list of dicts.
+encoder writes it as if it were that list, making a batch's rows only.
 
-Column by column: the texts of many values are made together (`_texts`). The plain strings,
-numbers, booleans and nulls among them go through one call of json's C encoder; objects of the
-same keys share one template, filled with the texts of each key's values, made together in turn;
-the items of all lists are made together and joined per list. Python runs per value only for what
-is neither (a float, a date, a numpy scalar), through `encode`.
+A batch of plain values (strings, integers, booleans, nulls, most floats, and lists and objects of
+them) is written by orjson, whose indented text is json's for such values byte for byte. A table's
+cells of other kinds (times, a column of floats) go in as text made here (orjson's `Fragment`).
+
+Any other batch, and any that orjson refuses, is written column by column: the texts of many values
+are made together (`_texts`). The plain strings, numbers, booleans and nulls among them go through
+one call of json's C encoder; objects of the same keys share one template, filled with the texts of
+each key's values, made together in turn; the items of all lists are made together and joined per
+list. Python runs per value only for what is neither (a float, a date, a numpy scalar), through
+`encode`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json.encoder
 import math
 import operator
@@ -21,13 +27,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
+
 from .schema import to_jsonable
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["Rows", "chunks", "encode", "whole_seconds"]
+__all__ = ["Rows", "encode", "encoded", "whole_seconds"]
 
 # json's own string encoder (C when available): quotes, backslashes and control characters escaped
 # exactly as json.dumps(ensure_ascii=False) escapes them.
@@ -44,6 +52,10 @@ _BATCH: Final = 5000
 _FLAT: Final = frozenset({str, int, bool, type(None)})
 _STRINGS: Final = {str}
 _FLAT_DUMPS: Final = json.JSONEncoder(ensure_ascii=False, separators=("\n", ":"), check_circular=False)
+# The containers orjson writes as json does, of the _FLAT values (exact types: a str subclass is
+# not among them) and of floats in a range (`_plain_float`)
+_NESTED: Final = frozenset({list, tuple, dict})
+_PLAIN_KINDS: Final = _FLAT | _NESTED | {float}
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,7 @@ def encode(value: Any, indent: str = "") -> str:
     if kind is list or kind is tuple or kind is dict:
         return _texts([value], indent)[0]
     if isinstance(value, Rows):
-        return "".join(_rows(value, indent))
+        return b"".join(_rows(value, indent)).decode("utf-8")
     return _converted(to_jsonable(value), indent)
 
 
@@ -179,51 +191,109 @@ def _objects(values: list[dict[Any, Any]], keys: tuple[Any, ...], indent: str) -
     return list(map(_template(keys, indent).__mod__, zip(*columns, strict=True)))
 
 
-def chunks(doc: Mapping[str, Any]) -> Iterator[str]:
-    """The text of `doc` (an object) in pieces; a list or `Rows` at the top level is written in
-    batches of rows, so no piece holds more than a few thousand of them."""
+def encoded(doc: Mapping[str, Any]) -> Iterator[bytes]:
+    """The UTF-8 text of `doc` (an object) in pieces; a list or `Rows` at the top level is written
+    in batches of rows, so no piece holds more than a few thousand of them."""
     if not doc:
-        yield "{}"
+        yield b"{}"
         return
     inner = _STEP
-    yield "{\n"
+    yield b"{\n"
     for i, (key, value) in enumerate(doc.items()):
-        yield ("" if i == 0 else ",\n") + inner + _string(str(key)) + ": "
+        yield (("" if i == 0 else ",\n") + inner + _string(str(key)) + ": ").encode("utf-8")
         if isinstance(value, Rows):
             yield from _rows(value, inner)
         elif type(value) is list and value:
             yield from _list(value, inner)
         else:
-            yield encode(value, inner)
-    yield "\n}"
+            yield encode(value, inner).encode("utf-8")
+    yield b"\n}"
 
 
-def _list(values: list[Any], indent: str) -> Iterator[str]:
+def _plain(values: list[Any]) -> bool:
+    """Whether each of `values` is plain (see the module's docstring), looked at column-wise."""
+    kinds = set(map(type, values))
+    if kinds <= _FLAT:
+        return True
+    if not kinds <= _PLAIN_KINDS:
+        return False
+    if float in kinds and not all(map(_plain_float, [v for v in values if type(v) is float])):
+        return False
+    inside: list[Any] = []
+    if dict in kinds:  # a key that is not a string orjson refuses itself
+        inside.extend(itertools.chain.from_iterable([v.values() for v in values if type(v) is dict]))
+    for kind in (list, tuple):
+        if kind in kinds:
+            inside.extend(itertools.chain.from_iterable([v for v in values if type(v) is kind]))
+    return not inside or _plain(inside)
+
+
+def _plain_float(value: float) -> bool:
+    """Whether orjson writes the float as `repr` does: both give the shortest digits that read back
+    as it, and both write them out without an exponent in this range (NaN and infinities are
+    nulls in both). Outside it, repr writes "1e-05" and "1e+16" where orjson writes "1e-5", "1e16"."""
+    size = abs(value)
+    return size == 0.0 or 1e-4 <= size < 1e16
+
+
+def _items(values: list[Any], indent: str) -> bytes | None:
+    """The text of `values` as a list's items at `indent` (apart by a comma and a line), written by
+    orjson; None when it refuses one (a key that is not a string, an integer beyond 64 bits, a
+    lone surrogate): then `_texts` writes them."""
+    # orjson indents from the start of its text: the list goes in as deep as `indent` says, as the
+    # value of one key an object, whose text before and after the items is then cut off
+    levels = len(indent) // len(_STEP)
+    nested: Any = values
+    for _ in range(levels):
+        nested = {"": nested}
+    try:
+        text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:
+        return None
+    before = sum(len("{\n" + _STEP * (j + 1) + '"": ') for j in range(levels)) + len("[\n" + indent + _STEP)
+    after = len("\n" + indent + "]") + sum(len("\n" + _STEP * j + "}") for j in range(levels))
+    return text[before : len(text) - after]
+
+
+def _list(values: list[Any], indent: str) -> Iterator[bytes]:
     inner = indent + _STEP
     glue = ",\n" + inner
-    yield "[\n" + inner
+    yield ("[\n" + inner).encode("utf-8")
     for start in range(0, len(values), _BATCH):
         batch = values[start : start + _BATCH]
-        yield ("" if start == 0 else glue) + glue.join(_texts(batch, inner))
-    yield "\n" + indent + "]"
+        made = _items(batch, indent) if _plain(batch) else None
+        if made is None:
+            made = glue.join(_texts(batch, inner)).encode("utf-8")
+        yield (b"" if start == 0 else glue.encode("utf-8")) + made
+    yield ("\n" + indent + "]").encode("utf-8")
 
 
-def _rows(rows: Rows, indent: str) -> Iterator[str]:
+def _rows(rows: Rows, indent: str) -> Iterator[bytes]:
     frame = rows.frame
     if len(frame) == 0:
-        yield "[]"
+        yield b"[]"
         return
     row_indent = indent + _STEP
     cell_indent = row_indent + _STEP
+    keys = [k if type(k) is str else str(k) for k in frame.columns]
     # a row's text is one template of the keys filled with its cells' texts
     template = _template(frame.columns, row_indent)
     columns = [_Column(frame.iloc[:, j]) for j in range(frame.shape[1])]
     glue = ",\n" + row_indent
-    yield "[\n" + row_indent
+    # keys alike as text (1 and "1") would be one in a dict: such rows are written by the template
+    distinct = len(set(keys)) == len(keys)
+    yield ("[\n" + row_indent).encode("utf-8")
     for start in range(0, len(frame), _BATCH):
-        texts = [column.texts(start, start + _BATCH, cell_indent) for column in columns]
-        yield ("" if start == 0 else glue) + glue.join(map(template.__mod__, zip(*texts, strict=True)))
-    yield "\n" + indent + "]"
+        stop = start + _BATCH
+        made = None
+        if distinct:
+            cells = [column.cells(start, stop, cell_indent) for column in columns]
+            made = _items([dict(zip(keys, row, strict=True)) for row in zip(*cells, strict=True)], indent)
+        if made is None:
+            texts = [column.texts(start, stop, cell_indent) for column in columns]
+            made = glue.join(map(template.__mod__, zip(*texts, strict=True))).encode("utf-8")
+        yield (b"" if start == 0 else glue.encode("utf-8")) + made
+    yield ("\n" + indent + "]").encode("utf-8")
 
 
 def whole_seconds(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any] | None:
@@ -261,6 +331,28 @@ class _Column:
             self.values = column.to_numpy(dtype="int64", na_value=0)
         elif dtype.kind == "O":
             self.kind, self.values = "object", column.to_numpy()
+
+    def cells(self, start: int, stop: int, indent: str) -> list[Any]:
+        """The cells of rows start to stop as orjson is to write them: plain values, or the text
+        made here, at `indent`, of those that are not."""
+        import numpy as np
+
+        kind = self.kind
+        if kind == "seconds":
+            texts = np.datetime_as_string(self.values[start:stop], unit="s").tolist()
+            missing = self.missing[start:stop].tolist()
+            return [None if gone else text for text, gone in zip(texts, missing, strict=True)]
+        if kind in ("bool", "int"):
+            return self.values[start:stop].tolist()  # type: ignore[no-any-return]
+        if kind == "Int64":
+            numbers = self.values[start:stop].tolist()
+            missing = self.missing[start:stop].tolist()
+            return [None if gone else n for n, gone in zip(numbers, missing, strict=True)]
+        if kind == "object":
+            cells = self.values[start:stop].tolist()
+            if _plain(cells):
+                return cells  # type: ignore[no-any-return]
+        return list(map(orjson.Fragment, self.texts(start, stop, indent)))
 
     def texts(self, start: int, stop: int, indent: str) -> list[str]:
         """The JSON text of the cells of rows start to stop."""
