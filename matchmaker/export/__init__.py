@@ -4,6 +4,8 @@ the tables printed on a terminal.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .layout import (
     SHEET_ALTERNATIVES,
     SHEET_INTAKE,
@@ -16,7 +18,9 @@ from .layout import (
     SHEET_ROBUSTNESS,
     SHEET_SHORTLIST,
 )
-from .sheets import build_workbook, write_shortlist
+
+if TYPE_CHECKING:
+    from .sheets import build_workbook, write_shortlist
 
 __all__ = [
     "SHEET_ALTERNATIVES",
@@ -32,3 +36,13 @@ __all__ = [
     "build_workbook",
     "write_shortlist",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the workbook's builder (openpyxl, the pairing) is loaded when it is first asked for: the
+    # terminal's tables, which `intake` prints, need neither
+    if name in ("build_workbook", "write_shortlist"):
+        from . import sheets
+
+        return getattr(sheets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

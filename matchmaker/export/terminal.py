@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Final
 from ..agreement import DISAGREEMENT_POINTS
 from ..i18n import sentence
 from ..i18n.wording import pair_value_text, points_needed_text, replacement_text
-from ..pairing import PairingResult
 from ..schema import ReserveRecord
 
 if TYPE_CHECKING:
+    from ..pairing import PairingResult
     from ..pipeline import ScoreRun
 from ..schema import CANDIDATE_ID, MUNICIPALITY
 
