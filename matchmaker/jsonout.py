@@ -332,9 +332,9 @@ class _Column:
         elif dtype.kind == "O":
             self.kind, self.values = "object", column.to_numpy()
 
-    def cells(self, start: int, stop: int, indent: str) -> list[Any]:
-        """The cells of rows start to stop as orjson is to write them: plain values, or the text
-        made here, at `indent`, of those that are not."""
+    def _numbers(self, start: int, stop: int) -> list[Any] | None:
+        """The cells of rows start to stop as plain values, for times, booleans and integers (whole
+        seconds as their isoformat, a missing one None); None for a column of other cells."""
         import numpy as np
 
         kind = self.kind
@@ -348,29 +348,26 @@ class _Column:
             numbers = self.values[start:stop].tolist()
             missing = self.missing[start:stop].tolist()
             return [None if gone else n for n, gone in zip(numbers, missing, strict=True)]
-        if kind == "object":
+        return None
+
+    def cells(self, start: int, stop: int, indent: str) -> list[Any]:
+        """The cells of rows start to stop as orjson is to write them: plain values, or the text
+        made here, at `indent`, of those that are not."""
+        plain = self._numbers(start, stop)
+        if plain is not None:
+            return plain
+        if self.kind == "object":
             cells = self.values[start:stop].tolist()
             if _plain(cells):
                 return cells  # type: ignore[no-any-return]
+            return list(map(orjson.Fragment, _texts(cells, indent)))
         return list(map(orjson.Fragment, self.texts(start, stop, indent)))
 
     def texts(self, start: int, stop: int, indent: str) -> list[str]:
         """The JSON text of the cells of rows start to stop."""
-        import numpy as np
-
-        kind = self.kind
-        if kind == "seconds":
-            texts = np.datetime_as_string(self.values[start:stop], unit="s").tolist()
-            missing = self.missing[start:stop].tolist()
-            return ["null" if gone else '"' + text + '"' for text, gone in zip(texts, missing, strict=True)]
-        if kind == "bool":
-            return ["true" if v else "false" for v in self.values[start:stop].tolist()]
-        if kind == "int":
-            return list(map(int.__repr__, self.values[start:stop].tolist()))
-        if kind == "Int64":
-            numbers = self.values[start:stop].tolist()
-            missing = self.missing[start:stop].tolist()
-            return ["null" if gone else int.__repr__(n) for n, gone in zip(numbers, missing, strict=True)]
-        if kind == "object":
+        plain = self._numbers(start, stop)
+        if plain is not None:
+            return _flat(plain)  # times' isoformats need no escape: json's C encoder quotes them
+        if self.kind == "object":
             return _texts(self.values[start:stop].tolist(), indent)
         return [encode(v, indent) for v in self.column.iloc[start:stop].tolist()]

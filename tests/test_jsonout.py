@@ -132,3 +132,10 @@ def test_floats_are_plain_where_orjson_writes_them_as_repr() -> None:
     assert b"".join(encoded({"x": inside})).decode() == stdlib({"x": inside})
     assert all(jsonout._plain_float(x) for x in inside)
     assert not any(jsonout._plain_float(x) for x in (9.99e-5, 1e16, 1e-7, 1e22, math.inf, math.nan))
+
+
+def test_a_table_orjson_refuses_is_written_by_the_template_alike() -> None:
+    # an integer beyond 64 bits in one cell: the batch's every column (times, Int64, booleans,
+    # integers, objects) goes through the column-wise texts instead
+    frame = table().assign(big=[2**70, 1, None])
+    assert written({"rows": Rows(frame)}) == stdlib({"rows": frame.to_dict(orient="records")})
