@@ -219,3 +219,32 @@ def test_a_budget_must_be_positive(budget: float) -> None:
     cands, parts = _sample()
     with pytest.raises(Exception, match="time budget"):
         solve_pairing(cands, parts, criteria({"Rwanda": 3}), time_budget=budget)
+
+
+def test_leaving_out_the_only_candidate_with_a_pair_gives_the_empty_pairing() -> None:
+    # Every pair is then held at 0 on the tie walk's model: HiGHS calls a model without columns
+    # empty whether or not its rows allow choosing nothing, so the engine answers it itself.
+    inst = Instance(
+        candidates=("c0", "c1"),
+        provinces=("Limburg", "Antwerpen"),
+        partners=("p0",),
+        countries=("Benin",),
+        edge_cand=np.array([1]),
+        edge_partner=np.array([0]),
+        edge_value=np.array([50_000_000]),
+        quotas={"Rwanda": 0, "Benin": 1},
+        max_per_province=None,
+        locks=(),
+        keep=(0,),
+        keep_selected=(),
+        fit=None,
+    )
+    found = lexsolve(PairingModel(inst))
+    assert found is not None and len(found[0].edges) == 1
+    what = WhatIf(inst, found[0])
+    with what.without([1]):
+        again = what.lexsolve()
+    fresh = lexsolve(PairingModel(_without_edges(inst, {1})))
+    assert again is not None and fresh is not None
+    assert again.edges == () and fresh[0].edges == ()
+    assert what.lexsolve() == found[0]  # the candidate is back once the block ends

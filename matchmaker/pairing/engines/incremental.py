@@ -422,6 +422,16 @@ class IncrementalEngine:
         out[self.edges] = got
         return out
 
+    def _no_pairs(self) -> Ran | None:
+        """The answer of a model without a pair to choose (all held at 0 here): HiGHS calls such a
+        model empty, feasible or not; choosing nothing meets every row that allows an activity of 0."""
+        lp = self.h.getLp()
+        if np.any(np.asarray(lp.row_lower_) > 1e-9) or np.any(np.asarray(lp.row_upper_) < -1e-9):
+            return None
+        self.row_dual = self._per_row(np.zeros(self.h.getNumRow()))
+        self.chosen = self._per_edge(np.zeros(0), 0.0) > 0.5
+        return Ran(self.chosen, True, self._per_edge(np.zeros(0), np.inf))
+
     def _per_row(self, values: Any) -> np.ndarray[Any, Any]:
         """Per row (the model's own in their numbers, then the extra rows), from the values of the
         HiGHS rows (0 for a row left out of this model)."""
@@ -458,6 +468,8 @@ class IncrementalEngine:
         if objective is not None:
             self.set_costs(objective)
         h.setOptionValue("time_limit", float(time_limit) if time_limit else hs.kHighsInf)
+        if h.getNumCol() == 0:
+            return self._no_pairs()
         status = None
         for mip in (False, True) if relax else (True,):
             self._integral(mip)
